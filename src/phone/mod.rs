@@ -1,0 +1,229 @@
+//! E.164 phone-number normalization.
+//!
+//! The metadata (number patterns, prefixes, lengths) is libphonenumber's, as the `phonenumber` crate ships it. The
+//! parsing is ours, a port of Google's `PhoneNumberUtil.parse`, region and type logic: the crate's own parser reads
+//! `+54 11 2345-6789` as `+5423456789` when the default region is US (it applies the default region's national
+//! prefix to any country's number) and strips national prefixes that belong to the number (`+7 800 ...` becomes
+//! `+7 00 ...`), and its type lookup drops leading zeros. A verification product must never send a code to a number
+//! the user did not type, so every answer is held to Google's libphonenumber on a generated corpus
+//! (`tests/data/phone-oracle.json`, `tests/phone_oracle.rs`).
+
+use std::fmt;
+
+use phonenumber::metadata::DATABASE;
+use phonenumber::Metadata;
+
+mod parse;
+use serde::{Deserialize, Serialize};
+
+/// Longest input accepted, in bytes. Anything longer is refused before it is parsed.
+pub const MAX_INPUT_BYTES: usize = 64 * 1024;
+
+/// A phone number in E.164 form, with what is known about it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "browser", derive(tsify::Tsify), tsify(into_wasm_abi))]
+pub struct PhoneNumber {
+    /// The number in E.164 form: `+`, the country calling code and the national number, digits only.
+    pub e164: String,
+    /// The ISO 3166-1 alpha-2 region the number belongs to, or `None` for numbers of no region (`+800` freephone,
+    /// satellite services) and for numbers no region's patterns match.
+    pub region: Option<String>,
+    /// The country calling code, without `+` (`44` for the UK).
+    pub country_code: u16,
+    /// The national significant number: the digits after the country calling code, leading zeros included.
+    pub national_number: String,
+    /// What kind of line the number is, from the region's number patterns.
+    pub number_type: NumberType,
+    /// Whether the number matches a pattern of its region: a number that can be dialled, not just one of the right
+    /// length.
+    pub valid: bool,
+    /// Why the number is not valid (`None` when it is): [`PhoneErrorCode::TooShort`], [`PhoneErrorCode::TooLong`]
+    /// or [`PhoneErrorCode::InvalidForRegion`].
+    pub invalid_reason: Option<PhoneErrorCode>,
+}
+
+/// The kind of line a number is, as libphonenumber classifies it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "browser", derive(tsify::Tsify))]
+pub enum NumberType {
+    /// A landline.
+    FixedLine,
+    /// A mobile phone.
+    Mobile,
+    /// A number that can be either (the US and Canada, among others, do not tell them apart).
+    FixedLineOrMobile,
+    /// Freephone.
+    TollFree,
+    /// Premium rate: the caller pays more, and a favourite target of SMS pumping.
+    PremiumRate,
+    /// Shared cost between caller and recipient.
+    SharedCost,
+    /// Voice over IP.
+    Voip,
+    /// A personal number that routes to another line.
+    Personal,
+    /// A pager.
+    Pager,
+    /// A universal access ("company") number.
+    Uan,
+    /// Direct access to a voicemail box.
+    Voicemail,
+    /// No pattern of the region matches.
+    Unknown,
+}
+
+/// The stable machine code of a phone-number error. Callers branch on these; they never change meaning.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[cfg_attr(feature = "browser", derive(tsify::Tsify))]
+pub enum PhoneErrorCode {
+    /// The input holds no phone number (no digits, or letters where digits belong).
+    NotANumber,
+    /// Fewer digits than any number of its country can have.
+    TooShort,
+    /// More digits than any number of its country can have.
+    TooLong,
+    /// The number starts with `+` (or an international prefix) and a country calling code that does not exist.
+    InvalidCountryCode,
+    /// A national number (no `+`) was given without a default region to read it in.
+    MissingRegion,
+    /// The number has a plausible length but matches none of its region's patterns.
+    InvalidForRegion,
+    /// The default region is not an ISO 3166-1 alpha-2 code libphonenumber knows.
+    UnknownRegion,
+    /// The input is longer than [`MAX_INPUT_BYTES`].
+    InputTooLong,
+    /// The number could not be read without changing digits the user typed; it is refused rather than guessed.
+    Unverifiable,
+}
+
+impl PhoneErrorCode {
+    /// The code as a string, as it appears in JSON and on the JS error's `code` property.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::NotANumber => "NOT_A_NUMBER",
+            Self::TooShort => "TOO_SHORT",
+            Self::TooLong => "TOO_LONG",
+            Self::InvalidCountryCode => "INVALID_COUNTRY_CODE",
+            Self::MissingRegion => "MISSING_REGION",
+            Self::InvalidForRegion => "INVALID_FOR_REGION",
+            Self::UnknownRegion => "UNKNOWN_REGION",
+            Self::InputTooLong => "INPUT_TOO_LONG",
+            Self::Unverifiable => "UNVERIFIABLE",
+        }
+    }
+}
+
+impl fmt::Display for PhoneErrorCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Why a phone number could not be normalized: a stable [`PhoneErrorCode`] and a message for people.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct PhoneError {
+    /// The stable machine code.
+    pub code: PhoneErrorCode,
+    /// What went wrong, in words; never echoes more than a short prefix of the input.
+    pub message: String,
+}
+
+impl PhoneError {
+    pub(crate) fn new(code: PhoneErrorCode, message: impl Into<String>) -> Self {
+        Self {
+            code,
+            message: message.into(),
+        }
+    }
+}
+
+/// Normalizes `input` to E.164, reading national numbers in `default_region` (ISO 3166-1 alpha-2, any case).
+///
+/// Accepts national and international forms with spaces, dashes, dots, slashes and parentheses, a leading `+`,
+/// international dialling prefixes (`00`, `011`, ...) as dialled from `default_region`, `tel:` URIs (with
+/// `;phone-context=`), vanity letters (`1-800-FLOWERS`), extensions (dropped: E.164 has none) and digits of any
+/// script. A number that parses but is not valid still comes back, with `valid: false` and the reason; use
+/// [`PhoneNumber::require_valid`] where only a dialable number will do.
+pub fn normalize_phone(input: &str, default_region: Option<&str>) -> Result<PhoneNumber, PhoneError> {
+    if input.len() > MAX_INPUT_BYTES {
+        return Err(PhoneError::new(
+            PhoneErrorCode::InputTooLong,
+            format!("the phone number is {} bytes long; at most {MAX_INPUT_BYTES} are accepted", input.len()),
+        ));
+    }
+    let region = match default_region.map(str::trim).filter(|r| !r.is_empty()) {
+        None => None,
+        Some(code) => Some(region_metadata(code)?),
+    };
+    let (country_code, national_number) = parse::parse(input, region)?;
+    Ok(describe(country_code, national_number))
+}
+
+impl PhoneNumber {
+    /// Returns the number if it is valid, else the error that says why not.
+    pub fn require_valid(self) -> Result<PhoneNumber, PhoneError> {
+        match self.invalid_reason {
+            None => Ok(self),
+            Some(code) => Err(PhoneError::new(
+                code,
+                match code {
+                    PhoneErrorCode::TooShort => "the phone number has too few digits for its country",
+                    PhoneErrorCode::TooLong => "the phone number has too many digits for its country",
+                    _ => "the phone number is not a valid number in its region",
+                },
+            )),
+        }
+    }
+}
+
+/// Fills in region, type and validity for a country calling code and national significant number.
+fn describe(country_code: u16, national_number: String) -> PhoneNumber {
+    let meta = parse::region_for_number(country_code, &national_number);
+    let number_type = meta.map_or(NumberType::Unknown, |m| parse::number_type(m, &national_number));
+    let valid = number_type != NumberType::Unknown;
+    let invalid_reason = (!valid).then(|| invalid_reason(country_code, &national_number));
+    PhoneNumber {
+        e164: format!("+{country_code}{national_number}"),
+        region: meta.map(|m| m.id()).filter(|id| *id != parse::NON_GEOGRAPHIC).map(str::to_owned),
+        country_code,
+        national_number,
+        number_type,
+        valid,
+        invalid_reason,
+    }
+}
+
+fn region_metadata(code: &str) -> Result<&'static Metadata, PhoneError> {
+    let upper = code.to_ascii_uppercase();
+    // "001" (non-geographic) and anything that is not a two-letter region are no default region.
+    let found = (upper.len() == 2).then(|| DATABASE.by_id(upper.as_str())).flatten();
+    found.ok_or_else(|| {
+        PhoneError::new(
+            PhoneErrorCode::UnknownRegion,
+            format!("the default region {:?} is not an ISO 3166-1 alpha-2 code with phone numbers", short(code)),
+        )
+    })
+}
+
+/// Why a parsed number is not valid: its length against the lengths its country allows.
+fn invalid_reason(code: u16, national: &str) -> PhoneErrorCode {
+    let Some(regions) = DATABASE.by_code(&code) else {
+        return PhoneErrorCode::InvalidCountryCode;
+    };
+    let len = national.len() as u16;
+    let lengths: Vec<u16> = regions.iter().flat_map(|m| parse::possible_lengths(m).0).collect();
+    match (lengths.iter().min(), lengths.iter().max()) {
+        (Some(&shortest), _) if len < shortest => PhoneErrorCode::TooShort,
+        (_, Some(&longest)) if len > longest => PhoneErrorCode::TooLong,
+        _ => PhoneErrorCode::InvalidForRegion,
+    }
+}
+
+/// The first characters of untrusted input, for an error message.
+pub(crate) fn short(s: &str) -> String {
+    s.chars().take(16).collect()
+}

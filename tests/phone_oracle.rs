@@ -1,0 +1,76 @@
+//! Holds `normalize_phone` to Google's libphonenumber on the generated corpus (`tests/data/phone-oracle.json`, made
+//! by `node scripts/phone-oracle.mjs`): every example number of every region and type, in national, international,
+//! E.164, punctuated, dialled-from-abroad and `tel:` forms, invalid variants and hostile input.
+
+use serde::Deserialize;
+use verify_edge::phone::{normalize_phone, PhoneNumber};
+
+#[derive(Deserialize)]
+struct Corpus {
+    source: String,
+    cases: Vec<Case>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Case {
+    input: String,
+    default_region: Option<String>,
+    form: String,
+    expected: Answer,
+}
+
+/// What Google says, and what we say, in one shape: the fields compared, or the error code.
+#[derive(Deserialize, Debug, PartialEq)]
+#[serde(rename_all = "camelCase")]
+struct Answer {
+    e164: Option<String>,
+    region: Option<String>,
+    #[serde(rename = "type")]
+    number_type: Option<String>,
+    valid: Option<bool>,
+    error: Option<String>,
+}
+
+fn as_answer(result: Result<PhoneNumber, verify_edge::phone::PhoneError>) -> Answer {
+    let text = |v: serde_json::Value| v.as_str().map(str::to_owned);
+    match result {
+        Ok(n) => Answer {
+            number_type: text(serde_json::to_value(n.number_type).unwrap()),
+            e164: Some(n.e164),
+            region: n.region,
+            valid: Some(n.valid),
+            error: None,
+        },
+        Err(e) => Answer {
+            e164: None,
+            region: None,
+            number_type: None,
+            valid: None,
+            error: text(serde_json::to_value(e.code).unwrap()),
+        },
+    }
+}
+
+#[test]
+fn every_case_agrees_with_google() {
+    let corpus: Corpus = serde_json::from_str(include_str!("data/phone-oracle.json")).expect("corpus parses");
+    assert!(corpus.cases.len() > 10_000, "the corpus lost its cases");
+    let mut differ = Vec::new();
+    for case in &corpus.cases {
+        let got = as_answer(normalize_phone(&case.input, case.default_region.as_deref()));
+        if got != case.expected {
+            differ.push(format!(
+                "{} {:?} in {:?}:\n    we say   {got:?}\n    {} says {:?}",
+                case.form, case.input, case.default_region, corpus.source, case.expected
+            ));
+        }
+    }
+    assert!(
+        differ.is_empty(),
+        "{} of {} cases differ from Google:\n{}",
+        differ.len(),
+        corpus.cases.len(),
+        differ.iter().take(40).cloned().collect::<Vec<_>>().join("\n")
+    );
+}
