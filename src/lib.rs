@@ -4,3 +4,10 @@
 //! of those names) are thin doors onto them for the npm package and the Cloudflare Worker.
 
 pub mod phone;
+
+#[cfg(all(feature = "browser", target_arch = "wasm32"))]
+pub mod browser;
+/// Twilio Verify v2: the resources, their SIDs and who a verification is sent to.
+pub mod verify;
+#[cfg(all(feature = "worker", target_arch = "wasm32"))]
+mod worker;

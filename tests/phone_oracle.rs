@@ -29,6 +29,7 @@ struct Answer {
     #[serde(rename = "type")]
     number_type: Option<String>,
     valid: Option<bool>,
+    invalid_reason: Option<String>,
     error: Option<String>,
 }
 
@@ -37,6 +38,7 @@ fn as_answer(result: Result<PhoneNumber, verify_edge::phone::PhoneError>) -> Ans
     match result {
         Ok(n) => Answer {
             number_type: text(serde_json::to_value(n.number_type).unwrap()),
+            invalid_reason: n.invalid_reason.map(|c| c.as_str().to_owned()),
             e164: Some(n.e164),
             region: n.region,
             valid: Some(n.valid),
@@ -47,19 +49,32 @@ fn as_answer(result: Result<PhoneNumber, verify_edge::phone::PhoneError>) -> Ans
             region: None,
             number_type: None,
             valid: None,
+            invalid_reason: None,
             error: text(serde_json::to_value(e.code).unwrap()),
         },
     }
 }
 
+/// Cases where the metadata differs, not the logic: google-libphonenumber 3.2.47 bundles newer metadata than the
+/// phonenumber crate's 9.0.33. (input, default region, why). The test fails if one of these starts agreeing (drop
+/// it) or a case not listed differs.
+const KNOWN_DIFFERENCES: &[(&str, Option<&str>, &str)] = &[
+    ("+22056612349", None, "Gambia: Google's newer metadata adds 9-digit numbers, so 8 digits is INVALID_LENGTH there and TOO_LONG in 9.0.33"),
+    ("+22030123459", None, "Gambia: as above"),
+];
+
 #[test]
 fn every_case_agrees_with_google() {
-    let corpus: Corpus = serde_json::from_str(include_str!("data/phone-oracle.json")).expect("corpus parses");
+    let corpus: Corpus =
+        serde_json::from_str(include_str!("data/phone-oracle.json")).expect("corpus parses");
     assert!(corpus.cases.len() > 10_000, "the corpus lost its cases");
     let mut differ = Vec::new();
     for case in &corpus.cases {
         let got = as_answer(normalize_phone(&case.input, case.default_region.as_deref()));
-        if got != case.expected {
+        let known = KNOWN_DIFFERENCES.iter().any(|(input, region, _)| {
+            *input == case.input && *region == case.default_region.as_deref()
+        });
+        if (got != case.expected) != known {
             differ.push(format!(
                 "{} {:?} in {:?}:\n    we say   {got:?}\n    {} says {:?}",
                 case.form, case.input, case.default_region, corpus.source, case.expected
@@ -68,9 +83,14 @@ fn every_case_agrees_with_google() {
     }
     assert!(
         differ.is_empty(),
-        "{} of {} cases differ from Google:\n{}",
+        "{} of {} cases differ from Google (or no longer differ, though listed as known):\n{}",
         differ.len(),
         corpus.cases.len(),
-        differ.iter().take(40).cloned().collect::<Vec<_>>().join("\n")
+        differ
+            .iter()
+            .take(40)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("\n")
     );
 }

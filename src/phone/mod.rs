@@ -22,12 +22,16 @@ pub const MAX_INPUT_BYTES: usize = 64 * 1024;
 /// A phone number in E.164 form, with what is known about it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-#[cfg_attr(feature = "browser", derive(tsify::Tsify), tsify(into_wasm_abi))]
+#[cfg_attr(
+    all(feature = "browser", target_arch = "wasm32"),
+    derive(tsify::Tsify),
+    tsify(missing_as_null)
+)]
 pub struct PhoneNumber {
     /// The number in E.164 form: `+`, the country calling code and the national number, digits only.
     pub e164: String,
-    /// The ISO 3166-1 alpha-2 region the number belongs to, or `None` for numbers of no region (`+800` freephone,
-    /// satellite services) and for numbers no region's patterns match.
+    /// The ISO 3166-1 alpha-2 region the number belongs to; empty (`null`) for numbers of no country (`+800`
+    /// freephone, satellite services) and for numbers none of their country code's regions match.
     pub region: Option<String>,
     /// The country calling code, without `+` (`44` for the UK).
     pub country_code: u16,
@@ -38,15 +42,14 @@ pub struct PhoneNumber {
     /// Whether the number matches a pattern of its region: a number that can be dialled, not just one of the right
     /// length.
     pub valid: bool,
-    /// Why the number is not valid (`None` when it is): [`PhoneErrorCode::TooShort`], [`PhoneErrorCode::TooLong`]
-    /// or [`PhoneErrorCode::InvalidForRegion`].
+    /// Why the number is not valid: `TOO_SHORT`, `TOO_LONG` or `INVALID_FOR_REGION`; empty (`null`) when it is.
     pub invalid_reason: Option<PhoneErrorCode>,
 }
 
 /// The kind of line a number is, as libphonenumber classifies it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-#[cfg_attr(feature = "browser", derive(tsify::Tsify))]
+#[cfg_attr(all(feature = "browser", target_arch = "wasm32"), derive(tsify::Tsify))]
 pub enum NumberType {
     /// A landline.
     FixedLine,
@@ -77,7 +80,7 @@ pub enum NumberType {
 /// The stable machine code of a phone-number error. Callers branch on these; they never change meaning.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-#[cfg_attr(feature = "browser", derive(tsify::Tsify))]
+#[cfg_attr(all(feature = "browser", target_arch = "wasm32"), derive(tsify::Tsify))]
 pub enum PhoneErrorCode {
     /// The input holds no phone number (no digits, or letters where digits belong).
     NotANumber,
@@ -93,10 +96,8 @@ pub enum PhoneErrorCode {
     InvalidForRegion,
     /// The default region is not an ISO 3166-1 alpha-2 code libphonenumber knows.
     UnknownRegion,
-    /// The input is longer than [`MAX_INPUT_BYTES`].
+    /// The input is longer than 64 KiB.
     InputTooLong,
-    /// The number could not be read without changing digits the user typed; it is refused rather than guessed.
-    Unverifiable,
 }
 
 impl PhoneErrorCode {
@@ -111,7 +112,6 @@ impl PhoneErrorCode {
             Self::InvalidForRegion => "INVALID_FOR_REGION",
             Self::UnknownRegion => "UNKNOWN_REGION",
             Self::InputTooLong => "INPUT_TOO_LONG",
-            Self::Unverifiable => "UNVERIFIABLE",
         }
     }
 }
@@ -141,6 +141,29 @@ impl PhoneError {
     }
 }
 
+/// The regions (ISO 3166-1 alpha-2) a default region may be, sorted.
+pub fn supported_regions() -> Vec<&'static str> {
+    let mut regions: Vec<&str> = DATABASE
+        .iter()
+        .map(Metadata::id)
+        .filter(|id| *id != parse::NON_GEOGRAPHIC)
+        .collect();
+    regions.sort_unstable();
+    regions
+}
+
+/// Pays the one-time cost of the metadata (deserializing libphonenumber's database, compiling the patterns the
+/// commonest numbers use) now rather than on the first real number.
+pub fn warm_up() {
+    for (number, region) in [
+        ("+1 650 253 0000", None),
+        ("020 7031 3000", Some("GB")),
+        ("+49 30 123456", None),
+    ] {
+        let _ = normalize_phone(number, region);
+    }
+}
+
 /// Normalizes `input` to E.164, reading national numbers in `default_region` (ISO 3166-1 alpha-2, any case).
 ///
 /// Accepts national and international forms with spaces, dashes, dots, slashes and parentheses, a leading `+`,
@@ -148,11 +171,17 @@ impl PhoneError {
 /// `;phone-context=`), vanity letters (`1-800-FLOWERS`), extensions (dropped: E.164 has none) and digits of any
 /// script. A number that parses but is not valid still comes back, with `valid: false` and the reason; use
 /// [`PhoneNumber::require_valid`] where only a dialable number will do.
-pub fn normalize_phone(input: &str, default_region: Option<&str>) -> Result<PhoneNumber, PhoneError> {
+pub fn normalize_phone(
+    input: &str,
+    default_region: Option<&str>,
+) -> Result<PhoneNumber, PhoneError> {
     if input.len() > MAX_INPUT_BYTES {
         return Err(PhoneError::new(
             PhoneErrorCode::InputTooLong,
-            format!("the phone number is {} bytes long; at most {MAX_INPUT_BYTES} are accepted", input.len()),
+            format!(
+                "the phone number is {} bytes long; at most {MAX_INPUT_BYTES} are accepted",
+                input.len()
+            ),
         ));
     }
     let region = match default_region.map(str::trim).filter(|r| !r.is_empty()) {
@@ -171,8 +200,12 @@ impl PhoneNumber {
             Some(code) => Err(PhoneError::new(
                 code,
                 match code {
-                    PhoneErrorCode::TooShort => "the phone number has too few digits for its country",
-                    PhoneErrorCode::TooLong => "the phone number has too many digits for its country",
+                    PhoneErrorCode::TooShort => {
+                        "the phone number has too few digits for its country"
+                    }
+                    PhoneErrorCode::TooLong => {
+                        "the phone number has too many digits for its country"
+                    }
                     _ => "the phone number is not a valid number in its region",
                 },
             )),
@@ -183,12 +216,17 @@ impl PhoneNumber {
 /// Fills in region, type and validity for a country calling code and national significant number.
 fn describe(country_code: u16, national_number: String) -> PhoneNumber {
     let meta = parse::region_for_number(country_code, &national_number);
-    let number_type = meta.map_or(NumberType::Unknown, |m| parse::number_type(m, &national_number));
+    let number_type = meta.map_or(NumberType::Unknown, |m| {
+        parse::number_type(m, &national_number)
+    });
     let valid = number_type != NumberType::Unknown;
     let invalid_reason = (!valid).then(|| invalid_reason(country_code, &national_number));
     PhoneNumber {
         e164: format!("+{country_code}{national_number}"),
-        region: meta.map(|m| m.id()).filter(|id| *id != parse::NON_GEOGRAPHIC).map(str::to_owned),
+        region: meta
+            .map(|m| m.id())
+            .filter(|id| *id != parse::NON_GEOGRAPHIC)
+            .map(str::to_owned),
         country_code,
         national_number,
         number_type,
@@ -200,26 +238,28 @@ fn describe(country_code: u16, national_number: String) -> PhoneNumber {
 fn region_metadata(code: &str) -> Result<&'static Metadata, PhoneError> {
     let upper = code.to_ascii_uppercase();
     // "001" (non-geographic) and anything that is not a two-letter region are no default region.
-    let found = (upper.len() == 2).then(|| DATABASE.by_id(upper.as_str())).flatten();
+    let found = (upper.len() == 2)
+        .then(|| DATABASE.by_id(upper.as_str()))
+        .flatten();
     found.ok_or_else(|| {
         PhoneError::new(
             PhoneErrorCode::UnknownRegion,
-            format!("the default region {:?} is not an ISO 3166-1 alpha-2 code with phone numbers", short(code)),
+            format!(
+                "the default region {:?} is not an ISO 3166-1 alpha-2 code with phone numbers",
+                short(code)
+            ),
         )
     })
 }
 
-/// Why a parsed number is not valid: its length against the lengths its country allows.
+/// Why a parsed number is not valid, as Google's `isPossibleNumberWithReason` says: its length against the lengths
+/// of its country's main region.
 fn invalid_reason(code: u16, national: &str) -> PhoneErrorCode {
-    let Some(regions) = DATABASE.by_code(&code) else {
-        return PhoneErrorCode::InvalidCountryCode;
-    };
-    let len = national.len() as u16;
-    let lengths: Vec<u16> = regions.iter().flat_map(|m| parse::possible_lengths(m).0).collect();
-    match (lengths.iter().min(), lengths.iter().max()) {
-        (Some(&shortest), _) if len < shortest => PhoneErrorCode::TooShort,
-        (_, Some(&longest)) if len > longest => PhoneErrorCode::TooLong,
-        _ => PhoneErrorCode::InvalidForRegion,
+    match parse::length_check(code, national) {
+        Some(parse::Length::TooShort) => PhoneErrorCode::TooShort,
+        Some(parse::Length::TooLong) => PhoneErrorCode::TooLong,
+        Some(_) => PhoneErrorCode::InvalidForRegion,
+        None => PhoneErrorCode::InvalidCountryCode,
     }
 }
 

@@ -8,7 +8,7 @@ use phonenumber::metadata::{Descriptor, DATABASE};
 use phonenumber::Metadata;
 use regex::Regex;
 
-use super::{short, NumberType, PhoneError, PhoneErrorCode};
+use super::{NumberType, PhoneError, PhoneErrorCode};
 
 /// The region id libphonenumber gives numbers of no country (`+800`, `+882`, ...).
 pub(super) const NON_GEOGRAPHIC: &str = "001";
@@ -19,13 +19,15 @@ const MAX_NSN: usize = 17;
 /// Google's `MAX_INPUT_STRING_LENGTH`: longer input is refused as too long before any other work.
 const MAX_INPUT_CHARS: usize = 250;
 
-const PUNCTUATION: &str =
-    r"\-x\x{2010}-\x{2015}\x{2212}\x{30FC}\x{FF0D}-\x{FF0F} \x{00A0}\x{00AD}\x{200B}\x{2060}\x{3000}()\x{FF08}\x{FF09}\x{FF3B}\x{FF3D}.\[\]/~\x{2053}\x{223C}\x{FF5E}";
+const PUNCTUATION: &str = r"\-x\x{2010}-\x{2015}\x{2212}\x{30FC}\x{FF0D}-\x{FF0F} \x{00A0}\x{00AD}\x{200B}\x{2060}\x{3000}()\x{FF08}\x{FF09}\x{FF3B}\x{FF3D}.\[\]/~\x{2053}\x{223C}\x{FF5E}";
 
 /// A regex compiled once per pattern, for the life of the process (or the wasm instance).
 fn regex(pattern: &str) -> Regex {
     static CACHE: OnceLock<Mutex<HashMap<String, Regex>>> = OnceLock::new();
-    let mut cache = CACHE.get_or_init(Default::default).lock().unwrap_or_else(|e| e.into_inner());
+    let mut cache = CACHE
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(|e| e.into_inner());
     if let Some(re) = cache.get(pattern) {
         return re.clone();
     }
@@ -54,27 +56,42 @@ fn prefix_regex(pattern: &str) -> Regex {
 fn national_prefix_for_parsing(meta: &Metadata) -> Option<String> {
     match meta.national_prefix_for_parsing() {
         Some(pattern) => Some(pattern.as_str().to_owned()),
-        None => meta.national_prefix().filter(|p| !p.is_empty()).map(regex::escape),
+        None => meta
+            .national_prefix()
+            .filter(|p| !p.is_empty())
+            .map(regex::escape),
     }
 }
 
 /// Google's `VALID_PHONE_NUMBER_PATTERN`, less the extension (stripped before).
 fn is_viable(number: &str) -> bool {
     let p = PUNCTUATION;
-    regex(&format!(r"^(?:\d{{2}}|[+\x{{FF0B}}]*(?:[{p}*]*\d){{3,}}[{p}*A-Za-z\d]*)$")).is_match(number)
+    regex(&format!(
+        r"^(?:\d{{2}}|[+\x{{FF0B}}]*(?:[{p}*]*\d){{3,}}[{p}*A-Za-z\d]*)$"
+    ))
+    .is_match(number)
 }
 
 /// Parses `input` into a country calling code and national significant number, as `PhoneNumberUtil.parse` does.
-pub(super) fn parse(input: &str, default_region: Option<&'static Metadata>) -> Result<(u16, String), PhoneError> {
+pub(super) fn parse(
+    input: &str,
+    default_region: Option<&'static Metadata>,
+) -> Result<(u16, String), PhoneError> {
     use PhoneErrorCode as C;
     if input.chars().count() > MAX_INPUT_CHARS {
-        return Err(PhoneError::new(C::TooLong, "the input is too long to be a phone number"));
+        return Err(PhoneError::new(
+            C::TooLong,
+            "the input is too long to be a phone number",
+        ));
     }
     let folded = fold_to_ascii(input);
     let number = build_national_number_for_parsing(&folded)?;
     let number = strip_extension(&number);
     if !is_viable(number) {
-        return Err(PhoneError::new(C::NotANumber, format!("{:?} is not a phone number", short(input))));
+        return Err(PhoneError::new(
+            C::NotANumber,
+            "the input is not a phone number",
+        ));
     }
     let has_plus = number.starts_with(['+', '\u{FF0B}']);
     if !has_plus && default_region.is_none() {
@@ -84,7 +101,8 @@ pub(super) fn parse(input: &str, default_region: Option<&'static Metadata>) -> R
         ));
     }
 
-    let (mut country_code, mut national) = match maybe_extract_country_code(number, default_region) {
+    let (mut country_code, mut national) = match maybe_extract_country_code(number, default_region)
+    {
         Err(e) if e.code == C::InvalidCountryCode && has_plus => {
             // Google retries without the plus sign: "+0044 ..." dialled with an international prefix.
             let rest = number.trim_start_matches(['+', '\u{FF0B}']);
@@ -104,7 +122,10 @@ pub(super) fn parse(input: &str, default_region: Option<&'static Metadata>) -> R
         country_code = default_region.map_or(0, |m| m.country_code());
     }
     if national.len() < MIN_NSN {
-        return Err(PhoneError::new(C::TooShort, "the input has too few digits to be a phone number"));
+        return Err(PhoneError::new(
+            C::TooShort,
+            "the input has too few digits to be a phone number",
+        ));
     }
     if let Some(meta) = region_meta {
         let mut potential = national.clone();
@@ -117,31 +138,51 @@ pub(super) fn parse(input: &str, default_region: Option<&'static Metadata>) -> R
         }
     }
     if national.len() < MIN_NSN {
-        return Err(PhoneError::new(C::TooShort, "the input has too few digits to be a phone number"));
+        return Err(PhoneError::new(
+            C::TooShort,
+            "the input has too few digits to be a phone number",
+        ));
     }
     if national.len() > MAX_NSN {
-        return Err(PhoneError::new(C::TooLong, "the input has too many digits to be a phone number"));
+        return Err(PhoneError::new(
+            C::TooLong,
+            "the input has too many digits to be a phone number",
+        ));
     }
     Ok((country_code, national))
 }
 
 fn invalid_country_code() -> PhoneError {
-    PhoneError::new(PhoneErrorCode::InvalidCountryCode, "the number does not start with a known country calling code")
+    PhoneError::new(
+        PhoneErrorCode::InvalidCountryCode,
+        "the number does not start with a known country calling code",
+    )
 }
 
 /// `buildNationalNumberForParsing`: the number part of a `tel:` URI (with its `phone-context` prefix), or the
 /// possible number found in free text.
 fn build_national_number_for_parsing(input: &str) -> Result<String, PhoneError> {
     let lower_start = input.get(..4).map(str::to_ascii_lowercase);
-    let uri = if lower_start.as_deref() == Some("tel:") { &input[4..] } else { input };
+    let uri = if lower_start.as_deref() == Some("tel:") {
+        &input[4..]
+    } else {
+        input
+    };
     if let Some(index) = uri.find(";phone-context=") {
         let context = &uri[index + ";phone-context=".len()..];
         let context = context.split(';').next().unwrap_or_default();
         let mut number = String::new();
         // A global context (+CC) is prepended; a domain context says nothing about the digits.
-        if context.starts_with('+') {
-            if context.len() < 2 || !context[1..].bytes().all(|b| b.is_ascii_digit() || b == b'-' || b == b'.') {
-                return Err(PhoneError::new(PhoneErrorCode::NotANumber, "the tel: URI has an invalid phone-context"));
+        if let Some(digits) = context.strip_prefix('+') {
+            if digits.is_empty()
+                || !digits
+                    .bytes()
+                    .all(|b| b.is_ascii_digit() || b == b'-' || b == b'.')
+            {
+                return Err(PhoneError::new(
+                    PhoneErrorCode::NotANumber,
+                    "the tel: URI has an invalid phone-context",
+                ));
             }
             number.push_str(context);
         }
@@ -162,7 +203,11 @@ fn extract_possible_number(text: &str) -> &str {
         return "";
     };
     let rest = &text[start..];
-    let end = rest.rfind(|c: char| c.is_alphanumeric() || c == '#').map_or(0, |i| i + rest[i..].chars().next().map_or(1, char::len_utf8));
+    let end = rest
+        .rfind(|c: char| c.is_alphanumeric() || c == '#')
+        .map_or(0, |i| {
+            i + rest[i..].chars().next().map_or(1, char::len_utf8)
+        });
     let rest = &rest[..end];
     // "SECOND_NUMBER_START": "650 253 0000 / x1234" keeps only the first number.
     match regex(r"[\\/] *x").find(rest) {
@@ -190,7 +235,10 @@ fn maybe_extract_country_code(
     let (explicit, full) = strip_international_prefix(number, default_region);
     if explicit {
         if full.len() <= MIN_NSN {
-            return Err(PhoneError::new(PhoneErrorCode::TooShort, "too few digits after the international prefix"));
+            return Err(PhoneError::new(
+                PhoneErrorCode::TooShort,
+                "too few digits after the international prefix",
+            ));
         }
         return extract_country_code(&full).ok_or_else(invalid_country_code);
     }
@@ -200,7 +248,8 @@ fn maybe_extract_country_code(
             let general = meta.descriptors().general();
             let mut potential = rest.to_owned();
             maybe_strip_national_prefix(&mut potential, meta);
-            if (!match_national_number(&full, Some(general)) && match_national_number(&potential, Some(general)))
+            if (!match_national_number(&full, Some(general))
+                && match_national_number(&potential, Some(general)))
                 || test_number_length(&full, meta) == Length::TooLong
             {
                 return Ok((meta.country_code(), potential));
@@ -211,9 +260,15 @@ fn maybe_extract_country_code(
 }
 
 /// `maybeStripInternationalPrefixAndNormalize`: whether the number names its country, and its digits.
-fn strip_international_prefix(number: &str, default_region: Option<&'static Metadata>) -> (bool, String) {
+fn strip_international_prefix(
+    number: &str,
+    default_region: Option<&'static Metadata>,
+) -> (bool, String) {
     if let Some(rest) = number.strip_prefix(['+', '\u{FF0B}']) {
-        return (true, normalize_digits(rest.trim_start_matches(['+', '\u{FF0B}'])));
+        return (
+            true,
+            normalize_digits(rest.trim_start_matches(['+', '\u{FF0B}'])),
+        );
     }
     let digits = normalize_digits(number);
     let Some(idd) = default_region.and_then(|m| m.international_prefix()) else {
@@ -236,25 +291,37 @@ fn extract_country_code(full: &str) -> Option<(u16, String)> {
     }
     (1..=3.min(full.len())).find_map(|len| {
         let code: u16 = full[..len].parse().ok()?;
-        DATABASE.by_code(&code).map(|_| (code, full[len..].to_owned()))
+        DATABASE
+            .by_code(&code)
+            .map(|_| (code, full[len..].to_owned()))
     })
 }
 
 /// `maybeStripNationalPrefixAndCarrierCode`: removes (or transforms) the national prefix, unless that would turn a
 /// number that fits the region's patterns into one that does not.
 fn maybe_strip_national_prefix(number: &mut String, meta: &Metadata) {
-    let Some(prefix) = national_prefix_for_parsing(meta) else { return };
+    let Some(prefix) = national_prefix_for_parsing(meta) else {
+        return;
+    };
     if number.is_empty() {
         return;
     }
     let re = prefix_regex(&prefix);
-    let Some(captures) = re.captures(number) else { return };
+    let Some(captures) = re.captures(number) else {
+        return;
+    };
     let general = Some(meta.descriptors().general());
     let viable_before = match_national_number(number, general);
     let last_group = captures.len() - 1;
-    let transform = meta.national_prefix_transform_rule().filter(|rule| !rule.is_empty());
+    let transform = meta
+        .national_prefix_transform_rule()
+        .filter(|rule| !rule.is_empty());
     let stripped = match transform {
-        Some(rule) if captures.get(last_group).is_some_and(|g| !g.as_str().is_empty()) => {
+        Some(rule)
+            if captures
+                .get(last_group)
+                .is_some_and(|g| !g.as_str().is_empty()) =>
+        {
             // Java's "$1" is Rust's "${1}"; the transform replaces the matched prefix only.
             let rule = regex(r"\$(\d)").replace_all(rule, "$${$1}").into_owned();
             let end = captures.get(0).map_or(0, |m| m.end());
@@ -272,7 +339,7 @@ fn maybe_strip_national_prefix(number: &mut String, meta: &Metadata) {
 
 /// The outcome of `testNumberLength` for the unknown type.
 #[derive(Debug, PartialEq, Eq)]
-enum Length {
+pub(super) enum Length {
     Possible,
     LocalOnly,
     TooShort,
@@ -286,7 +353,12 @@ pub(super) fn possible_lengths(meta: &Metadata) -> (Vec<u16>, Vec<u16>) {
     let mut lengths = Vec::new();
     let mut local = Vec::new();
     for desc in typed_descriptors(meta).into_iter().map(|(_, d)| d) {
-        lengths.extend(desc.possible_length().iter().copied().filter(|&n| n != u16::MAX));
+        lengths.extend(
+            desc.possible_length()
+                .iter()
+                .copied()
+                .filter(|&n| n != u16::MAX),
+        );
         local.extend_from_slice(desc.possible_local_length());
     }
     lengths.sort_unstable();
@@ -301,7 +373,9 @@ pub(super) fn possible_lengths(meta: &Metadata) -> (Vec<u16>, Vec<u16>) {
 fn test_number_length(number: &str, meta: &Metadata) -> Length {
     let (lengths, local) = possible_lengths(meta);
     let len = number.len() as u16;
-    let (Some(&min), Some(&max)) = (lengths.first(), lengths.last()) else { return Length::Invalid };
+    let (Some(&min), Some(&max)) = (lengths.first(), lengths.last()) else {
+        return Length::Invalid;
+    };
     if local.contains(&len) {
         Length::LocalOnly
     } else if len == min {
@@ -385,10 +459,17 @@ pub(super) fn region_for_number(code: u16, nsn: &str) -> Option<&'static Metadat
     if regions.len() == 1 {
         return regions.first().copied();
     }
-    regions.into_iter().find(|meta| match meta.leading_digits() {
-        Some(leading) => prefix_regex(leading.as_str()).is_match(nsn),
-        None => number_type(meta, nsn) != NumberType::Unknown,
-    })
+    regions
+        .into_iter()
+        .find(|meta| match meta.leading_digits() {
+            Some(leading) => prefix_regex(leading.as_str()).is_match(nsn),
+            None => number_type(meta, nsn) != NumberType::Unknown,
+        })
+}
+
+/// `isPossibleNumberWithReason`: the national number's length against its country's main region.
+pub(super) fn length_check(code: u16, nsn: &str) -> Option<Length> {
+    main_metadata_for_code(code).map(|meta| test_number_length(nsn, meta))
 }
 
 /// `getMetadataForRegionOrCallingCode` with the main region of a country code.
@@ -424,8 +505,8 @@ fn keypad_digit(letter: char) -> char {
 
 /// Unicode decimal digits of the scripts people type phone numbers in, each block's zero; `zero + n` is digit `n`.
 const DIGIT_ZEROS: [u32; 20] = [
-    0x0660, 0x06F0, 0x07C0, 0x0966, 0x09E6, 0x0A66, 0x0AE6, 0x0B66, 0x0BE6, 0x0C66, 0x0CE6, 0x0D66, 0x0DE6, 0x0E50,
-    0x0ED0, 0x0F20, 0x1040, 0x17E0, 0x1810, 0xFF10,
+    0x0660, 0x06F0, 0x07C0, 0x0966, 0x09E6, 0x0A66, 0x0AE6, 0x0B66, 0x0BE6, 0x0C66, 0x0CE6, 0x0D66,
+    0x0DE6, 0x0E50, 0x0ED0, 0x0F20, 0x1040, 0x17E0, 0x1810, 0xFF10,
 ];
 
 /// Folds digits of other scripts and the full-width plus to ASCII, as Google's libphonenumber reads them.

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# The README's test command: installs what is missing, then runs every check and test, and ends with one
+# summary line. Stops at the first failing step, naming it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh --test
+source scripts/env.sh
+
+passed=0
+failed=0
+step() {
+  local name=$1; shift
+  printf '\n==> %s\n' "$name" >&2
+  local started=$SECONDS
+  if "$@"; then
+    passed=$((passed + 1))
+    printf '<== %s: ok (%ss)\n' "$name" $((SECONDS - started)) >&2
+  else
+    failed=$((failed + 1))
+    printf '<== %s: FAILED\n' "$name" >&2
+    printf '\n%d passed, %d failed\n' "$passed" "$failed"
+    exit 1
+  fi
+}
+
+# The generated test data must be what the generators make from Google's libphonenumber today.
+fresh() {
+  local file=$1; shift
+  "$@" 2>/dev/null | cmp -s - "$file" || { echo "$file is stale: run $* > $file" >&2; return 1; }
+}
+
+step "rustfmt" cargo fmt --check
+step "clippy (native)" cargo clippy --quiet --all-targets -- -D warnings
+step "clippy (wasm32, browser)" cargo clippy --quiet --target wasm32-unknown-unknown --features browser --all-targets -- -D warnings
+step "clippy (wasm32, worker)" cargo clippy --quiet --target wasm32-unknown-unknown --features worker --lib -- -D warnings
+step "phone oracle corpus is fresh" fresh tests/data/phone-oracle.json node scripts/phone-oracle.mjs
+step "phone table is fresh" fresh tests/data/phone_table_cases.rs node scripts/phone-table.mjs
+step "Twilio examples are fresh" fresh tests/data/twilio-examples.json python3 scripts/extract-twilio-examples.py --stdout
+step "cargo test (native)" cargo test --quiet
+step "browser build in headless Chromium" wasm-pack test --headless --chrome --features browser --test browser
+step "browser build in headless Firefox" wasm-pack test --headless --firefox --features browser --test browser
+step "build the npm package and its tarball" scripts/build-package.sh --pack
+step "build the demo page" scripts/build-www.sh
+step "build the Worker" scripts/build-worker.sh
+step "npm package, Worker under workerd, demo in Chromium" node --test --test-concurrency=1 tests/js/
+
+printf '\n%d passed, %d failed\n' "$passed" "$failed"

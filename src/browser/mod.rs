@@ -1,0 +1,60 @@
+//! The npm package's door onto the core: JS names, JS values and one JS error class.
+
+use tsify::Ts;
+use wasm_bindgen::prelude::*;
+
+use crate::phone::{self, PhoneError, PhoneNumber};
+
+#[wasm_bindgen(module = "/src/browser/error.js")]
+extern "C" {
+    /// `VerifyEdgeError` from `error.js`.
+    #[wasm_bindgen(extends = js_sys::Error)]
+    type VerifyEdgeError;
+
+    #[wasm_bindgen(constructor)]
+    fn new(code: &str, message: &str) -> VerifyEdgeError;
+}
+
+#[wasm_bindgen(typescript_custom_section)]
+const ERROR_CLASS: &'static str = r#"
+/** The stable code of every error the package throws. */
+export type ErrorCode = PhoneErrorCode;
+
+/**
+ * What every verify-edge function throws. Branch on `code`, which never changes meaning; `message` is for people.
+ */
+export class VerifyEdgeError extends Error {
+  readonly name: "VerifyEdgeError";
+  readonly code: ErrorCode;
+  constructor(code: ErrorCode, message: string);
+}
+"#;
+
+/// The one door out for errors: each becomes a `VerifyEdgeError` carrying its stable code.
+fn into_error(error: PhoneError) -> JsValue {
+    VerifyEdgeError::new(error.code.as_str(), &error.message).into()
+}
+
+/// Normalizes a phone number to E.164, reading national numbers in `defaultRegion` (ISO 3166-1 alpha-2).
+///
+/// Returns the E.164 form with its region, country code, national number, type and validity; a number that
+/// parses but is not valid comes back with `valid: false` and `invalidReason`. Throws `VerifyEdgeError` when the
+/// input is not a phone number at all.
+#[wasm_bindgen(js_name = normalizePhone)]
+pub fn normalize_phone(
+    input: &str,
+    #[wasm_bindgen(js_name = defaultRegion)] default_region: Option<String>,
+) -> Result<Ts<PhoneNumber>, JsValue> {
+    let number = phone::normalize_phone(input, default_region.as_deref()).map_err(into_error)?;
+    // Serializing plain strings, numbers and booleans cannot fail; if it ever did, say so rather than panic.
+    Ts::from_rust(&number).map_err(|e| js_sys::Error::new(&e.to_string()).into())
+}
+
+/// The regions (ISO 3166-1 alpha-2 codes) `normalizePhone` accepts as `defaultRegion`, sorted.
+#[wasm_bindgen(js_name = supportedRegions)]
+pub fn supported_regions() -> Vec<String> {
+    phone::supported_regions()
+        .into_iter()
+        .map(str::to_owned)
+        .collect()
+}

