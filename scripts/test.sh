@@ -35,7 +35,11 @@ step "clippy (wasm32, browser)" cargo clippy --quiet --target wasm32-unknown-unk
 step "clippy (wasm32, worker)" cargo clippy --quiet --target wasm32-unknown-unknown --features worker --lib -- -D warnings
 step "phone oracle corpus is fresh" fresh tests/data/phone-oracle.json node scripts/phone-oracle.mjs
 step "phone table is fresh" fresh tests/data/phone_table_cases.rs node scripts/phone-table.mjs
-step "Twilio examples are fresh" fresh tests/data/twilio-examples.json python3 scripts/extract-twilio-examples.py --stdout
+if [[ -f ../shared/reference/twilio_verify_v2.json ]]; then
+  step "Twilio examples are fresh" fresh tests/data/twilio-examples.json python3 scripts/extract-twilio-examples.py --stdout
+else
+  echo "(not run, not counted: Twilio's spec is not at ../shared/reference, so tests/data/twilio-examples.json cannot be re-extracted)" >&2
+fi
 step "cargo test (native)" cargo test --quiet
 step "browser build in headless Chromium" wasm-pack test --headless --chrome --features browser --test browser
 step "browser build in headless Firefox" wasm-pack test --headless --firefox --features browser --test browser

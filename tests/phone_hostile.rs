@@ -1,0 +1,148 @@
+//! Untrusted input never panics `normalize_phone`, and whatever it returns is well-formed. A deterministic generator
+//! builds strings from the pieces parsers trip on: digits of several scripts, plus signs, punctuation, letters,
+//! `tel:` URIs and their parameters, extension markers, control and multi-byte characters, and very long runs.
+
+use verify_edge::phone::{normalize_phone, supported_regions, PhoneErrorCode, MAX_INPUT_BYTES};
+
+/// xorshift64*: small, seeded, the same sequence on every run.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+}
+
+const PIECES: &[&str] = &[
+    "0",
+    "1",
+    "2",
+    "5",
+    "7",
+    "9",
+    "00",
+    "011",
+    "0011",
+    "+",
+    "++",
+    "\u{FF0B}",
+    " ",
+    "-",
+    ".",
+    "(",
+    ")",
+    "/",
+    "[",
+    "]",
+    "~",
+    "x",
+    "ext.",
+    "#",
+    ";",
+    ",",
+    "*",
+    "tel:",
+    ";phone-context=",
+    ";phone-context=+",
+    ";isub=",
+    ";ext=",
+    "a",
+    "Z",
+    "FLOWERS",
+    "доб",
+    "\u{0660}",
+    "\u{0669}",
+    "\u{06F5}",
+    "\u{0967}",
+    "\u{FF11}",
+    "\u{1D7D9}",
+    "\u{200B}",
+    "\u{00A0}",
+    "\u{3000}",
+    "\u{0000}",
+    "\u{FFFF}",
+    "\u{D7FF}",
+    "é",
+    "😀",
+    "\n",
+    "\t",
+    "%",
+    "$1",
+    "(?:",
+    "\\",
+    "44",
+    "376",
+    "800",
+    "1800",
+    "8",
+    "80",
+    "15",
+    "9",
+    "64",
+];
+
+#[test]
+fn two_hundred_thousand_generated_inputs_never_panic_and_answer_well() {
+    let mut rng = Rng(0x5EED_1234_ABCD_0001);
+    let regions: Vec<&str> = supported_regions();
+    let mut parsed = 0;
+    for _ in 0..200_000 {
+        let mut input = String::new();
+        for _ in 0..1 + rng.below(24) {
+            input.push_str(PIECES[rng.below(PIECES.len())]);
+        }
+        let region = match rng.below(6) {
+            0 => None,
+            1 => Some("zz"),
+            2 => Some("\u{00C9}X"),
+            _ => Some(regions[rng.below(regions.len())]),
+        };
+        if let Ok(number) = normalize_phone(&input, region) {
+            parsed += 1;
+            let digits = &number.e164[1..];
+            assert!(
+                number.e164.starts_with('+') && digits.bytes().all(|b| b.is_ascii_digit()),
+                "{input:?}"
+            );
+            assert!(digits.len() <= 3 + 17, "{input:?} gave {}", number.e164);
+            assert_eq!(
+                number.e164,
+                format!("+{}{}", number.country_code, number.national_number)
+            );
+            assert_eq!(number.valid, number.invalid_reason.is_none(), "{input:?}");
+        }
+    }
+    assert!(
+        parsed > 10_000,
+        "the generator should also produce parseable numbers ({parsed})"
+    );
+}
+
+#[test]
+fn long_inputs_are_refused_or_bounded() {
+    let at_limit = "1".repeat(MAX_INPUT_BYTES);
+    assert_eq!(
+        normalize_phone(&at_limit, Some("US")).unwrap_err().code,
+        PhoneErrorCode::TooLong
+    );
+    let over = "1".repeat(MAX_INPUT_BYTES + 1);
+    assert_eq!(
+        normalize_phone(&over, Some("US")).unwrap_err().code,
+        PhoneErrorCode::InputTooLong
+    );
+    // Multi-byte characters count in bytes: 16 Ki four-byte characters are 64 KiB exactly.
+    let wide = "😀".repeat(MAX_INPUT_BYTES / 4 + 1);
+    assert_eq!(
+        normalize_phone(&wide, None).unwrap_err().code,
+        PhoneErrorCode::InputTooLong
+    );
+    // Google reads up to 250 characters, counted before trimming.
+    let spaced = format!("+1 650 253 0000{}", " ".repeat(200));
+    assert_eq!(normalize_phone(&spaced, None).unwrap().e164, "+16502530000");
+}
