@@ -339,10 +339,17 @@ fn every_recipient_error_is_twilios_invalid_parameter_to() {
         classify_recipient("+1 650", Channel::Call, None),
     ];
     for error in errors.iter().map(|r| r.as_ref().unwrap_err()) {
+        let twilio = error.to_twilio_error();
+        let details = twilio.details.clone().expect("the rule that was broken");
         assert_eq!(
-            error.to_twilio_error(),
+            TwilioError {
+                details: None,
+                ..twilio
+            },
             TwilioError::invalid_parameter("To")
         );
+        assert_eq!(details.reason, error.code());
+        assert_eq!(details.description, error.to_string());
     }
 }
 

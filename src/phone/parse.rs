@@ -21,54 +21,69 @@ const MAX_INPUT_CHARS: usize = 250;
 
 const PUNCTUATION: &str = r"\-x\x{2010}-\x{2015}\x{2212}\x{30FC}\x{FF0D}-\x{FF0F} \x{00A0}\x{00AD}\x{200B}\x{2060}\x{3000}()\x{FF08}\x{FF09}\x{FF3B}\x{FF3D}.\[\]/~\x{2053}\x{223C}\x{FF5E}";
 
-/// A regex compiled once per pattern, for the life of the process (or the wasm instance).
-fn regex(pattern: &str) -> Regex {
-    static CACHE: OnceLock<Mutex<HashMap<String, Regex>>> = OnceLock::new();
+/// How a metadata pattern is matched.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+enum Anchor {
+    /// `matchesEntirely`: the whole text.
+    Whole,
+    /// `lookingAt`: a match at the start.
+    Prefix,
+    /// `lookingAt` for a literal (a national prefix given as digits, not as a pattern).
+    LiteralPrefix,
+}
+
+/// Compiled metadata patterns by how they match, and the pattern's address and length.
+type PatternCache = Mutex<HashMap<(Anchor, usize, usize), &'static Regex>>;
+
+/// The compiled form of a metadata pattern, made on first use and kept for the life of the process (or the wasm
+/// instance). Every pattern lives in the static metadata, so its address and length name it: a lookup hashes two
+/// numbers, not the pattern text, and the set of entries is bounded by the metadata, never by input. The regex is
+/// shared, not cloned, so its search caches are reused.
+fn compiled(anchor: Anchor, pattern: &'static str) -> &'static Regex {
+    static CACHE: OnceLock<PatternCache> = OnceLock::new();
+    let key = (anchor, pattern.as_ptr() as usize, pattern.len());
     let mut cache = CACHE
         .get_or_init(Default::default)
         .lock()
         .unwrap_or_else(|e| e.into_inner());
-    if let Some(re) = cache.get(pattern) {
-        return re.clone();
-    }
-    // Patterns come from our constants and libphonenumber's metadata, which the tests compile in full.
-    let re = Regex::new(pattern).expect("libphonenumber patterns compile");
-    cache.insert(pattern.to_owned(), re.clone());
-    re
+    cache.entry(key).or_insert_with(|| {
+        // The XML's layout whitespace goes, as Google's metadata builder removes it.
+        let body: String = pattern.chars().filter(|c| !c.is_whitespace()).collect();
+        let source = match anchor {
+            Anchor::Whole => format!("^(?:{body})$"),
+            Anchor::Prefix => format!("^(?:{body})"),
+            Anchor::LiteralPrefix => format!("^(?:{})", regex::escape(&body)),
+        };
+        // The tests compile every metadata pattern (the oracle corpus touches every region).
+        Box::leak(Box::new(
+            Regex::new(&source).expect("libphonenumber patterns compile"),
+        ))
+    })
 }
 
-/// A metadata pattern as Google's metadata builder leaves it: the XML's layout whitespace removed.
-fn compact(pattern: &str) -> String {
-    pattern.chars().filter(|c| !c.is_whitespace()).collect()
-}
-
-/// `matchesEntirely` for a metadata pattern.
-fn matches_entirely(pattern: &str, text: &str) -> bool {
-    regex(&format!("^(?:{})$", compact(pattern))).is_match(text)
-}
-
-/// A metadata pattern anchored at the start, for `lookingAt`.
-fn prefix_regex(pattern: &str) -> Regex {
-    regex(&format!("^(?:{})", compact(pattern)))
+/// One of this module's own patterns, compiled once.
+fn constant(cell: &'static OnceLock<Regex>, source: impl FnOnce() -> String) -> &'static Regex {
+    cell.get_or_init(|| Regex::new(&source()).expect("our patterns compile"))
 }
 
 /// The national prefix as Google parses it: `nationalPrefixForParsing`, or else the plain `nationalPrefix`.
-fn national_prefix_for_parsing(meta: &Metadata) -> Option<String> {
+fn national_prefix_regex(meta: &'static Metadata) -> Option<&'static Regex> {
     match meta.national_prefix_for_parsing() {
-        Some(pattern) => Some(pattern.as_str().to_owned()),
+        Some(pattern) => Some(compiled(Anchor::Prefix, pattern.as_str())),
         None => meta
             .national_prefix()
             .filter(|p| !p.is_empty())
-            .map(regex::escape),
+            .map(|p| compiled(Anchor::LiteralPrefix, p)),
     }
 }
 
 /// Google's `VALID_PHONE_NUMBER_PATTERN`, less the extension (stripped before).
 fn is_viable(number: &str) -> bool {
+    static VIABLE: OnceLock<Regex> = OnceLock::new();
     let p = PUNCTUATION;
-    regex(&format!(
-        r"^(?:\d{{2}}|[+\x{{FF0B}}]*(?:[{p}*]*\d){{3,}}[{p}*A-Za-z\d]*)$"
-    ))
+    constant(&VIABLE, || {
+        format!(r"^(?:\d{{2}}|[+\x{{FF0B}}]*(?:[{p}*]*\d){{3,}}[{p}*A-Za-z\d]*)$")
+    })
     .is_match(number)
 }
 
@@ -210,7 +225,8 @@ fn extract_possible_number(text: &str) -> &str {
         });
     let rest = &rest[..end];
     // "SECOND_NUMBER_START": "650 253 0000 / x1234" keeps only the first number.
-    match regex(r"[\\/] *x").find(rest) {
+    static SECOND_NUMBER: OnceLock<Regex> = OnceLock::new();
+    match constant(&SECOND_NUMBER, || r"[\\/] *x".to_owned()).find(rest) {
         Some(m) => &rest[..m.start()],
         None => rest,
     }
@@ -218,8 +234,9 @@ fn extract_possible_number(text: &str) -> &str {
 
 /// `maybeStripExtension`: E.164 has no extension, so `ext. 1234`, `x1234`, `#1234` and the like are dropped.
 fn strip_extension(number: &str) -> &str {
+    static EXTENSION: OnceLock<Regex> = OnceLock::new();
     let ext = r"(?i)(?:;ext=\d{1,20}|[ \x{00A0}\t,]*(?:e?xt(?:ensi(?:o\x{0301}?|ó))?n?|ｅ?ｘｔｎ?|доб|anexo|[;,xｘ#＃~～]|int|ｉｎｔ)[:\.．]?[ \x{00A0}\t,-]*\d{1,20}#?|[- ]+\d{1,6}#)$";
-    match regex(ext).find(number) {
+    match constant(&EXTENSION, || ext.to_owned()).find(number) {
         // Only when what is left is still a number: "x" alone is punctuation in Google's patterns.
         Some(m) if is_viable(&number[..m.start()]) => &number[..m.start()],
         _ => number,
@@ -275,7 +292,7 @@ fn strip_international_prefix(
         return (false, digits);
     };
     // `parsePrefixAsIdd`: a country code never starts with 0, so "0011 0..." is not an IDD.
-    if let Some(m) = prefix_regex(idd.as_str()).find(&digits) {
+    if let Some(m) = compiled(Anchor::Prefix, idd.as_str()).find(&digits) {
         let rest = &digits[m.end()..];
         if !rest.starts_with('0') {
             return (true, rest.to_owned());
@@ -299,14 +316,13 @@ fn extract_country_code(full: &str) -> Option<(u16, String)> {
 
 /// `maybeStripNationalPrefixAndCarrierCode`: removes (or transforms) the national prefix, unless that would turn a
 /// number that fits the region's patterns into one that does not.
-fn maybe_strip_national_prefix(number: &mut String, meta: &Metadata) {
-    let Some(prefix) = national_prefix_for_parsing(meta) else {
+fn maybe_strip_national_prefix(number: &mut String, meta: &'static Metadata) {
+    let Some(re) = national_prefix_regex(meta) else {
         return;
     };
     if number.is_empty() {
         return;
     }
-    let re = prefix_regex(&prefix);
     let Some(captures) = re.captures(number) else {
         return;
     };
@@ -323,7 +339,10 @@ fn maybe_strip_national_prefix(number: &mut String, meta: &Metadata) {
                 .is_some_and(|g| !g.as_str().is_empty()) =>
         {
             // Java's "$1" is Rust's "${1}"; the transform replaces the matched prefix only.
-            let rule = regex(r"\$(\d)").replace_all(rule, "$${$1}").into_owned();
+            static GROUP: OnceLock<Regex> = OnceLock::new();
+            let rule = constant(&GROUP, || r"\$(\d)".to_owned())
+                .replace_all(rule, "$${$1}")
+                .into_owned();
             let end = captures.get(0).map_or(0, |m| m.end());
             let mut replaced = String::new();
             captures.expand(&rule, &mut replaced);
@@ -349,7 +368,7 @@ pub(super) enum Length {
 
 /// The possible lengths of a region's numbers, and those only dialable locally (as Google's compiled general
 /// description holds them: the union over all number types).
-pub(super) fn possible_lengths(meta: &Metadata) -> (Vec<u16>, Vec<u16>) {
+pub(super) fn possible_lengths(meta: &'static Metadata) -> (Vec<u16>, Vec<u16>) {
     let mut lengths = Vec::new();
     let mut local = Vec::new();
     for desc in typed_descriptors(meta).into_iter().map(|(_, d)| d) {
@@ -370,7 +389,7 @@ pub(super) fn possible_lengths(meta: &Metadata) -> (Vec<u16>, Vec<u16>) {
 }
 
 /// `testNumberLength` for the unknown type.
-fn test_number_length(number: &str, meta: &Metadata) -> Length {
+fn test_number_length(number: &str, meta: &'static Metadata) -> Length {
     let (lengths, local) = possible_lengths(meta);
     let len = number.len() as u16;
     let (Some(&min), Some(&max)) = (lengths.first(), lengths.last()) else {
@@ -392,17 +411,17 @@ fn test_number_length(number: &str, meta: &Metadata) -> Length {
 }
 
 /// `matchNationalNumber`: the descriptor's lengths (when it lists any) and its whole pattern.
-fn match_national_number(number: &str, desc: Option<&Descriptor>) -> bool {
+fn match_national_number(number: &str, desc: Option<&'static Descriptor>) -> bool {
     let Some(desc) = desc else { return false };
     let lengths = desc.possible_length();
     if !lengths.is_empty() && !lengths.contains(&(number.len() as u16)) {
         return false;
     }
-    matches_entirely(desc.national_number().as_str(), number)
+    compiled(Anchor::Whole, desc.national_number().as_str()).is_match(number)
 }
 
 /// Each number type a region describes, in the order `getNumberTypeHelper` tries them.
-fn typed_descriptors(meta: &Metadata) -> Vec<(NumberType, &Descriptor)> {
+fn typed_descriptors(meta: &'static Metadata) -> Vec<(NumberType, &'static Descriptor)> {
     let d = meta.descriptors();
     [
         (NumberType::PremiumRate, d.premium_rate()),
@@ -422,7 +441,7 @@ fn typed_descriptors(meta: &Metadata) -> Vec<(NumberType, &Descriptor)> {
 }
 
 /// `getNumberTypeHelper`.
-pub(super) fn number_type(meta: &Metadata, nsn: &str) -> NumberType {
+pub(super) fn number_type(meta: &'static Metadata, nsn: &str) -> NumberType {
     let d = meta.descriptors();
     if !match_national_number(nsn, Some(d.general())) {
         return NumberType::Unknown;
@@ -462,7 +481,7 @@ pub(super) fn region_for_number(code: u16, nsn: &str) -> Option<&'static Metadat
     regions
         .into_iter()
         .find(|meta| match meta.leading_digits() {
-            Some(leading) => prefix_regex(leading.as_str()).is_match(nsn),
+            Some(leading) => compiled(Anchor::Prefix, leading.as_str()).is_match(nsn),
             None => number_type(meta, nsn) != NumberType::Unknown,
         })
 }

@@ -1,0 +1,123 @@
+// The browser side: a loopback HTTP server for the package and the bundles, and headless Chromium driven by
+// playwright-core measuring time to first result (a fresh browser context, so a cold cache, each time) and throughput.
+import { createReadStream, statSync } from "node:fs";
+import { createServer } from "node:http";
+import { extname, join, resolve, sep } from "node:path";
+import { chromium } from "playwright-core";
+import { browserModulePath } from "./libraries.mjs";
+import { median } from "./measure.mjs";
+
+const CHROMIUM = "/usr/bin/chromium";
+/** Offline-safe flags (see /work/shared/TOOLCHAIN.md); Playwright adds a fresh --user-data-dir itself. */
+const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+  "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+const CONTENT_TYPES = {
+  ".html": "text/html",
+  ".js": "text/javascript",
+  ".mjs": "text/javascript",
+  ".wasm": "application/wasm", // what instantiateStreaming requires
+};
+/** No page may wait longer than this for its first result. */
+const PAGE_TIMEOUT_MS = 30_000;
+
+/** Where each URL prefix is served from. `/` is the benchmark page. */
+function routes({ benchDir, packageDir, bundleDir }) {
+  return [["/bench/", benchDir], ["/npm/", packageDir], ["/bundles/", bundleDir]];
+}
+
+/** The file a request path names, or null if it names none of the served folders (or climbs out of one). */
+function fileFor(pathname, folders) {
+  if (pathname === "/") return join(folders.benchDir, "page.html");
+  for (const [prefix, dir] of routes(folders)) {
+    if (!pathname.startsWith(prefix)) continue;
+    const file = resolve(dir, decodeURIComponent(pathname.slice(prefix.length)));
+    return file.startsWith(dir + sep) ? file : null;
+  }
+  return null;
+}
+
+/** Starts the static server on 127.0.0.1 and a random port; resolves to `{ origin, close }`. Nothing is cached. */
+export async function startServer(folders) {
+  const server = createServer((request, response) => {
+    const file = fileFor(new URL(request.url, "http://localhost").pathname, folders);
+    if (!file || !statSync(file, { throwIfNoEntry: false })?.isFile()) {
+      response.writeHead(404).end();
+      return;
+    }
+    response.writeHead(200, {
+      "content-type": CONTENT_TYPES[extname(file)] ?? "application/octet-stream",
+      "cache-control": "no-store",
+    });
+    createReadStream(file).pipe(response);
+  });
+  await new Promise((ok) => server.listen(0, "127.0.0.1", ok));
+  const origin = `http://127.0.0.1:${server.address().port}`;
+  return { origin, close: () => new Promise((ok) => server.close(ok)) };
+}
+
+/** Opens the benchmark page for one library in a fresh context (empty cache) and returns `window.firstResult`. */
+async function firstResultOnce(browser, origin, library) {
+  const context = await browser.newContext();
+  try {
+    const page = await context.newPage();
+    await page.goto(`${origin}/?module=${encodeURIComponent(browserModulePath(library))}`);
+    const handle = await page.waitForFunction(() => window.firstResult, null, { timeout: PAGE_TIMEOUT_MS });
+    const result = await handle.jsonValue();
+    if (result.error) throw new Error(`${library.name} failed in Chromium: ${result.error}`);
+    return result;
+  } finally {
+    await context.close();
+  }
+}
+
+/** Warm normalizations per second in a page, with the same inputs and plan as in Node. */
+async function throughputInPage(browser, origin, library) {
+  const context = await browser.newContext();
+  try {
+    const page = await context.newPage();
+    await page.goto(`${origin}/?module=${encodeURIComponent(browserModulePath(library))}`);
+    await page.waitForFunction(() => window.firstResult, null, { timeout: PAGE_TIMEOUT_MS });
+    return await page.evaluate(async (modulePath) => {
+      const { INPUTS } = await import("/bench/inputs.mjs");
+      const { measureThroughput } = await import("/bench/measure.mjs");
+      const { normalize } = await import(modulePath);
+      return measureThroughput(normalize, INPUTS);
+    }, browserModulePath(library));
+  } finally {
+    await context.close();
+  }
+}
+
+/**
+ * Measures every library in headless Chromium: median time to first result over `runs` fresh contexts (libraries
+ * taken in turn, so drift hits all alike), then warm throughput. Returns the Chromium version and, per library id,
+ * `{ first: { totalMs, totals, loadMs, firstParseMs, runs }, throughput }`.
+ */
+export async function measureInChromium(libraries, folders, { runs }) {
+  const server = await startServer(folders);
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+  try {
+    const samples = Object.fromEntries(libraries.map((l) => [l.id, []]));
+    for (let run = 0; run < runs; run++) {
+      for (const library of libraries) samples[library.id].push(await firstResultOnce(browser, server.origin, library));
+    }
+    const results = {};
+    for (const library of libraries) {
+      const firsts = samples[library.id];
+      results[library.id] = {
+        first: {
+          totalMs: median(firsts.map((r) => r.totalMs)),
+        totals: firsts.map((r) => r.totalMs),
+          loadMs: median(firsts.map((r) => r.loadMs)),
+          firstParseMs: median(firsts.map((r) => r.firstParseMs)),
+          runs: firsts.length,
+        },
+        throughput: await throughputInPage(browser, server.origin, library),
+      };
+    }
+    return { version: browser.version(), results };
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+}

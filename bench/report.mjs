@@ -1,0 +1,236 @@
+// Turns the measurements into the markdown report printed at the end and written to BENCHMARKS.md.
+import { execFileSync } from "node:child_process";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { availableParallelism, totalmem } from "node:os";
+import { join } from "node:path";
+import { version as esbuildVersion } from "esbuild";
+import { describeAnswer } from "./agreement.mjs";
+import { FIRST_INPUT } from "./inputs.mjs";
+import { THROUGHPUT_PLAN } from "./measure.mjs";
+
+/** The heading the report lives under in BENCHMARKS.md; a rerun replaces that section and nothing else. */
+export const HEADING = "## Phone normalization (issue 2)";
+
+const kB = (bytes) =>
+  `${(bytes / 1000).toLocaleString("en-US", { minimumFractionDigits: 1, maximumFractionDigits: 1 })} kB`;
+const ms = (value) => `${value.toFixed(value < 10 ? 2 : 1)} ms`;
+const perSecond = (value) => Math.round(value).toLocaleString("en-US");
+const times = (a, b) => `${(a / b).toFixed(a / b < 10 ? 1 : 0)}×`;
+const quote = ({ input, region }) => `\`${input}\`${region ? ` (${region})` : ""}`;
+/** A median with the range of the samples it came from: "1,982 (1,901–2,040)". */
+const withRange = (value, samples, format) =>
+  `${format(value)} (${format(Math.min(...samples))}–${format(Math.max(...samples))})`;
+
+/** A markdown table. */
+function table(header, rows) {
+  return [header, header.map(() => "---"), ...rows].map((cells) => `| ${cells.join(" | ")} |`).join("\n");
+}
+
+/** The commit dist/npm was built from, and whether the build inputs had uncommitted changes. */
+function describeCommit(root) {
+  try {
+    const git = (...args) => execFileSync("git", ["-C", root, ...args], { encoding: "utf8" }).trim();
+    const dirty = git("status", "--porcelain", "--", "src", "Cargo.toml", "Cargo.lock", "pkg-template", "scripts");
+    return `${git("rev-parse", "--short", "HEAD")}${dirty ? " plus uncommitted changes" : ""}`;
+  } catch {
+    return "an unknown commit";
+  }
+}
+
+/** The machine and software the numbers were taken on. */
+export function describeMachine(root, chromiumVersion) {
+  const cpu = readFileSync("/proc/cpuinfo", "utf8").match(/^model name\s*:\s*(.+)$/m)?.[1] ?? "unknown CPU";
+  const os = readFileSync("/etc/os-release", "utf8").match(/^PRETTY_NAME="?([^"\n]+)/m)?.[1] ?? "Linux";
+  const versionOf = (packageJson) => JSON.parse(readFileSync(join(root, packageJson), "utf8")).version;
+  return {
+    cpu,
+    cores: availableParallelism(),
+    memoryGiB: (totalmem() / 2 ** 30).toFixed(1),
+    os,
+    node: process.version,
+    chromium: chromiumVersion,
+    esbuild: esbuildVersion,
+    verifyEdge: `${versionOf("dist/npm/package.json")} (dist/npm built from the working tree at ${describeCommit(root)})`,
+    libphonenumberJs: versionOf("node_modules/libphonenumber-js/package.json"),
+    google: versionOf("node_modules/google-libphonenumber/package.json"),
+    // The engine the wasm carries, as Cargo.toml pins it: the "Cause" paragraph is about this engine only.
+    phonenumberCrate: readFileSync(join(root, "Cargo.toml"), "utf8").match(/^phonenumber\s*=\s*"=?([^"]+)"/m)?.[1],
+  };
+}
+
+/** The agreement table, then every disagreement, one line each. */
+function agreementSection(libraries, agreement, inputs, reference) {
+  const header = ["library", `same E.164, region and validity as ${reference.name}`, "number type differs (not checked)"];
+  const rows = libraries.map((l) => {
+    const { agreed, typeMismatches } = agreement[l.id];
+    return [l.name, `${agreed} / ${inputs.length}`, String(typeMismatches.length)];
+  });
+  const disagreements = libraries.flatMap((l) =>
+    agreement[l.id].mismatches.map((m) =>
+      `- ${l.name}: ${quote(m.item)} gives ${describeAnswer(m.actual)}; ` +
+        `${reference.name} gives ${describeAnswer(m.expected)}`));
+  return [table(header, rows), ...(disagreements.length ? ["", ...disagreements] : [])].join("\n");
+}
+
+/** The size table: verify-edge's files as shipped, the others as esbuild bundles. */
+function sizeSection(libraries, sizes) {
+  const row = (what, s) => [what, kB(s.raw), kB(s.gzip), kB(s.brotli)];
+  const glueNames = sizes.package.glueFiles.map((f) => `\`${f.split("/").pop()}\``).join(", ");
+  const rows = [
+    row("verify-edge: `verify_edge_bg.wasm`", sizes.package.wasm),
+    row(`verify-edge: JS glue (${glueNames}; unminified)`, sizes.package.glue),
+    row("**verify-edge: total**", sizes.package.total),
+    ...libraries.filter((l) => l.bundled).map((l) => row(`${l.name}, esbuild bundle`, sizes.bundles[l.id])),
+  ];
+  return table(["what the browser downloads", "raw", "gzip -9", "brotli 11"], rows);
+}
+
+/** The Node table: throughput and time to first result. */
+function nodeSection(libraries, node) {
+  const header = ["library", "warm ops/s, median (range)", "import → first result, median (range)",
+    "first parse alone", "process start → first result"];
+  const rows = libraries.map((l) => {
+    const { first, throughput } = node[l.id];
+    return [l.name, withRange(throughput.opsPerSecond, throughput.samples, perSecond),
+      withRange(first.totalMs, first.totals, ms), ms(first.firstParseMs), ms(first.sinceProcessStartMs)];
+  });
+  return table(header, rows);
+}
+
+/** The Chromium table: throughput and time to first result. */
+function chromiumSection(libraries, chromium) {
+  const header = ["library", "warm ops/s, median (range)", "script start → first result, median (range)",
+    "first parse alone"];
+  const rows = libraries.map((l) => {
+    const { first, throughput } = chromium.results[l.id];
+    return [l.name, withRange(throughput.opsPerSecond, throughput.samples, perSecond),
+      withRange(first.totalMs, first.totals, ms), ms(first.firstParseMs)];
+  });
+  return table(header, rows);
+}
+
+/** "27× slower than X" or "1.4× faster than X", for a higher-is-better rate. */
+function compareRate(ours, theirs, name) {
+  return ours < theirs ? `${times(theirs, ours)} slower than ${name}` : `${times(ours, theirs)} faster than ${name}`;
+}
+
+/** "6.8× as long as X (80.3 ms)" or "2.0× quicker than X (80.3 ms)", for a lower-is-better duration. */
+function compareDuration(ours, theirs, name) {
+  return ours > theirs
+    ? `${times(ours, theirs)} as long as ${name} (${ms(theirs)})`
+    : `${times(theirs, ours)} quicker than ${name} (${ms(theirs)})`;
+}
+
+/** The plain statement of where verify-edge stands, every comparison computed from the numbers. */
+function whatThisShows(libraries, { inputs, agreement, sizes, node, chromium, machine }) {
+  const byId = (id) => ({ id, name: libraries.find((l) => l.id === id).name });
+  const [ours, min, max, google] =
+    ["verify-edge", "libphonenumber-js-min", "libphonenumber-js-max", "google-libphonenumber"].map(byId);
+  const brotli = (l) => sizes.bundles[l.id].brotli;
+  const total = sizes.package.total;
+  const nodeFirst = (l) => node[l.id].first;
+  const webFirst = (l) => chromium.results[l.id].first;
+  const nodeRate = (l) => node[l.id].throughput.opsPerSecond;
+  const webRate = (l) => chromium.results[l.id].throughput.opsPerSecond;
+  const differs = (l) => agreement[l.id].mismatches.length;
+  const paragraphs = [
+    `**Size.** verify-edge's browser package is ${kB(total.brotli)} brotli / ${kB(total.gzip)} gzip ` +
+      `(the wasm alone is ${(sizes.package.wasm.raw / 1e6).toFixed(2)} MB raw), against ${kB(brotli(max))} brotli ` +
+      `for ${max.name}, ${kB(brotli(min))} for ${min.name} and ${kB(brotli(google))} for ${google.name}: ` +
+      `${times(total.brotli, brotli(max))}, ${times(total.brotli, brotli(min))} and ` +
+      `${times(total.brotli, brotli(google))} as much to download, and a browser must compile the wasm too.`,
+    `**Start-up.** Its first answer takes ${ms(nodeFirst(ours).totalMs)} after import in Node, ` +
+      `${compareDuration(nodeFirst(ours).totalMs, nodeFirst(max).totalMs, max.name)} and ` +
+      `${compareDuration(nodeFirst(ours).totalMs, nodeFirst(google).totalMs, google.name)}; ` +
+      `in Chromium ${ms(webFirst(ours).totalMs)} from script start, ` +
+      `${compareDuration(webFirst(ours).totalMs, webFirst(max).totalMs, max.name)} and ` +
+      `${compareDuration(webFirst(ours).totalMs, webFirst(google).totalMs, google.name)}. ` +
+      `Of that, the first parse takes ${ms(nodeFirst(ours).firstParseMs)} in Node and ` +
+      `${ms(webFirst(ours).firstParseMs)} in Chromium; loading, compiling and instantiating the wasm takes ` +
+      `${ms(nodeFirst(ours).loadMs)} in Node and ${ms(webFirst(ours).loadMs)} in Chromium.`,
+    `**Throughput.** Warm, it normalizes ${perSecond(nodeRate(ours))} numbers a second in Node, ` +
+      `${compareRate(nodeRate(ours), nodeRate(max), max.name)} and ` +
+      `${compareRate(nodeRate(ours), nodeRate(google), google.name)}; ${perSecond(webRate(ours))} in Chromium, ` +
+      `${compareRate(webRate(ours), webRate(max), max.name)} and ${compareRate(webRate(ours), webRate(google), google.name)}. ` +
+      `This benchmark does not break down where the warm time goes.`,
+    `**Answers.** The same E.164, region and validity as ${google.name} on ${agreement[ours.id].agreed} of ` +
+      `${inputs.length} inputs; libphonenumber-js differs on ${differs(min)} (min metadata) and ${differs(max)} ` +
+      `(max metadata), listed above.`,
+  ];
+  if (machine.phonenumberCrate) {
+    paragraphs.splice(3, 0,
+      `**Cause.** The size and the slow first parse come from the engine this build ships: the phonenumber crate ` +
+        `${machine.phonenumberCrate} with its metadata, and the regex crate it needs, all compiled into the wasm; the ` +
+        `first parse builds the crate's metadata database. A later issue replaces that engine; these figures are the ` +
+        `baseline it has to beat.`);
+  }
+  return paragraphs.join("\n\n");
+}
+
+/** The whole report, as markdown: how it was run, on what, and the tables. One sentence per source line. */
+export function renderReport(run) {
+  const { command, date, machine, libraries, inputs, regions, reference, agreement, sizes, node, chromium } = run;
+  const plan = THROUGHPUT_PLAN;
+  const nodeRuns = node[libraries[0].id].first.runs;
+  const chromiumRuns = chromium.results[libraries[0].id].first.runs;
+  return `${HEADING}
+
+- Command: \`${command}\`
+- Date: ${date}
+- Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB; ${machine.os}; Node ${machine.node}; Chromium ${machine.chromium}; esbuild ${machine.esbuild}
+- Versions: verify-edge ${machine.verifyEdge}; libphonenumber-js ${machine.libphonenumberJs}; google-libphonenumber ${machine.google}
+- Work: each library's full answer for one input: parse with a default region, then E.164, region, number type and validity (adapters in \`bench/adapters/\`).
+- Inputs: ${inputs.length} numbers of ${regions} regions as people type them, national forms with a default region and international forms (\`bench/inputs.mjs\`).
+
+### Agreement with ${reference.name} (checked first; the run fails if verify-edge differs)
+
+${agreementSection(libraries, agreement, inputs, reference)}
+
+libphonenumber-js's min metadata has no number-type patterns, so its \`getType()\` is mostly \`undefined\`.
+
+### Size
+
+${sizeSection(libraries, sizes)}
+
+verify-edge as shipped in \`dist/npm\` (browser entry); its files are fetched, so compressed, one by one.
+The others are bundled by esbuild (minified, ESM, platform browser) from their adapter.
+gzip level 9 and brotli quality 11 by \`node:zlib\`; 1 kB = 1,000 bytes.
+
+### Node
+
+${nodeSection(libraries, node)}
+
+Throughput: ${plan.warmupRounds} warm-up rounds over all inputs, then ${plan.repetitions} timed repetitions of ${plan.rounds} rounds (${(plan.rounds * inputs.length).toLocaleString("en-US")} normalizations each); one fresh process per library.
+First result: a fresh \`node\` process each time, timed from before \`await import()\` of the adapter to the first answer, for ${quote(FIRST_INPUT)}; ${nodeRuns} processes per library.
+verify-edge is imported through \`dist/npm/node.js\` (it reads and instantiates the wasm at import), the others from \`node_modules\` as Node users import them.
+"Process start" adds Node's own start-up.
+Ranges are run-to-run spread on a 2-core machine shared with other work: compare medians, and trust only large ratios.
+
+### Chromium (headless)
+
+${chromiumSection(libraries, chromium)}
+
+Served from a loopback \`node:http\` server (uncompressed, \`no-store\`): verify-edge through its browser entry (\`dist/npm/index.js\`, wasm by \`instantiateStreaming\`), the others as the esbuild bundles above.
+First result: a new browser context (empty cache) each time, from the page script's start to the first answer, ${chromiumRuns} contexts per library.
+Throughput: the same plan as in Node, in one page per library.
+
+### What this shows
+
+${whatThisShows(libraries, { inputs, agreement, sizes, node, chromium, machine })}
+`;
+}
+
+/** Writes the report into BENCHMARKS.md under its heading, replacing an earlier run's section and keeping the rest. */
+export function writeBenchmarks(file, report) {
+  const current = existsSync(file)
+    ? readFileSync(file, "utf8")
+    : "# Benchmarks\n\nEach section says the command that produced it, on what machine, and when.\n";
+  const start = current.indexOf(HEADING);
+  if (start < 0) {
+    writeFileSync(file, `${current.trimEnd()}\n\n${report}`);
+    return;
+  }
+  const next = current.indexOf("\n## ", start + HEADING.length);
+  const rest = next < 0 ? "" : current.slice(next + 1);
+  writeFileSync(file, `${current.slice(0, start)}${report}${rest ? `\n${rest}` : ""}`);
+}
