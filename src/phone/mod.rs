@@ -12,9 +12,9 @@ use std::fmt;
 
 use phonenumber::metadata::DATABASE;
 use phonenumber::Metadata;
+use serde::{Deserialize, Serialize};
 
 mod parse;
-use serde::{Deserialize, Serialize};
 
 /// Longest input accepted, in bytes. Anything longer is refused before it is parsed.
 pub const MAX_INPUT_BYTES: usize = 64 * 1024;
