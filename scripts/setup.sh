@@ -52,6 +52,9 @@ if ! cmp -s package-lock.json node_modules/.setup-lock 2>/dev/null; then
   cp package-lock.json node_modules/.setup-lock
 fi
 
+# Development secrets for wrangler dev.
+[[ -f .dev.vars ]] || cp .dev.vars.example .dev.vars
+
 if (( want_test )); then
   missing=()
   command -v chromium >/dev/null || missing+=(chromium)

@@ -104,6 +104,25 @@ impl RequestedChannel {
     }
 }
 
+impl std::str::FromStr for RequestedChannel {
+    type Err = ();
+
+    /// Reads a `Channel` parameter as Twilio takes it: lowercase.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        [
+            Self::Sms,
+            Self::Call,
+            Self::Email,
+            Self::Whatsapp,
+            Self::Sna,
+            Self::Auto,
+        ]
+        .into_iter()
+        .find(|c| c.as_str() == s)
+        .ok_or(())
+    }
+}
+
 impl From<Channel> for RequestedChannel {
     fn from(channel: Channel) -> Self {
         match channel {
@@ -340,7 +359,7 @@ pub struct Service {
 }
 
 /// A Service's settings for push factors.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PushSettings {
     /// Deprecated: whether challenges include their date.
     pub include_date: Option<bool>,
@@ -351,7 +370,7 @@ pub struct PushSettings {
 }
 
 /// A Service's settings for TOTP (authenticator app) factors.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TotpSettings {
     /// The issuer shown in the authenticator app.
     pub issuer: Option<String>,
@@ -364,7 +383,7 @@ pub struct TotpSettings {
 }
 
 /// A Service's settings for the WhatsApp channel.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WhatsappSettings {
     /// The Messaging Service whose WhatsApp senders send the codes.
     pub msg_service_sid: Option<MessagingServiceSid>,
@@ -373,7 +392,7 @@ pub struct WhatsappSettings {
 }
 
 /// A Service's settings for passkey factors.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PasskeysSettings {
     /// The site passkeys are created for.
     pub relying_party: Option<RelyingParty>,
@@ -386,7 +405,7 @@ pub struct PasskeysSettings {
 }
 
 /// The site passkeys are created for (WebAuthn's relying party).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RelyingParty {
     /// The site's domain, e.g. `example.com`.
     pub id: Option<String>,

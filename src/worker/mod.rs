@@ -6,6 +6,9 @@ use worker::{event, Context, Env, Method, Request, Response, Result};
 use crate::phone::{self, PhoneErrorCode};
 use crate::verify::model::TwilioError;
 
+mod engine;
+mod objects;
+
 /// Runs once when the isolate starts, before any request: pays the phone metadata's one-time cost there.
 #[event(start)]
 fn start() {
@@ -13,9 +16,13 @@ fn start() {
 }
 
 #[event(fetch)]
-async fn fetch(mut req: Request, _env: Env, _ctx: Context) -> Result<Response> {
+async fn fetch(mut req: Request, env: Env, _ctx: Context) -> Result<Response> {
     let path = req.path();
+    if path.starts_with("/v2/") {
+        return engine::serve_rest(req, &env).await;
+    }
     match (req.method(), path.as_str()) {
+        (Method::Get, "/dev/inbox") => engine::serve_dev_inbox(&req, &env).await,
         (Method::Get | Method::Head, "/health") => health(),
         (Method::Post, "/normalize") => normalize(&mut req).await,
         (_, "/health") => method_not_allowed("GET, HEAD"),

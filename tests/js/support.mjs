@@ -24,14 +24,17 @@ export async function freePort() {
  * Starts `wrangler dev` in `cwd` and resolves once `readyPath` answers. `stop()` ends wrangler and workerd.
  * Output is kept so a failing test can show it.
  */
-export async function startWrangler({ cwd = ROOT, readyPath = "/health", timeoutMs = 180_000, env = {} } = {}) {
+export async function startWrangler({
+  cwd = ROOT, readyPath = "/health", timeoutMs = 180_000, env = {}, persistDir, vars = {},
+} = {}) {
   if (!existsSync(NODE22)) throw new Error(`no Node 22 at ${NODE22}: run scripts/setup.sh`);
   const port = await freePort();
-  const persist = mkdtempSync(join(tmpdir(), "verify-edge-state-"));
+  const persist = persistDir ?? mkdtempSync(join(tmpdir(), "verify-edge-state-"));
+  const varArgs = Object.entries(vars).flatMap(([k, v]) => ["--var", `${k}:${v}`]);
   const child = spawn(
     NODE22,
     [WRANGLER, "dev", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", persist,
-      "--show-interactive-dev-session=false", "--log-level", "info"],
+      "--show-interactive-dev-session=false", "--log-level", "info", ...varArgs],
     {
       cwd,
       detached: true, // its own process group, so stop() reaches workerd too
@@ -43,17 +46,18 @@ export async function startWrangler({ cwd = ROOT, readyPath = "/health", timeout
   child.stdout.on("data", (d) => (output += d));
   child.stderr.on("data", (d) => (output += d));
   const url = `http://127.0.0.1:${port}`;
-  const stop = () => {
+  const stop = async () => {
     try {
       process.kill(-child.pid, "SIGTERM");
     } catch {}
+    if (child.exitCode === null) await new Promise((ok) => child.once("exit", ok));
   };
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) break;
     try {
       const response = await fetch(url + readyPath, { signal: AbortSignal.timeout(2000) });
-      if (response.ok) return { url, stop, output: () => output };
+      if (response.ok) return { url, stop, persist, output: () => output };
     } catch {}
     await new Promise((ok) => setTimeout(ok, 250));
   }

@@ -1,0 +1,56 @@
+//! Who may call the engine's REST API: HTTP Basic with the engine's account SID and auth token, or an API key SID
+//! and its secret, as Twilio accepts. Compared in constant time; wrong or missing gets Twilio's 20003 (401).
+
+use base64::Engine as _;
+use subtle::ConstantTimeEq;
+
+use crate::verify::model::TwilioError;
+
+/// A username and password the engine accepts.
+#[derive(Clone)]
+pub struct Credential {
+    /// `AC...` or `SK...`.
+    pub username: String,
+    /// The auth token or the API key's secret.
+    pub password: String,
+}
+
+impl std::fmt::Debug for Credential {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Never print the password.
+        f.debug_struct("Credential")
+            .field("username", &self.username)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Checks an `Authorization` header against the accepted credentials.
+pub fn authenticate(header: Option<&str>, accepted: &[Credential]) -> Result<(), TwilioError> {
+    let given = header
+        .and_then(|h| {
+            h.strip_prefix("Basic ")
+                .or_else(|| h.strip_prefix("basic "))
+        })
+        .and_then(|b64| {
+            base64::engine::general_purpose::STANDARD
+                .decode(b64.trim())
+                .ok()
+        })
+        .and_then(|bytes| String::from_utf8(bytes).ok());
+    let Some(given) = given else {
+        return Err(TwilioError::authenticate());
+    };
+    let (user, password) = given.split_once(':').unwrap_or((given.as_str(), ""));
+    // Check every credential, so the time taken does not say which username exists.
+    let mut ok = subtle::Choice::from(0);
+    for credential in accepted {
+        let user_ok = credential.username.as_bytes().ct_eq(user.as_bytes());
+        let password_ok = credential.password.as_bytes().ct_eq(password.as_bytes());
+        ok |= user_ok & password_ok;
+    }
+    if bool::from(ok) && !accepted.is_empty() {
+        Ok(())
+    } else {
+        Err(TwilioError::authenticate())
+    }
+}

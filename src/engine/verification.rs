@@ -1,0 +1,359 @@
+//! A verification's life: started (and resent), checked, approved, canceled, expired or out of attempts, with the
+//! limits Twilio Verify v2 applies. The state is plain data the Worker stores; each operation takes it and the
+//! clock, and either changes it completely or not at all.
+
+use serde::{Deserialize, Serialize};
+
+use super::code::{codes_match, generate_code, has_valid_length};
+use super::time::{iso8601, Millis};
+use super::Randomness;
+use crate::verify::model::{
+    Channel, SendCodeAttempt, Status, TwilioError, Verification, VerificationCheck,
+};
+use crate::verify::sid::{AccountSid, ServiceSid, VerificationAttemptSid, VerificationSid};
+
+/// How long a verification stays pending: Twilio's 10 minutes.
+pub const DEFAULT_LIFETIME_MS: Millis = 10 * 60 * 1000;
+/// Sends allowed within one verification: the 6th fails with 60203.
+pub const MAX_SENDS: usize = 5;
+/// Wrong checks allowed: the 5th sets `max_attempts_reached`.
+pub const MAX_WRONG_CHECKS: u8 = 5;
+
+/// What the rules need to know of a Service.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServiceRules {
+    /// Digits in a generated code, 4 to 10.
+    pub code_length: usize,
+    /// Whether `CustomCode` is allowed.
+    pub custom_code_enabled: bool,
+    /// Whether starts and checks must carry the PSD2 `Amount` and `Payee`.
+    pub psd2_enabled: bool,
+    /// How long a verification stays pending (Twilio's is 10 minutes; tests shorten it).
+    pub lifetime_ms: Millis,
+}
+
+/// A verification as the engine stores it. Holds the code: never sent to a client as it is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VerificationState {
+    /// `VE...`.
+    pub sid: VerificationSid,
+    /// The Service it belongs to.
+    pub service_sid: ServiceSid,
+    /// The account of that Service.
+    pub account_sid: AccountSid,
+    /// E.164 phone number or normalized email.
+    pub to: String,
+    /// The channel of the latest send.
+    pub channel: Channel,
+    /// The code the user must give back.
+    pub code: String,
+    /// Where it is in its life.
+    pub status: Status,
+    /// When it was started.
+    pub created_ms: Millis,
+    /// When it last changed.
+    pub updated_ms: Millis,
+    /// When it stops being pending.
+    pub expires_ms: Millis,
+    /// Every send, first to last.
+    pub sends: Vec<Send>,
+    /// Wrong checks so far.
+    pub wrong_checks: u8,
+    /// PSD2 transaction amount.
+    pub amount: Option<String>,
+    /// PSD2 transaction payee.
+    pub payee: Option<String>,
+    /// The message locale asked for.
+    pub locale: Option<String>,
+    /// A friendly name for this verification's message.
+    pub custom_friendly_name: Option<String>,
+}
+
+/// One send of the code.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Send {
+    /// When.
+    pub time_ms: Millis,
+    /// Over which channel.
+    pub channel: Channel,
+    /// `VL...`.
+    pub attempt_sid: VerificationAttemptSid,
+}
+
+/// A start (or resend) as the engine takes it: `to` already normalized and matched to the channel.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct StartRequest {
+    /// E.164 phone number or normalized email.
+    pub to: String,
+    /// The channel to send over.
+    pub channel: Option<Channel>,
+    /// A code chosen by the caller (`CustomCode`), when the Service allows it.
+    pub custom_code: Option<String>,
+    /// PSD2 amount.
+    pub amount: Option<String>,
+    /// PSD2 payee.
+    pub payee: Option<String>,
+    /// Message locale.
+    pub locale: Option<String>,
+    /// Friendly name for the message.
+    pub custom_friendly_name: Option<String>,
+}
+
+/// What must be delivered after a start: the code, to whom, how.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Delivery {
+    /// The verification it belongs to.
+    pub verification_sid: VerificationSid,
+    /// E.164 phone number or email.
+    pub to: String,
+    /// The channel.
+    pub channel: Channel,
+    /// The code.
+    pub code: String,
+    /// The locale asked for.
+    pub locale: Option<String>,
+    /// The friendly name to show.
+    pub friendly_name: Option<String>,
+}
+
+/// Who a new verification belongs to, and the SID it gets if one is created (the caller picks it, so that the SID
+/// can name the shard that stores it: see [`super::shard`]).
+pub struct Owner<'a> {
+    /// The Service.
+    pub service_sid: &'a ServiceSid,
+    /// Its account.
+    pub account_sid: &'a AccountSid,
+    /// The SID for a new verification.
+    pub new_sid: VerificationSid,
+}
+
+impl VerificationState {
+    /// Whether it is still pending at `now`: not ended, not expired.
+    pub fn is_pending(&self, now: Millis) -> bool {
+        self.status == Status::Pending && now < self.expires_ms
+    }
+
+    /// The status at `now`: a pending verification past its lifetime is `expired`.
+    pub fn status_at(&self, now: Millis) -> Status {
+        if self.status == Status::Pending && now >= self.expires_ms {
+            Status::Expired
+        } else {
+            self.status
+        }
+    }
+}
+
+/// Starts a verification for `request.to`, or resends the pending one: within its lifetime a start keeps the same
+/// verification and code and adds a send, up to [`MAX_SENDS`]; after that, 60203.
+pub fn start(
+    existing: Option<&VerificationState>,
+    request: StartRequest,
+    service: &ServiceRules,
+    owner: Owner<'_>,
+    now: Millis,
+    random: &mut dyn Randomness,
+) -> Result<(VerificationState, Delivery), TwilioError> {
+    let channel = request
+        .channel
+        .ok_or_else(|| TwilioError::invalid_parameter("Channel"))?;
+    if service.psd2_enabled && (blank(&request.amount) || blank(&request.payee)) {
+        return Err(TwilioError::new(
+            60206,
+            400,
+            "'Amount' and 'Payee' params are required",
+        ));
+    }
+    if let Some(custom) = &request.custom_code {
+        if !service.custom_code_enabled {
+            return Err(TwilioError::new(
+                60204,
+                403,
+                "Service does not support this feature",
+            ));
+        }
+        if !has_valid_length(custom) {
+            return Err(TwilioError::invalid_parameter("CustomCode"));
+        }
+    }
+    let send = Send {
+        time_ms: now,
+        channel,
+        attempt_sid: VerificationAttemptSid::from_random_bytes(random.sid_bytes()),
+    };
+    let state = match existing.filter(|v| v.is_pending(now)) {
+        Some(pending) => {
+            if pending.sends.len() >= MAX_SENDS {
+                return Err(TwilioError::max_send_attempts());
+            }
+            let mut next = pending.clone();
+            next.channel = channel;
+            next.updated_ms = now;
+            next.sends.push(send);
+            if let Some(custom) = request.custom_code {
+                next.code = custom;
+            }
+            next.locale = request.locale.or(next.locale);
+            next.custom_friendly_name = request.custom_friendly_name.or(next.custom_friendly_name);
+            next
+        }
+        None => VerificationState {
+            sid: owner.new_sid,
+            service_sid: owner.service_sid.clone(),
+            account_sid: owner.account_sid.clone(),
+            to: request.to,
+            channel,
+            code: request
+                .custom_code
+                .unwrap_or_else(|| generate_code(service.code_length, random)),
+            status: Status::Pending,
+            created_ms: now,
+            updated_ms: now,
+            expires_ms: now.saturating_add(service.lifetime_ms),
+            sends: vec![send],
+            wrong_checks: 0,
+            amount: request.amount,
+            payee: request.payee,
+            locale: request.locale,
+            custom_friendly_name: request.custom_friendly_name,
+        },
+    };
+    let delivery = Delivery {
+        verification_sid: state.sid.clone(),
+        to: state.to.clone(),
+        channel,
+        code: state.code.clone(),
+        locale: state.locale.clone(),
+        friendly_name: state.custom_friendly_name.clone(),
+    };
+    Ok((state, delivery))
+}
+
+/// What a check carries besides the verification it names.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct CheckRequest {
+    /// The code the user typed.
+    pub code: Option<String>,
+    /// PSD2 amount, which must match the start's.
+    pub amount: Option<String>,
+    /// PSD2 payee, which must match the start's.
+    pub payee: Option<String>,
+}
+
+/// Checks a code. A right code approves; a wrong one leaves it pending and counts, and the 5th wrong one sets
+/// `max_attempts_reached`. A verification that is no longer pending is gone (20404), except one out of attempts,
+/// which answers 60202.
+pub fn check(
+    state: &VerificationState,
+    request: &CheckRequest,
+    service: &ServiceRules,
+    now: Millis,
+) -> Result<VerificationState, TwilioError> {
+    match state.status_at(now) {
+        Status::Pending => {}
+        Status::MaxAttemptsReached => return Err(TwilioError::max_check_attempts()),
+        _ => return Err(TwilioError::not_found()),
+    }
+    let code = request
+        .code
+        .as_deref()
+        .filter(|c| has_valid_length(c))
+        .ok_or_else(|| TwilioError::invalid_parameter("Code"))?;
+    if service.psd2_enabled && (blank(&request.amount) || blank(&request.payee)) {
+        return Err(TwilioError::new(
+            60206,
+            400,
+            "'Amount' and 'Payee' params are required",
+        ));
+    }
+    // Every comparison runs, so the time taken says nothing about which one failed.
+    let code_matches = codes_match(&state.code, code);
+    let transaction_matches =
+        !service.psd2_enabled || (request.amount == state.amount && request.payee == state.payee);
+    let mut next = state.clone();
+    next.updated_ms = now;
+    if code_matches && transaction_matches {
+        next.status = Status::Approved;
+    } else {
+        next.wrong_checks = next.wrong_checks.saturating_add(1);
+        if next.wrong_checks >= MAX_WRONG_CHECKS {
+            next.status = Status::MaxAttemptsReached;
+        }
+    }
+    Ok(next)
+}
+
+/// Sets `canceled` or `approved` by hand, as `UpdateVerification` does. Only a pending verification changes.
+pub fn update_status(
+    state: &VerificationState,
+    status: Status,
+    now: Millis,
+) -> Result<VerificationState, TwilioError> {
+    if !matches!(status, Status::Canceled | Status::Approved) {
+        return Err(TwilioError::invalid_parameter("Status"));
+    }
+    if !state.is_pending(now) {
+        return Err(TwilioError::not_found());
+    }
+    let mut next = state.clone();
+    next.status = status;
+    next.updated_ms = now;
+    Ok(next)
+}
+
+impl VerificationState {
+    /// The Verification resource as Twilio's JSON has it, at `now`, under `base_url` (e.g.
+    /// `https://verify.twilio.com`). Never includes the code.
+    pub fn to_resource(&self, now: Millis, base_url: &str) -> Verification {
+        Verification {
+            sid: Some(self.sid.clone()),
+            service_sid: Some(self.service_sid.clone()),
+            account_sid: Some(self.account_sid.clone()),
+            to: Some(self.to.clone()),
+            channel: self.channel,
+            status: Some(self.status_at(now)),
+            valid: Some(self.status == Status::Approved),
+            lookup: None,
+            amount: self.amount.clone(),
+            payee: self.payee.clone(),
+            send_code_attempts: Some(
+                self.sends
+                    .iter()
+                    .map(|s| SendCodeAttempt {
+                        time: iso8601(s.time_ms),
+                        channel: s.channel.as_str().to_owned(),
+                        attempt_sid: s.attempt_sid.clone(),
+                    })
+                    .collect(),
+            ),
+            date_created: Some(iso8601(self.created_ms)),
+            date_updated: Some(iso8601(self.updated_ms)),
+            sna: None,
+            url: Some(format!(
+                "{base_url}/v2/Services/{}/Verifications/{}",
+                self.service_sid, self.sid
+            )),
+        }
+    }
+
+    /// The VerificationCheck resource for the check that produced this state.
+    pub fn to_check_resource(&self, now: Millis) -> VerificationCheck {
+        VerificationCheck {
+            sid: Some(self.sid.clone()),
+            service_sid: Some(self.service_sid.clone()),
+            account_sid: Some(self.account_sid.clone()),
+            to: Some(self.to.clone()),
+            channel: self.channel,
+            status: Some(self.status_at(now)),
+            valid: Some(self.status == Status::Approved),
+            amount: self.amount.clone(),
+            payee: self.payee.clone(),
+            date_created: Some(iso8601(self.created_ms)),
+            date_updated: Some(iso8601(self.updated_ms)),
+            sna_attempts_error_codes: Some(Vec::new()),
+        }
+    }
+}
+
+fn blank(value: &Option<String>) -> bool {
+    value.as_deref().is_none_or(|v| v.trim().is_empty())
+}

@@ -1,0 +1,414 @@
+//! The embedded Verify v2 engine's REST API at `/v2/...`, as Twilio serves it: HTTP Basic, form bodies, JSON
+//! answers, Twilio's errors. This front authenticates, validates and normalizes, then hands each operation to the
+//! Durable Object that owns the state (`objects.rs`).
+
+use serde::Serialize;
+use worker::{Env, Method, Request, RequestInit, Response, Result};
+
+use super::objects::{reply_error, ServiceCommand, ShardCommand, Target};
+use crate::engine::access::{authenticate, Credential};
+use crate::engine::form::Form;
+use crate::engine::shard::{shard_of_recipient, shard_of_sid};
+use crate::engine::verification::DEFAULT_LIFETIME_MS;
+use crate::verify::model::{Channel, RequestedChannel, Service, Status, TwilioError};
+use crate::verify::recipient::{classify_recipient, Recipient};
+use crate::verify::sid::{AccountSid, ServiceSid, VerificationSid};
+
+/// The engine's configuration, from the Worker's vars and secrets.
+struct Config {
+    account_sid: AccountSid,
+    credentials: Vec<Credential>,
+    lifetime_ms: u64,
+    dev_inbox: bool,
+}
+
+fn text(env: &Env, name: &str) -> Option<String> {
+    env.secret(name)
+        .map(|s| s.to_string())
+        .or_else(|_| env.var(name).map(|v| v.to_string()))
+        .ok()
+        .filter(|v| !v.is_empty())
+}
+
+impl Config {
+    fn from_env(env: &Env) -> std::result::Result<Self, TwilioError> {
+        let account_sid = text(env, "ENGINE_ACCOUNT_SID")
+            .and_then(|s| s.parse::<AccountSid>().ok())
+            .ok_or_else(engine_not_configured)?;
+        let mut credentials = Vec::new();
+        if let Some(token) = text(env, "ENGINE_AUTH_TOKEN") {
+            credentials.push(Credential {
+                username: account_sid.to_string(),
+                password: token,
+            });
+        }
+        if let (Some(key), Some(secret)) = (
+            text(env, "ENGINE_API_KEY_SID"),
+            text(env, "ENGINE_API_KEY_SECRET"),
+        ) {
+            credentials.push(Credential {
+                username: key,
+                password: secret,
+            });
+        }
+        let lifetime_ms = text(env, "VERIFICATION_LIFETIME_SECONDS")
+            .and_then(|s| s.parse::<u64>().ok())
+            .filter(|&s| s > 0)
+            .map_or(DEFAULT_LIFETIME_MS, |s| s.saturating_mul(1000));
+        let dev_inbox = text(env, "DEV_INBOX").is_some_and(|v| v == "true" || v == "1");
+        Ok(Self {
+            account_sid,
+            credentials,
+            lifetime_ms,
+            dev_inbox,
+        })
+    }
+}
+
+fn engine_not_configured() -> TwilioError {
+    TwilioError::authenticate().with_reason(
+        "ENGINE_NOT_CONFIGURED",
+        "the engine has no ENGINE_ACCOUNT_SID configured",
+    )
+}
+
+/// Serves `/v2/...`.
+pub async fn serve_rest(mut req: Request, env: &Env) -> Result<Response> {
+    let config = match Config::from_env(env) {
+        Ok(config) => config,
+        Err(e) => return reply_error(&e),
+    };
+    if let Err(e) = authenticate(
+        req.headers().get("Authorization")?.as_deref(),
+        &config.credentials,
+    ) {
+        let mut response = reply_error(&e)?;
+        response
+            .headers_mut()
+            .set("WWW-Authenticate", "Basic realm=\"Twilio API\"")?;
+        return Ok(response);
+    }
+    let url = req.url()?;
+    let base_url = url.origin().ascii_serialization();
+    let path: Vec<String> = url
+        .path_segments()
+        .map(|s| s.map(str::to_owned).collect())
+        .unwrap_or_default();
+    let segments: Vec<&str> = path.iter().map(String::as_str).collect();
+    let method = req.method();
+    let body = if matches!(method, Method::Post) {
+        req.bytes().await.unwrap_or_default()
+    } else {
+        Vec::new()
+    };
+    let body = String::from_utf8_lossy(&body).into_owned();
+    let query = url.query().unwrap_or_default().to_owned();
+    let services = Services {
+        env,
+        account_sid: &config.account_sid,
+        base_url: &base_url,
+    };
+
+    match (method, segments.as_slice()) {
+        (Method::Post, ["v2", "Services"]) => {
+            services
+                .call(&ServiceCommand::Create {
+                    account_sid: config.account_sid.clone(),
+                    body,
+                    base_url: base_url.clone(),
+                })
+                .await
+        }
+        (Method::Get, ["v2", "Services"]) => {
+            services
+                .call(&ServiceCommand::List {
+                    query,
+                    base_url: base_url.clone(),
+                })
+                .await
+        }
+        (method, ["v2", "Services", sid]) => {
+            let Ok(sid) = sid.parse::<ServiceSid>() else {
+                return reply_error(&TwilioError::not_found());
+            };
+            let command = match method {
+                Method::Get => ServiceCommand::Fetch {
+                    sid,
+                    base_url: base_url.clone(),
+                },
+                Method::Post => ServiceCommand::Update {
+                    sid,
+                    body,
+                    base_url: base_url.clone(),
+                },
+                Method::Delete => ServiceCommand::Delete { sid },
+                _ => return reply_error(&TwilioError::method_not_allowed()),
+            };
+            services.call(&command).await
+        }
+        (Method::Post, ["v2", "Services", service_sid, "Verifications"]) => {
+            let service = match services.load(service_sid).await? {
+                Ok(service) => service,
+                Err(e) => return reply_error(&e),
+            };
+            start_verification(
+                env,
+                &config,
+                service,
+                &Form::parse(body.as_bytes()),
+                &base_url,
+            )
+            .await
+        }
+        (
+            method @ (Method::Get | Method::Post),
+            ["v2", "Services", service_sid, "Verifications", target],
+        ) => {
+            let Ok(service_sid) = service_sid.parse::<ServiceSid>() else {
+                return reply_error(&TwilioError::not_found());
+            };
+            let target = match target_of(target) {
+                Ok(target) => target,
+                Err(e) => return reply_error(&e),
+            };
+            let command = if matches!(method, Method::Get) {
+                ShardCommand::Fetch {
+                    service_sid,
+                    target: target.clone(),
+                    base_url,
+                }
+            } else {
+                let status = match Form::parse(body.as_bytes()).required("Status") {
+                    Ok("canceled") => Status::Canceled,
+                    Ok("approved") => Status::Approved,
+                    _ => return reply_error(&TwilioError::invalid_parameter("Status")),
+                };
+                ShardCommand::Update {
+                    service_sid,
+                    target: target.clone(),
+                    status,
+                    base_url,
+                }
+            };
+            shard_call(env, &shard_for(&target), &command).await
+        }
+        (Method::Post, ["v2", "Services", service_sid, "VerificationCheck"]) => {
+            let service = match services.load(service_sid).await? {
+                Ok(service) => service,
+                Err(e) => return reply_error(&e),
+            };
+            check_verification(env, &config, service, &Form::parse(body.as_bytes())).await
+        }
+        (_, ["v2", ..]) => reply_error(&TwilioError::not_found()),
+        _ => reply_error(&TwilioError::not_found()),
+    }
+}
+
+/// `GET /dev/inbox?to=...`: the codes the engine "sent" to a recipient, when `DEV_INBOX` is on; 404 otherwise.
+pub async fn serve_dev_inbox(req: &Request, env: &Env) -> Result<Response> {
+    let dev_inbox = Config::from_env(env).map(|c| c.dev_inbox).unwrap_or(false);
+    if !dev_inbox {
+        return reply_error(&TwilioError::not_found());
+    }
+    let url = req.url()?;
+    let to = url
+        .query_pairs()
+        .find(|(k, _)| k == "to")
+        .map(|(_, v)| v.into_owned())
+        .unwrap_or_default();
+    let channel = if to.contains('@') {
+        RequestedChannel::Email
+    } else {
+        RequestedChannel::Sms
+    };
+    let to = match classify_recipient(&to, channel, None) {
+        Ok(recipient) => recipient.as_str().to_owned(),
+        Err(e) => return reply_error(&e.to_twilio_error()),
+    };
+    shard_call(env, &shard_of_recipient(&to), &ShardCommand::Inbox { to }).await
+}
+
+async fn start_verification(
+    env: &Env,
+    config: &Config,
+    service: Service,
+    form: &Form,
+    base_url: &str,
+) -> Result<Response> {
+    let to = match form.required("To") {
+        Ok(to) => to,
+        Err(e) => return reply_error(&e),
+    };
+    let requested = match form
+        .required("Channel")
+        .ok()
+        .and_then(|c| c.parse::<RequestedChannel>().ok())
+    {
+        Some(channel) => channel,
+        None => return reply_error(&TwilioError::invalid_parameter("Channel")),
+    };
+    let recipient = match classify_recipient(to, requested, None) {
+        Ok(recipient) => recipient,
+        Err(e) => return reply_error(&e.to_twilio_error()),
+    };
+    let channel = match (requested.channel(), &recipient) {
+        (Some(Channel::Sna), _) => {
+            return reply_error(&TwilioError::invalid_parameter("Channel").with_reason(
+                "SNA_NOT_AVAILABLE",
+                "Silent Network Auth is not available in this engine yet",
+            ))
+        }
+        (Some(channel), _) => channel,
+        // `auto`: email for an address; for a phone number Twilio tries SNA first, which this engine does not
+        // offer yet, so SMS.
+        (None, Recipient::Email(_)) => Channel::Email,
+        (None, Recipient::Phone(_)) => Channel::Sms,
+    };
+    let optional = |name: &str, max: usize| form.text(name, max);
+    let fields = (|| {
+        Ok::<_, TwilioError>((
+            optional("CustomCode", 64)?,
+            optional("Amount", 64)?,
+            optional("Payee", 256)?,
+            optional("Locale", 16)?,
+            optional("CustomFriendlyName", 64)?,
+        ))
+    })();
+    let (custom_code, amount, payee, locale, custom_friendly_name) = match fields {
+        Ok(fields) => fields,
+        Err(e) => return reply_error(&e),
+    };
+    let to = recipient.as_str().to_owned();
+    let command = ShardCommand::Start {
+        service,
+        to: to.clone(),
+        channel,
+        custom_code,
+        amount,
+        payee,
+        locale,
+        custom_friendly_name,
+        lifetime_ms: config.lifetime_ms,
+        base_url: base_url.to_owned(),
+        dev_inbox: config.dev_inbox,
+    };
+    shard_call(env, &shard_of_recipient(&to), &command).await
+}
+
+async fn check_verification(
+    env: &Env,
+    config: &Config,
+    service: Service,
+    form: &Form,
+) -> Result<Response> {
+    let target = match (form.get("VerificationSid"), form.get("To")) {
+        (Some(sid), _) => match sid.parse::<VerificationSid>() {
+            Ok(sid) => Target::Sid(sid),
+            Err(_) => return reply_error(&TwilioError::invalid_parameter("VerificationSid")),
+        },
+        (None, Some(to)) => {
+            let channel = if to.contains('@') {
+                RequestedChannel::Email
+            } else {
+                RequestedChannel::Sms
+            };
+            match classify_recipient(to, channel, None) {
+                Ok(recipient) => Target::To(recipient.as_str().to_owned()),
+                Err(e) => return reply_error(&e.to_twilio_error()),
+            }
+        }
+        (None, None) => return reply_error(&TwilioError::invalid_parameter("To")),
+    };
+    let command = ShardCommand::Check {
+        service,
+        target: target.clone(),
+        code: form.get("Code").map(str::to_owned),
+        amount: form.get("Amount").map(str::to_owned),
+        payee: form.get("Payee").map(str::to_owned),
+        lifetime_ms: config.lifetime_ms,
+    };
+    shard_call(env, &shard_for(&target), &command).await
+}
+
+/// A verification path segment: a `VE` SID, or (as Twilio allows for updates) the `To` in its place.
+fn target_of(segment: &str) -> std::result::Result<Target, TwilioError> {
+    if let Ok(sid) = segment.parse::<VerificationSid>() {
+        return Ok(Target::Sid(sid));
+    }
+    let decoded = percent_decode(segment);
+    let channel = if decoded.contains('@') {
+        RequestedChannel::Email
+    } else {
+        RequestedChannel::Sms
+    };
+    match classify_recipient(&decoded, channel, None) {
+        Ok(recipient) => Ok(Target::To(recipient.as_str().to_owned())),
+        Err(_) => Err(TwilioError::not_found()),
+    }
+}
+
+/// A path segment as written: `%2B` is `+`, and a bare `+` stays `+` (paths are not form bodies).
+fn percent_decode(segment: &str) -> String {
+    percent_encoding::percent_decode_str(segment)
+        .decode_utf8_lossy()
+        .into_owned()
+}
+
+fn shard_for(target: &Target) -> String {
+    match target {
+        Target::Sid(sid) => shard_of_sid(sid),
+        Target::To(to) => shard_of_recipient(to),
+    }
+}
+
+/// The account's Service directory.
+struct Services<'a> {
+    env: &'a Env,
+    account_sid: &'a AccountSid,
+    base_url: &'a str,
+}
+
+impl Services<'_> {
+    async fn call(&self, command: &ServiceCommand) -> Result<Response> {
+        object_call(self.env, "SERVICES", &self.account_sid.to_string(), command).await
+    }
+
+    /// The Service `sid`, or 20404.
+    async fn load(&self, sid: &str) -> Result<std::result::Result<Service, TwilioError>> {
+        let Ok(sid) = sid.parse::<ServiceSid>() else {
+            return Ok(Err(TwilioError::not_found()));
+        };
+        let mut response = self
+            .call(&ServiceCommand::Fetch {
+                sid,
+                base_url: self.base_url.to_owned(),
+            })
+            .await?;
+        if response.status_code() != 200 {
+            return Ok(Err(TwilioError::not_found()));
+        }
+        Ok(Ok(response.json().await?))
+    }
+}
+
+async fn shard_call(env: &Env, shard: &str, command: &ShardCommand) -> Result<Response> {
+    object_call(env, "VERIFICATIONS", shard, command).await
+}
+
+/// Sends `command` to the Durable Object `name` of `binding`; its answer is the answer.
+async fn object_call(
+    env: &Env,
+    binding: &str,
+    name: &str,
+    command: &impl Serialize,
+) -> Result<Response> {
+    let stub = env
+        .durable_object(binding)?
+        .id_from_name(name)?
+        .get_stub()?;
+    let mut init = RequestInit::new();
+    init.with_method(Method::Post)
+        .with_body(Some(serde_json::to_string(command)?.into()));
+    let request = Request::new_with_init("https://engine.internal/", &init)?;
+    stub.fetch_with_request(request).await
+}

@@ -1,0 +1,413 @@
+//! The engine's Durable Objects, thin shells around `crate::engine`: one `ServiceDirectory` per account and one
+//! `VerificationShard` per recipient (see `crate::engine::shard` for the key scheme). Each takes one JSON command,
+//! loads its state, applies the core rule and stores the result; a Durable Object runs one such read-modify-write
+//! at a time (storage calls keep its input gate closed), so nothing interleaves and nothing is half-written.
+
+use serde::{Deserialize, Serialize};
+use worker::{durable_object, Date, DurableObject, Env, Request, Response, Result, State};
+
+use crate::engine::form::Form;
+use crate::engine::service::{self, rules, with_urls};
+use crate::engine::verification::{
+    self, CheckRequest, Delivery, Owner, StartRequest, VerificationState,
+};
+use crate::engine::SystemRandomness;
+use crate::verify::model::{Channel, Service, Status, TwilioError};
+use crate::verify::sid::{AccountSid, ServiceSid, VerificationSid};
+
+/// What the front Worker asks of a `ServiceDirectory`.
+#[derive(Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case")]
+pub enum ServiceCommand {
+    /// CreateService, with its form body.
+    Create {
+        account_sid: AccountSid,
+        body: String,
+        base_url: String,
+    },
+    /// FetchService.
+    Fetch { sid: ServiceSid, base_url: String },
+    /// UpdateService, with its form body.
+    Update {
+        sid: ServiceSid,
+        body: String,
+        base_url: String,
+    },
+    /// DeleteService.
+    Delete { sid: ServiceSid },
+    /// ListService, with its query string.
+    List { query: String, base_url: String },
+}
+
+/// Services of one account, in creation order.
+#[durable_object]
+pub struct ServiceDirectory {
+    state: State,
+}
+
+impl DurableObject for ServiceDirectory {
+    fn new(state: State, _env: Env) -> Self {
+        Self { state }
+    }
+
+    async fn fetch(&self, mut req: Request) -> Result<Response> {
+        let command: ServiceCommand = req.json().await?;
+        let storage = self.state.storage();
+        let mut services: Vec<Service> = storage.get("services").await?.unwrap_or_default();
+        let now = Date::now().as_millis();
+        let position = |sid: &ServiceSid| services.iter().position(|s| s.sid.as_ref() == Some(sid));
+        match command {
+            ServiceCommand::Create {
+                account_sid,
+                body,
+                base_url,
+            } => {
+                let sid = ServiceSid::from_random_bytes(random_bytes());
+                let created = match service::create_service(
+                    &Form::parse(body.as_bytes()),
+                    sid,
+                    account_sid,
+                    now,
+                ) {
+                    Ok(created) => created,
+                    Err(e) => return reply_error(&e),
+                };
+                services.push(created.clone());
+                storage.put("services", &services).await?;
+                reply(201, &with_urls(created, &base_url))
+            }
+            ServiceCommand::Fetch { sid, base_url } => match position(&sid) {
+                Some(i) => reply(200, &with_urls(services[i].clone(), &base_url)),
+                None => reply_error(&TwilioError::not_found()),
+            },
+            ServiceCommand::Update {
+                sid,
+                body,
+                base_url,
+            } => {
+                let Some(i) = position(&sid) else {
+                    return reply_error(&TwilioError::not_found());
+                };
+                match service::update_service(&services[i], &Form::parse(body.as_bytes()), now) {
+                    Ok(updated) => {
+                        services[i] = updated.clone();
+                        storage.put("services", &services).await?;
+                        reply(200, &with_urls(updated, &base_url))
+                    }
+                    Err(e) => reply_error(&e),
+                }
+            }
+            ServiceCommand::Delete { sid } => {
+                let Some(i) = position(&sid) else {
+                    return reply_error(&TwilioError::not_found());
+                };
+                services.remove(i);
+                storage.put("services", &services).await?;
+                Ok(Response::empty()?.with_status(204))
+            }
+            ServiceCommand::List { query, base_url } => {
+                match service::page(&services, &Form::parse(query.as_bytes()), &base_url) {
+                    Ok(page) => reply(200, &page),
+                    Err(e) => reply_error(&e),
+                }
+            }
+        }
+    }
+}
+
+/// A verification named by its SID, or by its recipient.
+#[derive(Serialize, Deserialize, Clone)]
+#[serde(rename_all = "snake_case")]
+pub enum Target {
+    /// `VE...`.
+    Sid(VerificationSid),
+    /// E.164 or normalized email.
+    To(String),
+}
+
+/// What the front Worker asks of a `VerificationShard`.
+#[derive(Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case")]
+pub enum ShardCommand {
+    /// CreateVerification.
+    Start {
+        service: Service,
+        to: String,
+        channel: Channel,
+        custom_code: Option<String>,
+        amount: Option<String>,
+        payee: Option<String>,
+        locale: Option<String>,
+        custom_friendly_name: Option<String>,
+        lifetime_ms: u64,
+        base_url: String,
+        dev_inbox: bool,
+    },
+    /// FetchVerification.
+    Fetch {
+        service_sid: ServiceSid,
+        target: Target,
+        base_url: String,
+    },
+    /// UpdateVerification.
+    Update {
+        service_sid: ServiceSid,
+        target: Target,
+        status: Status,
+        base_url: String,
+    },
+    /// CreateVerificationCheck.
+    Check {
+        service: Service,
+        target: Target,
+        code: Option<String>,
+        amount: Option<String>,
+        payee: Option<String>,
+        lifetime_ms: u64,
+    },
+    /// The dev inbox of a recipient.
+    Inbox { to: String },
+}
+
+/// A code the engine "sent", as the dev inbox shows it.
+#[derive(Serialize, Deserialize, Clone)]
+pub struct InboxMessage {
+    /// When, ISO 8601.
+    pub date_sent: String,
+    /// What was sent, where, how.
+    #[serde(flatten)]
+    pub delivery: Delivery,
+}
+
+/// Messages kept per recipient in the dev inbox.
+const INBOX_SIZE: usize = 20;
+
+/// The verifications of one recipient (across Services), and its dev inbox.
+#[durable_object]
+pub struct VerificationShard {
+    state: State,
+}
+
+fn state_key(service_sid: &ServiceSid, to: &str) -> String {
+    format!("v:{service_sid}:{to}")
+}
+
+impl VerificationShard {
+    /// The storage key of the verification `target` names in `service_sid`, if there is one.
+    async fn key_of(&self, service_sid: &ServiceSid, target: &Target) -> Result<Option<String>> {
+        Ok(match target {
+            Target::To(to) => Some(state_key(service_sid, to)),
+            Target::Sid(sid) => {
+                self.state
+                    .storage()
+                    .get::<String>(&format!("sid:{sid}"))
+                    .await?
+            }
+        })
+    }
+
+    async fn load(
+        &self,
+        service_sid: &ServiceSid,
+        target: &Target,
+    ) -> Result<Option<(String, VerificationState)>> {
+        let Some(key) = self.key_of(service_sid, target).await? else {
+            return Ok(None);
+        };
+        let state: Option<VerificationState> = self.state.storage().get(&key).await?;
+        Ok(state
+            .filter(|s| &s.service_sid == service_sid)
+            .map(|s| (key, s)))
+    }
+}
+
+impl DurableObject for VerificationShard {
+    fn new(state: State, _env: Env) -> Self {
+        Self { state }
+    }
+
+    async fn fetch(&self, mut req: Request) -> Result<Response> {
+        let command: ShardCommand = req.json().await?;
+        let storage = self.state.storage();
+        let now = Date::now().as_millis();
+        match command {
+            ShardCommand::Start {
+                service,
+                to,
+                channel,
+                custom_code,
+                amount,
+                payee,
+                locale,
+                custom_friendly_name,
+                lifetime_ms,
+                base_url,
+                dev_inbox,
+            } => {
+                let Some(service_sid) = service.sid.clone() else {
+                    return reply_error(&TwilioError::not_found());
+                };
+                let account_sid = service
+                    .account_sid
+                    .clone()
+                    .unwrap_or_else(|| AccountSid::from_random_bytes([0; 16]));
+                let key = state_key(&service_sid, &to);
+                let existing: Option<VerificationState> = storage.get(&key).await?;
+                let mut random = SystemRandomness;
+                let new_sid = crate::engine::shard::new_verification_sid(&to, &mut random);
+                let request = StartRequest {
+                    to,
+                    channel: Some(channel),
+                    custom_code,
+                    amount,
+                    payee,
+                    locale,
+                    custom_friendly_name,
+                };
+                let owner = Owner {
+                    service_sid: &service_sid,
+                    account_sid: &account_sid,
+                    new_sid,
+                };
+                let started = verification::start(
+                    existing.as_ref(),
+                    request,
+                    &rules(&service, lifetime_ms),
+                    owner,
+                    now,
+                    &mut random,
+                );
+                let (state, delivery) = match started {
+                    Ok(done) => done,
+                    Err(e) => return reply_error(&e),
+                };
+                storage.put(&key, &state).await?;
+                storage.put(&format!("sid:{}", state.sid), &key).await?;
+                deliver(&self.state, delivery, now, dev_inbox).await?;
+                reply(201, &state.to_resource(now, &base_url))
+            }
+            ShardCommand::Fetch {
+                service_sid,
+                target,
+                base_url,
+            } => match self.load(&service_sid, &target).await? {
+                Some((_, state)) if state.is_pending(now) => {
+                    reply(200, &state.to_resource(now, &base_url))
+                }
+                Some((_, state)) => reply_error(&gone(&state, now)),
+                None => reply_error(&TwilioError::not_found()),
+            },
+            ShardCommand::Update {
+                service_sid,
+                target,
+                status,
+                base_url,
+            } => {
+                let Some((key, state)) = self.load(&service_sid, &target).await? else {
+                    return reply_error(&TwilioError::not_found());
+                };
+                match verification::update_status(&state, status, now) {
+                    Ok(next) => {
+                        storage.put(&key, &next).await?;
+                        reply(200, &next.to_resource(now, &base_url))
+                    }
+                    Err(e) if e.code == 20404 => reply_error(&gone(&state, now)),
+                    Err(e) => reply_error(&e),
+                }
+            }
+            ShardCommand::Check {
+                service,
+                target,
+                code,
+                amount,
+                payee,
+                lifetime_ms,
+            } => {
+                let Some(service_sid) = service.sid.clone() else {
+                    return reply_error(&TwilioError::not_found());
+                };
+                let Some((key, state)) = self.load(&service_sid, &target).await? else {
+                    return reply_error(&TwilioError::not_found());
+                };
+                let request = CheckRequest {
+                    code,
+                    amount,
+                    payee,
+                };
+                match verification::check(&state, &request, &rules(&service, lifetime_ms), now) {
+                    Ok(next) => {
+                        storage.put(&key, &next).await?;
+                        reply(200, &next.to_check_resource(now))
+                    }
+                    Err(e) if e.code == 20404 => reply_error(&gone(&state, now)),
+                    Err(e) => reply_error(&e),
+                }
+            }
+            ShardCommand::Inbox { to } => {
+                let messages: Vec<InboxMessage> = storage
+                    .get(&format!("inbox:{to}"))
+                    .await?
+                    .unwrap_or_default();
+                reply(200, &serde_json::json!({ "to": to, "messages": messages }))
+            }
+        }
+    }
+}
+
+/// 20404, saying why in `details` (Twilio's clients ignore it): "can't tell approved from a wrong SID" is a
+/// long-standing complaint of Twilio's users.
+fn gone(state: &VerificationState, now: u64) -> TwilioError {
+    let status = state.status_at(now);
+    TwilioError::not_found().with_reason(
+        &format!("VERIFICATION_{}", status.as_str().to_ascii_uppercase()),
+        &format!(
+            "the verification is no longer pending: it is {}",
+            status.as_str()
+        ),
+    )
+}
+
+/// The engine sends nothing itself: in dev (`DEV_INBOX`), a code goes to the log and the dev inbox; otherwise the
+/// log says only that a code went out, never the code.
+async fn deliver(state: &State, delivery: Delivery, now: u64, dev_inbox: bool) -> Result<()> {
+    if !dev_inbox {
+        worker::console_log!(
+            "verify-edge: sent a {} code for {}",
+            delivery.channel.as_str(),
+            delivery.verification_sid
+        );
+        return Ok(());
+    }
+    worker::console_log!(
+        "verify-edge dev inbox: {} code {} to {} for {}",
+        delivery.channel.as_str(),
+        delivery.code,
+        delivery.to,
+        delivery.verification_sid
+    );
+    let key = format!("inbox:{}", delivery.to);
+    let mut messages: Vec<InboxMessage> = state.storage().get(&key).await?.unwrap_or_default();
+    messages.push(InboxMessage {
+        date_sent: crate::engine::time::iso8601(now),
+        delivery,
+    });
+    if messages.len() > INBOX_SIZE {
+        messages.remove(0);
+    }
+    state.storage().put(&key, &messages).await
+}
+
+fn random_bytes() -> [u8; 16] {
+    use crate::engine::Randomness;
+    SystemRandomness.sid_bytes()
+}
+
+/// A JSON response with `status`.
+pub(super) fn reply<T: Serialize>(status: u16, body: &T) -> Result<Response> {
+    Ok(Response::from_json(body)?.with_status(status))
+}
+
+/// Twilio's error body with its status.
+pub(super) fn reply_error(error: &TwilioError) -> Result<Response> {
+    reply(error.status, error)
+}

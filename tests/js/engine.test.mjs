@@ -1,0 +1,251 @@
+// The embedded Verify v2 engine under workerd (`wrangler dev`), driven by Twilio's official Node SDK (npm
+// `twilio`) pointed at it with `client.verify.baseUrl`, as a user of the engine would.
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import twilio from "twilio";
+import { startWrangler } from "./support.mjs";
+
+// The development credentials: ENGINE_ACCOUNT_SID in wrangler.toml, ENGINE_AUTH_TOKEN in .dev.vars.example.
+const ACCOUNT_SID = "ACdec0de00000000000000000000000001";
+const AUTH_TOKEN = "dev-auth-token-not-secret";
+
+let worker;
+let verify;
+before(async () => {
+  worker = await startWrangler();
+  verify = client(worker.url, AUTH_TOKEN);
+});
+after(() => worker?.stop());
+
+function client(url, token) {
+  const c = twilio(ACCOUNT_SID, token, { autoRetry: false });
+  c.verify.baseUrl = url;
+  return c.verify.v2;
+}
+
+/** The last code the engine "sent" to `to`, from the dev inbox. */
+async function lastCode(to) {
+  const inbox = await (await fetch(`${worker.url}/dev/inbox?to=${encodeURIComponent(to)}`)).json();
+  return inbox.messages.at(-1).code;
+}
+
+async function rejects(promise, code, status) {
+  await assert.rejects(promise, (e) => {
+    assert.equal(e.constructor.name, "RestException", String(e));
+    assert.equal(e.code, code, e.message);
+    assert.equal(e.status, status);
+    return true;
+  });
+}
+
+let n = 0;
+/** A fresh valid US number per test, so tests do not share verifications. */
+const nextNumber = () => `+1650555${String(1000 + n++).padStart(4, "0")}`;
+
+describe("the engine through Twilio's Node SDK", () => {
+  test("creates, fetches, updates and deletes a Service", async () => {
+    const created = await verify.services.create({ friendlyName: "Demo", codeLength: 8 });
+    assert.match(created.sid, /^VA[0-9a-f]{32}$/);
+    assert.equal(created.accountSid, ACCOUNT_SID);
+    assert.equal(created.codeLength, 8);
+    assert.equal((await verify.services(created.sid).fetch()).friendlyName, "Demo");
+    const updated = await verify.services(created.sid).update({ friendlyName: "Renamed", customCodeEnabled: true });
+    assert.equal(updated.friendlyName, "Renamed");
+    assert.equal(updated.customCodeEnabled, true);
+    assert.equal(await verify.services(created.sid).remove(), true);
+    await rejects(verify.services(created.sid).fetch(), 20404, 404);
+  });
+
+  test("refuses bad Service parameters with 60200", async () => {
+    await rejects(verify.services.create({ friendlyName: "x", codeLength: 11 }), 60200, 400);
+    await rejects(verify.services.create({ friendlyName: "y".repeat(33) }), 60200, 400);
+  });
+
+  test("lists Services with Twilio's paging", async () => {
+    const names = ["List A", "List B", "List C"];
+    for (const friendlyName of names) await verify.services.create({ friendlyName });
+    const page = await verify.services.page({ pageSize: 2 });
+    assert.equal(page.instances.length, 2);
+    const all = await verify.services.list({ pageSize: 2 });
+    for (const name of names) assert.ok(all.some((s) => s.friendlyName === name), name);
+    assert.ok(all.length >= 3);
+  });
+
+  test("start, wrong code stays pending, right code approves, a later check is 20404", async () => {
+    const service = await verify.services.create({ friendlyName: "Lifecycle" });
+    const to = nextNumber();
+    const started = await verify.services(service.sid).verifications.create({ to, channel: "sms" });
+    assert.equal(started.status, "pending");
+    assert.equal(started.to, to);
+    assert.match(started.sid, /^VE[0-9a-f]{32}$/);
+    assert.equal(started.sendCodeAttempts.length, 1);
+    const code = await lastCode(to);
+    assert.match(code, /^\d{6}$/);
+    const wrong = await verify.services(service.sid).verificationChecks.create({ to, code: code === "000000" ? "111111" : "000000" });
+    assert.equal(wrong.status, "pending");
+    assert.equal(wrong.valid, false);
+    const right = await verify.services(service.sid).verificationChecks.create({ verificationSid: started.sid, code });
+    assert.equal(right.status, "approved");
+    assert.equal(right.valid, true);
+    await rejects(verify.services(service.sid).verificationChecks.create({ to, code }), 20404, 404);
+    await rejects(verify.services(service.sid).verifications(started.sid).fetch(), 20404, 404);
+  });
+
+  test("five wrong codes give max_attempts_reached, then 60202", async () => {
+    const service = await verify.services.create({ friendlyName: "Attempts" });
+    const to = nextNumber();
+    await verify.services(service.sid).verifications.create({ to, channel: "sms" });
+    const code = await lastCode(to);
+    const wrong = code === "000000" ? "111111" : "000000";
+    const statuses = [];
+    for (let i = 0; i < 5; i++) {
+      statuses.push((await verify.services(service.sid).verificationChecks.create({ to, code: wrong })).status);
+    }
+    assert.deepEqual(statuses, ["pending", "pending", "pending", "pending", "max_attempts_reached"]);
+    await rejects(verify.services(service.sid).verificationChecks.create({ to, code }), 60202, 429);
+  });
+
+  test("a sixth start in the window gives 60203; resends keep the verification and the code", async () => {
+    const service = await verify.services.create({ friendlyName: "Sends" });
+    const to = nextNumber();
+    const sids = new Set();
+    const codes = new Set();
+    for (let i = 0; i < 5; i++) {
+      const v = await verify.services(service.sid).verifications.create({ to, channel: i % 2 ? "call" : "sms" });
+      sids.add(v.sid);
+      codes.add(await lastCode(to));
+      assert.equal(v.sendCodeAttempts.length, i + 1);
+    }
+    assert.equal(sids.size, 1);
+    assert.equal(codes.size, 1);
+    await rejects(verify.services(service.sid).verifications.create({ to, channel: "sms" }), 60203, 429);
+  });
+
+  test("custom codes need CustomCodeEnabled (60204)", async () => {
+    const plain = await verify.services.create({ friendlyName: "Plain" });
+    const to = nextNumber();
+    await rejects(verify.services(plain.sid).verifications.create({ to, channel: "sms", customCode: "4242" }), 60204, 403);
+    const custom = await verify.services.create({ friendlyName: "Custom", customCodeEnabled: true });
+    await verify.services(custom.sid).verifications.create({ to, channel: "sms", customCode: "4242" });
+    assert.equal(await lastCode(to), "4242");
+    const check = await verify.services(custom.sid).verificationChecks.create({ to, code: "4242" });
+    assert.equal(check.status, "approved");
+  });
+
+  test("PSD2 services require Amount and Payee (60206), and a check must repeat them", async () => {
+    const service = await verify.services.create({ friendlyName: "PSD2", psd2Enabled: true });
+    const to = nextNumber();
+    await rejects(verify.services(service.sid).verifications.create({ to, channel: "sms" }), 60206, 400);
+    const started = await verify.services(service.sid).verifications.create({ to, channel: "sms", amount: "€39.99", payee: "Acme" });
+    assert.equal(started.amount, "€39.99");
+    const code = await lastCode(to);
+    const other = await verify.services(service.sid).verificationChecks.create({ to, code, amount: "€99.99", payee: "Acme" });
+    assert.equal(other.status, "pending");
+    const right = await verify.services(service.sid).verificationChecks.create({ to, code, amount: "€39.99", payee: "Acme" });
+    assert.equal(right.status, "approved");
+  });
+
+  test("a verification can be canceled by SID, or approved by To in place of the SID", async () => {
+    const service = await verify.services.create({ friendlyName: "Update" });
+    const a = nextNumber();
+    const first = await verify.services(service.sid).verifications.create({ to: a, channel: "sms" });
+    assert.equal((await verify.services(service.sid).verifications(first.sid).fetch()).status, "pending");
+    const canceled = await verify.services(service.sid).verifications(first.sid).update({ status: "canceled" });
+    assert.equal(canceled.status, "canceled");
+    await rejects(verify.services(service.sid).verifications(first.sid).fetch(), 20404, 404);
+    const b = nextNumber();
+    await verify.services(service.sid).verifications.create({ to: b, channel: "sms" });
+    const approved = await verify.services(service.sid).verifications(b).update({ status: "approved" });
+    assert.equal(approved.status, "approved");
+  });
+
+  test("bad starts get 60200 naming the parameter", async () => {
+    const service = await verify.services.create({ friendlyName: "Bad" });
+    for (const [params, name] of [
+      [{ to: "not a number", channel: "sms" }, "To"],
+      [{ to: "650 555 0100", channel: "sms" }, "To"],
+      [{ to: "someone@example.com", channel: "sms" }, "To"],
+      [{ to: nextNumber(), channel: "pigeon" }, "Channel"],
+      [{ to: "not-an-email", channel: "email" }, "To"],
+    ]) {
+      await assert.rejects(verify.services(service.sid).verifications.create(params), (e) => {
+        assert.equal(e.code, 60200);
+        assert.equal(e.message, `Invalid parameter: ${name}`);
+        return true;
+      });
+    }
+    await rejects(verify.services("VA" + "0".repeat(32)).verifications.create({ to: nextNumber(), channel: "sms" }), 20404, 404);
+  });
+
+  test("email verifications go to the normalized address", async () => {
+    const service = await verify.services.create({ friendlyName: "Email" });
+    const v = await verify.services(service.sid).verifications.create({ to: "Ann@Example.ORG", channel: "email" });
+    assert.equal(v.to, "Ann@example.org");
+    assert.equal(v.channel, "email");
+    assert.match(await lastCode("Ann@example.org"), /^\d{6}$/);
+  });
+
+  test("wrong credentials get 20003 (401), and the token never appears in an answer", async () => {
+    await rejects(client(worker.url, "wrong-token").services.list(), 20003, 401);
+    const raw = await fetch(`${worker.url}/v2/Services`, { headers: { authorization: "Basic !!!" } });
+    assert.equal(raw.status, 401);
+    const body = await raw.text();
+    assert.ok(!body.includes(AUTH_TOKEN));
+    assert.ok(!worker.output().includes(AUTH_TOKEN), "the token is in the Worker's log");
+  });
+
+  test("two racing checks with the right code approve once; two racing starts make one verification", async () => {
+    const service = await verify.services.create({ friendlyName: "Races" });
+    const to = nextNumber();
+    const starts = await Promise.all([1, 2, 3].map(() => verify.services(service.sid).verifications.create({ to, channel: "sms" })));
+    assert.equal(new Set(starts.map((s) => s.sid)).size, 1);
+    const code = await lastCode(to);
+    const checks = await Promise.allSettled([1, 2, 3, 4].map(() => verify.services(service.sid).verificationChecks.create({ to, code })));
+    const approved = checks.filter((c) => c.status === "fulfilled" && c.value.status === "approved");
+    assert.equal(approved.length, 1, JSON.stringify(checks.map((c) => c.status === "fulfilled" ? c.value.status : c.reason.code)));
+    for (const c of checks.filter((c) => c.status === "rejected")) assert.equal(c.reason.code, 20404);
+  });
+});
+
+describe("the engine's clock and storage", () => {
+  test("a verification expires after its lifetime (VERIFICATION_LIFETIME_SECONDS), and the 404 says why", async () => {
+    const short = await startWrangler({ vars: { VERIFICATION_LIFETIME_SECONDS: "2" } });
+    try {
+      const v2 = client(short.url, AUTH_TOKEN);
+      const service = await v2.services.create({ friendlyName: "Expiry" });
+      const to = nextNumber();
+      await v2.services(service.sid).verifications.create({ to, channel: "sms" });
+      await new Promise((ok) => setTimeout(ok, 2500));
+      const response = await fetch(`${short.url}/v2/Services/${service.sid}/VerificationCheck`, {
+        method: "POST",
+        headers: { authorization: `Basic ${btoa(`${ACCOUNT_SID}:${AUTH_TOKEN}`)}`, "content-type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({ To: to, Code: "123456" }),
+      });
+      assert.equal(response.status, 404);
+      const body = await response.json();
+      assert.equal(body.code, 20404);
+      assert.equal(body.details.reason, "VERIFICATION_EXPIRED");
+    } finally {
+      await short.stop();
+    }
+  });
+
+  test("state persists across a restart of the Worker", async () => {
+    const first = await startWrangler();
+    const v2 = client(first.url, AUTH_TOKEN);
+    const service = await v2.services.create({ friendlyName: "Persistent" });
+    const to = nextNumber();
+    const started = await v2.services(service.sid).verifications.create({ to, channel: "sms" });
+    await first.stop();
+    const second = await startWrangler({ persistDir: first.persist });
+    try {
+      const again = client(second.url, AUTH_TOKEN);
+      assert.equal((await again.services(service.sid).fetch()).friendlyName, "Persistent");
+      const fetched = await again.services(service.sid).verifications(started.sid).fetch();
+      assert.equal(fetched.status, "pending");
+      assert.equal(fetched.sid, started.sid);
+    } finally {
+      await second.stop();
+    }
+  });
+});
