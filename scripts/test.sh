@@ -37,8 +37,9 @@ step "phone oracle corpus is fresh" fresh tests/data/phone-oracle.json node scri
 step "phone table is fresh" fresh tests/data/phone_table_cases.rs node scripts/phone-table.mjs
 if [[ -f ../shared/reference/twilio_verify_v2.json ]]; then
   step "Twilio examples are fresh" fresh tests/data/twilio-examples.json python3 scripts/extract-twilio-examples.py --stdout
+  step "Twilio schemas are fresh" fresh tests/data/twilio-schemas.json node scripts/extract-twilio-schemas.mjs
 else
-  echo "(not run, not counted: Twilio's spec is not at ../shared/reference, so tests/data/twilio-examples.json cannot be re-extracted)" >&2
+  echo "(not run, not counted: Twilio's spec is not at ../shared/reference, so tests/data/twilio-{examples,schemas}.json cannot be re-extracted)" >&2
 fi
 step "cargo test (native)" cargo test --quiet
 step "browser build in headless Chromium" wasm-pack test --headless --chrome --features browser --test browser
@@ -46,6 +47,6 @@ step "browser build in headless Firefox" wasm-pack test --headless --firefox --f
 step "build the npm package and its tarball" scripts/build-package.sh --pack
 step "build the demo page" scripts/build-www.sh
 step "build the Worker" scripts/build-worker.sh
-step "npm package, Worker under workerd, demo in Chromium" node --test --test-concurrency=1 tests/js/
+step "npm package, Worker and engine under workerd (Twilio's SDK), demo in Chromium" node --test --test-concurrency=1 tests/js/
 
 printf '\n%d passed, %d failed\n' "$passed" "$failed"

@@ -20,6 +20,7 @@ struct Config {
     credentials: Vec<Credential>,
     lifetime_ms: u64,
     dev_inbox: bool,
+    webhook_url: Option<String>,
 }
 
 fn text(env: &Env, name: &str) -> Option<String> {
@@ -61,6 +62,7 @@ impl Config {
             credentials,
             lifetime_ms,
             dev_inbox,
+            webhook_url: text(env, "DELIVERY_WEBHOOK_URL"),
         })
     }
 }
@@ -291,6 +293,7 @@ async fn start_verification(
         lifetime_ms: config.lifetime_ms,
         base_url: base_url.to_owned(),
         dev_inbox: config.dev_inbox,
+        webhook_url: config.webhook_url.clone(),
     };
     shard_call(env, &shard_of_recipient(&to), &command).await
 }

@@ -3,8 +3,14 @@
 //! loads its state, applies the core rule and stores the result; a Durable Object runs one such read-modify-write
 //! at a time (storage calls keep its input gate closed), so nothing interleaves and nothing is half-written.
 
+use std::cell::RefCell;
+use std::collections::HashSet;
+
 use serde::{Deserialize, Serialize};
-use worker::{durable_object, Date, DurableObject, Env, Request, Response, Result, State};
+use worker::{
+    durable_object, Date, DurableObject, Env, Fetch, Headers, Method, Request, RequestInit,
+    Response, Result, State,
+};
 
 use crate::engine::form::Form;
 use crate::engine::service::{self, rules, with_urls};
@@ -142,6 +148,8 @@ pub enum ShardCommand {
         lifetime_ms: u64,
         base_url: String,
         dev_inbox: bool,
+        /// Where to POST each code, when a self-hoster has a gateway (`DELIVERY_WEBHOOK_URL`).
+        webhook_url: Option<String>,
     },
     /// FetchVerification.
     Fetch {
@@ -186,6 +194,9 @@ const INBOX_SIZE: usize = 20;
 #[durable_object]
 pub struct VerificationShard {
     state: State,
+    /// Verifications whose code is out at the delivery webhook, not yet stored: a second start for one of them
+    /// meanwhile gets 60212 rather than interleaving with the first.
+    delivering: RefCell<HashSet<String>>,
 }
 
 fn state_key(service_sid: &ServiceSid, to: &str) -> String {
@@ -223,7 +234,10 @@ impl VerificationShard {
 
 impl DurableObject for VerificationShard {
     fn new(state: State, _env: Env) -> Self {
-        Self { state }
+        Self {
+            state,
+            delivering: RefCell::default(),
+        }
     }
 
     async fn fetch(&self, mut req: Request) -> Result<Response> {
@@ -243,6 +257,7 @@ impl DurableObject for VerificationShard {
                 lifetime_ms,
                 base_url,
                 dev_inbox,
+                webhook_url,
             } => {
                 let Some(service_sid) = service.sid.clone() else {
                     return reply_error(&TwilioError::not_found());
@@ -252,6 +267,13 @@ impl DurableObject for VerificationShard {
                     .clone()
                     .unwrap_or_else(|| AccountSid::from_random_bytes([0; 16]));
                 let key = state_key(&service_sid, &to);
+                if self.delivering.borrow().contains(&key) {
+                    return reply_error(&TwilioError::new(
+                        60212,
+                        429,
+                        "Too many concurrent requests for phone number",
+                    ));
+                }
                 let existing: Option<VerificationState> = storage.get(&key).await?;
                 let mut random = SystemRandomness;
                 let new_sid = crate::engine::shard::new_verification_sid(&to, &mut random);
@@ -281,6 +303,18 @@ impl DurableObject for VerificationShard {
                     Ok(done) => done,
                     Err(e) => return reply_error(&e),
                 };
+                // The code goes out before anything is stored: a failed delivery leaves no verification behind.
+                if let Some(url) = webhook_url {
+                    self.delivering.borrow_mut().insert(key.clone());
+                    let sent = post_to_webhook(&url, &delivery).await;
+                    self.delivering.borrow_mut().remove(&key);
+                    if let Err(reason) = sent {
+                        return reply_error(
+                            &TwilioError::new(20500, 502, "The code could not be delivered")
+                                .with_reason("DELIVERY_WEBHOOK_FAILED", &reason),
+                        );
+                    }
+                }
                 storage.put(&key, &state).await?;
                 storage.put(&format!("sid:{}", state.sid), &key).await?;
                 deliver(&self.state, delivery, now, dev_inbox).await?;
@@ -395,6 +429,30 @@ async fn deliver(state: &State, delivery: Delivery, now: u64, dev_inbox: bool) -
         messages.remove(0);
     }
     state.storage().put(&key, &messages).await
+}
+
+/// POSTs a delivery as JSON to the self-hoster's gateway; any answer but 2xx is a failure. The reason never
+/// carries the code, and never the gateway's body (which could).
+async fn post_to_webhook(url: &str, delivery: &Delivery) -> std::result::Result<(), String> {
+    let headers = Headers::new();
+    headers
+        .set("Content-Type", "application/json")
+        .map_err(|e| e.to_string())?;
+    let body = serde_json::to_string(delivery).map_err(|e| e.to_string())?;
+    let mut init = RequestInit::new();
+    init.with_method(Method::Post)
+        .with_headers(headers)
+        .with_body(Some(body.into()));
+    let request = Request::new_with_init(url, &init)
+        .map_err(|_| "DELIVERY_WEBHOOK_URL is not a valid URL".to_owned())?;
+    match Fetch::Request(request).send().await {
+        Ok(response) if (200..300).contains(&response.status_code()) => Ok(()),
+        Ok(response) => Err(format!(
+            "the delivery webhook answered HTTP {}",
+            response.status_code()
+        )),
+        Err(_) => Err("the delivery webhook could not be reached".to_owned()),
+    }
 }
 
 fn random_bytes() -> [u8; 16] {

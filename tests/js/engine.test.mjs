@@ -1,9 +1,10 @@
 // The embedded Verify v2 engine under workerd (`wrangler dev`), driven by Twilio's official Node SDK (npm
 // `twilio`) pointed at it with `client.verify.baseUrl`, as a user of the engine would.
 import assert from "node:assert/strict";
+import { createServer } from "node:http";
 import { after, before, describe, test } from "node:test";
 import twilio from "twilio";
-import { startWrangler } from "./support.mjs";
+import { freePort, startWrangler } from "./support.mjs";
 
 // The development credentials: ENGINE_ACCOUNT_SID in wrangler.toml, ENGINE_AUTH_TOKEN in .dev.vars.example.
 const ACCOUNT_SID = "ACdec0de00000000000000000000000001";
@@ -247,5 +248,63 @@ describe("the engine's clock and storage", () => {
     } finally {
       await second.stop();
     }
+  });
+});
+
+describe("delivery through DELIVERY_WEBHOOK_URL", () => {
+  let gateway;
+  let worker2;
+  const received = [];
+  let failing = false;
+  before(async () => {
+    // A stand-in for a self-hoster's SMS gateway: records what it is sent, or fails on demand.
+    gateway = createServer((req, res) => {
+      let body = "";
+      req.on("data", (d) => (body += d));
+      req.on("end", () => {
+        if (failing) {
+          res.writeHead(500).end("gateway down");
+          return;
+        }
+        received.push({ contentType: req.headers["content-type"], body: JSON.parse(body) });
+        res.writeHead(204).end();
+      });
+    });
+    const port = await freePort();
+    await new Promise((ok) => gateway.listen(port, "127.0.0.1", ok));
+    worker2 = await startWrangler({ vars: { DELIVERY_WEBHOOK_URL: `http://127.0.0.1:${port}/deliver` } });
+  });
+  after(async () => {
+    await worker2?.stop();
+    gateway?.close();
+  });
+
+  test("each code is POSTed as JSON; a failing gateway fails the start and leaves nothing behind", async () => {
+    const v2 = client(worker2.url, AUTH_TOKEN);
+    const service = await v2.services.create({ friendlyName: "Gateway" });
+    const to = nextNumber();
+    const started = await v2.services(service.sid).verifications.create({ to, channel: "whatsapp", locale: "fr", customFriendlyName: "Acme" });
+    assert.equal(received.length, 1);
+    const sent = received[0];
+    assert.equal(sent.contentType, "application/json");
+    assert.deepEqual(Object.keys(sent.body).sort(), ["channel", "code", "friendly_name", "locale", "to", "verification_sid"]);
+    assert.equal(sent.body.to, to);
+    assert.equal(sent.body.channel, "whatsapp");
+    assert.equal(sent.body.locale, "fr");
+    assert.equal(sent.body.friendly_name, "Acme");
+    assert.equal(sent.body.verification_sid, started.sid);
+    assert.equal((await v2.services(service.sid).verificationChecks.create({ to, code: sent.body.code })).status, "approved");
+
+    failing = true;
+    const other = nextNumber();
+    await assert.rejects(v2.services(service.sid).verifications.create({ to: other, channel: "sms" }), (e) => {
+      assert.equal(e.status, 502);
+      assert.equal(e.code, 20500);
+      return true;
+    });
+    failing = false;
+    const retried = await v2.services(service.sid).verifications.create({ to: other, channel: "sms" });
+    assert.equal(retried.sendCodeAttempts.length, 1, "the failed start left no verification");
+    assert.equal(received.at(-1).body.verification_sid, retried.sid);
   });
 });

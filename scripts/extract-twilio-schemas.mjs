@@ -1,0 +1,37 @@
+// Vendors the response schemas the engine must honour from Twilio's Verify v2 OpenAPI spec (in the steering repo's
+// shared/reference, beside this checkout) into tests/data/twilio-schemas.json, with every $ref they use.
+//
+//   node scripts/extract-twilio-schemas.mjs > tests/data/twilio-schemas.json
+import { readFileSync } from "node:fs";
+
+const spec = JSON.parse(readFileSync(new URL("../../shared/reference/twilio_verify_v2.json", import.meta.url), "utf8"));
+const OPERATIONS = {
+  CreateService: ["/v2/Services", "post", "201"],
+  ListService: ["/v2/Services", "get", "200"],
+  FetchService: ["/v2/Services/{Sid}", "get", "200"],
+  UpdateService: ["/v2/Services/{Sid}", "post", "200"],
+  CreateVerification: ["/v2/Services/{ServiceSid}/Verifications", "post", "201"],
+  FetchVerification: ["/v2/Services/{ServiceSid}/Verifications/{Sid}", "get", "200"],
+  UpdateVerification: ["/v2/Services/{ServiceSid}/Verifications/{Sid}", "post", "200"],
+  CreateVerificationCheck: ["/v2/Services/{ServiceSid}/VerificationCheck", "post", "200"],
+};
+const responses = {};
+const components = {};
+const collect = (node) => {
+  if (Array.isArray(node)) return node.forEach(collect);
+  if (!node || typeof node !== "object") return;
+  if (typeof node.$ref === "string") {
+    const name = node.$ref.replace("#/components/schemas/", "");
+    if (!(name in components)) {
+      components[name] = spec.components.schemas[name];
+      collect(components[name]);
+    }
+  }
+  Object.values(node).forEach(collect);
+};
+for (const [operation, [path, method, status]] of Object.entries(OPERATIONS)) {
+  const schema = spec.paths[path][method].responses[status].content["application/json"].schema;
+  responses[operation] = { status: Number(status), schema };
+  collect(schema);
+}
+process.stdout.write(`${JSON.stringify({ source: "twilio_verify_v2.json", responses, components }, null, 1)}\n`);
