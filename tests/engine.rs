@@ -3,7 +3,7 @@
 use verify_edge::engine::code::{codes_match, generate_code};
 use verify_edge::engine::time::iso8601;
 use verify_edge::engine::verification::{
-    check, start, update_status, CheckRequest, Owner, ServiceRules, StartRequest,
+    check, invoke_sna, start, update_status, CheckRequest, Owner, ServiceRules, StartRequest,
     VerificationState, DEFAULT_LIFETIME_MS, MAX_SENDS,
 };
 use verify_edge::engine::Randomness;
@@ -299,6 +299,7 @@ fn psd2_services_need_amount_and_payee_and_a_check_with_other_values_fails() {
         code: Some(v.code.clone()),
         amount: Some(amount.into()),
         payee: Some("Acme".into()),
+        ..Default::default()
     };
     let other = check(&v, &with("€99.99"), &psd2, T0 + 1).unwrap();
     assert_eq!((other.status, other.wrong_checks), (Status::Pending, 1));
@@ -338,4 +339,104 @@ fn a_pending_verification_can_be_canceled_or_approved_by_hand_once() {
         update_status(&v, Status::Canceled, end).unwrap_err().code,
         20404
     );
+}
+
+fn sna_start(client_token: bool) -> VerificationState {
+    let request = StartRequest {
+        channel: Some(Channel::Sna),
+        enable_sna_client_token: client_token,
+        ..sms("+15017122661")
+    };
+    started(&service(), request)
+}
+
+fn sna_errors(v: &VerificationState) -> Vec<u32> {
+    v.to_check_resource(T0)
+        .sna_attempts_error_codes
+        .unwrap_or_default()
+        .iter()
+        .map(|e| e.code)
+        .collect()
+}
+
+fn token_of(v: &VerificationState) -> String {
+    v.sna.as_ref().expect("an sna verification").token.clone()
+}
+
+#[test]
+fn sna_gives_a_url_and_a_check_before_it_is_invoked_is_pending_with_60519() {
+    let v = sna_start(false);
+    let resource = v.to_resource(T0, "https://engine.example");
+    let url = resource.sna.expect("sna.url").url;
+    assert_eq!(
+        url,
+        format!("https://engine.example/sna/{}/{}", v.sid, token_of(&v))
+    );
+    let early = check(&v, &CheckRequest::default(), &service(), T0 + 1).unwrap();
+    assert_eq!(early.status, Status::Pending);
+    assert_eq!(sna_errors(&early), vec![60519]);
+}
+
+#[test]
+fn invoking_the_sna_url_then_checking_with_no_code_approves() {
+    let v = sna_start(false);
+    let (invoked, answer) = invoke_sna(&v, &token_of(&v), T0 + 1, None).unwrap();
+    assert_eq!(
+        answer.body("SIMULATED"),
+        "ErrorCode=0&ErrorDescription=Success&Carrier=SIMULATED"
+    );
+    let checked = check(&invoked, &CheckRequest::default(), &service(), T0 + 2).unwrap();
+    assert_eq!(checked.status, Status::Approved);
+    assert!(sna_errors(&checked).is_empty());
+}
+
+#[test]
+fn the_sna_url_is_single_use_secret_and_expires() {
+    let v = sna_start(false);
+    assert_eq!(
+        invoke_sna(&v, "0".repeat(32).as_str(), T0 + 1, None)
+            .unwrap_err()
+            .code,
+        20404
+    );
+    let (once, _) = invoke_sna(&v, &token_of(&v), T0 + 1, None).unwrap();
+    let (twice, answer) = invoke_sna(&once, &token_of(&v), T0 + 2, None).unwrap();
+    assert_eq!(answer.error_code, -10);
+    assert_eq!(sna_errors(&twice), vec![60520]);
+    let late = T0 + DEFAULT_LIFETIME_MS;
+    let (_, answer) = invoke_sna(&v, &token_of(&v), late, None).unwrap();
+    assert_eq!(answer.error_code, -10);
+}
+
+#[test]
+fn with_a_client_token_the_check_must_repeat_it() {
+    let v = sna_start(true);
+    let (invoked, answer) = invoke_sna(&v, &token_of(&v), T0 + 1, None).unwrap();
+    let token = answer.client_token.clone().expect("a client token");
+    assert!(answer
+        .body("X")
+        .ends_with(&format!("&SnaClientToken={token}")));
+    let without = check(&invoked, &CheckRequest::default(), &service(), T0 + 2).unwrap();
+    assert_eq!(without.status, Status::Pending);
+    let with = CheckRequest {
+        sna_client_token: Some(token),
+        ..Default::default()
+    };
+    assert_eq!(
+        check(&invoked, &with, &service(), T0 + 2).unwrap().status,
+        Status::Approved
+    );
+}
+
+#[test]
+fn a_failing_carrier_leaves_the_verification_pending_with_its_code() {
+    let v = sna_start(false);
+    let (failed, answer) = invoke_sna(&v, &token_of(&v), T0 + 1, Some(60500)).unwrap();
+    assert_eq!(
+        answer.body("X"),
+        "ErrorCode=-10&ErrorDescription=Carrier+could+not+verify+the+number&Carrier=X"
+    );
+    let checked = check(&failed, &CheckRequest::default(), &service(), T0 + 2).unwrap();
+    assert_eq!(checked.status, Status::Pending);
+    assert_eq!(sna_errors(&checked), vec![60500]);
 }

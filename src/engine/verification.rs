@@ -8,7 +8,8 @@ use super::code::{codes_match, generate_code, has_valid_length};
 use super::time::{iso8601, Millis};
 use super::Randomness;
 use crate::verify::model::{
-    Channel, SendCodeAttempt, Status, TwilioError, Verification, VerificationCheck,
+    Channel, SendCodeAttempt, Sna, SnaAttemptError, Status, TwilioError, Verification,
+    VerificationCheck,
 };
 use crate::verify::sid::{AccountSid, ServiceSid, VerificationAttemptSid, VerificationSid};
 
@@ -67,7 +68,41 @@ pub struct VerificationState {
     pub locale: Option<String>,
     /// A friendly name for this verification's message.
     pub custom_friendly_name: Option<String>,
+    /// The Silent Network Auth attempt, for the `sna` channel.
+    #[serde(default)]
+    pub sna: Option<SnaState>,
 }
+
+/// A Silent Network Auth attempt: the single-use URL the device invokes and what came of it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SnaState {
+    /// The secret part of the URL (32 hex digits).
+    pub token: String,
+    /// The token the invocation answers with and the check must repeat, with `EnableSnaClientToken`.
+    pub client_token: Option<String>,
+    /// When the URL stops working.
+    pub expires_ms: Millis,
+    /// What the invocation did.
+    pub outcome: SnaOutcome,
+    /// Every SNA error so far, with the send it belongs to: `sna_attempts_error_codes`.
+    pub errors: Vec<(VerificationAttemptSid, u32)>,
+}
+
+/// What invoking the SNA URL did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SnaOutcome {
+    /// Not invoked yet: a check now is 60519 (result pending).
+    NotInvoked,
+    /// The carrier confirmed the number.
+    Confirmed,
+    /// The carrier failed with this 605xx code.
+    Failed(u32),
+}
+
+/// SNA's "the URL failed" (used up, or late).
+pub const SNA_URL_FAILED: u32 = 60520;
+/// SNA's "checked before the URL was invoked".
+pub const SNA_RESULT_PENDING: u32 = 60519;
 
 /// One send of the code.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -97,6 +132,8 @@ pub struct StartRequest {
     pub locale: Option<String>,
     /// Friendly name for the message.
     pub custom_friendly_name: Option<String>,
+    /// For `sna`: answer the invocation with a client token that the check must repeat.
+    pub enable_sna_client_token: bool,
 }
 
 /// What must be delivered after a start: the code, to whom, how.
@@ -180,6 +217,15 @@ pub fn start(
         channel,
         attempt_sid: VerificationAttemptSid::from_random_bytes(random.sid_bytes()),
     };
+    let sna = (channel == Channel::Sna).then(|| SnaState {
+        token: hex(&random.sid_bytes()),
+        client_token: request
+            .enable_sna_client_token
+            .then(|| hex(&random.sid_bytes())),
+        expires_ms: now.saturating_add(service.lifetime_ms),
+        outcome: SnaOutcome::NotInvoked,
+        errors: Vec::new(),
+    });
     let state = match existing.filter(|v| v.is_pending(now)) {
         Some(pending) => {
             if pending.sends.len() >= MAX_SENDS {
@@ -189,6 +235,12 @@ pub fn start(
             next.channel = channel;
             next.updated_ms = now;
             next.sends.push(send);
+            // A new SNA send is a new URL; earlier errors stay on record.
+            let earlier_errors = next.sna.take().map(|s| s.errors).unwrap_or_default();
+            next.sna = sna.map(|s| SnaState {
+                errors: earlier_errors,
+                ..s
+            });
             if let Some(custom) = request.custom_code {
                 next.code = custom;
             }
@@ -215,6 +267,7 @@ pub fn start(
             payee: request.payee,
             locale: request.locale,
             custom_friendly_name: request.custom_friendly_name,
+            sna,
         },
     };
     let delivery = Delivery {
@@ -237,6 +290,8 @@ pub struct CheckRequest {
     pub amount: Option<String>,
     /// PSD2 payee, which must match the start's.
     pub payee: Option<String>,
+    /// For `sna` with a client token: the token the invocation answered with.
+    pub sna_client_token: Option<String>,
 }
 
 /// Checks a code. A right code approves; a wrong one leaves it pending and counts, and the 5th wrong one sets
@@ -252,6 +307,9 @@ pub fn check(
         Status::Pending => {}
         Status::MaxAttemptsReached => return Err(TwilioError::max_check_attempts()),
         _ => return Err(TwilioError::not_found()),
+    }
+    if let (Channel::Sna, Some(sna)) = (state.channel, &state.sna) {
+        return Ok(check_sna(state, sna, request, now));
     }
     let code = request
         .code
@@ -280,6 +338,116 @@ pub fn check(
         }
     }
     Ok(next)
+}
+
+/// A check of an `sna` verification: no code; the carrier's answer decides.
+fn check_sna(
+    state: &VerificationState,
+    sna: &SnaState,
+    request: &CheckRequest,
+    now: Millis,
+) -> VerificationState {
+    let mut next = state.clone();
+    next.updated_ms = now;
+    let attempt = state.sends.last().map(|s| s.attempt_sid.clone());
+    match sna.outcome {
+        SnaOutcome::Confirmed => {
+            let token_ok = match (&sna.client_token, &request.sna_client_token) {
+                (None, _) => true,
+                (Some(expected), Some(given)) => codes_match(expected, given),
+                (Some(_), None) => false,
+            };
+            if token_ok {
+                next.status = Status::Approved;
+            } else {
+                next.wrong_checks = next.wrong_checks.saturating_add(1);
+                if next.wrong_checks >= MAX_WRONG_CHECKS {
+                    next.status = Status::MaxAttemptsReached;
+                }
+            }
+        }
+        SnaOutcome::NotInvoked => {
+            if let (Some(sna), Some(attempt)) = (next.sna.as_mut(), attempt) {
+                sna.errors.push((attempt, SNA_RESULT_PENDING));
+            }
+        }
+        // The carrier's error is on record already; the verification stays pending (fall back to another channel).
+        SnaOutcome::Failed(_) => {}
+    }
+    next
+}
+
+/// What invoking an SNA URL answers: the body the carrier's last hop returns.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SnaInvocation {
+    /// `0` on success, `-10` on failure, as carriers answer.
+    pub error_code: i32,
+    /// `Success`, or what went wrong.
+    pub description: &'static str,
+    /// The client token, when the verification asked for one and the invocation succeeded.
+    pub client_token: Option<String>,
+}
+
+impl SnaInvocation {
+    /// The response body: `ErrorCode=0&ErrorDescription=Success&Carrier=...`, with `&SnaClientToken=...` when there
+    /// is one (where a real carrier puts the token is not documented; this name matches the check's parameter).
+    pub fn body(&self, carrier: &str) -> String {
+        let mut body = format!(
+            "ErrorCode={}&ErrorDescription={}&Carrier={carrier}",
+            self.error_code,
+            self.description.replace(' ', "+")
+        );
+        if let Some(token) = &self.client_token {
+            body.push_str("&SnaClientToken=");
+            body.push_str(token);
+        }
+        body
+    }
+}
+
+/// The device invokes the SNA URL whose secret part is `token`. Single use: a second invocation, or one after the
+/// URL's lifetime, fails (60520). `carrier_error` makes the simulated carrier fail with that 605xx code.
+pub fn invoke_sna(
+    state: &VerificationState,
+    token: &str,
+    now: Millis,
+    carrier_error: Option<u32>,
+) -> Result<(VerificationState, SnaInvocation), TwilioError> {
+    let Some(sna) = state.sna.as_ref().filter(|s| codes_match(&s.token, token)) else {
+        return Err(TwilioError::not_found());
+    };
+    let attempt = state.sends.last().map(|s| s.attempt_sid.clone());
+    let mut next_sna = sna.clone();
+    let failure = |description| SnaInvocation {
+        error_code: -10,
+        description,
+        client_token: None,
+    };
+    let invocation =
+        if sna.outcome != SnaOutcome::NotInvoked || now >= sna.expires_ms || !state.is_pending(now)
+        {
+            next_sna.errors.extend(attempt.map(|a| (a, SNA_URL_FAILED)));
+            failure("SNA URL already used or expired")
+        } else if let Some(code) = carrier_error {
+            next_sna.outcome = SnaOutcome::Failed(code);
+            next_sna.errors.extend(attempt.map(|a| (a, code)));
+            failure("Carrier could not verify the number")
+        } else {
+            next_sna.outcome = SnaOutcome::Confirmed;
+            SnaInvocation {
+                error_code: 0,
+                description: "Success",
+                client_token: sna.client_token.clone(),
+            }
+        };
+    let mut next = state.clone();
+    next.updated_ms = now;
+    next.sna = Some(next_sna);
+    Ok((next, invocation))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Sets `canceled` or `approved` by hand, as `UpdateVerification` does. Only a pending verification changes.
@@ -327,7 +495,13 @@ impl VerificationState {
             ),
             date_created: Some(iso8601(self.created_ms)),
             date_updated: Some(iso8601(self.updated_ms)),
-            sna: None,
+            sna: self
+                .sna
+                .as_ref()
+                .filter(|_| self.channel == Channel::Sna)
+                .map(|sna| Sna {
+                    url: format!("{base_url}/sna/{}/{}", self.sid, sna.token),
+                }),
             url: Some(format!(
                 "{base_url}/v2/Services/{}/Verifications/{}",
                 self.service_sid, self.sid
@@ -349,7 +523,16 @@ impl VerificationState {
             payee: self.payee.clone(),
             date_created: Some(iso8601(self.created_ms)),
             date_updated: Some(iso8601(self.updated_ms)),
-            sna_attempts_error_codes: Some(Vec::new()),
+            sna_attempts_error_codes: Some(
+                self.sna
+                    .iter()
+                    .flat_map(|sna| &sna.errors)
+                    .map(|(attempt_sid, code)| SnaAttemptError {
+                        attempt_sid: attempt_sid.clone(),
+                        code: *code,
+                    })
+                    .collect(),
+            ),
         }
     }
 }

@@ -206,6 +206,43 @@ pub async fn serve_rest(mut req: Request, env: &Env) -> Result<Response> {
     }
 }
 
+/// The simulated carrier behind `sna.url` (`/sna/{sid}/{token}`), invoked by the device with GET or POST and no
+/// credentials: two redirects, as a carrier's chain has, then the single-use hop that answers
+/// `ErrorCode=...&ErrorDescription=...`. `SNA_SIMULATE_ERROR` (e.g. `60500`) makes the carrier fail, for tests.
+pub async fn serve_sna(req: &Request, env: &Env) -> Result<Response> {
+    let url = req.url()?;
+    let segments: Vec<&str> = url.path_segments().map(|s| s.collect()).unwrap_or_default();
+    let (sid, token, hop) = match segments.as_slice() {
+        ["sna", sid, token] => (*sid, *token, None),
+        ["sna", sid, token, hop] => (*sid, *token, Some(*hop)),
+        _ => return reply_error(&TwilioError::not_found()),
+    };
+    let Ok(sid) = sid.parse::<VerificationSid>() else {
+        return reply_error(&TwilioError::not_found());
+    };
+    let next = match hop {
+        None => Some("carrier"),
+        Some("carrier") => Some("result"),
+        Some("result") => None,
+        Some(_) => return reply_error(&TwilioError::not_found()),
+    };
+    if let Some(next) = next {
+        // 307 keeps the method (a POST stays a POST), as carriers' redirect chains must.
+        let mut location = url.clone();
+        location.set_path(&format!("/sna/{sid}/{token}/{next}"));
+        let mut response = Response::empty()?.with_status(307);
+        response.headers_mut().set("Location", location.as_str())?;
+        return Ok(response);
+    }
+    let carrier_error = text(env, "SNA_SIMULATE_ERROR").and_then(|c| c.parse::<u32>().ok());
+    let command = ShardCommand::InvokeSna {
+        sid: sid.clone(),
+        token: token.to_owned(),
+        carrier_error,
+    };
+    shard_call(env, &shard_of_sid(&sid), &command).await
+}
+
 /// `GET /dev/inbox?to=...`: the codes the engine "sent" to a recipient, when `DEV_INBOX` is on; 404 otherwise.
 pub async fn serve_dev_inbox(req: &Request, env: &Env) -> Result<Response> {
     let dev_inbox = Config::from_env(env).map(|c| c.dev_inbox).unwrap_or(false);
@@ -254,17 +291,15 @@ async fn start_verification(
         Err(e) => return reply_error(&e.to_twilio_error()),
     };
     let channel = match (requested.channel(), &recipient) {
-        (Some(Channel::Sna), _) => {
-            return reply_error(&TwilioError::invalid_parameter("Channel").with_reason(
-                "SNA_NOT_AVAILABLE",
-                "Silent Network Auth is not available in this engine yet",
-            ))
-        }
         (Some(channel), _) => channel,
-        // `auto`: email for an address; for a phone number Twilio tries SNA first, which this engine does not
-        // offer yet, so SMS.
+        // `auto`: Twilio tries Silent Network Auth first for a phone number, and the simulated carrier is always
+        // there; an address can only be emailed. The verification records the channel picked, never `auto`.
         (None, Recipient::Email(_)) => Channel::Email,
-        (None, Recipient::Phone(_)) => Channel::Sms,
+        (None, Recipient::Phone(_)) => Channel::Sna,
+    };
+    let enable_sna_client_token = match form.bool("EnableSnaClientToken") {
+        Ok(value) => value.unwrap_or(false),
+        Err(e) => return reply_error(&e),
     };
     let optional = |name: &str, max: usize| form.text(name, max);
     let fields = (|| {
@@ -290,6 +325,7 @@ async fn start_verification(
         payee,
         locale,
         custom_friendly_name,
+        enable_sna_client_token,
         lifetime_ms: config.lifetime_ms,
         base_url: base_url.to_owned(),
         dev_inbox: config.dev_inbox,
@@ -328,6 +364,7 @@ async fn check_verification(
         code: form.get("Code").map(str::to_owned),
         amount: form.get("Amount").map(str::to_owned),
         payee: form.get("Payee").map(str::to_owned),
+        sna_client_token: form.get("SnaClientToken").map(str::to_owned),
         lifetime_ms: config.lifetime_ms,
     };
     shard_call(env, &shard_for(&target), &command).await

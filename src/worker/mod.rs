@@ -21,6 +21,9 @@ async fn fetch(mut req: Request, env: Env, _ctx: Context) -> Result<Response> {
     if path.starts_with("/v2/") {
         return engine::serve_rest(req, &env).await;
     }
+    if path.starts_with("/sna/") && matches!(req.method(), Method::Get | Method::Post) {
+        return engine::serve_sna(&req, &env).await;
+    }
     match (req.method(), path.as_str()) {
         (Method::Get, "/dev/inbox") => engine::serve_dev_inbox(&req, &env).await,
         (Method::Get | Method::Head, "/health") => health(),

@@ -145,6 +145,7 @@ pub enum ShardCommand {
         payee: Option<String>,
         locale: Option<String>,
         custom_friendly_name: Option<String>,
+        enable_sna_client_token: bool,
         lifetime_ms: u64,
         base_url: String,
         dev_inbox: bool,
@@ -171,7 +172,14 @@ pub enum ShardCommand {
         code: Option<String>,
         amount: Option<String>,
         payee: Option<String>,
+        sna_client_token: Option<String>,
         lifetime_ms: u64,
+    },
+    /// The device invoking an SNA URL (the simulated carrier's last hop).
+    InvokeSna {
+        sid: VerificationSid,
+        token: String,
+        carrier_error: Option<u32>,
     },
     /// The dev inbox of a recipient.
     Inbox { to: String },
@@ -254,6 +262,7 @@ impl DurableObject for VerificationShard {
                 payee,
                 locale,
                 custom_friendly_name,
+                enable_sna_client_token,
                 lifetime_ms,
                 base_url,
                 dev_inbox,
@@ -285,6 +294,7 @@ impl DurableObject for VerificationShard {
                     payee,
                     locale,
                     custom_friendly_name,
+                    enable_sna_client_token,
                 };
                 let owner = Owner {
                     service_sid: &service_sid,
@@ -355,6 +365,7 @@ impl DurableObject for VerificationShard {
                 code,
                 amount,
                 payee,
+                sna_client_token,
                 lifetime_ms,
             } => {
                 let Some(service_sid) = service.sid.clone() else {
@@ -367,6 +378,7 @@ impl DurableObject for VerificationShard {
                     code,
                     amount,
                     payee,
+                    sna_client_token,
                 };
                 match verification::check(&state, &request, &rules(&service, lifetime_ms), now) {
                     Ok(next) => {
@@ -374,6 +386,29 @@ impl DurableObject for VerificationShard {
                         reply(200, &next.to_check_resource(now))
                     }
                     Err(e) if e.code == 20404 => reply_error(&gone(&state, now)),
+                    Err(e) => reply_error(&e),
+                }
+            }
+            ShardCommand::InvokeSna {
+                sid,
+                token,
+                carrier_error,
+            } => {
+                let Some(key) = storage.get::<String>(&format!("sid:{sid}")).await? else {
+                    return reply_error(&TwilioError::not_found());
+                };
+                let Some(state) = storage.get::<VerificationState>(&key).await? else {
+                    return reply_error(&TwilioError::not_found());
+                };
+                match verification::invoke_sna(&state, &token, now, carrier_error) {
+                    Ok((next, invocation)) => {
+                        storage.put(&key, &next).await?;
+                        let mut response = Response::ok(invocation.body("SIMULATED"))?;
+                        response
+                            .headers_mut()
+                            .set("Content-Type", "text/plain; charset=utf-8")?;
+                        Ok(response)
+                    }
                     Err(e) => reply_error(&e),
                 }
             }

@@ -195,6 +195,39 @@ describe("the engine through Twilio's Node SDK", () => {
     assert.ok(!worker.output().includes(AUTH_TOKEN), "the token is in the Worker's log");
   });
 
+  test("sna: a check before the URL is invoked is pending with 60519; after it, a check with no code approves", async () => {
+    const service = await verify.services.create({ friendlyName: "SNA" });
+    const to = nextNumber();
+    const started = await verify.services(service.sid).verifications.create({ to, channel: "sna" });
+    assert.equal(started.channel, "sna");
+    assert.match(started.sna.url, new RegExp(`^${worker.url}/sna/${started.sid}/[0-9a-f]{32}$`));
+    const early = await verify.services(service.sid).verificationChecks.create({ to });
+    assert.equal(early.status, "pending");
+    assert.deepEqual(early.snaAttemptsErrorCodes.map((e) => e.code), [60519]);
+    // The device: POST, following the carrier's redirects.
+    const invoked = await fetch(started.sna.url, { method: "POST", redirect: "follow" });
+    assert.equal(invoked.status, 200);
+    assert.equal(await invoked.text(), "ErrorCode=0&ErrorDescription=Success&Carrier=SIMULATED");
+    assert.ok(invoked.redirected, "through a redirect chain");
+    const again = await fetch(started.sna.url);
+    assert.match(await again.text(), /^ErrorCode=-10&/, "the URL is single-use");
+    const checked = await verify.services(service.sid).verificationChecks.create({ to });
+    assert.equal(checked.status, "approved");
+  });
+
+  test("sna with a client token: the check must repeat it; auto picks sna for a phone number", async () => {
+    const service = await verify.services.create({ friendlyName: "SNA token" });
+    const to = nextNumber();
+    const started = await verify.services(service.sid).verifications.create({ to, channel: "auto", enableSnaClientToken: true });
+    assert.equal(started.channel, "sna");
+    const body = await (await fetch(started.sna.url)).text();
+    const token = new URLSearchParams(body).get("SnaClientToken");
+    assert.match(token, /^[0-9a-f]{32}$/);
+    assert.equal((await verify.services(service.sid).verificationChecks.create({ to })).status, "pending");
+    const checked = await verify.services(service.sid).verificationChecks.create({ to, snaClientToken: token });
+    assert.equal(checked.status, "approved");
+  });
+
   test("two racing checks with the right code approve once; two racing starts make one verification", async () => {
     const service = await verify.services.create({ friendlyName: "Races" });
     const to = nextNumber();
@@ -251,7 +284,7 @@ describe("the engine's clock and storage", () => {
   });
 });
 
-describe("delivery through DELIVERY_WEBHOOK_URL", () => {
+describe("an engine with a delivery webhook and a failing carrier", () => {
   let gateway;
   let worker2;
   const received = [];
@@ -272,7 +305,9 @@ describe("delivery through DELIVERY_WEBHOOK_URL", () => {
     });
     const port = await freePort();
     await new Promise((ok) => gateway.listen(port, "127.0.0.1", ok));
-    worker2 = await startWrangler({ vars: { DELIVERY_WEBHOOK_URL: `http://127.0.0.1:${port}/deliver` } });
+    worker2 = await startWrangler({
+      vars: { DELIVERY_WEBHOOK_URL: `http://127.0.0.1:${port}/deliver`, SNA_SIMULATE_ERROR: "60500" },
+    });
   });
   after(async () => {
     await worker2?.stop();
@@ -306,5 +341,17 @@ describe("delivery through DELIVERY_WEBHOOK_URL", () => {
     const retried = await v2.services(service.sid).verifications.create({ to: other, channel: "sms" });
     assert.equal(retried.sendCodeAttempts.length, 1, "the failed start left no verification");
     assert.equal(received.at(-1).body.verification_sid, retried.sid);
+  });
+
+  test("a failing carrier (SNA_SIMULATE_ERROR) leaves the verification pending with the carrier's code", async () => {
+    const v2 = client(worker2.url, AUTH_TOKEN);
+    const service = await v2.services.create({ friendlyName: "Carrier down" });
+    const to = nextNumber();
+    const started = await v2.services(service.sid).verifications.create({ to, channel: "sna" });
+    const body = await (await fetch(started.sna.url, { method: "POST" })).text();
+    assert.match(body, /^ErrorCode=-10&/);
+    const checked = await v2.services(service.sid).verificationChecks.create({ to });
+    assert.equal(checked.status, "pending");
+    assert.deepEqual(checked.snaAttemptsErrorCodes.map((e) => e.code), [60500]);
   });
 });
