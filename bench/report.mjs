@@ -222,15 +222,20 @@ ${whatThisShows(libraries, { inputs, agreement, sizes, node, chromium, machine }
 
 /** Writes the report into BENCHMARKS.md under its heading, replacing an earlier run's section and keeping the rest. */
 export function writeBenchmarks(file, report) {
+  replaceSection(file, HEADING, report);
+}
+
+/** Writes `report` (which starts with `heading`) into `file` in place of that section, or at its end. */
+export function replaceSection(file, heading, report) {
   const current = existsSync(file)
     ? readFileSync(file, "utf8")
     : "# Benchmarks\n\nEach section says the command that produced it, on what machine, and when.\n";
-  const start = current.indexOf(HEADING);
+  const start = current.indexOf(heading);
   if (start < 0) {
     writeFileSync(file, `${current.trimEnd()}\n\n${report}`);
     return;
   }
-  const next = current.indexOf("\n## ", start + HEADING.length);
+  const next = current.indexOf("\n## ", start + heading.length);
   const rest = next < 0 ? "" : current.slice(next + 1);
   writeFileSync(file, `${current.slice(0, start)}${report}${rest ? `\n${rest}` : ""}`);
 }
