@@ -116,7 +116,7 @@ pub struct Send {
 }
 
 /// A start (or resend) as the engine takes it: `to` already normalized and matched to the channel.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct StartRequest {
     /// E.164 phone number or normalized email.
     pub to: String,
@@ -282,7 +282,7 @@ pub fn start(
 }
 
 /// What a check carries besides the verification it names.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct CheckRequest {
     /// The code the user typed.
     pub code: Option<String>,

@@ -9,7 +9,7 @@ use super::objects::{reply_error, ServiceCommand, ShardCommand, Target};
 use crate::engine::access::{authenticate, Credential};
 use crate::engine::form::Form;
 use crate::engine::shard::{shard_of_recipient, shard_of_sid};
-use crate::engine::verification::DEFAULT_LIFETIME_MS;
+use crate::engine::verification::{CheckRequest, StartRequest, DEFAULT_LIFETIME_MS};
 use crate::verify::model::{Channel, RequestedChannel, Service, Status, TwilioError};
 use crate::verify::recipient::{classify_recipient, Recipient};
 use crate::verify::sid::{AccountSid, ServiceSid, VerificationSid};
@@ -316,22 +316,26 @@ async fn start_verification(
         Err(e) => return reply_error(&e),
     };
     let to = recipient.as_str().to_owned();
-    let command = ShardCommand::Start {
-        service,
-        to: to.clone(),
-        channel,
+    let shard = shard_of_recipient(&to);
+    let request = StartRequest {
+        to,
+        channel: Some(channel),
         custom_code,
         amount,
         payee,
         locale,
         custom_friendly_name,
         enable_sna_client_token,
+    };
+    let command = ShardCommand::Start {
+        service,
+        request,
         lifetime_ms: config.lifetime_ms,
         base_url: base_url.to_owned(),
         dev_inbox: config.dev_inbox,
         webhook_url: config.webhook_url.clone(),
     };
-    shard_call(env, &shard_of_recipient(&to), &command).await
+    shard_call(env, &shard, &command).await
 }
 
 async fn check_verification(
@@ -358,13 +362,16 @@ async fn check_verification(
         }
         (None, None) => return reply_error(&TwilioError::invalid_parameter("To")),
     };
-    let command = ShardCommand::Check {
-        service,
-        target: target.clone(),
+    let request = CheckRequest {
         code: form.get("Code").map(str::to_owned),
         amount: form.get("Amount").map(str::to_owned),
         payee: form.get("Payee").map(str::to_owned),
         sna_client_token: form.get("SnaClientToken").map(str::to_owned),
+    };
+    let command = ShardCommand::Check {
+        service,
+        target: target.clone(),
+        request,
         lifetime_ms: config.lifetime_ms,
     };
     shard_call(env, &shard_for(&target), &command).await

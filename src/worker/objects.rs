@@ -18,7 +18,7 @@ use crate::engine::verification::{
     self, CheckRequest, Delivery, Owner, StartRequest, VerificationState,
 };
 use crate::engine::SystemRandomness;
-use crate::verify::model::{Channel, Service, Status, TwilioError};
+use crate::verify::model::{Service, Status, TwilioError};
 use crate::verify::sid::{AccountSid, ServiceSid, VerificationSid};
 
 /// What the front Worker asks of a `ServiceDirectory`.
@@ -138,14 +138,7 @@ pub enum ShardCommand {
     /// CreateVerification.
     Start {
         service: Service,
-        to: String,
-        channel: Channel,
-        custom_code: Option<String>,
-        amount: Option<String>,
-        payee: Option<String>,
-        locale: Option<String>,
-        custom_friendly_name: Option<String>,
-        enable_sna_client_token: bool,
+        request: StartRequest,
         lifetime_ms: u64,
         base_url: String,
         dev_inbox: bool,
@@ -169,10 +162,7 @@ pub enum ShardCommand {
     Check {
         service: Service,
         target: Target,
-        code: Option<String>,
-        amount: Option<String>,
-        payee: Option<String>,
-        sna_client_token: Option<String>,
+        request: CheckRequest,
         lifetime_ms: u64,
     },
     /// The device invoking an SNA URL (the simulated carrier's last hop).
@@ -225,6 +215,26 @@ impl VerificationShard {
         })
     }
 
+    /// Stores the outcome of a rule applied to `state` and answers with `render` of it; a verification that is no
+    /// longer pending answers 20404 saying why.
+    async fn save<T: Serialize>(
+        &self,
+        key: &str,
+        state: &VerificationState,
+        outcome: std::result::Result<VerificationState, TwilioError>,
+        now: u64,
+        render: impl FnOnce(&VerificationState) -> T,
+    ) -> Result<Response> {
+        match outcome {
+            Ok(next) => {
+                self.state.storage().put(key, &next).await?;
+                reply(200, &render(&next))
+            }
+            Err(e) if e.code == 20404 => reply_error(&gone(state, now)),
+            Err(e) => reply_error(&e),
+        }
+    }
+
     async fn load(
         &self,
         service_sid: &ServiceSid,
@@ -255,14 +265,7 @@ impl DurableObject for VerificationShard {
         match command {
             ShardCommand::Start {
                 service,
-                to,
-                channel,
-                custom_code,
-                amount,
-                payee,
-                locale,
-                custom_friendly_name,
-                enable_sna_client_token,
+                request,
                 lifetime_ms,
                 base_url,
                 dev_inbox,
@@ -275,7 +278,7 @@ impl DurableObject for VerificationShard {
                     .account_sid
                     .clone()
                     .unwrap_or_else(|| AccountSid::from_random_bytes([0; 16]));
-                let key = state_key(&service_sid, &to);
+                let key = state_key(&service_sid, &request.to);
                 if self.delivering.borrow().contains(&key) {
                     return reply_error(&TwilioError::new(
                         60212,
@@ -285,17 +288,7 @@ impl DurableObject for VerificationShard {
                 }
                 let existing: Option<VerificationState> = storage.get(&key).await?;
                 let mut random = SystemRandomness;
-                let new_sid = crate::engine::shard::new_verification_sid(&to, &mut random);
-                let request = StartRequest {
-                    to,
-                    channel: Some(channel),
-                    custom_code,
-                    amount,
-                    payee,
-                    locale,
-                    custom_friendly_name,
-                    enable_sna_client_token,
-                };
+                let new_sid = crate::engine::shard::new_verification_sid(&request.to, &mut random);
                 let owner = Owner {
                     service_sid: &service_sid,
                     account_sid: &account_sid,
@@ -350,22 +343,14 @@ impl DurableObject for VerificationShard {
                 let Some((key, state)) = self.load(&service_sid, &target).await? else {
                     return reply_error(&TwilioError::not_found());
                 };
-                match verification::update_status(&state, status, now) {
-                    Ok(next) => {
-                        storage.put(&key, &next).await?;
-                        reply(200, &next.to_resource(now, &base_url))
-                    }
-                    Err(e) if e.code == 20404 => reply_error(&gone(&state, now)),
-                    Err(e) => reply_error(&e),
-                }
+                let next = verification::update_status(&state, status, now);
+                self.save(&key, &state, next, now, |v| v.to_resource(now, &base_url))
+                    .await
             }
             ShardCommand::Check {
                 service,
                 target,
-                code,
-                amount,
-                payee,
-                sna_client_token,
+                request,
                 lifetime_ms,
             } => {
                 let Some(service_sid) = service.sid.clone() else {
@@ -374,20 +359,10 @@ impl DurableObject for VerificationShard {
                 let Some((key, state)) = self.load(&service_sid, &target).await? else {
                     return reply_error(&TwilioError::not_found());
                 };
-                let request = CheckRequest {
-                    code,
-                    amount,
-                    payee,
-                    sna_client_token,
-                };
-                match verification::check(&state, &request, &rules(&service, lifetime_ms), now) {
-                    Ok(next) => {
-                        storage.put(&key, &next).await?;
-                        reply(200, &next.to_check_resource(now))
-                    }
-                    Err(e) if e.code == 20404 => reply_error(&gone(&state, now)),
-                    Err(e) => reply_error(&e),
-                }
+                let next =
+                    verification::check(&state, &request, &rules(&service, lifetime_ms), now);
+                self.save(&key, &state, next, now, |v| v.to_check_resource(now))
+                    .await
             }
             ShardCommand::InvokeSna {
                 sid,
