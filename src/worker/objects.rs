@@ -175,6 +175,11 @@ pub enum ShardCommand {
     Inbox { to: String },
 }
 
+/// How long a finished verification's record is kept after its lifetime, by default.
+const TOMBSTONE_MS: u64 = 60 * 60 * 1000;
+/// The storage key of the cleanup schedule: `(when, record key)`, earliest first.
+const CLEANUP: &str = "cleanup";
+
 /// A code the engine "sent", as the dev inbox shows it.
 #[derive(Serialize, Deserialize, Clone)]
 pub struct InboxMessage {
@@ -192,6 +197,7 @@ const INBOX_SIZE: usize = 20;
 #[durable_object]
 pub struct VerificationShard {
     state: State,
+    env: Env,
     /// Verifications whose code is out at the delivery webhook, not yet stored: a second start for one of them
     /// meanwhile gets 60212 rather than interleaving with the first.
     delivering: RefCell<HashSet<String>>,
@@ -244,18 +250,53 @@ impl VerificationShard {
             return Ok(None);
         };
         let state: Option<VerificationState> = self.state.storage().get(&key).await?;
+        // A SID's record may since hold a newer verification for the same To: that one is not this SID's.
+        let same = |s: &VerificationState| match target {
+            Target::Sid(sid) => &s.sid == sid,
+            Target::To(_) => true,
+        };
         Ok(state
-            .filter(|s| &s.service_sid == service_sid)
+            .filter(|s| &s.service_sid == service_sid && same(s))
             .map(|s| (key, s)))
+    }
+
+    /// How long a finished verification is kept, so that a 404 can say why it is gone (`TOMBSTONE_SECONDS`).
+    fn tombstone_ms(&self) -> u64 {
+        self.env
+            .var("TOMBSTONE_SECONDS")
+            .ok()
+            .and_then(|v| v.to_string().parse::<u64>().ok())
+            .map_or(TOMBSTONE_MS, |s| s.saturating_mul(1000))
+    }
+
+    /// Deletes the record at `key` at `at` (epoch ms), by the object's alarm.
+    async fn schedule_cleanup(&self, key: &str, at: u64, now: u64) -> Result<()> {
+        let storage = self.state.storage();
+        let mut due: Vec<(u64, String)> = storage.get(CLEANUP).await?.unwrap_or_default();
+        due.retain(|(_, k)| k != key);
+        due.push((at, key.to_owned()));
+        due.sort();
+        storage.put(CLEANUP, &due).await?;
+        let first = due[0].0;
+        if !matches!(storage.get_alarm().await?, Some(t) if (t.max(0) as u64) <= first) {
+            storage.set_alarm(first.saturating_sub(now) as i64).await?;
+        }
+        Ok(())
     }
 }
 
 impl DurableObject for VerificationShard {
-    fn new(state: State, _env: Env) -> Self {
+    fn new(state: State, env: Env) -> Self {
         Self {
             state,
+            env,
             delivering: RefCell::default(),
         }
+    }
+
+    async fn alarm(&self) -> Result<Response> {
+        self.clean_up().await?;
+        Response::ok("")
     }
 
     async fn fetch(&self, mut req: Request) -> Result<Response> {
@@ -318,8 +359,17 @@ impl DurableObject for VerificationShard {
                         );
                     }
                 }
+                if let Some(replaced) = existing.as_ref().filter(|e| e.sid != state.sid) {
+                    storage.delete(&format!("sid:{}", replaced.sid)).await?;
+                }
                 storage.put(&key, &state).await?;
                 storage.put(&format!("sid:{}", state.sid), &key).await?;
+                self.schedule_cleanup(
+                    &key,
+                    state.expires_ms.saturating_add(self.tombstone_ms()),
+                    now,
+                )
+                .await?;
                 deliver(&self.state, delivery, now, dev_inbox).await?;
                 reply(201, &state.to_resource(now, &base_url))
             }
@@ -395,6 +445,30 @@ impl DurableObject for VerificationShard {
                 reply(200, &serde_json::json!({ "to": to, "messages": messages }))
             }
         }
+    }
+}
+
+impl VerificationShard {
+    /// The alarm: deletes the records whose tombstone time has come, and sets the alarm for the next.
+    async fn clean_up(&self) -> Result<()> {
+        let storage = self.state.storage();
+        let now = Date::now().as_millis();
+        let due: Vec<(u64, String)> = storage.get(CLEANUP).await?.unwrap_or_default();
+        let (ready, later): (Vec<_>, Vec<_>) = due.into_iter().partition(|(at, _)| *at <= now);
+        let tombstone = self.tombstone_ms();
+        for (_, key) in ready {
+            let state: Option<VerificationState> = storage.get(&key).await?;
+            // A newer verification may have replaced the record since; it has its own entry.
+            if let Some(state) = state.filter(|s| s.expires_ms.saturating_add(tombstone) <= now) {
+                storage.delete(&format!("sid:{}", state.sid)).await?;
+                storage.delete(&key).await?;
+            }
+        }
+        storage.put(CLEANUP, &later).await?;
+        if let Some((first, _)) = later.first() {
+            storage.set_alarm(first.saturating_sub(now) as i64).await?;
+        }
+        Ok(())
     }
 }
 

@@ -160,6 +160,18 @@ describe("the engine through Twilio's Node SDK", () => {
     assert.equal(approved.status, "approved");
   });
 
+  test("an old SID does not reach a newer verification for the same To", async () => {
+    const service = await verify.services.create({ friendlyName: "Old SID" });
+    const to = nextNumber();
+    const first = await verify.services(service.sid).verifications.create({ to, channel: "sms" });
+    await verify.services(service.sid).verifications(first.sid).update({ status: "canceled" });
+    const second = await verify.services(service.sid).verifications.create({ to, channel: "sms" });
+    assert.notEqual(second.sid, first.sid);
+    await rejects(verify.services(service.sid).verifications(first.sid).fetch(), 20404, 404);
+    await rejects(verify.services(service.sid).verificationChecks.create({ verificationSid: first.sid, code: await lastCode(to) }), 20404, 404);
+    assert.equal((await verify.services(service.sid).verifications(second.sid).fetch()).status, "pending");
+  });
+
   test("bad starts get 60200 naming the parameter", async () => {
     const service = await verify.services.create({ friendlyName: "Bad" });
     for (const [params, name] of [
@@ -242,8 +254,8 @@ describe("the engine through Twilio's Node SDK", () => {
 });
 
 describe("the engine's clock and storage", () => {
-  test("a verification expires after its lifetime (VERIFICATION_LIFETIME_SECONDS), and the 404 says why", async () => {
-    const short = await startWrangler({ vars: { VERIFICATION_LIFETIME_SECONDS: "2" } });
+  test("a verification expires after its lifetime, the 404 says why, and the tombstone goes after TOMBSTONE_SECONDS", async () => {
+    const short = await startWrangler({ vars: { VERIFICATION_LIFETIME_SECONDS: "2", TOMBSTONE_SECONDS: "1" } });
     try {
       const v2 = client(short.url, AUTH_TOKEN);
       const service = await v2.services.create({ friendlyName: "Expiry" });
@@ -259,6 +271,13 @@ describe("the engine's clock and storage", () => {
       const body = await response.json();
       assert.equal(body.code, 20404);
       assert.equal(body.details.reason, "VERIFICATION_EXPIRED");
+      // Lifetime 2 s + tombstone 1 s: the record is deleted by the object's alarm, and the 404 no longer knows why.
+      await new Promise((ok) => setTimeout(ok, 2500));
+      const later = await fetch(`${short.url}/v2/Services/${service.sid}/Verifications/${encodeURIComponent(to)}`, {
+        headers: { authorization: `Basic ${btoa(`${ACCOUNT_SID}:${AUTH_TOKEN}`)}` },
+      });
+      assert.equal(later.status, 404);
+      assert.equal((await later.json()).details, undefined, "the tombstone is gone");
     } finally {
       await short.stop();
     }
