@@ -129,6 +129,12 @@ fn a_start_creates_a_pending_verification_with_one_send() {
         "the resource never carries the code: {json}"
     );
     assert!(json.contains(r#""status":"pending""#) && json.contains(r#""valid":false"#));
+    // As Twilio's own answers have them: an empty lookup, and the attempt's channel in capitals for SMS.
+    assert!(json.contains(r#""lookup":{}"#), "{json}");
+    assert!(
+        json.contains(r#""channel":"SMS","attempt_sid":"VL"#),
+        "{json}"
+    );
     assert!(json.contains(&format!(
         r#""url":"https://verify.example/v2/Services/{}/Verifications/{}""#,
         v.service_sid, v.sid

@@ -8,7 +8,7 @@ use super::code::{codes_match, generate_code, has_valid_length};
 use super::time::{iso8601, Millis};
 use super::Randomness;
 use crate::verify::model::{
-    Channel, SendCodeAttempt, Sna, SnaAttemptError, Status, TwilioError, Verification,
+    Channel, Lookup, SendCodeAttempt, Sna, SnaAttemptError, Status, TwilioError, Verification,
     VerificationCheck,
 };
 use crate::verify::sid::{AccountSid, ServiceSid, VerificationAttemptSid, VerificationSid};
@@ -446,6 +446,16 @@ pub fn invoke_sna(
     Ok((next, invocation))
 }
 
+/// A send attempt's channel as Twilio's answers spell it: `SMS`, `CALL` and `EMAIL`, but `whatsapp` and `sna`.
+fn attempt_channel(channel: Channel) -> &'static str {
+    match channel {
+        Channel::Sms => "SMS",
+        Channel::Call => "CALL",
+        Channel::Email => "EMAIL",
+        other => other.as_str(),
+    }
+}
+
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
@@ -480,7 +490,8 @@ impl VerificationState {
             channel: self.channel,
             status: Some(self.status_at(now)),
             valid: Some(self.status == Status::Approved),
-            lookup: None,
+            // Twilio answers `{}` when no lookup was made.
+            lookup: Some(Lookup::default()),
             amount: self.amount.clone(),
             payee: self.payee.clone(),
             send_code_attempts: Some(
@@ -488,7 +499,7 @@ impl VerificationState {
                     .iter()
                     .map(|s| SendCodeAttempt {
                         time: iso8601(s.time_ms),
-                        channel: s.channel.as_str().to_owned(),
+                        channel: attempt_channel(s.channel).to_owned(),
                         attempt_sid: s.attempt_sid.clone(),
                     })
                     .collect(),

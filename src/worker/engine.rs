@@ -12,7 +12,7 @@ use crate::engine::shard::{shard_of_recipient, shard_of_sid};
 use crate::engine::verification::{CheckRequest, StartRequest, DEFAULT_LIFETIME_MS};
 use crate::verify::model::{Channel, RequestedChannel, Service, Status, TwilioError};
 use crate::verify::recipient::{classify_recipient, Recipient};
-use crate::verify::sid::{AccountSid, ServiceSid, VerificationSid};
+use crate::verify::sid::{AccountSid, ServiceSid, TemplateSid, VerificationSid};
 
 /// The engine's configuration, from the Worker's vars and secrets.
 struct Config {
@@ -297,6 +297,12 @@ async fn start_verification(
         (None, Recipient::Email(_)) => Channel::Email,
         (None, Recipient::Phone(_)) => Channel::Sna,
     };
+    if form
+        .get("TemplateSid")
+        .is_some_and(|sid| sid.parse::<TemplateSid>().is_err())
+    {
+        return reply_error(&TwilioError::invalid_parameter("TemplateSid"));
+    }
     let enable_sna_client_token = match form.bool("EnableSnaClientToken") {
         Ok(value) => value.unwrap_or(false),
         Err(e) => return reply_error(&e),

@@ -180,6 +180,7 @@ describe("the engine through Twilio's Node SDK", () => {
       [{ to: "someone@example.com", channel: "sms" }, "To"],
       [{ to: nextNumber(), channel: "pigeon" }, "Channel"],
       [{ to: "not-an-email", channel: "email" }, "To"],
+      [{ to: nextNumber(), channel: "sms", templateSid: "HJnot-a-sid" }, "TemplateSid"],
     ]) {
       await assert.rejects(verify.services(service.sid).verifications.create(params), (e) => {
         assert.equal(e.code, 60200);
