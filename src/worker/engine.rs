@@ -5,7 +5,8 @@
 use serde::Serialize;
 use worker::{Env, Method, Request, RequestInit, Response, Result};
 
-use super::objects::{reply_error, ServiceCommand, ShardCommand, Target};
+use super::error_response;
+use super::objects::{ServiceCommand, ShardCommand, Target};
 use crate::engine::access::{authenticate, Credential};
 use crate::engine::form::Form;
 use crate::engine::shard::{shard_of_recipient, shard_of_sid};
@@ -78,13 +79,13 @@ fn engine_not_configured() -> TwilioError {
 pub async fn serve_rest(mut req: Request, env: &Env) -> Result<Response> {
     let config = match Config::from_env(env) {
         Ok(config) => config,
-        Err(e) => return reply_error(&e),
+        Err(e) => return error_response(&e),
     };
     if let Err(e) = authenticate(
         req.headers().get("Authorization")?.as_deref(),
         &config.credentials,
     ) {
-        let mut response = reply_error(&e)?;
+        let mut response = error_response(&e)?;
         response
             .headers_mut()
             .set("WWW-Authenticate", "Basic realm=\"Twilio API\"")?;
@@ -131,7 +132,7 @@ pub async fn serve_rest(mut req: Request, env: &Env) -> Result<Response> {
         }
         (method, ["v2", "Services", sid]) => {
             let Ok(sid) = sid.parse::<ServiceSid>() else {
-                return reply_error(&TwilioError::not_found());
+                return error_response(&TwilioError::not_found());
             };
             let command = match method {
                 Method::Get => ServiceCommand::Fetch {
@@ -144,14 +145,14 @@ pub async fn serve_rest(mut req: Request, env: &Env) -> Result<Response> {
                     base_url: base_url.clone(),
                 },
                 Method::Delete => ServiceCommand::Delete { sid },
-                _ => return reply_error(&TwilioError::method_not_allowed()),
+                _ => return error_response(&TwilioError::method_not_allowed()),
             };
             services.call(&command).await
         }
         (Method::Post, ["v2", "Services", service_sid, "Verifications"]) => {
             let service = match services.load(service_sid).await? {
                 Ok(service) => service,
-                Err(e) => return reply_error(&e),
+                Err(e) => return error_response(&e),
             };
             start_verification(
                 env,
@@ -167,11 +168,11 @@ pub async fn serve_rest(mut req: Request, env: &Env) -> Result<Response> {
             ["v2", "Services", service_sid, "Verifications", target],
         ) => {
             let Ok(service_sid) = service_sid.parse::<ServiceSid>() else {
-                return reply_error(&TwilioError::not_found());
+                return error_response(&TwilioError::not_found());
             };
             let target = match target_of(target) {
                 Ok(target) => target,
-                Err(e) => return reply_error(&e),
+                Err(e) => return error_response(&e),
             };
             let command = if matches!(method, Method::Get) {
                 ShardCommand::Fetch {
@@ -183,7 +184,7 @@ pub async fn serve_rest(mut req: Request, env: &Env) -> Result<Response> {
                 let status = match Form::parse(body.as_bytes()).required("Status") {
                     Ok("canceled") => Status::Canceled,
                     Ok("approved") => Status::Approved,
-                    _ => return reply_error(&TwilioError::invalid_parameter("Status")),
+                    _ => return error_response(&TwilioError::invalid_parameter("Status")),
                 };
                 ShardCommand::Update {
                     service_sid,
@@ -197,12 +198,12 @@ pub async fn serve_rest(mut req: Request, env: &Env) -> Result<Response> {
         (Method::Post, ["v2", "Services", service_sid, "VerificationCheck"]) => {
             let service = match services.load(service_sid).await? {
                 Ok(service) => service,
-                Err(e) => return reply_error(&e),
+                Err(e) => return error_response(&e),
             };
             check_verification(env, &config, service, &Form::parse(body.as_bytes())).await
         }
-        (_, ["v2", ..]) => reply_error(&TwilioError::not_found()),
-        _ => reply_error(&TwilioError::not_found()),
+        (_, ["v2", ..]) => error_response(&TwilioError::not_found()),
+        _ => error_response(&TwilioError::not_found()),
     }
 }
 
@@ -215,16 +216,16 @@ pub async fn serve_sna(req: &Request, env: &Env) -> Result<Response> {
     let (sid, token, hop) = match segments.as_slice() {
         ["sna", sid, token] => (*sid, *token, None),
         ["sna", sid, token, hop] => (*sid, *token, Some(*hop)),
-        _ => return reply_error(&TwilioError::not_found()),
+        _ => return error_response(&TwilioError::not_found()),
     };
     let Ok(sid) = sid.parse::<VerificationSid>() else {
-        return reply_error(&TwilioError::not_found());
+        return error_response(&TwilioError::not_found());
     };
     let next = match hop {
         None => Some("carrier"),
         Some("carrier") => Some("result"),
         Some("result") => None,
-        Some(_) => return reply_error(&TwilioError::not_found()),
+        Some(_) => return error_response(&TwilioError::not_found()),
     };
     if let Some(next) = next {
         // 307 keeps the method (a POST stays a POST), as carriers' redirect chains must.
@@ -247,7 +248,7 @@ pub async fn serve_sna(req: &Request, env: &Env) -> Result<Response> {
 pub async fn serve_dev_inbox(req: &Request, env: &Env) -> Result<Response> {
     let dev_inbox = Config::from_env(env).map(|c| c.dev_inbox).unwrap_or(false);
     if !dev_inbox {
-        return reply_error(&TwilioError::not_found());
+        return error_response(&TwilioError::not_found());
     }
     let url = req.url()?;
     let to = url
@@ -262,7 +263,7 @@ pub async fn serve_dev_inbox(req: &Request, env: &Env) -> Result<Response> {
     };
     let to = match classify_recipient(&to, channel, None) {
         Ok(recipient) => recipient.as_str().to_owned(),
-        Err(e) => return reply_error(&e.to_twilio_error()),
+        Err(e) => return error_response(&e.to_twilio_error()),
     };
     shard_call(env, &shard_of_recipient(&to), &ShardCommand::Inbox { to }).await
 }
@@ -276,7 +277,7 @@ async fn start_verification(
 ) -> Result<Response> {
     let to = match form.required("To") {
         Ok(to) => to,
-        Err(e) => return reply_error(&e),
+        Err(e) => return error_response(&e),
     };
     let requested = match form
         .required("Channel")
@@ -284,11 +285,11 @@ async fn start_verification(
         .and_then(|c| c.parse::<RequestedChannel>().ok())
     {
         Some(channel) => channel,
-        None => return reply_error(&TwilioError::invalid_parameter("Channel")),
+        None => return error_response(&TwilioError::invalid_parameter("Channel")),
     };
     let recipient = match classify_recipient(to, requested, None) {
         Ok(recipient) => recipient,
-        Err(e) => return reply_error(&e.to_twilio_error()),
+        Err(e) => return error_response(&e.to_twilio_error()),
     };
     let channel = match (requested.channel(), &recipient) {
         (Some(channel), _) => channel,
@@ -301,11 +302,11 @@ async fn start_verification(
         .get("TemplateSid")
         .is_some_and(|sid| sid.parse::<TemplateSid>().is_err())
     {
-        return reply_error(&TwilioError::invalid_parameter("TemplateSid"));
+        return error_response(&TwilioError::invalid_parameter("TemplateSid"));
     }
     let enable_sna_client_token = match form.bool("EnableSnaClientToken") {
         Ok(value) => value.unwrap_or(false),
-        Err(e) => return reply_error(&e),
+        Err(e) => return error_response(&e),
     };
     let optional = |name: &str, max: usize| form.text(name, max);
     let fields = (|| {
@@ -319,7 +320,7 @@ async fn start_verification(
     })();
     let (custom_code, amount, payee, locale, custom_friendly_name) = match fields {
         Ok(fields) => fields,
-        Err(e) => return reply_error(&e),
+        Err(e) => return error_response(&e),
     };
     let to = recipient.as_str().to_owned();
     let shard = shard_of_recipient(&to);
@@ -353,7 +354,7 @@ async fn check_verification(
     let target = match (form.get("VerificationSid"), form.get("To")) {
         (Some(sid), _) => match sid.parse::<VerificationSid>() {
             Ok(sid) => Target::Sid(sid),
-            Err(_) => return reply_error(&TwilioError::invalid_parameter("VerificationSid")),
+            Err(_) => return error_response(&TwilioError::invalid_parameter("VerificationSid")),
         },
         (None, Some(to)) => {
             let channel = if to.contains('@') {
@@ -363,10 +364,10 @@ async fn check_verification(
             };
             match classify_recipient(to, channel, None) {
                 Ok(recipient) => Target::To(recipient.as_str().to_owned()),
-                Err(e) => return reply_error(&e.to_twilio_error()),
+                Err(e) => return error_response(&e.to_twilio_error()),
             }
         }
-        (None, None) => return reply_error(&TwilioError::invalid_parameter("To")),
+        (None, None) => return error_response(&TwilioError::invalid_parameter("To")),
     };
     let request = CheckRequest {
         code: form.get("Code").map(str::to_owned),

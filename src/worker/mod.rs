@@ -105,11 +105,12 @@ fn method_not_allowed(allow: &str) -> Result<Response> {
 }
 
 /// The one door out for errors: Twilio's body with Twilio's HTTP status.
-fn error_response(error: &TwilioError) -> Result<Response> {
+pub(crate) fn error_response(error: &TwilioError) -> Result<Response> {
     json_response(error, error.status)
 }
 
-fn json_response(body: &impl serde::Serialize, status: u16) -> Result<Response> {
+/// A JSON answer with `status`, never cached (verification state changes under it).
+pub(crate) fn json_response(body: &impl serde::Serialize, status: u16) -> Result<Response> {
     let mut response = Response::from_json(body)?.with_status(status);
     response.headers_mut().set("Cache-Control", "no-store")?;
     Ok(response)

@@ -12,6 +12,7 @@ use worker::{
     Response, Result, State,
 };
 
+use super::{error_response, json_response};
 use crate::engine::form::Form;
 use crate::engine::service::{self, rules, with_urls};
 use crate::engine::verification::{
@@ -76,15 +77,15 @@ impl DurableObject for ServiceDirectory {
                     now,
                 ) {
                     Ok(created) => created,
-                    Err(e) => return reply_error(&e),
+                    Err(e) => return error_response(&e),
                 };
                 services.push(created.clone());
                 storage.put("services", &services).await?;
-                reply(201, &with_urls(created, &base_url))
+                json_response(&with_urls(created, &base_url), 201)
             }
             ServiceCommand::Fetch { sid, base_url } => match position(&sid) {
-                Some(i) => reply(200, &with_urls(services[i].clone(), &base_url)),
-                None => reply_error(&TwilioError::not_found()),
+                Some(i) => json_response(&with_urls(services[i].clone(), &base_url), 200),
+                None => error_response(&TwilioError::not_found()),
             },
             ServiceCommand::Update {
                 sid,
@@ -92,20 +93,20 @@ impl DurableObject for ServiceDirectory {
                 base_url,
             } => {
                 let Some(i) = position(&sid) else {
-                    return reply_error(&TwilioError::not_found());
+                    return error_response(&TwilioError::not_found());
                 };
                 match service::update_service(&services[i], &Form::parse(body.as_bytes()), now) {
                     Ok(updated) => {
                         services[i] = updated.clone();
                         storage.put("services", &services).await?;
-                        reply(200, &with_urls(updated, &base_url))
+                        json_response(&with_urls(updated, &base_url), 200)
                     }
-                    Err(e) => reply_error(&e),
+                    Err(e) => error_response(&e),
                 }
             }
             ServiceCommand::Delete { sid } => {
                 let Some(i) = position(&sid) else {
-                    return reply_error(&TwilioError::not_found());
+                    return error_response(&TwilioError::not_found());
                 };
                 services.remove(i);
                 storage.put("services", &services).await?;
@@ -113,8 +114,8 @@ impl DurableObject for ServiceDirectory {
             }
             ServiceCommand::List { query, base_url } => {
                 match service::page(&services, &Form::parse(query.as_bytes()), &base_url) {
-                    Ok(page) => reply(200, &page),
-                    Err(e) => reply_error(&e),
+                    Ok(page) => json_response(&page, 200),
+                    Err(e) => error_response(&e),
                 }
             }
         }
@@ -234,10 +235,10 @@ impl VerificationShard {
         match outcome {
             Ok(next) => {
                 self.state.storage().put(key, &next).await?;
-                reply(200, &render(&next))
+                json_response(&render(&next), 200)
             }
-            Err(e) if e.code == 20404 => reply_error(&gone(state, now)),
-            Err(e) => reply_error(&e),
+            Err(e) if e.code == 20404 => error_response(&gone(state, now)),
+            Err(e) => error_response(&e),
         }
     }
 
@@ -313,7 +314,7 @@ impl DurableObject for VerificationShard {
                 webhook_url,
             } => {
                 let Some(service_sid) = service.sid.clone() else {
-                    return reply_error(&TwilioError::not_found());
+                    return error_response(&TwilioError::not_found());
                 };
                 let account_sid = service
                     .account_sid
@@ -321,7 +322,7 @@ impl DurableObject for VerificationShard {
                     .unwrap_or_else(|| AccountSid::from_random_bytes([0; 16]));
                 let key = state_key(&service_sid, &request.to);
                 if self.delivering.borrow().contains(&key) {
-                    return reply_error(&TwilioError::new(
+                    return error_response(&TwilioError::new(
                         60212,
                         429,
                         "Too many concurrent requests for phone number",
@@ -345,7 +346,7 @@ impl DurableObject for VerificationShard {
                 );
                 let (state, delivery) = match started {
                     Ok(done) => done,
-                    Err(e) => return reply_error(&e),
+                    Err(e) => return error_response(&e),
                 };
                 // The code goes out before anything is stored: a failed delivery leaves no verification behind.
                 if let Some(url) = webhook_url {
@@ -353,7 +354,7 @@ impl DurableObject for VerificationShard {
                     let sent = post_to_webhook(&url, &delivery).await;
                     self.delivering.borrow_mut().remove(&key);
                     if let Err(reason) = sent {
-                        return reply_error(
+                        return error_response(
                             &TwilioError::new(20500, 502, "The code could not be delivered")
                                 .with_reason("DELIVERY_WEBHOOK_FAILED", &reason),
                         );
@@ -371,7 +372,7 @@ impl DurableObject for VerificationShard {
                 )
                 .await?;
                 deliver(&self.state, delivery, now, dev_inbox).await?;
-                reply(201, &state.to_resource(now, &base_url))
+                json_response(&state.to_resource(now, &base_url), 201)
             }
             ShardCommand::Fetch {
                 service_sid,
@@ -379,10 +380,10 @@ impl DurableObject for VerificationShard {
                 base_url,
             } => match self.load(&service_sid, &target).await? {
                 Some((_, state)) if state.is_pending(now) => {
-                    reply(200, &state.to_resource(now, &base_url))
+                    json_response(&state.to_resource(now, &base_url), 200)
                 }
-                Some((_, state)) => reply_error(&gone(&state, now)),
-                None => reply_error(&TwilioError::not_found()),
+                Some((_, state)) => error_response(&gone(&state, now)),
+                None => error_response(&TwilioError::not_found()),
             },
             ShardCommand::Update {
                 service_sid,
@@ -391,7 +392,7 @@ impl DurableObject for VerificationShard {
                 base_url,
             } => {
                 let Some((key, state)) = self.load(&service_sid, &target).await? else {
-                    return reply_error(&TwilioError::not_found());
+                    return error_response(&TwilioError::not_found());
                 };
                 let next = verification::update_status(&state, status, now);
                 self.save(&key, &state, next, now, |v| v.to_resource(now, &base_url))
@@ -404,10 +405,10 @@ impl DurableObject for VerificationShard {
                 lifetime_ms,
             } => {
                 let Some(service_sid) = service.sid.clone() else {
-                    return reply_error(&TwilioError::not_found());
+                    return error_response(&TwilioError::not_found());
                 };
                 let Some((key, state)) = self.load(&service_sid, &target).await? else {
-                    return reply_error(&TwilioError::not_found());
+                    return error_response(&TwilioError::not_found());
                 };
                 let next =
                     verification::check(&state, &request, &rules(&service, lifetime_ms), now);
@@ -420,10 +421,10 @@ impl DurableObject for VerificationShard {
                 carrier_error,
             } => {
                 let Some(key) = storage.get::<String>(&format!("sid:{sid}")).await? else {
-                    return reply_error(&TwilioError::not_found());
+                    return error_response(&TwilioError::not_found());
                 };
                 let Some(state) = storage.get::<VerificationState>(&key).await? else {
-                    return reply_error(&TwilioError::not_found());
+                    return error_response(&TwilioError::not_found());
                 };
                 match verification::invoke_sna(&state, &token, now, carrier_error) {
                     Ok((next, invocation)) => {
@@ -434,7 +435,7 @@ impl DurableObject for VerificationShard {
                             .set("Content-Type", "text/plain; charset=utf-8")?;
                         Ok(response)
                     }
-                    Err(e) => reply_error(&e),
+                    Err(e) => error_response(&e),
                 }
             }
             ShardCommand::Inbox { to } => {
@@ -442,7 +443,7 @@ impl DurableObject for VerificationShard {
                     .get(&format!("inbox:{to}"))
                     .await?
                     .unwrap_or_default();
-                reply(200, &serde_json::json!({ "to": to, "messages": messages }))
+                json_response(&serde_json::json!({ "to": to, "messages": messages }), 200)
             }
         }
     }
@@ -542,14 +543,4 @@ async fn post_to_webhook(url: &str, delivery: &Delivery) -> std::result::Result<
 fn random_bytes() -> [u8; 16] {
     use crate::engine::Randomness;
     SystemRandomness.sid_bytes()
-}
-
-/// A JSON response with `status`.
-pub(super) fn reply<T: Serialize>(status: u16, body: &T) -> Result<Response> {
-    Ok(Response::from_json(body)?.with_status(status))
-}
-
-/// Twilio's error body with its status.
-pub(super) fn reply_error(error: &TwilioError) -> Result<Response> {
-    reply(error.status, error)
 }
