@@ -61,6 +61,8 @@ if (( want_test )); then
   command -v chromium >/dev/null || missing+=(chromium)
   command -v chromedriver >/dev/null || missing+=(chromium-driver)
   command -v firefox-esr >/dev/null || missing+=(firefox-esr)
+  command -v python3 >/dev/null || missing+=(python3)
+  python3 -m pip --version >/dev/null 2>&1 || missing+=(python3-pip)
   if (( ${#missing[@]} )); then
     log "apt-get install ${missing[*]}"
     as_root apt-get update -qq
@@ -70,7 +72,9 @@ if (( want_test )); then
   # Twilio's Python SDK, for tests/python (beside the Node SDK): from PyPI, into the cache, not the system.
   if ! PYTHONPATH="$PYTHON_SDK_DIR" python3 -c "import twilio, sys; sys.exit(twilio.__version__ != '$TWILIO_PYTHON_VERSION')" 2>/dev/null; then
     log "pip install twilio $TWILIO_PYTHON_VERSION into $PYTHON_SDK_DIR"
-    python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore --upgrade --target "$PYTHON_SDK_DIR" "twilio==$TWILIO_PYTHON_VERSION"
+    # --target installs into our own folder, never the system's; Debian's pip (PEP 668) wants that said outright.
+    python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore --break-system-packages \
+      --upgrade --target "$PYTHON_SDK_DIR" "twilio==$TWILIO_PYTHON_VERSION"
   fi
 fi
 log "ready"
