@@ -3,7 +3,10 @@
 //! Durable Object that owns the state (`objects.rs`).
 
 use serde::Serialize;
-use worker::{Env, Method, Request, RequestInit, Response, Result};
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+use worker::{Date, Env, Method, Request, RequestInit, Response, Result};
 
 use super::error_response;
 use super::objects::{ServiceCommand, ShardCommand, Target};
@@ -422,8 +425,20 @@ struct Services<'a> {
     base_url: &'a str,
 }
 
+/// How long this isolate trusts a Service it read: every start and check needs its Service, and without this each
+/// would queue at the account's one `ServiceDirectory`. A change made through another isolate shows here within this.
+const SERVICE_CACHE_MS: u64 = 5_000;
+
+thread_local! {
+    /// Services read recently, by SID, with when they were read. Bounded by the account's Services.
+    static SERVICE_CACHE: RefCell<HashMap<ServiceSid, (Service, u64)>> = RefCell::default();
+}
+
 impl Services<'_> {
     async fn call(&self, command: &ServiceCommand) -> Result<Response> {
+        if let ServiceCommand::Update { sid, .. } | ServiceCommand::Delete { sid } = command {
+            SERVICE_CACHE.with_borrow_mut(|cache| cache.remove(sid));
+        }
         object_call(self.env, "SERVICES", &self.account_sid.to_string(), command).await
     }
 
@@ -432,16 +447,27 @@ impl Services<'_> {
         let Ok(sid) = sid.parse::<ServiceSid>() else {
             return Ok(Err(TwilioError::not_found()));
         };
-        let mut response = self
-            .call(&ServiceCommand::Fetch {
-                sid,
-                base_url: self.base_url.to_owned(),
-            })
-            .await?;
+        let now = Date::now().as_millis();
+        let cached = SERVICE_CACHE.with_borrow(|cache| {
+            cache
+                .get(&sid)
+                .filter(|(_, read)| now.saturating_sub(*read) < SERVICE_CACHE_MS)
+                .map(|(service, _)| service.clone())
+        });
+        if let Some(service) = cached {
+            return Ok(Ok(service));
+        }
+        let command = ServiceCommand::Fetch {
+            sid: sid.clone(),
+            base_url: self.base_url.to_owned(),
+        };
+        let mut response = self.call(&command).await?;
         if response.status_code() != 200 {
             return Ok(Err(TwilioError::not_found()));
         }
-        Ok(Ok(response.json().await?))
+        let service: Service = response.json().await?;
+        SERVICE_CACHE.with_borrow_mut(|cache| cache.insert(sid, (service.clone(), now)));
+        Ok(Ok(service))
     }
 }
 

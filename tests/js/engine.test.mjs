@@ -133,6 +133,18 @@ describe("the engine through Twilio's Node SDK", () => {
     assert.equal(check.status, "approved");
   });
 
+  test("a Service update applies to the next start at once", async () => {
+    const service = await verify.services.create({ friendlyName: "Changing" });
+    const to = nextNumber();
+    await verify.services(service.sid).verifications.create({ to: nextNumber(), channel: "sms" }); // the Service is now cached
+    await rejects(verify.services(service.sid).verifications.create({ to, channel: "sms", customCode: "9876" }), 60204, 403);
+    await verify.services(service.sid).update({ customCodeEnabled: true });
+    await verify.services(service.sid).verifications.create({ to, channel: "sms", customCode: "9876" });
+    assert.equal(await lastCode(to), "9876");
+    await verify.services(service.sid).remove();
+    await rejects(verify.services(service.sid).verifications.create({ to: nextNumber(), channel: "sms" }), 20404, 404);
+  });
+
   test("PSD2 services require Amount and Payee (60206), and a check must repeat them", async () => {
     const service = await verify.services.create({ friendlyName: "PSD2", psd2Enabled: true });
     const to = nextNumber();
