@@ -5,7 +5,7 @@ import { createServer } from "node:http";
 import { extname, join, resolve, sep } from "node:path";
 import { chromium } from "playwright-core";
 import { browserModulePath } from "./libraries.mjs";
-import { median } from "./measure.mjs";
+import { summarizeFirstResults } from "./measure.mjs";
 
 const CHROMIUM = "/usr/bin/chromium";
 /** Offline-safe flags (see /work/shared/TOOLCHAIN.md); Playwright adds a fresh --user-data-dir itself. */
@@ -105,13 +105,7 @@ export async function measureInChromium(libraries, folders, { runs }) {
     for (const library of libraries) {
       const firsts = samples[library.id];
       results[library.id] = {
-        first: {
-          totalMs: median(firsts.map((r) => r.totalMs)),
-        totals: firsts.map((r) => r.totalMs),
-          loadMs: median(firsts.map((r) => r.loadMs)),
-          firstParseMs: median(firsts.map((r) => r.firstParseMs)),
-          runs: firsts.length,
-        },
+        first: summarizeFirstResults(firsts),
         throughput: await throughputInPage(browser, server.origin, library),
       };
     }

@@ -11,6 +11,14 @@ export function median(values) {
 }
 
 /** One library's answer for one input, or `{ error }` when it throws: inputs that throw are part of the work. */
+/** The medians of repeated first-result samples (each `{totalMs, loadMs, firstParseMs, ...}`), and the totals. */
+export function summarizeFirstResults(samples) {
+  const medianOf = (key) => median(samples.map((r) => r[key]));
+  const summary = { totalMs: medianOf("totalMs"), totals: samples.map((r) => r.totalMs), loadMs: medianOf("loadMs"), firstParseMs: medianOf("firstParseMs"), runs: samples.length };
+  if (samples.every((r) => "sinceProcessStartMs" in r)) summary.sinceProcessStartMs = medianOf("sinceProcessStartMs");
+  return summary;
+}
+
 export function answerFor(normalize, { input, region }) {
   try {
     return normalize(input, region);

@@ -1,7 +1,7 @@
 // The Node side: every measurement in a fresh child process (bench/node-child.mjs), one library at a time.
 import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { median } from "./measure.mjs";
+import { summarizeFirstResults } from "./measure.mjs";
 
 const CHILD = fileURLToPath(new URL("./node-child.mjs", import.meta.url));
 
@@ -26,14 +26,7 @@ export function measureInNode(libraries, { runs }) {
   for (const library of libraries) {
     const firsts = samples[library.id];
     results[library.id] = {
-      first: {
-        totalMs: median(firsts.map((r) => r.totalMs)),
-        totals: firsts.map((r) => r.totalMs),
-        loadMs: median(firsts.map((r) => r.loadMs)),
-        firstParseMs: median(firsts.map((r) => r.firstParseMs)),
-        sinceProcessStartMs: median(firsts.map((r) => r.sinceProcessStartMs)),
-        runs: firsts.length,
-      },
+      first: summarizeFirstResults(firsts),
       throughput: runChild("throughput", library),
     };
   }

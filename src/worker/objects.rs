@@ -313,13 +313,12 @@ impl DurableObject for VerificationShard {
                 dev_inbox,
                 webhook_url,
             } => {
-                let Some(service_sid) = service.sid.clone() else {
+                // Every stored Service has both; one without is no Service.
+                let (Some(service_sid), Some(account_sid)) =
+                    (service.sid.clone(), service.account_sid.clone())
+                else {
                     return error_response(&TwilioError::not_found());
                 };
-                let account_sid = service
-                    .account_sid
-                    .clone()
-                    .unwrap_or_else(|| AccountSid::from_random_bytes([0; 16]));
                 let key = state_key(&service_sid, &request.to);
                 if self.delivering.borrow().contains(&key) {
                     return error_response(&TwilioError::new(
