@@ -373,3 +373,32 @@ fn huge_input_on_any_channel_is_refused_without_panicking() {
         }
     }
 }
+
+#[test]
+fn a_to_without_a_channel_is_read_as_a_start_would_read_it() {
+    use verify_edge::verify::classify_recipient_any_channel;
+    assert_eq!(
+        classify_recipient_any_channel(" Ann@Example.ORG ")
+            .unwrap()
+            .as_str(),
+        "Ann@example.org"
+    );
+    assert_eq!(
+        classify_recipient_any_channel("+1 (650) 253-0000")
+            .unwrap()
+            .as_str(),
+        "+16502530000"
+    );
+    assert_eq!(
+        classify_recipient_any_channel("650 253 0000")
+            .unwrap_err()
+            .code(),
+        "MISSING_REGION"
+    );
+    assert_eq!(
+        classify_recipient_any_channel("ann@").unwrap_err().code(),
+        classify_recipient("ann@", Channel::Email, None)
+            .unwrap_err()
+            .code()
+    );
+}

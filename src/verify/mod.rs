@@ -11,7 +11,8 @@ pub use model::{
     Channel, RequestedChannel, Service, Status, TwilioError, Verification, VerificationCheck,
 };
 pub use recipient::{
-    classify_recipient, normalize_email, EmailError, EmailErrorCode, Recipient, RecipientError,
+    classify_recipient, classify_recipient_any_channel, normalize_email, EmailError,
+    EmailErrorCode, Recipient, RecipientError,
 };
 pub use sid::{
     AccountSid, CredentialSid, MessagingServiceSid, ServiceSid, SidError, TemplateSid,

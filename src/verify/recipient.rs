@@ -183,6 +183,17 @@ pub fn classify_recipient(
     Ok(Recipient::Phone(number))
 }
 
+/// Reads a `To` given without a channel (a check by `To`, a verification named by its `To`): an email address if it
+/// has an `@`, else a phone number, normalized exactly as a start with that channel normalizes it.
+pub fn classify_recipient_any_channel(to: &str) -> Result<Recipient, RecipientError> {
+    let channel = if to.contains('@') {
+        RequestedChannel::Email
+    } else {
+        RequestedChannel::Sms
+    };
+    classify_recipient(to, channel, None)
+}
+
 /// Whether the phone parser finds a number in `to` at all, valid or not.
 fn looks_like_phone(to: &str, default_region: Option<&str>) -> bool {
     use PhoneErrorCode as C;

@@ -15,7 +15,7 @@ use crate::engine::form::Form;
 use crate::engine::shard::{shard_of_recipient, shard_of_sid};
 use crate::engine::verification::{CheckRequest, StartRequest, DEFAULT_LIFETIME_MS};
 use crate::verify::model::{Channel, RequestedChannel, Service, Status, TwilioError};
-use crate::verify::recipient::{classify_recipient, Recipient};
+use crate::verify::recipient::{classify_recipient, classify_recipient_any_channel, Recipient};
 use crate::verify::sid::{AccountSid, ServiceSid, TemplateSid, VerificationSid};
 
 /// The engine's configuration, from the Worker's vars and secrets.
@@ -259,12 +259,7 @@ pub async fn serve_dev_inbox(req: &Request, env: &Env) -> Result<Response> {
         .find(|(k, _)| k == "to")
         .map(|(_, v)| v.into_owned())
         .unwrap_or_default();
-    let channel = if to.contains('@') {
-        RequestedChannel::Email
-    } else {
-        RequestedChannel::Sms
-    };
-    let to = match classify_recipient(&to, channel, None) {
+    let to = match classify_recipient_any_channel(&to) {
         Ok(recipient) => recipient.as_str().to_owned(),
         Err(e) => return error_response(&e.to_twilio_error()),
     };
@@ -359,17 +354,10 @@ async fn check_verification(
             Ok(sid) => Target::Sid(sid),
             Err(_) => return error_response(&TwilioError::invalid_parameter("VerificationSid")),
         },
-        (None, Some(to)) => {
-            let channel = if to.contains('@') {
-                RequestedChannel::Email
-            } else {
-                RequestedChannel::Sms
-            };
-            match classify_recipient(to, channel, None) {
-                Ok(recipient) => Target::To(recipient.as_str().to_owned()),
-                Err(e) => return error_response(&e.to_twilio_error()),
-            }
-        }
+        (None, Some(to)) => match classify_recipient_any_channel(to) {
+            Ok(recipient) => Target::To(recipient.as_str().to_owned()),
+            Err(e) => return error_response(&e.to_twilio_error()),
+        },
         (None, None) => return error_response(&TwilioError::invalid_parameter("To")),
     };
     let request = CheckRequest {
@@ -392,13 +380,7 @@ fn target_of(segment: &str) -> std::result::Result<Target, TwilioError> {
     if let Ok(sid) = segment.parse::<VerificationSid>() {
         return Ok(Target::Sid(sid));
     }
-    let decoded = percent_decode(segment);
-    let channel = if decoded.contains('@') {
-        RequestedChannel::Email
-    } else {
-        RequestedChannel::Sms
-    };
-    match classify_recipient(&decoded, channel, None) {
+    match classify_recipient_any_channel(&percent_decode(segment)) {
         Ok(recipient) => Ok(Target::To(recipient.as_str().to_owned())),
         Err(_) => Err(TwilioError::not_found()),
     }
