@@ -366,36 +366,59 @@ pub(super) enum Length {
     Invalid,
 }
 
-/// The possible lengths of a region's numbers, and those only dialable locally (as Google's compiled general
-/// description holds them: the union over all number types).
-pub(super) fn possible_lengths(meta: &'static Metadata) -> (Vec<u16>, Vec<u16>) {
-    let mut lengths = Vec::new();
-    let mut local = Vec::new();
-    for desc in typed_descriptors(meta).into_iter().map(|(_, d)| d) {
-        lengths.extend(
-            desc.possible_length()
-                .iter()
-                .copied()
-                .filter(|&n| n != u16::MAX),
-        );
-        local.extend_from_slice(desc.possible_local_length());
-    }
-    lengths.sort_unstable();
-    lengths.dedup();
-    local.sort_unstable();
-    local.dedup();
-    local.retain(|n| !lengths.contains(n));
-    (lengths, local)
+/// The possible lengths of a region's numbers, and those only dialable locally, as Google's compiled general
+/// description holds them: the union over all number types.
+struct PossibleLengths {
+    /// Sorted, without duplicates.
+    national: Vec<u16>,
+    /// Sorted, without duplicates, none of them in `national`.
+    local_only: Vec<u16>,
+}
+
+/// A region's lengths, worked out on its first use and kept, like its patterns: they never change, and every parse
+/// asks for them.
+fn possible_lengths(meta: &'static Metadata) -> &'static PossibleLengths {
+    static CACHE: OnceLock<Mutex<HashMap<usize, &'static PossibleLengths>>> = OnceLock::new();
+    let key = meta as *const Metadata as usize;
+    let mut cache = CACHE
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(|e| e.into_inner());
+    cache.entry(key).or_insert_with(|| {
+        let mut national = Vec::new();
+        let mut local_only = Vec::new();
+        for (_, desc) in typed_descriptors(meta) {
+            national.extend(
+                desc.possible_length()
+                    .iter()
+                    .copied()
+                    .filter(|&n| n != u16::MAX),
+            );
+            local_only.extend_from_slice(desc.possible_local_length());
+        }
+        national.sort_unstable();
+        national.dedup();
+        local_only.sort_unstable();
+        local_only.dedup();
+        local_only.retain(|n| !national.contains(n));
+        Box::leak(Box::new(PossibleLengths {
+            national,
+            local_only,
+        }))
+    })
 }
 
 /// `testNumberLength` for the unknown type.
 fn test_number_length(number: &str, meta: &'static Metadata) -> Length {
-    let (lengths, local) = possible_lengths(meta);
+    let PossibleLengths {
+        national,
+        local_only,
+    } = possible_lengths(meta);
     let len = number.len() as u16;
-    let (Some(&min), Some(&max)) = (lengths.first(), lengths.last()) else {
+    let (Some(&min), Some(&max)) = (national.first(), national.last()) else {
         return Length::Invalid;
     };
-    if local.contains(&len) {
+    if local_only.contains(&len) {
         Length::LocalOnly
     } else if len == min {
         Length::Possible
@@ -403,7 +426,7 @@ fn test_number_length(number: &str, meta: &'static Metadata) -> Length {
         Length::TooShort
     } else if len > max {
         Length::TooLong
-    } else if lengths.contains(&len) {
+    } else if national.contains(&len) {
         Length::Possible
     } else {
         Length::Invalid
@@ -421,7 +444,9 @@ fn match_national_number(number: &str, desc: Option<&'static Descriptor>) -> boo
 }
 
 /// Each number type a region describes, in the order `getNumberTypeHelper` tries them.
-fn typed_descriptors(meta: &'static Metadata) -> Vec<(NumberType, &'static Descriptor)> {
+fn typed_descriptors(
+    meta: &'static Metadata,
+) -> impl Iterator<Item = (NumberType, &'static Descriptor)> {
     let d = meta.descriptors();
     [
         (NumberType::PremiumRate, d.premium_rate()),
@@ -437,7 +462,6 @@ fn typed_descriptors(meta: &'static Metadata) -> Vec<(NumberType, &'static Descr
     ]
     .into_iter()
     .filter_map(|(kind, desc)| desc.map(|desc| (kind, desc)))
-    .collect()
 }
 
 /// `getNumberTypeHelper`.
