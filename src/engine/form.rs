@@ -17,6 +17,11 @@ impl Form {
         }
     }
 
+    /// Every name and value, in order; a name given twice appears twice.
+    pub fn pairs(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.pairs.iter().map(|(k, v)| (k.as_str(), v.as_str()))
+    }
+
     /// The last value given for `name`, if any.
     pub fn get(&self, name: &str) -> Option<&str> {
         self.pairs

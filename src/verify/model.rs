@@ -19,6 +19,7 @@ use super::sid::{
 /// (`verification_enum_channel`). For what a caller may ask for, which adds `auto`, see [`RequestedChannel`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(all(feature = "browser", target_arch = "wasm32"), derive(tsify::Tsify))]
 pub enum Channel {
     /// A text message to a phone number.
     Sms,
@@ -67,6 +68,7 @@ impl fmt::Display for Channel {
 /// means a Verification can never say `auto`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(all(feature = "browser", target_arch = "wasm32"), derive(tsify::Tsify))]
 pub enum RequestedChannel {
     /// A text message to a phone number.
     Sms,
@@ -144,6 +146,7 @@ impl fmt::Display for RequestedChannel {
 /// Where a verification stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(all(feature = "browser", target_arch = "wasm32"), derive(tsify::Tsify))]
 pub enum Status {
     /// A code was sent and has not been checked correctly yet.
     Pending,

@@ -1,0 +1,559 @@
+//! The public API that web frontends call (`/verify/start`, `/verify/check`, `/verify/status/{sid}`): its
+//! parameters, what it answers, and how a Verify v2 upstream's answers become those.
+//!
+//! Plain Rust: the Worker serves this contract and the browser package's `VerifyClient` speaks it, so both read
+//! and check parameters with the same code. A browser never names a Service or holds a credential: the Worker adds
+//! both when it forwards a request upstream.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use crate::engine::form::Form;
+use crate::phone::PhoneErrorCode;
+use crate::verify::model::{self, RequestedChannel, Status, TwilioError};
+use crate::verify::recipient::{classify_recipient, Recipient, RecipientError};
+use crate::verify::sid::VerificationSid;
+
+/// The largest request body the public API reads, in bytes; larger ones get 413.
+pub const MAX_BODY_BYTES: usize = 16 * 1024;
+
+/// Longest `customFriendlyName`, in characters.
+const MAX_FRIENDLY_NAME_CHARS: usize = 64;
+/// Longest `snaClientToken`, in characters.
+const MAX_SNA_CLIENT_TOKEN_CHARS: usize = 512;
+
+/// What `POST /verify/start` takes, in a JSON or form body.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(all(feature = "browser", target_arch = "wasm32"), derive(tsify::Tsify))]
+#[serde(rename_all = "camelCase")]
+pub struct StartParams {
+    /// The phone number (any form; national forms need `defaultRegion`) or, for channel `email`, the address.
+    pub to: String,
+    /// `sms`, `call`, `email`, `whatsapp`, `sna` or `auto`.
+    pub channel: RequestedChannel,
+    /// The region (ISO 3166-1 alpha-2) that national phone numbers are read in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(all(feature = "browser", target_arch = "wasm32"), tsify(optional))]
+    pub default_region: Option<String>,
+    /// The language of the message, e.g. `en` or `pt-BR`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(all(feature = "browser", target_arch = "wasm32"), tsify(optional))]
+    pub locale: Option<String>,
+    /// The name the message gives the sender, in place of the Service's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(all(feature = "browser", target_arch = "wasm32"), tsify(optional))]
+    pub custom_friendly_name: Option<String>,
+    /// For `sna`: have the carrier's answer carry a token that `check` must then send back.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(all(feature = "browser", target_arch = "wasm32"), tsify(optional))]
+    pub enable_sna_client_token: Option<bool>,
+}
+
+/// What `POST /verify/check` takes, in a JSON or form body: `to` or `verificationSid` (one of them), and the
+/// `code` (or, for `sna`, nothing, or the `snaClientToken`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(all(feature = "browser", target_arch = "wasm32"), derive(tsify::Tsify))]
+#[serde(rename_all = "camelCase")]
+pub struct CheckParams {
+    /// The recipient the verification was started for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(all(feature = "browser", target_arch = "wasm32"), tsify(optional))]
+    pub to: Option<String>,
+    /// The verification's SID (`VE...`), in place of `to`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(all(feature = "browser", target_arch = "wasm32"), tsify(optional))]
+    pub verification_sid: Option<String>,
+    /// The code the user received: 4 to 10 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(all(feature = "browser", target_arch = "wasm32"), tsify(optional))]
+    pub code: Option<String>,
+    /// For `sna` with `enableSnaClientToken`: the token from the carrier's answer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(all(feature = "browser", target_arch = "wasm32"), tsify(optional))]
+    pub sna_client_token: Option<String>,
+    /// The region (ISO 3166-1 alpha-2) a national `to` is read in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(all(feature = "browser", target_arch = "wasm32"), tsify(optional))]
+    pub default_region: Option<String>,
+}
+
+/// A verification as the public API shows it: what a browser needs, nothing of the account, the Service or the
+/// carrier lookup.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(all(feature = "browser", target_arch = "wasm32"), derive(tsify::Tsify))]
+#[serde(rename_all = "camelCase")]
+pub struct Verification {
+    /// The verification's SID, `VE` and 32 hex digits.
+    pub sid: String,
+    /// The recipient: the E.164 number or the normalized email address.
+    pub to: String,
+    /// The channel the code went out on (`auto` resolved to the one picked).
+    pub channel: model::Channel,
+    /// `pending`, `approved`, `canceled`, `max_attempts_reached`, `deleted`, `failed` or `expired`.
+    pub status: Status,
+    /// For `sna`: the URL the device must open over cellular data.
+    pub sna: Option<SnaUrl>,
+    /// How many times a code has been sent for this verification.
+    pub send_code_attempts: u32,
+    /// When it was created (ISO 8601, UTC).
+    pub date_created: String,
+}
+
+/// The URL a device invokes for silent network auth.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(all(feature = "browser", target_arch = "wasm32"), derive(tsify::Tsify))]
+pub struct SnaUrl {
+    /// Single use, valid for the verification's lifetime.
+    pub url: String,
+}
+
+/// What `POST /verify/check` answers. A wrong code is not an error: `status` stays `pending` and `valid` false.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(all(feature = "browser", target_arch = "wasm32"), derive(tsify::Tsify))]
+#[serde(rename_all = "camelCase")]
+pub struct VerificationCheck {
+    /// The verification's SID.
+    pub sid: String,
+    /// `approved` when the code (or the carrier) confirmed the recipient; `pending` when not yet.
+    pub status: Status,
+    /// Whether this check approved the verification.
+    pub valid: bool,
+    /// For `sna`: the error code of the latest carrier attempt (`60519` while the result is pending), if any.
+    pub sna_error_code: Option<u32>,
+}
+
+/// A verification to create upstream: Verify v2's form parameters, the recipient normalized.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UpstreamStart {
+    /// The normalized recipient.
+    pub to: String,
+    /// Form parameters in PascalCase, as Twilio's clients send them.
+    pub form: Vec<(&'static str, String)>,
+}
+
+/// A check to send upstream.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UpstreamCheck {
+    /// The verification the check is for: its SID, or its normalized recipient.
+    pub target: CheckTarget,
+    /// Form parameters in PascalCase.
+    pub form: Vec<(&'static str, String)>,
+}
+
+/// Which verification a check names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CheckTarget {
+    /// By SID.
+    Sid(VerificationSid),
+    /// By recipient (E.164 or normalized email).
+    To(String),
+}
+
+/// How a request body is encoded, read from its `Content-Type`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyKind {
+    /// `application/json`.
+    Json,
+    /// `application/x-www-form-urlencoded`, as an HTML form posts.
+    Form,
+}
+
+impl BodyKind {
+    /// Reads a `Content-Type` header; anything but JSON or a URL-encoded form is 415.
+    pub fn from_content_type(header: Option<&str>) -> Result<Self, TwilioError> {
+        let essence = header
+            .and_then(|h| h.split(';').next())
+            .map(|h| h.trim().to_ascii_lowercase())
+            .unwrap_or_default();
+        match essence.as_str() {
+            "application/json" => Ok(Self::Json),
+            "application/x-www-form-urlencoded" => Ok(Self::Form),
+            _ => Err(unsupported_media_type()),
+        }
+    }
+}
+
+/// 20413, HTTP 413: the body is over [`MAX_BODY_BYTES`].
+pub fn payload_too_large() -> TwilioError {
+    TwilioError::new(20413, 413, "Request body too large")
+        .with_reason("BODY_TOO_LARGE", "the body must be at most 16384 bytes")
+}
+
+/// 20415, HTTP 415: the body is neither JSON nor a URL-encoded form.
+pub fn unsupported_media_type() -> TwilioError {
+    TwilioError::new(20415, 415, "Unsupported media type").with_reason(
+        "UNSUPPORTED_CONTENT_TYPE",
+        "send Content-Type application/json or application/x-www-form-urlencoded",
+    )
+}
+
+/// 20403, HTTP 403: a browser on an origin this Worker does not serve.
+pub fn origin_not_allowed() -> TwilioError {
+    TwilioError::new(20403, 403, "Forbidden").with_reason(
+        "ORIGIN_NOT_ALLOWED",
+        "this origin is not in the Worker's ALLOWED_ORIGINS",
+    )
+}
+
+/// 20502, HTTP 502: the upstream failed, refused our credentials or answered what we cannot read. Deliberately
+/// says nothing more: the details go to the Worker's log, never to the browser.
+pub fn upstream_failed() -> TwilioError {
+    TwilioError::new(20502, 502, "The verification service is unavailable")
+}
+
+/// The parameters of a body, JSON or form, one value per name.
+struct Params {
+    values: Map<String, Value>,
+}
+
+impl Params {
+    fn parse(body: &[u8], kind: BodyKind, known: &[&str]) -> Result<Self, TwilioError> {
+        let values = match kind {
+            BodyKind::Json => match serde_json::from_slice::<Value>(body) {
+                Ok(Value::Object(values)) => values,
+                Ok(_) => {
+                    return Err(malformed_body(
+                        "NOT_AN_OBJECT",
+                        "the body must be a JSON object",
+                    ))
+                }
+                Err(_) => return Err(malformed_body("MALFORMED_JSON", "the body is not JSON")),
+            },
+            BodyKind::Form => {
+                let Ok(body) = std::str::from_utf8(body) else {
+                    return Err(malformed_body("NOT_UTF8", "the body is not UTF-8"));
+                };
+                let form = Form::parse(body.as_bytes());
+                let mut values = Map::new();
+                for (name, value) in form.pairs() {
+                    values.insert(name.to_owned(), Value::String(value.to_owned()));
+                }
+                values
+            }
+        };
+        if let Some(unknown) = values.keys().find(|k| !known.contains(&k.as_str())) {
+            return Err(TwilioError::invalid_parameter(&printable(unknown))
+                .with_reason("UNKNOWN_PARAMETER", "this API takes no such parameter"));
+        }
+        Ok(Self { values })
+    }
+
+    /// A string parameter; `null` or absent is `None`, an empty string too.
+    fn text(&self, name: &str, max_chars: usize) -> Result<Option<String>, TwilioError> {
+        match self.values.get(name) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::String(s)) if s.is_empty() => Ok(None),
+            Some(Value::String(s)) if s.chars().count() <= max_chars => Ok(Some(s.clone())),
+            Some(Value::String(_)) => Err(TwilioError::invalid_parameter(name).with_reason(
+                "TOO_LONG",
+                &format!("`{name}` must be at most {max_chars} characters"),
+            )),
+            Some(_) => Err(TwilioError::invalid_parameter(name)
+                .with_reason("NOT_A_STRING", &format!("`{name}` must be a string"))),
+        }
+    }
+
+    fn required(&self, name: &str, max_chars: usize) -> Result<String, TwilioError> {
+        self.text(name, max_chars)?.ok_or_else(|| {
+            TwilioError::invalid_parameter(name)
+                .with_reason("MISSING", &format!("`{name}` is required"))
+        })
+    }
+
+    /// A boolean: JSON `true`/`false`, or `true`/`false` in a form.
+    fn bool(&self, name: &str) -> Result<Option<bool>, TwilioError> {
+        match self.values.get(name) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::Bool(b)) => Ok(Some(*b)),
+            Some(Value::String(s)) if s == "true" => Ok(Some(true)),
+            Some(Value::String(s)) if s == "false" => Ok(Some(false)),
+            Some(_) => Err(TwilioError::invalid_parameter(name)
+                .with_reason("NOT_A_BOOLEAN", &format!("`{name}` must be true or false"))),
+        }
+    }
+}
+
+fn malformed_body(reason: &str, description: &str) -> TwilioError {
+    TwilioError::invalid_parameter("body").with_reason(reason, description)
+}
+
+/// A parameter name as it may be echoed in a message: short, printable ASCII.
+fn printable(name: &str) -> String {
+    name.chars()
+        .take(40)
+        .map(|c| if c.is_ascii_graphic() { c } else { '?' })
+        .collect()
+}
+
+impl StartParams {
+    const NAMES: [&'static str; 6] = [
+        "to",
+        "channel",
+        "defaultRegion",
+        "locale",
+        "customFriendlyName",
+        "enableSnaClientToken",
+    ];
+
+    /// Reads and checks a start body. Every bad parameter is a 60200 naming it.
+    pub fn from_body(body: &[u8], kind: BodyKind) -> Result<Self, TwilioError> {
+        let params = Params::parse(body, kind, &Self::NAMES)?;
+        let to = params.required("to", 320)?;
+        let channel = params.required("channel", 16)?;
+        let channel = channel.parse::<RequestedChannel>().map_err(|()| {
+            TwilioError::invalid_parameter("channel").with_reason(
+                "UNKNOWN_CHANNEL",
+                "`channel` must be sms, call, email, whatsapp, sna or auto",
+            )
+        })?;
+        let start = Self {
+            to,
+            channel,
+            default_region: params.text("defaultRegion", 8)?,
+            locale: params.text("locale", 16)?,
+            custom_friendly_name: params.text("customFriendlyName", MAX_FRIENDLY_NAME_CHARS)?,
+            enable_sna_client_token: params.bool("enableSnaClientToken")?,
+        };
+        start.check_locale()?;
+        Ok(start)
+    }
+
+    fn check_locale(&self) -> Result<(), TwilioError> {
+        let Some(locale) = &self.locale else {
+            return Ok(());
+        };
+        let mut parts = locale.split('-');
+        let language = parts.next().unwrap_or_default();
+        let language_ok =
+            (2..=3).contains(&language.len()) && language.bytes().all(|b| b.is_ascii_alphabetic());
+        let rest_ok = parts
+            .all(|p| (2..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()));
+        if language_ok && rest_ok {
+            Ok(())
+        } else {
+            Err(TwilioError::invalid_parameter("locale").with_reason(
+                "NOT_A_LOCALE",
+                "`locale` must be a language tag such as en or pt-BR",
+            ))
+        }
+    }
+
+    /// Normalizes the recipient for the channel and builds the upstream's form. A phone number must be valid; a
+    /// bad `defaultRegion` is named as such.
+    pub fn to_upstream(&self) -> Result<UpstreamStart, TwilioError> {
+        let recipient = classify_recipient(&self.to, self.channel, self.default_region.as_deref())
+            .map_err(|e| public_recipient_error(&e, "to"))?;
+        let to = recipient.as_str().to_owned();
+        let mut form = vec![
+            ("To", to.clone()),
+            ("Channel", self.channel.as_str().to_owned()),
+        ];
+        if let Some(locale) = &self.locale {
+            form.push(("Locale", locale.clone()));
+        }
+        if let Some(name) = &self.custom_friendly_name {
+            form.push(("CustomFriendlyName", name.clone()));
+        }
+        if self.enable_sna_client_token == Some(true) {
+            if !matches!(recipient, Recipient::Phone(_))
+                || !matches!(self.channel, RequestedChannel::Sna | RequestedChannel::Auto)
+            {
+                return Err(
+                    TwilioError::invalid_parameter("enableSnaClientToken").with_reason(
+                        "NOT_SNA",
+                        "`enableSnaClientToken` applies only to the sna and auto channels",
+                    ),
+                );
+            }
+            form.push(("EnableSnaClientToken", "true".to_owned()));
+        }
+        Ok(UpstreamStart { to, form })
+    }
+}
+
+impl CheckParams {
+    const NAMES: [&'static str; 5] = [
+        "to",
+        "verificationSid",
+        "code",
+        "snaClientToken",
+        "defaultRegion",
+    ];
+
+    /// Reads and checks a check body. Every bad parameter is a 60200 naming it.
+    pub fn from_body(body: &[u8], kind: BodyKind) -> Result<Self, TwilioError> {
+        let params = Params::parse(body, kind, &Self::NAMES)?;
+        Ok(Self {
+            to: params.text("to", 320)?,
+            verification_sid: params.text("verificationSid", 34)?,
+            code: params.text("code", 10)?,
+            sna_client_token: params.text("snaClientToken", MAX_SNA_CLIENT_TOKEN_CHARS)?,
+            default_region: params.text("defaultRegion", 8)?,
+        })
+    }
+
+    /// Normalizes `to` (or reads `verificationSid`) and builds the upstream's form.
+    pub fn to_upstream(&self) -> Result<UpstreamCheck, TwilioError> {
+        let target = match (&self.to, &self.verification_sid) {
+            (Some(_), Some(_)) => {
+                return Err(
+                    TwilioError::invalid_parameter("verificationSid").with_reason(
+                        "TO_AND_SID",
+                        "give either `to` or `verificationSid`, not both",
+                    ),
+                )
+            }
+            (None, None) => {
+                return Err(TwilioError::invalid_parameter("to")
+                    .with_reason("MISSING", "`to` (or `verificationSid`) is required"))
+            }
+            (None, Some(sid)) => {
+                CheckTarget::Sid(sid.parse::<VerificationSid>().map_err(|_| {
+                    TwilioError::invalid_parameter("verificationSid").with_reason(
+                        "NOT_A_VERIFICATION_SID",
+                        "`verificationSid` must be VE and 32 hex digits",
+                    )
+                })?)
+            }
+            (Some(to), None) => {
+                let channel = if to.contains('@') {
+                    RequestedChannel::Email
+                } else {
+                    RequestedChannel::Sms
+                };
+                let recipient = classify_recipient(to, channel, self.default_region.as_deref())
+                    .map_err(|e| public_recipient_error(&e, "to"))?;
+                CheckTarget::To(recipient.as_str().to_owned())
+            }
+        };
+        if let Some(code) = &self.code {
+            if code.chars().count() < 4 {
+                return Err(TwilioError::invalid_parameter("code")
+                    .with_reason("TOO_SHORT", "`code` must be 4 to 10 characters"));
+            }
+        }
+        let mut form = match &target {
+            CheckTarget::Sid(sid) => vec![("VerificationSid", sid.to_string())],
+            CheckTarget::To(to) => vec![("To", to.clone())],
+        };
+        if let Some(code) = &self.code {
+            form.push(("Code", code.clone()));
+        }
+        if let Some(token) = &self.sna_client_token {
+            form.push(("SnaClientToken", token.clone()));
+        }
+        Ok(UpstreamCheck { target, form })
+    }
+}
+
+/// A recipient error, naming the public parameter: `defaultRegion` when that is what's wrong.
+fn public_recipient_error(error: &RecipientError, parameter: &str) -> TwilioError {
+    let parameter = match error {
+        RecipientError::Phone(e) if e.code == PhoneErrorCode::UnknownRegion => "defaultRegion",
+        _ => parameter,
+    };
+    TwilioError::invalid_parameter(parameter).with_reason(error.code(), &error.to_string())
+}
+
+impl Verification {
+    /// The public view of an upstream Verification; `None` when the upstream left out what the view needs.
+    pub fn from_upstream(verification: &model::Verification) -> Option<Self> {
+        Some(Self {
+            sid: verification.sid.as_ref()?.to_string(),
+            to: verification.to.clone()?,
+            channel: verification.channel,
+            status: verification.status?,
+            sna: verification.sna.as_ref().map(|sna| SnaUrl {
+                url: sna.url.clone(),
+            }),
+            send_code_attempts: verification
+                .send_code_attempts
+                .as_ref()
+                .map_or(0, |a| u32::try_from(a.len()).unwrap_or(u32::MAX)),
+            date_created: verification.date_created.clone()?,
+        })
+    }
+}
+
+impl VerificationCheck {
+    /// The public view of an upstream VerificationCheck; `None` when the upstream left out what the view needs.
+    pub fn from_upstream(check: &model::VerificationCheck) -> Option<Self> {
+        let status = check.status?;
+        Some(Self {
+            sid: check.sid.as_ref()?.to_string(),
+            status,
+            valid: check.valid.unwrap_or(status == Status::Approved),
+            sna_error_code: check
+                .sna_attempts_error_codes
+                .as_ref()
+                .and_then(|codes| codes.last())
+                .map(|e| e.code),
+        })
+    }
+}
+
+/// What the browser gets for an upstream's error answer (`status` and body): the codes a user can act on keep
+/// their code and HTTP status, with our own message; everything else (authentication, server errors, anything
+/// unreadable) is [`upstream_failed`]. The upstream's body never passes through.
+pub fn public_error(status: u16, body: &[u8]) -> TwilioError {
+    #[derive(Deserialize)]
+    struct Upstream {
+        code: Option<u32>,
+        message: Option<String>,
+    }
+    if status >= 500 {
+        return upstream_failed();
+    }
+    let Ok(upstream) = serde_json::from_slice::<Upstream>(body) else {
+        return upstream_failed();
+    };
+    let Some(code) = upstream.code else {
+        return upstream_failed();
+    };
+    let known = |status: u16, message: &str| TwilioError::new(code, status, message);
+    match code {
+        60200 => {
+            let parameter = upstream
+                .message
+                .as_deref()
+                .and_then(|m| m.strip_prefix("Invalid parameter: "))
+                .and_then(public_parameter_name);
+            match parameter {
+                Some(name) => TwilioError::invalid_parameter(name),
+                None => TwilioError::new(60200, 400, "Invalid parameter"),
+            }
+        }
+        20404 => TwilioError::not_found().with_reason(
+            "NO_PENDING_VERIFICATION",
+            "no pending verification: it never existed, or it was approved, canceled, expired or ran out of attempts",
+        ),
+        60202 => TwilioError::max_check_attempts(),
+        60203 => TwilioError::max_send_attempts(),
+        60212 => known(429, "Too many concurrent requests for phone number"),
+        20429 => known(429, "Too many requests"),
+        60204 => known(403, "Service does not support this feature"),
+        60205 => known(403, "SMS is not supported by landline phone number"),
+        60206 => known(400, "'Amount' & 'Payee' params are required"),
+        60223 => known(400, "Delivery channel disabled"),
+        60238 => known(403, "Verification creation attempt blocked"),
+        60410 => known(403, "Verification delivery attempt blocked"),
+        60413 => known(403, "Verification blocked by Verify Device Intelligence"),
+        60605 => known(403, "Verification delivery attempt blocked by Verify Geo-Permissions"),
+        _ => upstream_failed(),
+    }
+}
+
+/// The public API's name for a Verify v2 parameter the browser controls.
+fn public_parameter_name(twilio: &str) -> Option<&'static str> {
+    Some(match twilio {
+        "To" => "to",
+        "Channel" => "channel",
+        "Locale" => "locale",
+        "CustomFriendlyName" => "customFriendlyName",
+        "EnableSnaClientToken" => "enableSnaClientToken",
+        "Code" => "code",
+        "VerificationSid" => "verificationSid",
+        "SnaClientToken" => "snaClientToken",
+        _ => return None,
+    })
+}
