@@ -11,6 +11,8 @@ wasm-pack build --quiet --target web --release --no-pack --out-dir build/browser
   -- --features browser
 mkdir -p "$out"
 cp build/browser/verify_edge.js build/browser/verify_edge.d.ts "$out/"
+# wasm-bindgen types the raw wasm exports in InitOutput (which no user calls) with `any`; the package has none.
+sed -i '/^export interface InitOutput {/,/^}/ s/\bany\b/unknown/g' "$out/verify_edge.d.ts"
 cp -r build/browser/snippets "$out/"
 # -Oz for size; binaryen reads the enabled wasm features from the module's target_features section, then drops it.
 "$WASM_OPT_BIN" -Oz --strip-debug --strip-producers --strip-target-features \

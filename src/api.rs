@@ -80,7 +80,11 @@ pub struct CheckParams {
 /// A verification as the public API shows it: what a browser needs, nothing of the account, the Service or the
 /// carrier lookup.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(all(feature = "browser", target_arch = "wasm32"), derive(tsify::Tsify))]
+#[cfg_attr(
+    all(feature = "browser", target_arch = "wasm32"),
+    derive(tsify::Tsify),
+    tsify(missing_as_null) // the API answers null, never leaves a field out
+)]
 #[serde(rename_all = "camelCase")]
 pub struct Verification {
     /// The verification's SID, `VE` and 32 hex digits.
@@ -109,7 +113,11 @@ pub struct SnaUrl {
 
 /// What `POST /verify/check` answers. A wrong code is not an error: `status` stays `pending` and `valid` false.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(all(feature = "browser", target_arch = "wasm32"), derive(tsify::Tsify))]
+#[cfg_attr(
+    all(feature = "browser", target_arch = "wasm32"),
+    derive(tsify::Tsify),
+    tsify(missing_as_null) // the API answers null, never leaves a field out
+)]
 #[serde(rename_all = "camelCase")]
 pub struct VerificationCheck {
     /// The verification's SID.

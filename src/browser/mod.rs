@@ -1,38 +1,28 @@
 //! The npm package's door onto the core: JS names, JS values and one JS error class.
+//!
+//! `normalizePhone` and `supportedRegions` (this file), `VerifyClient` for the Worker's public API
+//! ([`client`]), `invokeSnaUrl` and `verifySna` for Silent Network Auth ([`sna`]), and `VerifyEdgeError`
+//! ([`error`]).
 
 use tsify::Ts;
 use wasm_bindgen::prelude::*;
 
+mod client;
+mod error;
+mod http;
+mod sna;
+
+pub use client::{VerifyClient, VerifyClientOptions, VerifySnaOptions};
+pub use error::ClientErrorCode;
+pub use sna::{
+    invoke_sna_url, SnaInvocation, SnaInvokeOptions, SnaMethod, SnaMode, SnaOutcome, SnaResult,
+};
+
 use crate::phone::{self, PhoneError, PhoneNumber};
 
-#[wasm_bindgen(module = "/src/browser/error.js")]
-extern "C" {
-    /// `VerifyEdgeError` from `error.js`.
-    #[wasm_bindgen(extends = js_sys::Error)]
-    type VerifyEdgeError;
-
-    #[wasm_bindgen(constructor)]
-    fn new(code: &str, message: &str) -> VerifyEdgeError;
-}
-
-#[wasm_bindgen(typescript_custom_section)]
-const ERROR_CLASS: &'static str = r#"
-/** The stable code of every error the package throws. */
-export type ErrorCode = PhoneErrorCode;
-
-/**
- * What every verify-edge function throws. Branch on `code`, which never changes meaning; `message` is for people.
- */
-export class VerifyEdgeError extends Error {
-  readonly name: "VerifyEdgeError";
-  readonly code: ErrorCode;
-  constructor(code: ErrorCode, message: string);
-}
-"#;
-
-/// The one door out for errors: each becomes a `VerifyEdgeError` carrying its stable code.
+/// The one door out for phone errors: each becomes a `VerifyEdgeError` carrying its stable code.
 fn into_error(error: PhoneError) -> JsValue {
-    VerifyEdgeError::new(error.code.as_str(), &error.message).into()
+    error::phone_error(error)
 }
 
 /// Normalizes a phone number to E.164, reading national numbers in `defaultRegion` (ISO 3166-1 alpha-2).

@@ -1,0 +1,183 @@
+//! The package's one error class, `VerifyEdgeError`, and the one door each kind of failure takes into it.
+
+use wasm_bindgen::prelude::*;
+
+use crate::phone::PhoneError;
+use crate::verify::model::TwilioError;
+
+#[wasm_bindgen(module = "/src/browser/error.js")]
+extern "C" {
+    /// `VerifyEdgeError` from `error.js`.
+    #[wasm_bindgen(extends = js_sys::Error)]
+    type VerifyEdgeError;
+
+    #[wasm_bindgen(constructor)]
+    fn new(code: &JsValue, message: &str, details: &JsValue) -> VerifyEdgeError;
+}
+
+#[wasm_bindgen(typescript_custom_section)]
+const ERROR_CLASS: &'static str = r#"
+/**
+ * The stable string codes of failures that are not an answer of the Verify API: the request never got an answer
+ * (`NETWORK_ERROR`, `TIMEOUT`), the answer was not what the API sends (`BAD_RESPONSE`), a URL was refused before
+ * anything was sent (`INVALID_URL`, `INSECURE_URL`), or an option was wrong (`INVALID_ARGUMENT`).
+ */
+export type ClientErrorCode =
+  | "NETWORK_ERROR"
+  | "TIMEOUT"
+  | "BAD_RESPONSE"
+  | "INVALID_URL"
+  | "INSECURE_URL"
+  | "INVALID_ARGUMENT";
+
+/**
+ * The stable code of every error the package throws: a phone parsing code from `normalizePhone`, a client code,
+ * or Twilio's numeric error code (60200, 60202, 60203, 20404, 20429, ...) for an error the Verify API answered or
+ * that the client found in the parameters before sending them.
+ */
+export type ErrorCode = PhoneErrorCode | ClientErrorCode | number;
+
+/** What a `VerifyEdgeError` may carry beside its code and message. */
+export interface VerifyEdgeErrorDetails {
+  status?: number | null;
+  moreInfo?: string | null;
+  reason?: string | null;
+  retryAfter?: number | null;
+  cause?: unknown;
+}
+
+/**
+ * What every verify-edge function throws. Branch on `code`, which never changes meaning; `message` is for people.
+ */
+export class VerifyEdgeError extends Error {
+  readonly name: "VerifyEdgeError";
+  readonly code: ErrorCode;
+  /** The HTTP status of the answer; null when there was none (refused before sending, network failure, timeout). */
+  readonly status: number | null;
+  /** The page that explains a Twilio code, e.g. https://www.twilio.com/docs/errors/60200. */
+  readonly moreInfo: string | null;
+  /** Which rule was broken, for codes that cover many (60200: `MISSING`, `TOO_SHORT`, `UNKNOWN_PARAMETER`, ...). */
+  readonly reason: string | null;
+  /** For 429 answers: how many seconds to wait before trying again, from the `Retry-After` header. */
+  readonly retryAfter: number | null;
+  constructor(code: ErrorCode, message: string, details?: VerifyEdgeErrorDetails);
+}
+"#;
+
+/// The client's own failure codes (see `ClientErrorCode` above).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClientErrorCode {
+    /// The request got no answer: offline, DNS, connection refused, a CORS refusal, mixed content.
+    NetworkError,
+    /// No answer within the timeout; the request was aborted.
+    Timeout,
+    /// An answer the API never sends: not JSON, or JSON of another shape.
+    BadResponse,
+    /// Not an absolute http(s) URL, or one with credentials in it.
+    InvalidUrl,
+    /// `http:` to a host that is not loopback.
+    InsecureUrl,
+    /// An option of the wrong type or out of range.
+    InvalidArgument,
+}
+
+impl ClientErrorCode {
+    /// The code as JS sees it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::NetworkError => "NETWORK_ERROR",
+            Self::Timeout => "TIMEOUT",
+            Self::BadResponse => "BAD_RESPONSE",
+            Self::InvalidUrl => "INVALID_URL",
+            Self::InsecureUrl => "INSECURE_URL",
+            Self::InvalidArgument => "INVALID_ARGUMENT",
+        }
+    }
+}
+
+/// A `VerifyEdgeError` with every detail it can carry.
+#[derive(Debug, Clone, Default)]
+struct Details {
+    status: Option<u16>,
+    more_info: Option<String>,
+    reason: Option<String>,
+    retry_after: Option<u32>,
+}
+
+fn build(code: JsValue, message: &str, details: Details, cause: Option<&JsValue>) -> JsValue {
+    let object = js_sys::Object::new();
+    let set = |key: &str, value: JsValue| {
+        // Setting a property on a fresh plain object cannot fail.
+        let _ = js_sys::Reflect::set(&object, &key.into(), &value);
+    };
+    set(
+        "status",
+        details.status.map_or(JsValue::NULL, JsValue::from),
+    );
+    set(
+        "moreInfo",
+        details
+            .more_info
+            .as_deref()
+            .map_or(JsValue::NULL, JsValue::from),
+    );
+    set(
+        "reason",
+        details
+            .reason
+            .as_deref()
+            .map_or(JsValue::NULL, JsValue::from),
+    );
+    set(
+        "retryAfter",
+        details.retry_after.map_or(JsValue::NULL, JsValue::from),
+    );
+    if let Some(cause) = cause {
+        set("cause", cause.clone());
+    }
+    VerifyEdgeError::new(&code, message, &object).into()
+}
+
+/// A phone parsing error: its string code (`NOT_A_NUMBER`, ...).
+pub fn phone_error(error: PhoneError) -> JsValue {
+    build(
+        error.code.as_str().into(),
+        &error.message,
+        Details::default(),
+        None,
+    )
+}
+
+/// An error in Twilio's shape: the Verify API's answer (`http_status` is the answer's status), or the client's own
+/// check of the parameters with the same core code (`http_status` `None`: nothing was sent).
+pub fn twilio_error(
+    error: &TwilioError,
+    http_status: Option<u16>,
+    retry_after: Option<u32>,
+) -> JsValue {
+    let details = Details {
+        status: http_status,
+        more_info: Some(error.more_info.clone()).filter(|m| !m.is_empty()),
+        reason: error.details.as_ref().map(|d| d.reason.clone()),
+        retry_after,
+    };
+    let message = match &error.details {
+        Some(d) => format!("{}: {}", error.message, d.description),
+        None => error.message.clone(),
+    };
+    build(error.code.into(), &message, details, None)
+}
+
+/// One of the client's own failures, with the HTTP status when there was an answer, and the JS error behind it.
+pub fn client_error(
+    code: ClientErrorCode,
+    message: &str,
+    http_status: Option<u16>,
+    cause: Option<&JsValue>,
+) -> JsValue {
+    let details = Details {
+        status: http_status,
+        ..Details::default()
+    };
+    build(code.as_str().into(), message, details, cause)
+}
