@@ -6,6 +6,7 @@ use worker::{event, Context, Env, Method, Request, Response, Result};
 use crate::phone::{self, PhoneErrorCode};
 use crate::verify::model::TwilioError;
 
+pub(crate) mod counters;
 mod engine;
 mod objects;
 mod public;
