@@ -565,3 +565,28 @@ fn public_parameter_name(twilio: &str) -> Option<&'static str> {
         _ => return None,
     })
 }
+
+/// A recipient as logs may show it: a phone number with all but its last 4 digits hidden (`+*******4567`), an
+/// email address with its local part hidden but the first character (`j***@example.com`).
+pub fn mask_recipient(to: &str) -> String {
+    if let Some((local, domain)) = to.rsplit_once('@') {
+        let first: String = local.chars().take(1).collect();
+        return format!("{first}***@{domain}");
+    }
+    let digits = to.chars().filter(char::is_ascii_digit).count();
+    let mut seen = 0;
+    to.chars()
+        .map(|c| {
+            if c.is_ascii_digit() {
+                seen += 1;
+                if seen + 4 > digits {
+                    c
+                } else {
+                    '*'
+                }
+            } else {
+                c
+            }
+        })
+        .collect()
+}

@@ -5,6 +5,7 @@
 
 pub mod api;
 pub mod engine;
+pub mod limits;
 pub mod phone;
 
 #[cfg(all(feature = "browser", target_arch = "wasm32"))]

@@ -1,15 +1,24 @@
-// The demo: normalizes the phone field on every keystroke with the verify-edge npm package (built into ./pkg/).
-import { normalizePhone, supportedRegions, VerifyEdgeError } from "./pkg/index.js";
+// The demo: the whole verification flow with the verify-edge npm package (built into ./pkg/). The phone field is
+// normalized on every keystroke; start, check, resend and silent network auth go through this Worker's public API.
+import { normalizePhone, supportedRegions, VerifyClient, VerifyEdgeError } from "./pkg/index.js";
 
-const regionSelect = document.getElementById("region");
-const phoneInput = document.getElementById("phone");
-const result = document.getElementById("result");
-const e164Output = document.getElementById("e164");
-const details = document.getElementById("details");
-const errorLine = document.getElementById("error");
+const $ = (id) => document.getElementById(id);
+const regionSelect = $("region");
+const phoneInput = $("phone");
+const emailInput = $("email");
+const result = $("result");
+const e164Output = $("e164");
+const details = $("details");
+const errorLine = $("error");
+const startForm = $("start-form");
+const checkForm = $("check-form");
+const outcome = $("outcome");
+const fallback = $("fallback");
 
-// What each error code means to the person typing.
-const ERROR_TEXT = {
+const client = new VerifyClient(location.origin);
+
+// What each phone error code means to the person typing (normalizePhone's codes, and 60200's `reason`).
+const PHONE_TEXT = {
   NOT_A_NUMBER: "That doesn't look like a phone number.",
   TOO_SHORT: "Too few digits for a phone number.",
   TOO_LONG: "Too many digits for a phone number.",
@@ -18,16 +27,81 @@ const ERROR_TEXT = {
   UNKNOWN_REGION: "That country isn't supported.",
   INPUT_TOO_LONG: "That's far too long to be a phone number.",
   INVALID_FOR_REGION: "No number in that country looks like this.",
+  CHANNEL_MISMATCH: "That channel needs the other kind of address: a phone number, or an email address for email.",
 };
+
+const CHANNEL_NAME = { sms: "SMS", call: "a voice call", whatsapp: "WhatsApp", email: "email", sna: "silent network auth" };
+
+const minutes = (seconds) => Math.max(1, Math.ceil(seconds / 60));
+
+/** A sentence for every error the page can get: the API's Twilio codes, the client's own codes, SNA codes. */
+function describe(error) {
+  if (!(error instanceof VerifyEdgeError)) return `Something went wrong: ${error?.message ?? error}`;
+  const wait = error.retryAfter ?? 600;
+  switch (error.code) {
+    case 60200:
+      if (PHONE_TEXT[error.reason]) return PHONE_TEXT[error.reason];
+      if (error.reason?.startsWith("EMAIL_")) return "That email address doesn't look right.";
+      if (error.message.endsWith(": code")) return "A code has 4 to 10 characters.";
+      return `Please check what you entered (${error.message}).`;
+    case 60202: return `Too many wrong codes. Send a new code in about ${minutes(wait)} min.`;
+    case 60203: return `Too many codes were sent to this recipient. Try again in about ${minutes(wait)} min.`;
+    case 60212: return "A code is already on its way. Wait a moment and try again.";
+    case 20429: return `Too many requests. Try again in ${wait} s.`;
+    case 20404: return "This verification has expired, was already used, or ran out of tries. Send a new code.";
+    case 60204: return "This verification service doesn't support that option.";
+    case 60205: return "That's a landline, which can't receive SMS. Try a voice call.";
+    case 60223: return "This service has that delivery channel turned off. Try another.";
+    case 60410: case 60605: case 60238: case 60413:
+      return "Codes can't be sent to this number. Try another number or channel.";
+    case 20403: return "This page isn't allowed to use this verification service.";
+    case 20413: case 20415: return "The request was malformed.";
+    case 20502: return "The verification service is unavailable right now. Try again shortly.";
+    case "NETWORK_ERROR": return "Can't reach the verification service. Check your connection.";
+    case "TIMEOUT": return "The verification service took too long to answer. Try again.";
+    case "BAD_RESPONSE": return "The verification service answered something unexpected.";
+    default:
+      if (PHONE_TEXT[error.code]) return PHONE_TEXT[error.code];
+      return `${error.message} (${error.code})`;
+  }
+}
+
+/** What an SNA error code means, and what to do. */
+const SNA_TEXT = {
+  60500: "Your carrier says this phone's SIM has another number.",
+  60510: "Silent network auth needs cellular data: turn off Wi-Fi and try again.",
+  60511: "The carrier's check could not complete.",
+  60517: "The carrier's check was interrupted.",
+  60519: "Your carrier hasn't confirmed the number yet. On a phone, use cellular data (not Wi-Fi).",
+  60520: "The carrier link failed or expired.",
+  60531: "No mobile carrier was detected: silent network auth needs cellular data, not Wi-Fi.",
+  60533: "The carrier's check could not complete.",
+  60534: "The carrier's check failed.",
+  60540: "Your carrier says this number is not valid.",
+};
+
+function say(kind, text, code) {
+  outcome.hidden = false;
+  outcome.dataset.kind = kind;
+  outcome.dataset.code = code ?? "";
+  outcome.textContent = text;
+}
+
+function fail(error) {
+  say("error", describe(error), error instanceof VerifyEdgeError ? String(error.code) : "");
+}
+
+// --- the recipient ---
 
 const regionName = new Intl.DisplayNames([navigator.language, "en"], { type: "region" });
 const guess = (navigator.language.split("-")[1] ?? "US").toUpperCase();
 for (const code of supportedRegions()) {
-  const option = new Option(`${regionName.of(code) ?? code} (${code})`, code, false, code === guess);
-  regionSelect.add(option);
+  regionSelect.add(new Option(`${regionName.of(code) ?? code} (${code})`, code, false, code === guess));
 }
 
-function show() {
+const channel = () => startForm.querySelector("input[name=channel]:checked").value;
+
+function showNumber() {
   const input = phoneInput.value;
   details.replaceChildren();
   errorLine.hidden = true;
@@ -45,7 +119,7 @@ function show() {
       ["Country code", `+${number.countryCode}`],
       ["National number", number.nationalNumber],
       ["Type", number.numberType.replaceAll("_", " ")],
-      ["Valid", number.valid ? "yes" : `no: ${ERROR_TEXT[number.invalidReason] ?? number.invalidReason}`],
+      ["Valid", number.valid ? "yes" : `no: ${PHONE_TEXT[number.invalidReason] ?? number.invalidReason}`],
     ];
     for (const [term, value] of rows) {
       details.append(Object.assign(document.createElement("dt"), { textContent: term }));
@@ -57,13 +131,115 @@ function show() {
     e164Output.textContent = "—";
     errorLine.hidden = false;
     errorLine.dataset.code = error.code;
-    errorLine.textContent = `${ERROR_TEXT[error.code] ?? error.message} (${error.code})`;
+    errorLine.textContent = `${PHONE_TEXT[error.code] ?? error.message} (${error.code})`;
   }
 }
 
-phoneInput.addEventListener("input", show);
-regionSelect.addEventListener("change", show);
-document.getElementById("phone-form").addEventListener("submit", (event) => event.preventDefault());
-document.getElementById("load-status").textContent = "Ready: the package is loaded.";
+function showChannel() {
+  const email = channel() === "email";
+  $("phone-fields").hidden = email;
+  $("email-fields").hidden = !email;
+  $("sna-help").hidden = channel() !== "sna";
+  $("start").textContent = channel() === "sna" ? "Verify silently" : "Send code";
+}
+
+// --- the flow ---
+
+/** The verification under way: what started it, and its SID. */
+let current = null;
+
+function startParams(channelName = channel()) {
+  return channelName === "email"
+    ? { to: emailInput.value, channel: "email" }
+    : { to: phoneInput.value, channel: channelName, defaultRegion: regionSelect.value };
+}
+
+async function busy(button, work) {
+  button.disabled = true;
+  try {
+    await work();
+  } catch (error) {
+    fail(error);
+  } finally {
+    button.disabled = false;
+  }
+}
+
+async function showDevInbox(to) {
+  const link = `/dev/inbox?to=${encodeURIComponent(to)}`;
+  const dev = await fetch(link, { method: "GET" }).then((r) => r.ok, () => false);
+  $("dev-inbox").hidden = !dev;
+  $("dev-inbox-link").href = link;
+}
+
+async function start(params) {
+  outcome.hidden = true;
+  fallback.hidden = true;
+  if (params.channel === "sna") return silently(params);
+  const verification = await client.start(params);
+  current = { params, verification };
+  startForm.hidden = true;
+  checkForm.hidden = false;
+  $("sent-to").textContent = `A code is on its way to ${verification.to} by ${CHANNEL_NAME[verification.channel]}.`;
+  $("code").value = "";
+  $("code").focus();
+  await showDevInbox(verification.to);
+}
+
+async function silently(params) {
+  say("info", "Asking your carrier…");
+  const sna = await client.verifySna(normalizePhone(params.to, params.defaultRegion).e164);
+  current = { params, verification: { sid: sna.sid } };
+  if (sna.outcome === "approved") {
+    say("success", "Verified: your carrier confirmed the number.", "approved");
+    return;
+  }
+  const text = SNA_TEXT[sna.snaErrorCode] ?? `Silent network auth didn't confirm the number (${sna.snaErrorCode ?? sna.invocationError ?? "no answer"}).`;
+  say(sna.outcome === "pending" ? "warning" : "error", text, String(sna.snaErrorCode ?? sna.outcome));
+  fallback.hidden = !sna.fallbackAllowed;
+}
+
+async function check() {
+  const code = $("code").value.trim();
+  const result = await client.check({ verificationSid: current.verification.sid, code });
+  if (result.status === "approved") {
+    checkForm.hidden = true;
+    startForm.hidden = false;
+    say("success", `Verified: ${current.verification.to} is yours.`, "approved");
+    current = null;
+  } else {
+    say("warning", "That code isn't right. Check it and try again.", "pending");
+    $("code").select();
+  }
+}
+
+async function resend() {
+  const verification = await client.start(current.params);
+  current.verification = verification;
+  say("info", `Sent again (${verification.sendCodeAttempts} sent so far).`, "resent");
+}
+
+phoneInput.addEventListener("input", showNumber);
+regionSelect.addEventListener("change", showNumber);
+$("channels").addEventListener("change", showChannel);
+startForm.addEventListener("submit", (event) => {
+  event.preventDefault();
+  busy($("start"), () => start(startParams()));
+});
+checkForm.addEventListener("submit", (event) => {
+  event.preventDefault();
+  busy($("check"), check);
+});
+$("resend").addEventListener("click", () => busy($("resend"), resend));
+$("restart").addEventListener("click", () => {
+  checkForm.hidden = true;
+  startForm.hidden = false;
+  outcome.hidden = true;
+  current = null;
+});
+fallback.addEventListener("click", () => busy(fallback, () => start({ ...current.params, channel: "sms" })));
+
+$("load-status").textContent = "Ready: the package is loaded.";
 document.body.dataset.ready = "true";
-show();
+showChannel();
+showNumber();

@@ -95,19 +95,63 @@ pub async fn serve_rest(mut req: Request, env: &Env) -> Result<Response> {
         return Ok(response);
     }
     let url = req.url()?;
+    let body = if matches!(req.method(), Method::Post) {
+        req.bytes().await.unwrap_or_default()
+    } else {
+        Vec::new()
+    };
+    route(
+        env,
+        &config,
+        req.method(),
+        &url,
+        String::from_utf8_lossy(&body).into_owned(),
+    )
+    .await
+}
+
+/// The public API's way in: the same operations as `/v2/...`, called in-process with no credentials (the caller is
+/// this Worker). `url` is the operation's URL on this Worker's origin, which the answers' URLs (`sna.url`) use.
+pub async fn call(env: &Env, method: Method, url: &worker::Url, body: String) -> Result<Response> {
+    match Config::from_env(env) {
+        Ok(config) => route(env, &config, method, url, body).await,
+        Err(e) => error_response(&e),
+    }
+}
+
+/// Creates the Service `sid` (named `friendly_name`) in the engine unless it exists.
+pub async fn ensure_service(env: &Env, sid: &ServiceSid, friendly_name: &str) -> Result<()> {
+    let config = match Config::from_env(env) {
+        Ok(config) => config,
+        Err(e) => return Err(worker::Error::RustError(e.message)),
+    };
+    let command = ServiceCommand::Ensure {
+        account_sid: config.account_sid.clone(),
+        sid: sid.clone(),
+        friendly_name: friendly_name.to_owned(),
+    };
+    let response = object_call(env, "SERVICES", &config.account_sid.to_string(), &command).await?;
+    match response.status_code() {
+        200 | 201 => Ok(()),
+        status => Err(worker::Error::RustError(format!(
+            "the engine could not create Service {sid}: HTTP {status}"
+        ))),
+    }
+}
+
+async fn route(
+    env: &Env,
+    config: &Config,
+    method: Method,
+    url: &worker::Url,
+    body: String,
+) -> Result<Response> {
     let base_url = url.origin().ascii_serialization();
     let path: Vec<String> = url
         .path_segments()
         .map(|s| s.map(str::to_owned).collect())
         .unwrap_or_default();
     let segments: Vec<&str> = path.iter().map(String::as_str).collect();
-    let method = req.method();
-    let body = if matches!(method, Method::Post) {
-        req.bytes().await.unwrap_or_default()
-    } else {
-        Vec::new()
-    };
-    let body = String::from_utf8_lossy(&body).into_owned();
     let query = url.query().unwrap_or_default().to_owned();
     let services = Services {
         env,
@@ -159,7 +203,7 @@ pub async fn serve_rest(mut req: Request, env: &Env) -> Result<Response> {
             };
             start_verification(
                 env,
-                &config,
+                config,
                 service,
                 &Form::parse(body.as_bytes()),
                 &base_url,
@@ -203,7 +247,7 @@ pub async fn serve_rest(mut req: Request, env: &Env) -> Result<Response> {
                 Ok(service) => service,
                 Err(e) => return error_response(&e),
             };
-            check_verification(env, &config, service, &Form::parse(body.as_bytes())).await
+            check_verification(env, config, service, &Form::parse(body.as_bytes())).await
         }
         (_, ["v2", ..]) => error_response(&TwilioError::not_found()),
         _ => error_response(&TwilioError::not_found()),

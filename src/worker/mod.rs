@@ -6,8 +6,11 @@ use worker::{event, Context, Env, Method, Request, Response, Result};
 use crate::phone::{self, PhoneErrorCode};
 use crate::verify::model::TwilioError;
 
+pub(crate) mod counters;
 mod engine;
 mod objects;
+mod public;
+mod upstream;
 
 /// Runs once when the isolate starts, before any request: pays the phone metadata's one-time cost there.
 #[event(start)]
@@ -20,6 +23,9 @@ async fn fetch(mut req: Request, env: Env, _ctx: Context) -> Result<Response> {
     let path = req.path();
     if path.starts_with("/v2/") {
         return engine::serve_rest(req, &env).await;
+    }
+    if path.starts_with("/verify/") || path == "/openapi.json" {
+        return public::serve(req, &env).await;
     }
     if path.starts_with("/sna/") && matches!(req.method(), Method::Get | Method::Post) {
         return engine::serve_sna(&req, &env).await;

@@ -44,6 +44,12 @@ pub enum ServiceCommand {
     Delete { sid: ServiceSid },
     /// ListService, with its query string.
     List { query: String, base_url: String },
+    /// Creates the Service `sid` unless it exists: the public API's Service when the engine is its upstream.
+    Ensure {
+        account_sid: AccountSid,
+        sid: ServiceSid,
+        friendly_name: String,
+    },
 }
 
 /// Services of one account, in creation order.
@@ -111,6 +117,30 @@ impl DurableObject for ServiceDirectory {
                 services.remove(i);
                 storage.put("services", &services).await?;
                 Ok(Response::empty()?.with_status(204))
+            }
+            ServiceCommand::Ensure {
+                account_sid,
+                sid,
+                friendly_name,
+            } => {
+                if position(&sid).is_some() {
+                    return json_response(&serde_json::json!({ "sid": sid }), 200);
+                }
+                let form: String = form_urlencoded::Serializer::new(String::new())
+                    .append_pair("FriendlyName", &friendly_name)
+                    .finish();
+                let created = match service::create_service(
+                    &Form::parse(form.as_bytes()),
+                    sid,
+                    account_sid,
+                    now,
+                ) {
+                    Ok(created) => created,
+                    Err(e) => return error_response(&e),
+                };
+                services.push(created);
+                storage.put("services", &services).await?;
+                json_response(&serde_json::json!({ "created": true }), 201)
             }
             ServiceCommand::List { query, base_url } => {
                 match service::page(&services, &Form::parse(query.as_bytes()), &base_url) {

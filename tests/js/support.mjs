@@ -34,7 +34,7 @@ export async function startWrangler({
   const child = spawn(
     NODE22,
     [WRANGLER, "dev", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", persist,
-      "--show-interactive-dev-session=false", "--log-level", "info", ...varArgs],
+      "--show-interactive-dev-session=false", "--log-level", "log", ...varArgs],
     {
       cwd,
       detached: true, // its own process group, so stop() reaches workerd too

@@ -1,0 +1,465 @@
+//! The public API that browsers call: `POST /verify/start`, `POST /verify/check`, `GET /verify/status/{sid}`.
+//!
+//! In order, every request is held to: its method, its `Origin` (CORS, from `ALLOWED_ORIGINS`), its content type
+//! (415), its size (413) and its parameters (60200, read by [`crate::api`]); only then does it go upstream, with
+//! the Worker's credentials. Upstream answers come back as the safe views of [`crate::api`], errors as
+//! [`crate::api::public_error`] makes them.
+
+use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
+use worker::{console_log, Date, Env, Method, Request, Response, Result};
+
+use super::upstream::{Answer, Retry, Upstream};
+use super::{error_response, json_response};
+use crate::api::{
+    self, mask_recipient, BodyKind, CheckParams, CheckTarget, StartParams, MAX_BODY_BYTES,
+};
+use crate::engine::time::parse_iso8601;
+use crate::engine::verification::DEFAULT_LIFETIME_MS;
+use crate::verify::model::{self, TwilioError};
+use crate::verify::sid::VerificationSid;
+
+/// The OpenAPI 3.1 description of this API, served at `/openapi.json`.
+const OPENAPI: &str = include_str!("../../openapi/public-api.json");
+
+/// Who may call from a browser, from `ALLOWED_ORIGINS`: exact origins separated by commas or spaces, or `*`.
+struct Cors {
+    any: bool,
+    origins: Vec<String>,
+}
+
+impl Cors {
+    fn from_env(env: &Env) -> Self {
+        let list = env
+            .var("ALLOWED_ORIGINS")
+            .map(|v| v.to_string())
+            .unwrap_or_default();
+        let origins: Vec<String> = list
+            .split([',', ' ', '\n', '\t'])
+            .map(|o| o.trim().trim_end_matches('/').to_owned())
+            .filter(|o| !o.is_empty())
+            .collect();
+        Self {
+            any: origins.iter().any(|o| o == "*"),
+            origins,
+        }
+    }
+}
+
+/// What a request's `Origin` allows.
+enum Access {
+    /// No `Origin` header: not a browser's cross-origin call (a server, curl). No CORS headers.
+    NoOrigin,
+    /// A browser on an allowed origin (or this Worker's own): the value for `Access-Control-Allow-Origin`.
+    Allowed(String),
+    /// A browser on an origin that is not allowed: refused with 403 and no CORS headers.
+    Refused,
+}
+
+fn access(req: &Request, env: &Env, own_origin: &str) -> Result<Access> {
+    let Some(origin) = req.headers().get("Origin")? else {
+        return Ok(Access::NoOrigin);
+    };
+    let cors = Cors::from_env(env);
+    Ok(if origin == own_origin || cors.origins.contains(&origin) {
+        Access::Allowed(origin)
+    } else if cors.any {
+        Access::Allowed("*".to_owned())
+    } else {
+        Access::Refused
+    })
+}
+
+/// Serves `/verify/...` and `/openapi.json`.
+pub async fn serve(mut req: Request, env: &Env) -> Result<Response> {
+    let url = req.url()?;
+    let own_origin = url.origin().ascii_serialization();
+    let path = url.path().to_owned();
+    if path == "/openapi.json" {
+        return openapi(&req);
+    }
+    let access = access(&req, env, &own_origin)?;
+    let method = req.method();
+    let route = match path.as_str() {
+        "/verify/start" => Route::Start,
+        "/verify/check" => Route::Check,
+        _ => match path.strip_prefix("/verify/status/") {
+            Some(sid) if !sid.is_empty() && !sid.contains('/') => Route::Status(sid.to_owned()),
+            _ => return finish(error_response(&TwilioError::not_found()), &access),
+        },
+    };
+    if method == Method::Options {
+        return preflight(&access, route.allow());
+    }
+    if let Access::Refused = access {
+        console_log!("verify-edge: refused a call from an origin not in ALLOWED_ORIGINS");
+        return error_response(&api::origin_not_allowed());
+    }
+    let response = match (route, method) {
+        (Route::Start, Method::Post) => match read_body(&mut req).await {
+            Ok((body, kind)) => start(env, &url, &body, kind).await,
+            Err(e) => error_response(&e),
+        },
+        (Route::Check, Method::Post) => match read_body(&mut req).await {
+            Ok((body, kind)) => check(env, &url, &body, kind).await,
+            Err(e) => error_response(&e),
+        },
+        (Route::Status(sid), Method::Get | Method::Head) => status(env, &url, &sid).await,
+        (route, _) => {
+            let mut response = error_response(&TwilioError::method_not_allowed())?;
+            response.headers_mut().set("Allow", route.allow())?;
+            Ok(response)
+        }
+    };
+    finish(response, &access)
+}
+
+enum Route {
+    Start,
+    Check,
+    Status(String),
+}
+
+impl Route {
+    fn allow(&self) -> &'static str {
+        match self {
+            Self::Start | Self::Check => "POST, OPTIONS",
+            Self::Status(_) => "GET, HEAD, OPTIONS",
+        }
+    }
+}
+
+fn openapi(req: &Request) -> Result<Response> {
+    if !matches!(req.method(), Method::Get | Method::Head) {
+        let mut response = error_response(&TwilioError::method_not_allowed())?;
+        response.headers_mut().set("Allow", "GET, HEAD")?;
+        return Ok(response);
+    }
+    let mut response = Response::ok(OPENAPI)?;
+    let headers = response.headers_mut();
+    headers.set("Content-Type", "application/json")?;
+    headers.set("Access-Control-Allow-Origin", "*")?;
+    headers.set("Cache-Control", "public, max-age=300")?;
+    Ok(response)
+}
+
+/// A CORS preflight: 204 with what may be sent, for an allowed origin; 403 for any other.
+fn preflight(access: &Access, allow: &str) -> Result<Response> {
+    match access {
+        Access::Refused => error_response(&api::origin_not_allowed()),
+        Access::NoOrigin => {
+            let mut response = Response::empty()?.with_status(204);
+            response.headers_mut().set("Allow", allow)?;
+            Ok(response)
+        }
+        Access::Allowed(origin) => {
+            let mut response = Response::empty()?.with_status(204);
+            let headers = response.headers_mut();
+            headers.set("Access-Control-Allow-Origin", origin)?;
+            headers.set("Access-Control-Allow-Methods", allow)?;
+            headers.set("Access-Control-Allow-Headers", "Content-Type")?;
+            headers.set("Access-Control-Max-Age", "600")?;
+            if origin != "*" {
+                headers.set("Vary", "Origin")?;
+            }
+            Ok(response)
+        }
+    }
+}
+
+/// Adds the CORS headers an allowed origin needs to read the answer (and its `Retry-After`).
+fn finish(response: Result<Response>, access: &Access) -> Result<Response> {
+    let mut response = response?;
+    if let Access::Allowed(origin) = access {
+        let headers = response.headers_mut();
+        headers.set("Access-Control-Allow-Origin", origin)?;
+        headers.set("Access-Control-Expose-Headers", "Retry-After")?;
+        if origin != "*" {
+            headers.set("Vary", "Origin")?;
+        }
+    }
+    Ok(response)
+}
+
+/// The body, if it is JSON or a form (415 otherwise) of at most [`MAX_BODY_BYTES`] (413 otherwise).
+async fn read_body(req: &mut Request) -> std::result::Result<(Vec<u8>, BodyKind), TwilioError> {
+    let headers = req.headers();
+    let kind = BodyKind::from_content_type(headers.get("Content-Type").ok().flatten().as_deref())?;
+    let declared = headers
+        .get("Content-Length")
+        .ok()
+        .flatten()
+        .and_then(|l| l.trim().parse::<u64>().ok());
+    if declared.is_some_and(|l| l > MAX_BODY_BYTES as u64) {
+        return Err(api::payload_too_large());
+    }
+    let body = req.bytes().await.map_err(|_| api::payload_too_large())?;
+    if body.len() > MAX_BODY_BYTES {
+        return Err(api::payload_too_large());
+    }
+    Ok((body, kind))
+}
+
+fn upstream_of(env: &Env, url: &worker::Url) -> std::result::Result<Upstream, TwilioError> {
+    let mut origin = url.clone();
+    origin.set_path("/");
+    origin.set_query(None);
+    Upstream::from_env(env, origin).map_err(|failure| {
+        console_log!("verify-edge: upstream {}", failure.describe());
+        api::upstream_failed()
+    })
+}
+
+async fn start(env: &Env, url: &worker::Url, body: &[u8], kind: BodyKind) -> Result<Response> {
+    let prepared = StartParams::from_body(body, kind).and_then(|p| p.to_upstream());
+    let prepared = match prepared {
+        Ok(prepared) => prepared,
+        Err(e) => return error_response(&e),
+    };
+    let upstream = match upstream_of(env, url) {
+        Ok(upstream) => upstream,
+        Err(e) => return error_response(&e),
+    };
+    let answer = match create(env, &upstream, &prepared).await {
+        Ok(answer) => answer,
+        Err(e) => return error_response(&e),
+    };
+    if answer.status == 201 || answer.status == 200 {
+        return match serde_json::from_slice::<model::Verification>(&answer.body)
+            .ok()
+            .as_ref()
+            .and_then(api::Verification::from_upstream)
+        {
+            Some(view) => {
+                console_log!(
+                    "verify-edge: started {} to {} by {}",
+                    view.sid,
+                    mask_recipient(&view.to),
+                    view.channel.as_str()
+                );
+                json_response(&view, 201)
+            }
+            None => unreadable(&upstream, answer.status),
+        };
+    }
+    refused(env, &upstream, &answer, Some(&CheckTarget::To(prepared.to))).await
+}
+
+/// Creates the verification upstream. When no answer comes back, whether it was created is unknown (workerd's fetch
+/// does not say whether a failed request was sent), so it is reconciled rather than blindly repeated: a pending
+/// verification for the recipient means it went through (or one was already out) and is answered as created,
+/// with no second message sent; none means it did not, and the create is sent once more.
+async fn create(
+    env: &Env,
+    upstream: &Upstream,
+    prepared: &api::UpstreamStart,
+) -> std::result::Result<Answer, TwilioError> {
+    let form = &prepared.form;
+    let first = match upstream
+        .send(env, Method::Post, "Verifications", form, Retry::Never)
+        .await
+    {
+        Ok(answer) => return Ok(answer),
+        Err(failure) => failure,
+    };
+    console_log!(
+        "verify-edge: {} upstream failed on Verifications ({}); looking for the verification before any retry",
+        upstream.kind(),
+        first.describe()
+    );
+    let path = format!(
+        "Verifications/{}",
+        utf8_percent_encode(&prepared.to, NON_ALPHANUMERIC)
+    );
+    let found = send(env, upstream, Method::Get, &path, &[], Retry::Idempotent).await?;
+    let pending = serde_json::from_slice::<model::Verification>(&found.body)
+        .is_ok_and(|v| v.status == Some(model::Status::Pending));
+    match found.status {
+        200 if pending => Ok(Answer {
+            status: 201,
+            ..found
+        }),
+        200 | 404 => {
+            send(
+                env,
+                upstream,
+                Method::Post,
+                "Verifications",
+                form,
+                Retry::Never,
+            )
+            .await
+        }
+        _ => Err(api::upstream_failed()),
+    }
+}
+
+async fn check(env: &Env, url: &worker::Url, body: &[u8], kind: BodyKind) -> Result<Response> {
+    let prepared = CheckParams::from_body(body, kind).and_then(|p| p.to_upstream());
+    let prepared = match prepared {
+        Ok(prepared) => prepared,
+        Err(e) => return error_response(&e),
+    };
+    let upstream = match upstream_of(env, url) {
+        Ok(upstream) => upstream,
+        Err(e) => return error_response(&e),
+    };
+    let answer = match send(
+        env,
+        &upstream,
+        Method::Post,
+        "VerificationCheck",
+        &prepared.form,
+        Retry::Never,
+    )
+    .await
+    {
+        Ok(answer) => answer,
+        Err(e) => return error_response(&e),
+    };
+    if answer.status == 200 || answer.status == 201 {
+        return match serde_json::from_slice::<model::VerificationCheck>(&answer.body)
+            .ok()
+            .as_ref()
+            .and_then(api::VerificationCheck::from_upstream)
+        {
+            Some(view) => json_response(&view, 200),
+            None => unreadable(&upstream, answer.status),
+        };
+    }
+    refused(env, &upstream, &answer, Some(&prepared.target)).await
+}
+
+async fn status(env: &Env, url: &worker::Url, sid: &str) -> Result<Response> {
+    let Ok(sid) = sid.parse::<VerificationSid>() else {
+        return error_response(&TwilioError::not_found().with_reason(
+            "NOT_A_VERIFICATION_SID",
+            "a verification SID is VE and 32 hex digits",
+        ));
+    };
+    let upstream = match upstream_of(env, url) {
+        Ok(upstream) => upstream,
+        Err(e) => return error_response(&e),
+    };
+    let path = format!("Verifications/{sid}");
+    let answer = match send(env, &upstream, Method::Get, &path, &[], Retry::Idempotent).await {
+        Ok(answer) => answer,
+        Err(e) => return error_response(&e),
+    };
+    if answer.status == 200 {
+        return match serde_json::from_slice::<model::Verification>(&answer.body)
+            .ok()
+            .as_ref()
+            .and_then(api::Verification::from_upstream)
+        {
+            Some(view) => json_response(&view, 200),
+            None => unreadable(&upstream, answer.status),
+        };
+    }
+    refused(env, &upstream, &answer, None).await
+}
+
+async fn send(
+    env: &Env,
+    upstream: &Upstream,
+    method: Method,
+    path: &str,
+    form: &[(&'static str, String)],
+    retry: Retry,
+) -> std::result::Result<Answer, TwilioError> {
+    upstream
+        .send(env, method, path, form, retry)
+        .await
+        .map_err(|failure| {
+            console_log!(
+                "verify-edge: {} upstream failed on {path}: {}",
+                upstream.kind(),
+                failure.describe()
+            );
+            api::upstream_failed()
+        })
+}
+
+fn unreadable(upstream: &Upstream, status: u16) -> Result<Response> {
+    console_log!(
+        "verify-edge: {} upstream answered HTTP {status} with a body that is not what Verify v2 sends",
+        upstream.kind()
+    );
+    error_response(&api::upstream_failed())
+}
+
+/// An upstream error answer, as the browser gets it; 429s carry `Retry-After`.
+async fn refused(
+    env: &Env,
+    upstream: &Upstream,
+    answer: &Answer,
+    target: Option<&CheckTarget>,
+) -> Result<Response> {
+    let error = api::public_error(answer.status, &answer.body);
+    if error.code == 20502 {
+        let code = serde_json::from_slice::<serde_json::Value>(&answer.body)
+            .ok()
+            .and_then(|v| v.get("code").and_then(serde_json::Value::as_u64));
+        console_log!(
+            "verify-edge: {} upstream answered HTTP {} (code {})",
+            upstream.kind(),
+            answer.status,
+            code.map_or_else(|| "none".to_owned(), |c| c.to_string())
+        );
+    }
+    let retry_after = match error.code {
+        60202 | 60203 => Some(seconds_until_expiry(env, upstream, target).await),
+        _ if error.status == 429 => Some(
+            answer
+                .retry_after
+                .as_deref()
+                .and_then(|r| r.trim().parse::<u64>().ok())
+                .unwrap_or(1),
+        ),
+        _ => None,
+    };
+    let mut response = error_response(&error)?;
+    if let Some(seconds) = retry_after {
+        response
+            .headers_mut()
+            .set("Retry-After", &seconds.max(1).to_string())?;
+    }
+    Ok(response)
+}
+
+/// How long until the verification that hit its limit ends and a new one can start: its creation plus the
+/// configured lifetime (`VERIFICATION_LIFETIME_SECONDS`, 10 minutes by default), read from the upstream; the whole
+/// lifetime when it cannot be read.
+async fn seconds_until_expiry(env: &Env, upstream: &Upstream, target: Option<&CheckTarget>) -> u64 {
+    let lifetime_ms = env
+        .var("VERIFICATION_LIFETIME_SECONDS")
+        .ok()
+        .and_then(|v| v.to_string().trim().parse::<u64>().ok())
+        .filter(|&s| s > 0)
+        .map_or(DEFAULT_LIFETIME_MS, |s| s.saturating_mul(1000));
+    let full = lifetime_ms.div_ceil(1000);
+    let Some(target) = target else {
+        return full;
+    };
+    let segment = match target {
+        CheckTarget::Sid(sid) => sid.to_string(),
+        CheckTarget::To(to) => utf8_percent_encode(to, NON_ALPHANUMERIC).to_string(),
+    };
+    let path = format!("Verifications/{segment}");
+    let Ok(answer) = upstream
+        .send(env, Method::Get, &path, &[], Retry::Idempotent)
+        .await
+    else {
+        return full;
+    };
+    let created = serde_json::from_slice::<model::Verification>(&answer.body)
+        .ok()
+        .and_then(|v| v.date_created)
+        .and_then(|d| parse_iso8601(&d));
+    match created {
+        Some(created) => {
+            let ends = created.saturating_add(lifetime_ms);
+            ends.saturating_sub(Date::now().as_millis()).div_ceil(1000)
+        }
+        None => full,
+    }
+}

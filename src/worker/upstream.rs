@@ -1,0 +1,301 @@
+//! The Verify v2 upstream the public API forwards to: Twilio (or anything speaking its API) over HTTPS with the
+//! Worker's credentials, or the engine inside this Worker when no Twilio credentials are configured.
+//!
+//! Either way the request is the one a Twilio client sends: form-encoded PascalCase parameters to
+//! `/v2/Services/{ServiceSid}/...`. Credentials live only here, in the `Authorization` header; they are never
+//! logged and never reach an answer.
+
+use std::cell::Cell;
+
+use base64::Engine as _;
+use worker::{AbortSignal, Env, Fetch, Headers, Method, Request, RequestInit, Url};
+
+use super::engine;
+use crate::verify::sid::ServiceSid;
+
+/// Twilio's Verify API.
+const DEFAULT_BASE_URL: &str = "https://verify.twilio.com";
+/// How long one upstream request may take, unless `UPSTREAM_TIMEOUT_MS` says otherwise.
+const DEFAULT_TIMEOUT_MS: u32 = 10_000;
+/// The engine's Service for the public API when `VERIFY_SERVICE_SID` is not set.
+const DEFAULT_ENGINE_SERVICE: &str = "VAdec0de00000000000000000000000001";
+
+/// Where start and check go.
+pub enum Upstream {
+    /// The engine in this Worker, called in-process.
+    Engine {
+        /// The engine's Service the public API uses.
+        service_sid: ServiceSid,
+        /// This Worker's origin, for the URLs in the engine's answers (`sna.url`).
+        origin: Url,
+    },
+    /// Twilio's API, or another server speaking it (`VERIFY_BASE_URL`).
+    Twilio {
+        /// `https://verify.twilio.com`, or the configured base.
+        base_url: Url,
+        /// The Verify Service.
+        service_sid: ServiceSid,
+        /// `Basic ...` with the API key (or account SID) and its secret.
+        authorization: String,
+        /// Per request.
+        timeout_ms: u32,
+    },
+}
+
+/// An upstream answer: its HTTP status, body and `Retry-After`.
+pub struct Answer {
+    /// HTTP status.
+    pub status: u16,
+    /// The body, unread.
+    pub body: Vec<u8>,
+    /// The `Retry-After` header, if any.
+    pub retry_after: Option<String>,
+}
+
+/// Why no answer came. The text is for the Worker's log: it never holds a credential.
+pub enum Failure {
+    /// The Worker's configuration is incomplete or wrong.
+    Misconfigured(String),
+    /// No answer within the timeout.
+    Timeout,
+    /// The request could not be made or its answer read.
+    Network(String),
+}
+
+impl Failure {
+    /// What to log.
+    pub fn describe(&self) -> String {
+        match self {
+            Self::Misconfigured(what) => format!("misconfigured: {what}"),
+            Self::Timeout => "no answer within UPSTREAM_TIMEOUT_MS".to_owned(),
+            Self::Network(what) => format!("network: {what}"),
+        }
+    }
+}
+
+/// Whether a request may be sent again when no answer came.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Retry {
+    /// Safe to repeat (a fetch): one more attempt after a network failure or a timeout.
+    Idempotent,
+    /// Never repeated here: creates and checks change state upstream, and workerd's fetch cannot say whether a
+    /// failed request was sent ("Network connection lost." both for a refused connection and a dropped one). The
+    /// caller reconciles instead (see `public::start`).
+    Never,
+}
+
+fn text(env: &Env, name: &str) -> Option<String> {
+    env.secret(name)
+        .map(|s| s.to_string())
+        .or_else(|_| env.var(name).map(|v| v.to_string()))
+        .ok()
+        .map(|v| v.trim().to_owned())
+        .filter(|v| !v.is_empty())
+}
+
+thread_local! {
+    /// Whether this isolate has made sure the engine's Service exists.
+    static ENGINE_SERVICE_READY: Cell<bool> = const { Cell::new(false) };
+}
+
+impl Upstream {
+    /// Reads the configuration: Twilio when `TWILIO_ACCOUNT_SID` (or any Twilio credential) is set, else the
+    /// engine. A half-configured Twilio upstream is an error, never a silent fall-back to the engine.
+    pub fn from_env(env: &Env, origin: Url) -> Result<Self, Failure> {
+        let account = text(env, "TWILIO_ACCOUNT_SID");
+        let key = text(env, "TWILIO_API_KEY");
+        let secret = text(env, "TWILIO_API_SECRET");
+        let token = text(env, "TWILIO_AUTH_TOKEN");
+        let service = text(env, "VERIFY_SERVICE_SID");
+        if account.is_none() && key.is_none() && secret.is_none() && token.is_none() {
+            let service = service.unwrap_or_else(|| DEFAULT_ENGINE_SERVICE.to_owned());
+            let service_sid = service.parse::<ServiceSid>().map_err(|_| {
+                Failure::Misconfigured("VERIFY_SERVICE_SID is not a Service SID (VA...)".to_owned())
+            })?;
+            return Ok(Self::Engine {
+                service_sid,
+                origin,
+            });
+        }
+        let account = account.ok_or_else(|| {
+            Failure::Misconfigured(
+                "Twilio credentials are set but TWILIO_ACCOUNT_SID is not".to_owned(),
+            )
+        })?;
+        if !account.starts_with("AC") {
+            return Err(Failure::Misconfigured(
+                "TWILIO_ACCOUNT_SID must start with AC".to_owned(),
+            ));
+        }
+        let (username, password) = match (key, secret, token) {
+            (Some(key), Some(secret), _) => (key, secret),
+            (None, None, Some(token)) => (account, token),
+            _ => {
+                return Err(Failure::Misconfigured(
+                    "set TWILIO_API_KEY with TWILIO_API_SECRET, or TWILIO_AUTH_TOKEN".to_owned(),
+                ))
+            }
+        };
+        let service_sid = service
+            .ok_or_else(|| Failure::Misconfigured("VERIFY_SERVICE_SID is not set".to_owned()))?
+            .parse::<ServiceSid>()
+            .map_err(|_| {
+                Failure::Misconfigured("VERIFY_SERVICE_SID is not a Service SID (VA...)".to_owned())
+            })?;
+        let base = text(env, "VERIFY_BASE_URL").unwrap_or_else(|| DEFAULT_BASE_URL.to_owned());
+        let base_url = Url::parse(&base)
+            .ok()
+            .filter(|url| url.scheme() == "https" || (url.scheme() == "http" && is_loopback(url)))
+            .ok_or_else(|| {
+                Failure::Misconfigured(
+                    "VERIFY_BASE_URL must be an https URL (http only on loopback)".to_owned(),
+                )
+            })?;
+        let timeout_ms = text(env, "UPSTREAM_TIMEOUT_MS")
+            .and_then(|t| t.parse::<u32>().ok())
+            .filter(|&t| t > 0)
+            .unwrap_or(DEFAULT_TIMEOUT_MS);
+        let credentials =
+            base64::engine::general_purpose::STANDARD.encode(format!("{username}:{password}"));
+        Ok(Self::Twilio {
+            base_url,
+            service_sid,
+            authorization: format!("Basic {credentials}"),
+            timeout_ms,
+        })
+    }
+
+    /// `engine` or `twilio`, for the log.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::Engine { .. } => "engine",
+            Self::Twilio { .. } => "twilio",
+        }
+    }
+
+    /// Sends `method` to `/v2/Services/{sid}/{path}` with `form` as its body (POST) and returns the answer.
+    pub async fn send(
+        &self,
+        env: &Env,
+        method: Method,
+        path: &str,
+        form: &[(&'static str, String)],
+        retry: Retry,
+    ) -> Result<Answer, Failure> {
+        let body = if matches!(method, Method::Post) {
+            let mut serializer = form_urlencoded::Serializer::new(String::new());
+            for (name, value) in form {
+                serializer.append_pair(name, value);
+            }
+            serializer.finish()
+        } else {
+            String::new()
+        };
+        match self {
+            Self::Engine {
+                service_sid,
+                origin,
+            } => {
+                if !ENGINE_SERVICE_READY.get() {
+                    engine::ensure_service(env, service_sid, "verify-edge")
+                        .await
+                        .map_err(|e| Failure::Misconfigured(e.to_string()))?;
+                    ENGINE_SERVICE_READY.set(true);
+                }
+                let url = origin
+                    .join(&format!("/v2/Services/{service_sid}/{path}"))
+                    .map_err(|e| Failure::Network(e.to_string()))?;
+                let response = engine::call(env, method, &url, body)
+                    .await
+                    .map_err(|e| Failure::Network(e.to_string()))?;
+                let answer = read(response).await?;
+                if answer.status == 404 && path == "Verifications" {
+                    // The engine's Service was deleted under this isolate: make it again next time.
+                    ENGINE_SERVICE_READY.set(false);
+                }
+                Ok(answer)
+            }
+            Self::Twilio {
+                base_url,
+                service_sid,
+                authorization,
+                timeout_ms,
+            } => {
+                let url = base_url
+                    .join(&format!("/v2/Services/{service_sid}/{path}"))
+                    .map_err(|e| Failure::Network(e.to_string()))?;
+                let attempts = if retry == Retry::Idempotent { 2 } else { 1 };
+                let mut outcome = Err(Failure::Network("not sent".to_owned()));
+                for _ in 0..attempts {
+                    outcome = fetch_once(&url, &method, &body, authorization, *timeout_ms).await;
+                    if outcome.is_ok() {
+                        break;
+                    }
+                }
+                outcome
+            }
+        }
+    }
+}
+
+/// One attempt, aborted after `timeout_ms`.
+async fn fetch_once(
+    url: &Url,
+    method: &Method,
+    body: &str,
+    authorization: &str,
+    timeout_ms: u32,
+) -> Result<Answer, Failure> {
+    let headers = Headers::new();
+    let set = |name: &str, value: &str| {
+        headers
+            .set(name, value)
+            .map_err(|e| Failure::Network(e.to_string()))
+    };
+    set("Authorization", authorization)?;
+    set("Accept", "application/json")?;
+    set(
+        "User-Agent",
+        concat!("verify-edge/", env!("CARGO_PKG_VERSION")),
+    )?;
+    let mut init = RequestInit::new();
+    init.with_method(method.clone());
+    if matches!(method, Method::Post) {
+        set("Content-Type", "application/x-www-form-urlencoded")?;
+        init.with_body(Some(body.into()));
+    }
+    init.with_headers(headers.clone());
+    let request =
+        Request::new_with_init(url.as_str(), &init).map_err(|e| Failure::Network(e.to_string()))?;
+    let signal = AbortSignal::from(web_sys::AbortSignal::timeout_with_u32(timeout_ms));
+    match Fetch::Request(request).send_with_signal(&signal).await {
+        Ok(response) => read(response).await,
+        Err(_) if signal.aborted() => Err(Failure::Timeout),
+        Err(error) => Err(Failure::Network(error.to_string())),
+    }
+}
+
+async fn read(mut response: worker::Response) -> Result<Answer, Failure> {
+    let status = response.status_code();
+    let retry_after = response.headers().get("Retry-After").ok().flatten();
+    let body = response
+        .bytes()
+        .await
+        .map_err(|e| Failure::Network(e.to_string()))?;
+    Ok(Answer {
+        status,
+        body,
+        retry_after,
+    })
+}
+
+/// `127.0.0.1`, `localhost` or `[::1]`: where tests run an upstream over plain HTTP.
+fn is_loopback(url: &Url) -> bool {
+    match url.host_str() {
+        Some("localhost" | "[::1]") => true,
+        Some(host) => host
+            .parse::<std::net::Ipv4Addr>()
+            .is_ok_and(|ip| ip.is_loopback()),
+        None => false,
+    }
+}

@@ -1,0 +1,275 @@
+//! The public API's contract in the core: reading parameters, building the upstream's form, the safe views and
+//! the mapping of upstream errors. (The Worker serving it is tested under workerd in tests/js/public-api.test.mjs.)
+
+use verify_edge::api::{
+    mask_recipient, public_error, BodyKind, CheckParams, CheckTarget, StartParams,
+    Verification as PublicVerification, VerificationCheck as PublicCheck,
+};
+use verify_edge::verify::model::{RequestedChannel, Verification, VerificationCheck};
+
+fn reason(error: &verify_edge::verify::TwilioError) -> &str {
+    error.details.as_ref().map_or("", |d| d.reason.as_str())
+}
+
+#[test]
+fn json_and_form_bodies_read_the_same() {
+    let json = StartParams::from_body(
+        br#"{"to":"07400 123456","channel":"sms","defaultRegion":"GB","locale":"en-GB"}"#,
+        BodyKind::Json,
+    )
+    .unwrap();
+    let form = StartParams::from_body(
+        b"to=07400+123456&channel=sms&defaultRegion=GB&locale=en-GB",
+        BodyKind::Form,
+    )
+    .unwrap();
+    assert_eq!(json, form);
+    assert_eq!(json.channel, RequestedChannel::Sms);
+    let upstream = json.to_upstream().unwrap();
+    assert_eq!(upstream.to, "+447400123456");
+    assert_eq!(
+        upstream.form,
+        vec![
+            ("To", "+447400123456".to_owned()),
+            ("Channel", "sms".to_owned()),
+            ("Locale", "en-GB".to_owned()),
+        ]
+    );
+}
+
+#[test]
+fn every_bad_parameter_is_named() {
+    let cases: &[(&[u8], BodyKind, &str, &str)] = &[
+        (b"{", BodyKind::Json, "body", "MALFORMED_JSON"),
+        (b"\"x\"", BodyKind::Json, "body", "NOT_AN_OBJECT"),
+        (
+            b"to=%FF%FE&channel=sms",
+            BodyKind::Form,
+            "to",
+            "NOT_A_NUMBER",
+        ),
+        (br#"{"channel":"sms"}"#, BodyKind::Json, "to", "MISSING"),
+        (
+            br#"{"to":"+447400123456"}"#,
+            BodyKind::Json,
+            "channel",
+            "MISSING",
+        ),
+        (
+            br#"{"to":"+447400123456","channel":"SMS"}"#,
+            BodyKind::Json,
+            "channel",
+            "UNKNOWN_CHANNEL",
+        ),
+        (
+            br#"{"to":"+447400123456","channel":"sms","x":1}"#,
+            BodyKind::Json,
+            "x",
+            "UNKNOWN_PARAMETER",
+        ),
+        (
+            br#"{"to":[],"channel":"sms"}"#,
+            BodyKind::Json,
+            "to",
+            "NOT_A_STRING",
+        ),
+        (
+            br#"{"to":"+447400123456","channel":"sms","locale":"e"}"#,
+            BodyKind::Json,
+            "locale",
+            "NOT_A_LOCALE",
+        ),
+        (
+            br#"{"to":"+447400123456","channel":"sms","enableSnaClientToken":1}"#,
+            BodyKind::Json,
+            "enableSnaClientToken",
+            "NOT_A_BOOLEAN",
+        ),
+        (
+            br#"{"to":"+447400123456","channel":"sms","enableSnaClientToken":true}"#,
+            BodyKind::Json,
+            "enableSnaClientToken",
+            "NOT_SNA",
+        ),
+        (
+            br#"{"to":"7400 123456","channel":"sms","defaultRegion":"ZZ"}"#,
+            BodyKind::Json,
+            "defaultRegion",
+            "UNKNOWN_REGION",
+        ),
+        (
+            br#"{"to":"ada@example.com","channel":"sms"}"#,
+            BodyKind::Json,
+            "to",
+            "CHANNEL_MISMATCH",
+        ),
+    ];
+    for (body, kind, parameter, expected) in cases {
+        let error = StartParams::from_body(body, *kind)
+            .and_then(|p| p.to_upstream())
+            .expect_err(&String::from_utf8_lossy(body));
+        assert_eq!(error.code, 60200);
+        assert_eq!(error.status, 400);
+        assert_eq!(error.message, format!("Invalid parameter: {parameter}"));
+        assert_eq!(
+            reason(&error),
+            *expected,
+            "{}",
+            String::from_utf8_lossy(body)
+        );
+    }
+}
+
+#[test]
+fn a_check_names_its_verification_once() {
+    let by_to = CheckParams::from_body(
+        br#"{"to":"+44 7400 123456","code":"123456"}"#,
+        BodyKind::Json,
+    )
+    .unwrap()
+    .to_upstream()
+    .unwrap();
+    assert_eq!(by_to.target, CheckTarget::To("+447400123456".into()));
+    assert_eq!(
+        by_to.form,
+        vec![("To", "+447400123456".into()), ("Code", "123456".into())]
+    );
+    let sid = format!("VE{}", "ab".repeat(16));
+    let by_sid = CheckParams::from_body(
+        format!(r#"{{"verificationSid":"{sid}","snaClientToken":"t"}}"#).as_bytes(),
+        BodyKind::Json,
+    )
+    .unwrap()
+    .to_upstream()
+    .unwrap();
+    assert_eq!(
+        by_sid.form,
+        vec![
+            ("VerificationSid", sid.clone()),
+            ("SnaClientToken", "t".into())
+        ]
+    );
+    let both = CheckParams {
+        to: Some("+447400123456".into()),
+        verification_sid: Some(sid),
+        ..CheckParams::default()
+    };
+    assert_eq!(reason(&both.to_upstream().unwrap_err()), "TO_AND_SID");
+    assert_eq!(
+        reason(&CheckParams::default().to_upstream().unwrap_err()),
+        "MISSING"
+    );
+}
+
+#[test]
+fn content_types() {
+    assert_eq!(
+        BodyKind::from_content_type(Some("application/json; charset=utf-8")),
+        Ok(BodyKind::Json)
+    );
+    assert_eq!(
+        BodyKind::from_content_type(Some("Application/X-WWW-Form-Urlencoded")),
+        Ok(BodyKind::Form)
+    );
+    for bad in [
+        None,
+        Some(""),
+        Some("text/plain"),
+        Some("multipart/form-data; boundary=x"),
+    ] {
+        assert_eq!(BodyKind::from_content_type(bad).unwrap_err().status, 415);
+    }
+}
+
+#[test]
+fn the_views_keep_only_what_a_browser_needs() {
+    let upstream: Verification = serde_json::from_value(serde_json::json!({
+        "sid": format!("VE{}", "1".repeat(32)),
+        "service_sid": format!("VA{}", "2".repeat(32)),
+        "account_sid": format!("AC{}", "3".repeat(32)),
+        "to": "+15017122661", "channel": "sna", "status": "pending", "valid": false,
+        "lookup": {}, "amount": null, "payee": null,
+        "send_code_attempts": [{"time": "2015-07-30T20:00:00Z", "channel": "sna", "attempt_sid": format!("VL{}", "4".repeat(32))}],
+        "date_created": "2015-07-30T20:00:00Z", "date_updated": "2015-07-30T20:00:00Z",
+        "sna": {"url": "https://mi.dnlsrv.com/m/id/ANBByzx7"},
+        "url": "https://verify.twilio.com/v2/Services/VA/Verifications/VE"
+    }))
+    .unwrap();
+    let view = PublicVerification::from_upstream(&upstream).unwrap();
+    let json = serde_json::to_value(&view).unwrap();
+    let mut keys: Vec<&str> = json
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    keys.sort_unstable();
+    assert_eq!(
+        keys,
+        [
+            "channel",
+            "dateCreated",
+            "sendCodeAttempts",
+            "sid",
+            "sna",
+            "status",
+            "to"
+        ]
+    );
+    assert_eq!(json["sna"]["url"], "https://mi.dnlsrv.com/m/id/ANBByzx7");
+    assert_eq!(json["sendCodeAttempts"], 1);
+
+    let check: VerificationCheck = serde_json::from_value(serde_json::json!({
+        "sid": format!("VE{}", "1".repeat(32)), "to": "+15017122661", "channel": "sna",
+        "status": "pending", "valid": false,
+        "sna_attempts_error_codes": [
+            {"attempt_sid": format!("VL{}", "4".repeat(32)), "code": 60500},
+            {"attempt_sid": format!("VL{}", "5".repeat(32)), "code": 60519}
+        ]
+    }))
+    .unwrap();
+    let view = PublicCheck::from_upstream(&check).unwrap();
+    assert_eq!(
+        view.sna_error_code,
+        Some(60519),
+        "the latest attempt's code"
+    );
+    assert!(!view.valid);
+}
+
+#[test]
+fn upstream_errors_pass_by_code_never_by_body() {
+    let body = |code: u32, message: &str| {
+        serde_json::to_vec(&serde_json::json!({"code": code, "message": message, "status": 400}))
+            .unwrap()
+    };
+    let invalid = public_error(400, &body(60200, "Invalid parameter: To"));
+    assert_eq!(invalid.message, "Invalid parameter: to");
+    let unknown_parameter = public_error(400, &body(60200, "Invalid parameter: RateLimits"));
+    assert_eq!(unknown_parameter.message, "Invalid parameter");
+    assert_eq!(public_error(429, &body(60203, "x")).status, 429);
+    assert_eq!(public_error(429, &body(60202, "x")).status, 429);
+    assert_eq!(public_error(404, &body(20404, "x")).status, 404);
+    assert_eq!(public_error(403, &body(60605, "x")).status, 403);
+    for (status, raw) in [
+        (401, body(20003, "Authenticate AC123 with secret")),
+        (500, body(60200, "Invalid parameter: To")),
+        (400, b"<html>proxy error</html>".to_vec()),
+        (400, b"{}".to_vec()),
+        (418, body(99999, "teapot")),
+    ] {
+        let error = public_error(status, &raw);
+        assert_eq!((error.code, error.status), (20502, 502), "{status}");
+        assert_eq!(error.message, "The verification service is unavailable");
+    }
+}
+
+#[test]
+fn logs_see_only_the_end_of_a_recipient() {
+    assert_eq!(mask_recipient("+447400123456"), "+********3456");
+    assert_eq!(
+        mask_recipient("ada.lovelace@example.com"),
+        "a***@example.com"
+    );
+    assert_eq!(mask_recipient("+12"), "+12");
+}

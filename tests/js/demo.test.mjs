@@ -1,0 +1,123 @@
+// The demo page's whole flow in headless Chromium (Playwright), against the Worker under workerd with the engine
+// as upstream: the page uses the npm package's VerifyClient; codes are read from the engine's dev inbox, and the
+// silent network auth flow runs through the engine's simulated carrier.
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import { chromium } from "playwright-core";
+import { startWrangler } from "./support.mjs";
+
+let worker;
+let browser;
+before(async () => {
+  worker = await startWrangler();
+  browser = await chromium.launch({
+    executablePath: "/usr/bin/chromium",
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+      "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+});
+after(async () => {
+  await browser?.close();
+  await worker?.stop();
+});
+
+let serial = 0;
+/** A UK mobile number no other test uses, in national form. */
+function freshNational() {
+  serial += 1;
+  return `074${String(Date.now() % 1e5).padStart(5, "0")}${String(serial).padStart(3, "0")}`.slice(0, 11);
+}
+
+async function inbox(to) {
+  const response = await fetch(`${worker.url}/dev/inbox?to=${encodeURIComponent(to)}`);
+  return (await response.json()).messages;
+}
+
+async function openDemo() {
+  const page = await browser.newPage();
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(e));
+  await page.goto(`${worker.url}/`);
+  await page.waitForSelector("body[data-ready=true]");
+  return { page, errors };
+}
+
+async function outcome(page, code) {
+  await page.waitForSelector(`#outcome[data-code="${code}"]`, { timeout: 15_000 });
+  return page.textContent("#outcome");
+}
+
+describe("the demo's verification flow in headless Chromium", () => {
+  test("sms: a wrong code, then the right one from the dev inbox", async () => {
+    const { page, errors } = await openDemo();
+    const national = freshNational();
+    const e164 = `+44${national.slice(1)}`;
+    await page.selectOption("#region", "GB");
+    await page.locator("#phone").pressSequentially(national);
+    assert.equal(await page.textContent("#e164"), e164, "normalized as typed");
+    await page.click("#start");
+    await page.waitForSelector("#check-form:not([hidden])");
+    assert.match(await page.textContent("#sent-to"), new RegExp(`\\${e164} by SMS`));
+    await page.waitForSelector("#dev-inbox:not([hidden])");
+
+    const [message] = await inbox(e164);
+    assert.ok(message, "the engine sent a code");
+    const wrong = message.code === "000000" ? "111111" : "000000";
+    await page.fill("#code", wrong);
+    await page.click("#check");
+    assert.match(await outcome(page, "pending"), /isn't right/);
+
+    await page.fill("#code", message.code);
+    await page.click("#check");
+    assert.match(await outcome(page, "approved"), /Verified/);
+    assert.ok(await page.isHidden("#check-form"));
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  test("resend sends another code to the same number", async () => {
+    const { page } = await openDemo();
+    const national = freshNational();
+    const e164 = `+44${national.slice(1)}`;
+    await page.selectOption("#region", "GB");
+    await page.fill("#phone", national);
+    await page.click("#start");
+    await page.waitForSelector("#check-form:not([hidden])");
+    await page.click("#resend");
+    assert.match(await outcome(page, "resent"), /2 sent/);
+    assert.equal((await inbox(e164)).length, 2);
+    await page.close();
+  });
+
+  test("silent network auth approves through the simulated carrier, with no code", async () => {
+    const { page, errors } = await openDemo();
+    const national = freshNational();
+    await page.selectOption("#region", "GB");
+    await page.fill("#phone", national);
+    await page.check("input[name=channel][value=sna]");
+    assert.equal(await page.textContent("#start"), "Verify silently");
+    assert.ok(await page.isVisible("#sna-help"));
+    await page.click("#start");
+    assert.match(await outcome(page, "approved"), /carrier confirmed/);
+    assert.ok(await page.isHidden("#fallback"));
+    assert.equal((await inbox(`+44${national.slice(1)}`)).length, 0, "no code was sent");
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  test("errors get a clear sentence, with their code", async () => {
+    const { page } = await openDemo();
+    await page.check("input[name=channel][value=email]");
+    assert.ok(await page.isVisible("#email"));
+    await page.fill("#email", "ada@@example");
+    await page.click("#start");
+    assert.match(await outcome(page, "60200"), /email address doesn't look right/);
+
+    await page.check("input[name=channel][value=sms]");
+    await page.selectOption("#region", "US");
+    await page.fill("#phone", "650 253 000");
+    await page.click("#start");
+    assert.match(await outcome(page, "60200"), /Too few digits|No number in that country/);
+    await page.close();
+  });
+});
