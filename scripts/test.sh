@@ -42,11 +42,12 @@ else
   echo "(not run, not counted: Twilio's spec is not at ../shared/reference, so tests/data/twilio-{examples,schemas}.json cannot be re-extracted)" >&2
 fi
 step "cargo test (native)" cargo test --quiet
-step "browser build in headless Chromium" wasm-pack test --headless --chrome --features browser --test browser
-step "browser build in headless Firefox" wasm-pack test --headless --firefox --features browser --test browser
 step "build the npm package and its tarball" scripts/build-package.sh --pack
 step "build the demo page" scripts/build-www.sh
 step "build the Worker" scripts/build-worker.sh
+# wasm-pack tests (phone parsing, VerifyClient, invokeSnaUrl, verifySna) against `wrangler dev` and a carrier stand-in.
+step "browser build in headless Chromium" node tests/js/browser-harness.mjs chrome
+step "browser build in headless Firefox" node tests/js/browser-harness.mjs firefox
 step "npm package, Worker and engine under workerd (Twilio's SDK), demo in Chromium" node --test --test-concurrency=1 tests/js/
 
 printf '\n%d passed, %d failed\n' "$passed" "$failed"

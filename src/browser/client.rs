@@ -338,7 +338,8 @@ where
     if value.is_undefined() || value.is_null() {
         return Ok(T::default());
     }
-    serde_wasm_bindgen::from_value(value).map_err(|e| {
+    // Through JSON, so `deny_unknown_fields` holds: a misspelt option is an error, not silently ignored.
+    serde_json::from_slice(&json_of(&value)).map_err(|e| {
         client_error(
             ClientErrorCode::InvalidArgument,
             &format!("bad options: {e}"),
