@@ -13,6 +13,9 @@ mkdir -p "$out"
 cp build/browser/verify_edge.js build/browser/verify_edge.d.ts "$out/"
 # wasm-bindgen types the raw wasm exports in InitOutput (which no user calls) with `any`; the package has none.
 sed -i '/^export interface InitOutput {/,/^}/ s/\bany\b/unknown/g' "$out/verify_edge.d.ts"
+# `[Symbol.dispose]` needs TypeScript's esnext lib and breaks consumers on es2022 with skipLibCheck off; the method
+# stays in the JS where the runtime has the symbol, and `free()` is typed.
+sed -i '/^    \[Symbol\.dispose\](): void;$/d' "$out/verify_edge.d.ts"
 cp -r build/browser/snippets "$out/"
 # -Oz for size; binaryen reads the enabled wasm features from the module's target_features section, then drops it.
 "$WASM_OPT_BIN" -Oz --strip-debug --strip-producers --strip-target-features \

@@ -15,21 +15,27 @@ use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-const HARNESS: &str = "set by tests/js/browser-harness.mjs: run the browser tests through it";
+/// A URL the harness passed at compile time. Without it (clippy, a bare `wasm-pack test`) the tests still compile
+/// and then fail, naming the harness.
+fn from_harness(value: Option<&'static str>) -> &'static str {
+    value.unwrap_or_else(|| {
+        panic!("set by tests/js/browser-harness.mjs: run the browser tests through it")
+    })
+}
 
 /// The Worker under `wrangler dev`.
 fn api() -> &'static str {
-    option_env!("VERIFY_EDGE_TEST_API").expect(HARNESS)
+    from_harness(option_env!("VERIFY_EDGE_TEST_API"))
 }
 
 /// The carrier stand-in, on 127.0.0.1.
 fn carrier() -> &'static str {
-    option_env!("VERIFY_EDGE_TEST_CARRIER").expect(HARNESS)
+    from_harness(option_env!("VERIFY_EDGE_TEST_CARRIER"))
 }
 
 /// The stand-in's port: it listens on 127.0.0.2 too, so a request that should never leave would be seen.
 fn carrier_port() -> &'static str {
-    option_env!("VERIFY_EDGE_TEST_CARRIER_PORT").expect(HARNESS)
+    from_harness(option_env!("VERIFY_EDGE_TEST_CARRIER_PORT"))
 }
 
 /// A key no other test (or earlier run) uses, so each test reads only its own hits.
