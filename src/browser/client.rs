@@ -325,6 +325,7 @@ fn form_of<P: Serialize>(params: &P) -> Result<String, JsValue> {
     Ok(form.finish())
 }
 
+/// Reads an options object (absent, `undefined` or `null` is the defaults); a wrong one is `INVALID_ARGUMENT`.
 pub(super) fn read_options<T: Tsify + DeserializeOwned + Default>(
     options: Option<Ts<T>>,
 ) -> Result<T, JsValue>
