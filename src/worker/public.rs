@@ -8,6 +8,7 @@
 use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
 use worker::{console_log, Date, Env, Method, Request, Response, Result};
 
+use super::protect;
 use super::upstream::{Answer, Retry, Upstream};
 use super::{error_response, json_response};
 use crate::api::{
@@ -96,11 +97,11 @@ pub async fn serve(mut req: Request, env: &Env) -> Result<Response> {
     }
     let response = match (route, method) {
         (Route::Start, Method::Post) => match read_body(&mut req).await {
-            Ok((body, kind)) => start(env, &url, &body, kind).await,
+            Ok((body, kind)) => start(env, &req, &url, &body, kind).await,
             Err(e) => error_response(&e),
         },
         (Route::Check, Method::Post) => match read_body(&mut req).await {
-            Ok((body, kind)) => check(env, &url, &body, kind).await,
+            Ok((body, kind)) => check(env, &req, &url, &body, kind).await,
             Err(e) => error_response(&e),
         },
         (Route::Status(sid), Method::Get | Method::Head) => status(env, &url, &sid).await,
@@ -209,12 +210,36 @@ fn upstream_of(env: &Env, url: &worker::Url) -> std::result::Result<Upstream, Tw
     })
 }
 
-async fn start(env: &Env, url: &worker::Url, body: &[u8], kind: BodyKind) -> Result<Response> {
-    let prepared = StartParams::from_body(body, kind).and_then(|p| p.to_upstream());
-    let prepared = match prepared {
+async fn start(
+    env: &Env,
+    req: &Request,
+    url: &worker::Url,
+    body: &[u8],
+    kind: BodyKind,
+) -> Result<Response> {
+    let params = match StartParams::from_body(body, kind) {
+        Ok(params) => params,
+        Err(e) => return error_response(&e),
+    };
+    let prepared = match params.to_upstream() {
         Ok(prepared) => prepared,
         Err(e) => return error_response(&e),
     };
+    let protections = match protect::protections(env) {
+        Ok(protections) => protections,
+        Err(e) => return error_response(&e),
+    };
+    if let Err(refusal) = protect::guard_start(
+        env,
+        req,
+        &protections,
+        &prepared,
+        params.turnstile_token.as_deref(),
+    )
+    .await
+    {
+        return refusal_response(&refusal);
+    }
     let upstream = match upstream_of(env, url) {
         Ok(upstream) => upstream,
         Err(e) => return error_response(&e),
@@ -293,12 +318,29 @@ async fn create(
     }
 }
 
-async fn check(env: &Env, url: &worker::Url, body: &[u8], kind: BodyKind) -> Result<Response> {
+async fn check(
+    env: &Env,
+    req: &Request,
+    url: &worker::Url,
+    body: &[u8],
+    kind: BodyKind,
+) -> Result<Response> {
     let prepared = CheckParams::from_body(body, kind).and_then(|p| p.to_upstream());
     let prepared = match prepared {
         Ok(prepared) => prepared,
         Err(e) => return error_response(&e),
     };
+    let protections = match protect::protections(env) {
+        Ok(protections) => protections,
+        Err(e) => return error_response(&e),
+    };
+    let target = match &prepared.target {
+        CheckTarget::Sid(sid) => sid.to_string(),
+        CheckTarget::To(to) => to.clone(),
+    };
+    if let Err(refusal) = protect::guard_check(env, req, &protections, &target).await {
+        return refusal_response(&refusal);
+    }
     let upstream = match upstream_of(env, url) {
         Ok(upstream) => upstream,
         Err(e) => return error_response(&e),
@@ -317,12 +359,19 @@ async fn check(env: &Env, url: &worker::Url, body: &[u8], kind: BodyKind) -> Res
         Err(e) => return error_response(&e),
     };
     if answer.status == 200 || answer.status == 201 {
-        return match serde_json::from_slice::<model::VerificationCheck>(&answer.body)
-            .ok()
+        let upstream_check = serde_json::from_slice::<model::VerificationCheck>(&answer.body).ok();
+        return match upstream_check
             .as_ref()
-            .and_then(api::VerificationCheck::from_upstream)
+            .and_then(|c| api::VerificationCheck::from_upstream(c).map(|view| (view, c.to.clone())))
         {
-            Some(view) => json_response(&view, 200),
+            Some((view, to)) => {
+                if view.status == model::Status::Approved {
+                    if let Some(to) = to {
+                        protect::approved(env, &protections, &to).await;
+                    }
+                }
+                json_response(&view, 200)
+            }
             None => unreadable(&upstream, answer.status),
         };
     }
@@ -377,6 +426,17 @@ async fn send(
             );
             api::upstream_failed()
         })
+}
+
+/// A refusal of the protections, with `Retry-After` when it is a 429.
+fn refusal_response(refusal: &protect::Refusal) -> Result<Response> {
+    let mut response = error_response(&refusal.error)?;
+    if let Some(seconds) = refusal.retry_after {
+        response
+            .headers_mut()
+            .set("Retry-After", &seconds.max(1).to_string())?;
+    }
+    Ok(response)
 }
 
 fn unreadable(upstream: &Upstream, status: u16) -> Result<Response> {
