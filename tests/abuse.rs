@@ -84,8 +84,8 @@ fn geo_permissions_per_channel_with_a_fallback_for_all() {
         "the call allow-list"
     );
     assert!(
-        p.check_geo(Channel::Call, &ru).is_ok(),
-        "the call list replaces GEO_DENY"
+        p.check_geo(Channel::Whatsapp, &ru).is_ok(),
+        "a channel's own list replaces GEO_DENY"
     );
     assert!(
         p.check_geo(Channel::Call, &global).is_err(),
