@@ -70,7 +70,12 @@ fn prefixes_are_the_country_code_and_leading_national_digits() {
 
 #[test]
 fn geo_permissions_per_channel_with_a_fallback_for_all() {
-    let p = protections(&[("GEO_DENY", "ru"), ("GEO_ALLOW_CALL", "US, GB")]).unwrap();
+    let p = protections(&[
+        ("GEO_DENY", "ru"),
+        ("GEO_ALLOW_CALL", "US, GB"),
+        ("GEO_DENY_WHATSAPP", "CU"),
+    ])
+    .unwrap();
     let ru = normalize_phone("+7 912 345 67 89", None).unwrap();
     let us = normalize_phone("+1 650 253 0000", None).unwrap();
     let de = normalize_phone("+49 151 23456789", None).unwrap();
