@@ -81,6 +81,7 @@ pub async fn serve(mut req: Request, env: &Env) -> Result<Response> {
     let access = access(&req, env, &own_origin)?;
     let method = req.method();
     let route = match path.as_str() {
+        "/verify/config" => Route::Config,
         "/verify/start" => Route::Start,
         "/verify/check" => Route::Check,
         _ => match path.strip_prefix("/verify/status/") {
@@ -105,6 +106,7 @@ pub async fn serve(mut req: Request, env: &Env) -> Result<Response> {
             Err(e) => error_response(&e),
         },
         (Route::Status(sid), Method::Get | Method::Head) => status(env, &url, &sid).await,
+        (Route::Config, Method::Get | Method::Head) => page_config(env),
         (route, _) => {
             let mut response = error_response(&TwilioError::method_not_allowed())?;
             response.headers_mut().set("Allow", route.allow())?;
@@ -115,6 +117,7 @@ pub async fn serve(mut req: Request, env: &Env) -> Result<Response> {
 }
 
 enum Route {
+    Config,
     Start,
     Check,
     Status(String),
@@ -124,7 +127,7 @@ impl Route {
     fn allow(&self) -> &'static str {
         match self {
             Self::Start | Self::Check => "POST, OPTIONS",
-            Self::Status(_) => "GET, HEAD, OPTIONS",
+            Self::Status(_) | Self::Config => "GET, HEAD, OPTIONS",
         }
     }
 }
@@ -141,6 +144,23 @@ fn openapi(req: &Request) -> Result<Response> {
     headers.set("Access-Control-Allow-Origin", "*")?;
     headers.set("Cache-Control", "public, max-age=300")?;
     Ok(response)
+}
+
+/// `GET /verify/config`: what a page needs to know to call this API: the Turnstile site key (public by design)
+/// when starts need a token, and whether the development inbox is on.
+fn page_config(env: &Env) -> Result<Response> {
+    let var = |name: &str| {
+        env.var(name)
+            .map(|v| v.to_string())
+            .ok()
+            .filter(|v| !v.trim().is_empty())
+    };
+    let site_key = var("TURNSTILE_SITE_KEY");
+    let dev_inbox = var("DEV_INBOX").is_some_and(|v| v == "true" || v == "1");
+    json_response(
+        &serde_json::json!({ "turnstileSiteKey": site_key, "devInbox": dev_inbox }),
+        200,
+    )
 }
 
 /// A CORS preflight: 204 with what may be sent, for an allowed origin; 403 for any other.
