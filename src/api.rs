@@ -47,6 +47,11 @@ pub struct StartParams {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(all(feature = "browser", target_arch = "wasm32"), tsify(optional))]
     pub enable_sna_client_token: Option<bool>,
+    /// The Turnstile token, when the Worker requires one (`TURNSTILE_SECRET_KEY`). In a form, the widget's own
+    /// field `cf-turnstile-response` is read too.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(all(feature = "browser", target_arch = "wasm32"), tsify(optional))]
+    pub turnstile_token: Option<String>,
 }
 
 /// What `POST /verify/check` takes, in a JSON or form body: `to` or `verificationSid` (one of them), and the
@@ -135,6 +140,10 @@ pub struct VerificationCheck {
 pub struct UpstreamStart {
     /// The normalized recipient.
     pub to: String,
+    /// The recipient as read: the phone number with what is known of it, or the address.
+    pub recipient: Recipient,
+    /// The channel asked for.
+    pub channel: RequestedChannel,
     /// Form parameters in PascalCase, as Twilio's clients send them.
     pub form: Vec<(&'static str, String)>,
 }
@@ -294,13 +303,15 @@ fn printable(name: &str) -> String {
 }
 
 impl StartParams {
-    const NAMES: [&'static str; 6] = [
+    const NAMES: [&'static str; 8] = [
         "to",
         "channel",
         "defaultRegion",
         "locale",
         "customFriendlyName",
         "enableSnaClientToken",
+        "turnstileToken",
+        "cf-turnstile-response",
     ];
 
     /// Reads and checks a start body. Every bad parameter is a 60200 naming it.
@@ -321,6 +332,10 @@ impl StartParams {
             locale: params.text("locale", 16)?,
             custom_friendly_name: params.text("customFriendlyName", MAX_FRIENDLY_NAME_CHARS)?,
             enable_sna_client_token: params.bool("enableSnaClientToken")?,
+            turnstile_token: match params.text("turnstileToken", 4096)? {
+                Some(token) => Some(token),
+                None => params.text("cf-turnstile-response", 4096)?,
+            },
         };
         start.check_locale()?;
         Ok(start)
@@ -375,7 +390,12 @@ impl StartParams {
             }
             form.push(("EnableSnaClientToken", "true".to_owned()));
         }
-        Ok(UpstreamStart { to, form })
+        Ok(UpstreamStart {
+            to,
+            recipient,
+            channel: self.channel,
+            form,
+        })
     }
 }
 

@@ -43,6 +43,7 @@ function describe(error) {
       if (PHONE_TEXT[error.reason]) return PHONE_TEXT[error.reason];
       if (error.reason?.startsWith("EMAIL_")) return "That email address doesn't look right.";
       if (error.message.endsWith(": code")) return "A code has 4 to 10 characters.";
+      if (error.reason === "TURNSTILE_MISSING") return "Complete the bot check first.";
       return `Please check what you entered (${error.message}).`;
     case 60202: return `Too many wrong codes. Send a new code in about ${minutes(wait)} min.`;
     case 60203: return `Too many codes were sent to this recipient. Try again in about ${minutes(wait)} min.`;
@@ -52,9 +53,17 @@ function describe(error) {
     case 60204: return "This verification service doesn't support that option.";
     case 60205: return "That's a landline, which can't receive SMS. Try a voice call.";
     case 60223: return "This service has that delivery channel turned off. Try another.";
-    case 60410: case 60605: case 60238: case 60413:
+    case 60605:
+      if (error.reason === "NUMBER_TYPE_REFUSED") return "Codes can't be sent to this kind of number (premium rate, shared cost…).";
+      return "Codes can't be sent to this country on this channel. Try another channel.";
+    case 60410: return "Codes to numbers like this one are paused for now. Try another channel or later.";
+    case 60238: case 60413:
       return "Codes can't be sent to this number. Try another number or channel.";
-    case 20403: return "This page isn't allowed to use this verification service.";
+    case 20403:
+      if (error.reason === "TURNSTILE_FAILED") return "The bot check failed. Try it again.";
+      return "This page isn't allowed to use this verification service.";
+    case 20503: return "The bot check could not be completed. Try again in a moment.";
+    case 20500: return "The verification service is misconfigured.";
     case 20413: case 20415: return "The request was malformed.";
     case 20502: return "The verification service is unavailable right now. Try again shortly.";
     case "NETWORK_ERROR": return "Can't reach the verification service. Check your connection.";
@@ -154,6 +163,29 @@ function startParams(channelName = channel()) {
     : { to: phoneInput.value, channel: channelName, defaultRegion: regionSelect.value };
 }
 
+/** The Turnstile token when the Worker asks for one (each token is good once: the widget is reset after use). */
+function withBotCheck(params) {
+  const token = window.turnstile?.getResponse() ?? startForm.querySelector("[name=cf-turnstile-response]")?.value;
+  window.turnstile?.reset();
+  return token ? { ...params, turnstileToken: token } : params;
+}
+
+/** What this Worker asks of pages: a Turnstile widget when it checks for bots, and whether the dev inbox is on. */
+async function loadConfig() {
+  const config = await fetch("/verify/config").then((r) => (r.ok ? r.json() : {}), () => ({}));
+  if (config.turnstileSiteKey) {
+    const widget = Object.assign(document.createElement("div"), { className: "cf-turnstile", id: "turnstile" });
+    widget.dataset.sitekey = config.turnstileSiteKey;
+    $("start").before(widget);
+    const script = Object.assign(document.createElement("script"), {
+      src: "https://challenges.cloudflare.com/turnstile/v0/api.js", async: true, defer: true,
+    });
+    document.head.append(script);
+  }
+  return config;
+}
+const config = loadConfig();
+
 async function busy(button, work) {
   button.disabled = true;
   try {
@@ -166,17 +198,15 @@ async function busy(button, work) {
 }
 
 async function showDevInbox(to) {
-  const link = `/dev/inbox?to=${encodeURIComponent(to)}`;
-  const dev = await fetch(link, { method: "GET" }).then((r) => r.ok, () => false);
-  $("dev-inbox").hidden = !dev;
-  $("dev-inbox-link").href = link;
+  $("dev-inbox").hidden = !(await config).devInbox;
+  $("dev-inbox-link").href = `/dev/inbox?to=${encodeURIComponent(to)}`;
 }
 
 async function start(params) {
   outcome.hidden = true;
   fallback.hidden = true;
   if (params.channel === "sna") return silently(params);
-  const verification = await client.start(params);
+  const verification = await client.start(withBotCheck(params));
   current = { params, verification };
   startForm.hidden = true;
   checkForm.hidden = false;
@@ -188,7 +218,7 @@ async function start(params) {
 
 async function silently(params) {
   say("info", "Asking your carrier…");
-  const sna = await client.verifySna(normalizePhone(params.to, params.defaultRegion).e164);
+  const sna = await client.verifySna(normalizePhone(params.to, params.defaultRegion).e164, withBotCheck({}));
   current = { params, verification: { sid: sna.sid } };
   if (sna.outcome === "approved") {
     say("success", "Verified: your carrier confirmed the number.", "approved");
@@ -214,7 +244,7 @@ async function check() {
 }
 
 async function resend() {
-  const verification = await client.start(current.params);
+  const verification = await client.start(withBotCheck(current.params));
   current.verification = verification;
   say("info", `Sent again (${verification.sendCodeAttempts} sent so far).`, "resent");
 }

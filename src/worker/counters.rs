@@ -1,14 +1,20 @@
-//! `RateCounter`: one Durable Object per rate-limit key (`ip:...`, `to:...`, a Bucket's key, ...), holding a
-//! sliding window per limit. Durable Objects run one request at a time, so a limit holds across isolates and any
-//! number of concurrent requests.
+//! `RateCounter`: one Durable Object per counter key (`ip:...`, `to:...`, `pump:+4474...`, a Bucket's key, ...),
+//! holding a sliding window per limit, and for the pumping detector a prefix's traffic; one more object,
+//! `pumping-blocks`, lists the prefixes blocked now. Durable Objects run one request at a time, so a limit holds
+//! across isolates and any number of concurrent requests.
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+use std::time::Duration;
 use worker::{
     durable_object, Date, DurableObject, Env, Method, Request, RequestInit, Response, Result, State,
 };
 
+use crate::abuse::{PrefixTraffic, PumpVerdict, PumpingPolicy};
 use crate::limits::{Decision, SlidingWindow};
+
+/// The object that lists blocked prefixes.
+const BLOCKS_KEY: &str = "pumping-blocks";
 
 /// What is asked of a `RateCounter`.
 #[derive(Serialize, Deserialize)]
@@ -30,9 +36,62 @@ pub enum CounterCommand {
         /// As taken.
         window_ms: u64,
     },
+    /// The pumping detector: judge and count one send to this prefix.
+    PumpSend(Policy),
+    /// The pumping detector: count one approval for this prefix.
+    PumpApprove(Policy),
+    /// Note that `prefix` is blocked until `until` (on the `pumping-blocks` object).
+    RecordBlock {
+        /// The prefix.
+        prefix: String,
+        /// Until when (ms since the epoch).
+        until: u64,
+    },
+    /// The prefixes blocked now (on the `pumping-blocks` object).
+    ListBlocks,
 }
 
-/// One limit's window, with its length (the object forgets itself two of its longest windows after the last hit).
+/// [`PumpingPolicy`] on the wire.
+#[derive(Serialize, Deserialize, Clone, Copy)]
+pub struct Policy {
+    window_ms: u64,
+    min_sends: u32,
+    floor: f64,
+    cooldown_ms: u64,
+}
+
+impl From<&PumpingPolicy> for Policy {
+    fn from(p: &PumpingPolicy) -> Self {
+        Self {
+            window_ms: p.window_ms,
+            min_sends: p.min_sends,
+            floor: p.floor,
+            cooldown_ms: p.cooldown_ms,
+        }
+    }
+}
+
+impl From<Policy> for PumpingPolicy {
+    fn from(p: Policy) -> Self {
+        Self {
+            window_ms: p.window_ms,
+            min_sends: p.min_sends,
+            floor: p.floor,
+            cooldown_ms: p.cooldown_ms,
+        }
+    }
+}
+
+/// A prefix blocked by the pumping detector.
+#[derive(Serialize, Deserialize, Clone, PartialEq, Eq)]
+pub struct Block {
+    /// `+` and the prefix's digits.
+    pub prefix: String,
+    /// Until when (ms since the epoch).
+    pub until: u64,
+}
+
+/// One limit's window, with its length.
 #[derive(Serialize, Deserialize)]
 struct Counted {
     window: SlidingWindow,
@@ -53,50 +112,110 @@ impl DurableObject for RateCounter {
     async fn fetch(&self, mut req: Request) -> Result<Response> {
         let command: CounterCommand = req.json().await?;
         let storage = self.state.storage();
-        let mut windows: BTreeMap<String, Counted> =
-            storage.get("windows").await?.unwrap_or_default();
         let now = Date::now().as_millis();
-        let decision = match command {
+        // Each key forgets itself once nothing it holds can matter: `keep_until`, then the alarm.
+        let mut keep_until: u64 = storage.get("keep_until").await?.unwrap_or(0);
+        let response = match command {
             CounterCommand::Take {
                 limit,
                 max,
                 window_ms,
             } => {
-                let counted = windows.entry(limit).or_insert(Counted {
+                let mut windows = Windows::load(&storage).await?;
+                let counted = windows.0.entry(limit).or_insert(Counted {
                     window: SlidingWindow::default(),
                     window_ms,
                 });
                 counted.window_ms = window_ms;
-                counted.window.take(now, window_ms, max)
+                let decision = counted.window.take(now, window_ms, max);
+                keep_until = keep_until.max(windows.save(&storage, now).await?);
+                Response::from_json(&decision)?
             }
             CounterCommand::Refund { limit, window_ms } => {
-                if let Some(counted) = windows.get_mut(&limit) {
+                let mut windows = Windows::load(&storage).await?;
+                if let Some(counted) = windows.0.get_mut(&limit) {
                     counted.window.refund(now, window_ms);
                 }
-                Decision {
+                keep_until = keep_until.max(windows.save(&storage, now).await?);
+                Response::from_json(&Decision {
                     allowed: true,
                     retry_after_ms: 0,
-                }
+                })?
             }
+            CounterCommand::PumpSend(policy) | CounterCommand::PumpApprove(policy) => {
+                let mut traffic: PrefixTraffic = storage.get("pump").await?.unwrap_or_default();
+                let policy = PumpingPolicy::from(policy);
+                let verdict = if let CounterCommand::PumpSend(_) = command {
+                    traffic.send(now, &policy)
+                } else {
+                    traffic.approve(now, &policy);
+                    PumpVerdict {
+                        allowed: true,
+                        blocked_until: 0,
+                        newly_blocked: false,
+                    }
+                };
+                keep_until = keep_until
+                    .max(now.saturating_add(policy.window_ms.saturating_mul(2)))
+                    .max(traffic.blocked_until);
+                storage.put("pump", &traffic).await?;
+                Response::from_json(&verdict)?
+            }
+            CounterCommand::RecordBlock { prefix, until } => {
+                let mut blocks = live_blocks(&storage, now).await?;
+                blocks.retain(|b| b.prefix != prefix);
+                blocks.push(Block { prefix, until });
+                keep_until = keep_until.max(until);
+                storage.put("blocks", &blocks).await?;
+                Response::from_json(&blocks)?
+            }
+            CounterCommand::ListBlocks => Response::from_json(&live_blocks(&storage, now).await?)?,
         };
-        let longest = windows.values().map(|c| c.window_ms).max().unwrap_or(0);
-        storage.put("windows", &windows).await?;
-        // Forget the key once every window has faded: two windows on, nothing it holds can matter.
-        storage
-            .set_alarm(std::time::Duration::from_millis(
-                longest.saturating_mul(2).max(1000),
-            ))
-            .await?;
-        Response::from_json(&decision)
+        storage.put("keep_until", keep_until).await?;
+        if keep_until > now {
+            storage
+                .set_alarm(Duration::from_millis(keep_until - now + 1000))
+                .await?;
+        }
+        Ok(response)
     }
 
     async fn alarm(&self) -> Result<Response> {
-        self.state.storage().delete_all().await?;
+        let storage = self.state.storage();
+        let keep_until: u64 = storage.get("keep_until").await?.unwrap_or(0);
+        let now = Date::now().as_millis();
+        if now >= keep_until {
+            storage.delete_all().await?;
+        } else {
+            storage
+                .set_alarm(Duration::from_millis(keep_until - now + 1000))
+                .await?;
+        }
         Response::ok("")
     }
 }
 
-#[allow(dead_code)] // used by the public API's limits (issue 6) and the engine's Buckets
+/// A key's limits by name.
+struct Windows(BTreeMap<String, Counted>);
+
+impl Windows {
+    async fn load(storage: &worker::Storage) -> Result<Self> {
+        Ok(Self(storage.get("windows").await?.unwrap_or_default()))
+    }
+
+    /// Stores them; returns until when they matter (two of the longest windows from `now`).
+    async fn save(&self, storage: &worker::Storage, now: u64) -> Result<u64> {
+        storage.put("windows", &self.0).await?;
+        let longest = self.0.values().map(|c| c.window_ms).max().unwrap_or(0);
+        Ok(now.saturating_add(longest.saturating_mul(2)))
+    }
+}
+
+async fn live_blocks(storage: &worker::Storage, now: u64) -> Result<Vec<Block>> {
+    let blocks: Vec<Block> = storage.get("blocks").await?.unwrap_or_default();
+    Ok(blocks.into_iter().filter(|b| b.until > now).collect())
+}
+
 /// Takes one hit of `limit` (`max` per `window_ms`) on the counter `key`.
 pub async fn take(env: &Env, key: &str, limit: &str, max: u32, window_ms: u64) -> Result<Decision> {
     let command = CounterCommand::Take {
@@ -104,11 +223,9 @@ pub async fn take(env: &Env, key: &str, limit: &str, max: u32, window_ms: u64) -
         max,
         window_ms,
     };
-    let mut response = call(env, key, &command).await?;
-    response.json().await
+    call(env, key, &command).await?.json().await
 }
 
-#[allow(dead_code)] // used by the public API's limits (issue 6)
 /// Gives back a hit taken with [`take`].
 pub async fn refund(env: &Env, key: &str, limit: &str, window_ms: u64) -> Result<()> {
     let command = CounterCommand::Refund {
@@ -118,7 +235,39 @@ pub async fn refund(env: &Env, key: &str, limit: &str, window_ms: u64) -> Result
     call(env, key, &command).await.map(|_| ())
 }
 
-#[allow(dead_code)]
+/// The pumping detector's verdict on one more send to `prefix` (counted if allowed); a new block is listed.
+pub async fn pump_send(env: &Env, prefix: &str, policy: &PumpingPolicy) -> Result<PumpVerdict> {
+    let command = CounterCommand::PumpSend(policy.into());
+    let verdict: PumpVerdict = call(env, &format!("pump:{prefix}"), &command)
+        .await?
+        .json()
+        .await?;
+    if verdict.newly_blocked {
+        let record = CounterCommand::RecordBlock {
+            prefix: prefix.to_owned(),
+            until: verdict.blocked_until,
+        };
+        call(env, BLOCKS_KEY, &record).await?;
+    }
+    Ok(verdict)
+}
+
+/// Counts an approved verification for `prefix`.
+pub async fn pump_approve(env: &Env, prefix: &str, policy: &PumpingPolicy) -> Result<()> {
+    let command = CounterCommand::PumpApprove(policy.into());
+    call(env, &format!("pump:{prefix}"), &command)
+        .await
+        .map(|_| ())
+}
+
+/// The prefixes the pumping detector blocks now.
+pub async fn blocks(env: &Env) -> Result<Vec<Block>> {
+    call(env, BLOCKS_KEY, &CounterCommand::ListBlocks)
+        .await?
+        .json()
+        .await
+}
+
 async fn call(env: &Env, key: &str, command: &CounterCommand) -> Result<Response> {
     let stub = env
         .durable_object("LIMITS")?

@@ -9,6 +9,7 @@ use crate::verify::model::TwilioError;
 pub(crate) mod counters;
 mod engine;
 mod objects;
+mod protect;
 mod public;
 mod upstream;
 
@@ -32,6 +33,7 @@ async fn fetch(mut req: Request, env: Env, _ctx: Context) -> Result<Response> {
     }
     match (req.method(), path.as_str()) {
         (Method::Get, "/dev/inbox") => engine::serve_dev_inbox(&req, &env).await,
+        (Method::Get, "/admin/pumping-blocks") => protect::serve_blocks(&req, &env).await,
         (Method::Get | Method::Head, "/health") => health(),
         (Method::Post, "/normalize") => normalize(&mut req).await,
         (_, "/health") => method_not_allowed("GET, HEAD"),

@@ -8,6 +8,7 @@
 use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
 use worker::{console_log, Date, Env, Method, Request, Response, Result};
 
+use super::protect;
 use super::upstream::{Answer, Retry, Upstream};
 use super::{error_response, json_response};
 use crate::api::{
@@ -80,6 +81,7 @@ pub async fn serve(mut req: Request, env: &Env) -> Result<Response> {
     let access = access(&req, env, &own_origin)?;
     let method = req.method();
     let route = match path.as_str() {
+        "/verify/config" => Route::Config,
         "/verify/start" => Route::Start,
         "/verify/check" => Route::Check,
         _ => match path.strip_prefix("/verify/status/") {
@@ -96,14 +98,15 @@ pub async fn serve(mut req: Request, env: &Env) -> Result<Response> {
     }
     let response = match (route, method) {
         (Route::Start, Method::Post) => match read_body(&mut req).await {
-            Ok((body, kind)) => start(env, &url, &body, kind).await,
+            Ok((body, kind)) => start(env, &req, &url, &body, kind).await,
             Err(e) => error_response(&e),
         },
         (Route::Check, Method::Post) => match read_body(&mut req).await {
-            Ok((body, kind)) => check(env, &url, &body, kind).await,
+            Ok((body, kind)) => check(env, &req, &url, &body, kind).await,
             Err(e) => error_response(&e),
         },
         (Route::Status(sid), Method::Get | Method::Head) => status(env, &url, &sid).await,
+        (Route::Config, Method::Get | Method::Head) => page_config(env),
         (route, _) => {
             let mut response = error_response(&TwilioError::method_not_allowed())?;
             response.headers_mut().set("Allow", route.allow())?;
@@ -114,6 +117,7 @@ pub async fn serve(mut req: Request, env: &Env) -> Result<Response> {
 }
 
 enum Route {
+    Config,
     Start,
     Check,
     Status(String),
@@ -123,7 +127,7 @@ impl Route {
     fn allow(&self) -> &'static str {
         match self {
             Self::Start | Self::Check => "POST, OPTIONS",
-            Self::Status(_) => "GET, HEAD, OPTIONS",
+            Self::Status(_) | Self::Config => "GET, HEAD, OPTIONS",
         }
     }
 }
@@ -140,6 +144,23 @@ fn openapi(req: &Request) -> Result<Response> {
     headers.set("Access-Control-Allow-Origin", "*")?;
     headers.set("Cache-Control", "public, max-age=300")?;
     Ok(response)
+}
+
+/// `GET /verify/config`: what a page needs to know to call this API: the Turnstile site key (public by design)
+/// when starts need a token, and whether the development inbox is on.
+fn page_config(env: &Env) -> Result<Response> {
+    let var = |name: &str| {
+        env.var(name)
+            .map(|v| v.to_string())
+            .ok()
+            .filter(|v| !v.trim().is_empty())
+    };
+    let site_key = var("TURNSTILE_SITE_KEY");
+    let dev_inbox = var("DEV_INBOX").is_some_and(|v| v == "true" || v == "1");
+    json_response(
+        &serde_json::json!({ "turnstileSiteKey": site_key, "devInbox": dev_inbox }),
+        200,
+    )
 }
 
 /// A CORS preflight: 204 with what may be sent, for an allowed origin; 403 for any other.
@@ -209,12 +230,36 @@ fn upstream_of(env: &Env, url: &worker::Url) -> std::result::Result<Upstream, Tw
     })
 }
 
-async fn start(env: &Env, url: &worker::Url, body: &[u8], kind: BodyKind) -> Result<Response> {
-    let prepared = StartParams::from_body(body, kind).and_then(|p| p.to_upstream());
-    let prepared = match prepared {
+async fn start(
+    env: &Env,
+    req: &Request,
+    url: &worker::Url,
+    body: &[u8],
+    kind: BodyKind,
+) -> Result<Response> {
+    let params = match StartParams::from_body(body, kind) {
+        Ok(params) => params,
+        Err(e) => return error_response(&e),
+    };
+    let prepared = match params.to_upstream() {
         Ok(prepared) => prepared,
         Err(e) => return error_response(&e),
     };
+    let protections = match protect::protections(env) {
+        Ok(protections) => protections,
+        Err(e) => return error_response(&e),
+    };
+    if let Err(refusal) = protect::guard_start(
+        env,
+        req,
+        &protections,
+        &prepared,
+        params.turnstile_token.as_deref(),
+    )
+    .await
+    {
+        return refusal_response(&refusal);
+    }
     let upstream = match upstream_of(env, url) {
         Ok(upstream) => upstream,
         Err(e) => return error_response(&e),
@@ -293,12 +338,29 @@ async fn create(
     }
 }
 
-async fn check(env: &Env, url: &worker::Url, body: &[u8], kind: BodyKind) -> Result<Response> {
+async fn check(
+    env: &Env,
+    req: &Request,
+    url: &worker::Url,
+    body: &[u8],
+    kind: BodyKind,
+) -> Result<Response> {
     let prepared = CheckParams::from_body(body, kind).and_then(|p| p.to_upstream());
     let prepared = match prepared {
         Ok(prepared) => prepared,
         Err(e) => return error_response(&e),
     };
+    let protections = match protect::protections(env) {
+        Ok(protections) => protections,
+        Err(e) => return error_response(&e),
+    };
+    let target = match &prepared.target {
+        CheckTarget::Sid(sid) => sid.to_string(),
+        CheckTarget::To(to) => to.clone(),
+    };
+    if let Err(refusal) = protect::guard_check(env, req, &protections, &target).await {
+        return refusal_response(&refusal);
+    }
     let upstream = match upstream_of(env, url) {
         Ok(upstream) => upstream,
         Err(e) => return error_response(&e),
@@ -317,12 +379,19 @@ async fn check(env: &Env, url: &worker::Url, body: &[u8], kind: BodyKind) -> Res
         Err(e) => return error_response(&e),
     };
     if answer.status == 200 || answer.status == 201 {
-        return match serde_json::from_slice::<model::VerificationCheck>(&answer.body)
-            .ok()
+        let upstream_check = serde_json::from_slice::<model::VerificationCheck>(&answer.body).ok();
+        return match upstream_check
             .as_ref()
-            .and_then(api::VerificationCheck::from_upstream)
+            .and_then(|c| api::VerificationCheck::from_upstream(c).map(|view| (view, c.to.clone())))
         {
-            Some(view) => json_response(&view, 200),
+            Some((view, to)) => {
+                if view.status == model::Status::Approved {
+                    if let Some(to) = to {
+                        protect::approved(env, &protections, &to).await;
+                    }
+                }
+                json_response(&view, 200)
+            }
             None => unreadable(&upstream, answer.status),
         };
     }
@@ -377,6 +446,17 @@ async fn send(
             );
             api::upstream_failed()
         })
+}
+
+/// A refusal of the protections, with `Retry-After` when it is a 429.
+fn refusal_response(refusal: &protect::Refusal) -> Result<Response> {
+    let mut response = error_response(&refusal.error)?;
+    if let Some(seconds) = refusal.retry_after {
+        response
+            .headers_mut()
+            .set("Retry-After", &seconds.max(1).to_string())?;
+    }
+    Ok(response)
 }
 
 fn unreadable(upstream: &Upstream, status: u16) -> Result<Response> {

@@ -17,6 +17,11 @@ const API_KEY = `SK${randomBytes(16).toString("hex")}`;
 const API_SECRET = `secret-${randomBytes(12).toString("hex")}`;
 const ENGINE_TOKEN = "dev-auth-token-not-secret";
 const APP_ORIGIN = "https://app.example";
+// These tests are about the API's contract; abuse protection has its own (protections.test.mjs).
+const UNPROTECTED = {
+  LIMIT_STARTS_PER_IP: "off", LIMIT_STARTS_PER_TO: "off", LIMIT_STARTS_PER_PREFIX: "off", LIMIT_STARTS_PER_SERVICE: "off",
+  LIMIT_CHECKS_PER_IP: "off", LIMIT_CHECKS_PER_VERIFICATION: "off", PUMPING: "off",
+};
 
 /** Everything any Worker said: bodies and header values of every answer, for the no-secrets check. */
 const seen = [];
@@ -82,7 +87,7 @@ const network = { mode: "forward", creates: 0 };
 
 before(async () => {
   engine = await startWrangler({
-    vars: { ALLOWED_ORIGINS: APP_ORIGIN, ENGINE_API_KEY_SID: API_KEY, ENGINE_API_KEY_SECRET: API_SECRET },
+    vars: { ...UNPROTECTED, ALLOWED_ORIGINS: APP_ORIGIN, ENGINE_API_KEY_SID: API_KEY, ENGINE_API_KEY_SECRET: API_SECRET },
   });
   // The Service the Twilio-mode Worker is configured with, created through the engine's REST API as one would
   // create it at Twilio.
@@ -94,6 +99,7 @@ before(async () => {
   assert.equal(created.status, 201);
   const service = (await created.json()).sid;
   const twilioVars = {
+    ...UNPROTECTED,
     TWILIO_ACCOUNT_SID: ACCOUNT, TWILIO_API_KEY: API_KEY, TWILIO_API_SECRET: API_SECRET,
     VERIFY_SERVICE_SID: service, ALLOWED_ORIGINS: "*",
   };

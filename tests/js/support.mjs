@@ -57,7 +57,7 @@ export async function startWrangler({
     if (child.exitCode !== null) break;
     try {
       const response = await fetch(url + readyPath, { signal: AbortSignal.timeout(2000) });
-      if (response.ok) return { url, stop, persist, output: () => output };
+      if (response.ok) return { url, stop, persist, pid: child.pid, output: () => output };
     } catch {}
     await new Promise((ok) => setTimeout(ok, 250));
   }

@@ -1,0 +1,377 @@
+//! The public API's abuse protection, run before anything goes upstream: rate limits in `RateCounter` Durable
+//! Objects, the Turnstile bot check, geo permissions and refused number types, and the pumping detector. What each
+//! rule means lives in the core ([`crate::abuse`]); this module reads the request and the counters.
+
+use worker::{
+    console_log, AbortSignal, Env, Fetch, Headers, Method, Request, RequestInit, Response, Result,
+};
+
+use super::counters;
+use crate::abuse::{self, Limit, Protections};
+use crate::api::{mask_recipient, UpstreamStart};
+use crate::limits::Decision;
+use crate::verify::model::{Channel, TwilioError};
+use crate::verify::recipient::Recipient;
+
+/// Cloudflare's siteverify endpoint, unless `TURNSTILE_VERIFY_URL` names another (tests run a local one).
+const SITEVERIFY: &str = "https://challenges.cloudflare.com/turnstile/v0/siteverify";
+/// How long siteverify may take.
+const SITEVERIFY_TIMEOUT_MS: u32 = 5_000;
+
+fn text(env: &Env, name: &str) -> Option<String> {
+    env.secret(name)
+        .map(|s| s.to_string())
+        .or_else(|_| env.var(name).map(|v| v.to_string()))
+        .ok()
+        .map(|v| v.trim().to_owned())
+        .filter(|v| !v.is_empty())
+}
+
+/// The protections as configured; a var that does not parse fails every request closed, and says why in the log.
+pub fn protections(env: &Env) -> Result<Protections, TwilioError> {
+    Protections::from_vars(|name| text(env, name)).map_err(|e| {
+        console_log!("verify-edge: protections misconfigured: {e}");
+        TwilioError::new(20500, 500, "Internal Server Error")
+    })
+}
+
+/// The client's IP as Cloudflare gives it; `unknown` when absent (never so behind Cloudflare).
+pub fn client_ip(req: &Request) -> String {
+    req.headers()
+        .get("CF-Connecting-IP")
+        .ok()
+        .flatten()
+        .filter(|ip| !ip.is_empty() && ip.len() <= 64)
+        .unwrap_or_else(|| "unknown".to_owned())
+}
+
+/// A refusal: the error for the browser, with `Retry-After` seconds for 429s.
+pub struct Refusal {
+    /// Twilio's body.
+    pub error: TwilioError,
+    /// Seconds, for 429s.
+    pub retry_after: Option<u64>,
+}
+
+impl From<TwilioError> for Refusal {
+    fn from(error: TwilioError) -> Self {
+        Self {
+            error,
+            retry_after: None,
+        }
+    }
+}
+
+/// Hits taken so far for one request, given back if a later rule refuses it.
+struct Taken<'a> {
+    env: &'a Env,
+    hits: Vec<(String, &'static str, u64)>,
+}
+
+impl Taken<'_> {
+    /// Takes a hit of `limit` on `key`; a refusal gives back every hit taken before it.
+    async fn take(
+        &mut self,
+        key: String,
+        name: &'static str,
+        limit: Option<Limit>,
+        error: impl FnOnce() -> TwilioError,
+    ) -> Result<(), Refusal> {
+        let Some(limit) = limit else {
+            return Ok(());
+        };
+        let decision = counters::take(self.env, &key, name, limit.max, limit.window_ms)
+            .await
+            .unwrap_or_else(|e| {
+                // A counter that cannot be reached fails closed: better a retry than an unmetered send.
+                console_log!("verify-edge: rate counter {name} unavailable: {e}");
+                Decision {
+                    allowed: false,
+                    retry_after_ms: 1000,
+                }
+            });
+        if decision.allowed {
+            self.hits.push((key, name, limit.window_ms));
+            return Ok(());
+        }
+        self.give_back().await;
+        console_log!("verify-edge: refused by the {name} limit");
+        Err(Refusal {
+            error: error(),
+            retry_after: Some(decision.retry_after_ms.div_ceil(1000).max(1)),
+        })
+    }
+
+    async fn give_back(&mut self) {
+        for (key, name, window_ms) in self.hits.drain(..) {
+            if let Err(e) = counters::refund(self.env, &key, name, window_ms).await {
+                console_log!("verify-edge: could not give back a {name} hit: {e}");
+            }
+        }
+    }
+}
+
+/// Everything a start must pass before it goes upstream, cheapest and broadest first: the per-IP limit, the bot
+/// check, geo permissions and number types, the pumping detector, then the per-recipient, per-prefix and
+/// per-Service limits. A refusal gives back the hits taken before it.
+pub async fn guard_start(
+    env: &Env,
+    req: &Request,
+    protections: &Protections,
+    start: &UpstreamStart,
+    turnstile_token: Option<&str>,
+) -> Result<(), Refusal> {
+    let ip = client_ip(req);
+    let masked = mask_recipient(&start.to);
+    let mut taken = Taken {
+        env,
+        hits: Vec::new(),
+    };
+    taken
+        .take(
+            format!("ip:{ip}"),
+            "starts per IP",
+            protections.starts_per_ip,
+            || abuse::too_many_requests("starts per IP"),
+        )
+        .await?;
+    if let Err(refusal) = turnstile(env, &ip, turnstile_token).await {
+        taken.give_back().await;
+        console_log!(
+            "verify-edge: refused start to {masked}: {}",
+            reason(&refusal.error)
+        );
+        return Err(refusal);
+    }
+    let number = match &start.recipient {
+        Recipient::Phone(number) => Some(number),
+        Recipient::Email(_) => None,
+    };
+    // `auto` may end as SMS: judged as SMS, the channel that costs.
+    let channel = start.channel.channel().unwrap_or(Channel::Sms);
+    if let Some(number) = number {
+        let rules = protections
+            .check_geo(channel, number)
+            .and_then(|()| protections.check_number_type(channel, number));
+        if let Err(error) = rules {
+            taken.give_back().await;
+            console_log!("verify-edge: refused start to {masked}: {}", reason(&error));
+            return Err(error.into());
+        }
+    }
+    taken
+        .take(
+            format!("to:{}", start.to),
+            "starts per recipient",
+            protections.starts_per_to,
+            TwilioError::max_send_attempts,
+        )
+        .await?;
+    if let Some(number) = number {
+        let prefix = protections.prefix_of(number);
+        taken
+            .take(
+                format!("prefix:{prefix}"),
+                "starts per prefix",
+                protections.starts_per_prefix,
+                || abuse::too_many_requests("starts per prefix"),
+            )
+            .await?;
+        if let Some(policy) = &protections.pumping {
+            match counters::pump_send(env, &prefix, policy).await {
+                Ok(verdict) if verdict.allowed => {}
+                Ok(verdict) => {
+                    taken.give_back().await;
+                    if verdict.newly_blocked {
+                        console_log!(
+                            "verify-edge: pumping detector blocked {prefix} for {} s: approvals under {} of sends",
+                            policy.cooldown_ms / 1000,
+                            policy.floor
+                        );
+                    }
+                    console_log!("verify-edge: refused start to {masked}: PREFIX_BLOCKED");
+                    return Err(abuse::prefix_blocked(&prefix).into());
+                }
+                Err(e) => console_log!("verify-edge: pumping detector unavailable: {e}"),
+            }
+        }
+    }
+    taken
+        .take(
+            "service:starts".to_owned(),
+            "starts per Service",
+            protections.starts_per_service,
+            || abuse::too_many_requests("starts per Service"),
+        )
+        .await?;
+    Ok(())
+}
+
+/// The limits a check must pass: per IP, then per verification (`target`: its SID or recipient).
+pub async fn guard_check(
+    env: &Env,
+    req: &Request,
+    protections: &Protections,
+    target: &str,
+) -> Result<(), Refusal> {
+    let mut taken = Taken {
+        env,
+        hits: Vec::new(),
+    };
+    taken
+        .take(
+            format!("ip:{}", client_ip(req)),
+            "checks per IP",
+            protections.checks_per_ip,
+            || abuse::too_many_requests("checks per IP"),
+        )
+        .await?;
+    taken
+        .take(
+            format!("check:{target}"),
+            "checks per verification",
+            protections.checks_per_verification,
+            || abuse::too_many_requests("checks per verification"),
+        )
+        .await
+}
+
+/// Counts an approval for the pumping detector.
+pub async fn approved(env: &Env, protections: &Protections, to: &str) {
+    let Some(policy) = &protections.pumping else {
+        return;
+    };
+    let Ok(number) = crate::phone::normalize_phone(to, None) else {
+        return; // an email address
+    };
+    if let Err(e) = counters::pump_approve(env, &protections.prefix_of(&number), policy).await {
+        console_log!("verify-edge: pumping detector unavailable: {e}");
+    }
+}
+
+/// `GET /admin/pumping-blocks`: the prefixes the pumping detector blocks now, for `Authorization: Bearer
+/// <ADMIN_TOKEN>`. 404 when no `ADMIN_TOKEN` is set (the route does not exist then).
+pub async fn serve_blocks(req: &Request, env: &Env) -> Result<Response> {
+    let Some(token) = text(env, "ADMIN_TOKEN") else {
+        return super::error_response(&TwilioError::not_found());
+    };
+    let given = req.headers().get("Authorization")?.unwrap_or_default();
+    let given = given.strip_prefix("Bearer ").unwrap_or_default();
+    if !same_secret(given, &token) {
+        console_log!("verify-edge: refused an admin request without the admin token");
+        let mut response = super::error_response(&TwilioError::authenticate())?;
+        response
+            .headers_mut()
+            .set("WWW-Authenticate", "Bearer realm=\"verify-edge admin\"")?;
+        return Ok(response);
+    }
+    let blocks: Vec<serde_json::Value> = counters::blocks(env)
+        .await?
+        .into_iter()
+        .map(|b| {
+            serde_json::json!({
+                "prefix": b.prefix,
+                "blockedUntil": crate::engine::time::iso8601(b.until),
+                "code": 60410,
+            })
+        })
+        .collect();
+    super::json_response(&serde_json::json!({ "blocks": blocks }), 200)
+}
+
+/// Compares two secrets in constant time, lengths included (both are hashed first).
+fn same_secret(given: &str, expected: &str) -> bool {
+    use sha2::{Digest, Sha256};
+    use subtle::ConstantTimeEq;
+    let a = Sha256::digest(given.as_bytes());
+    let b = Sha256::digest(expected.as_bytes());
+    a.as_slice().ct_eq(b.as_slice()).into()
+}
+
+fn reason(error: &TwilioError) -> String {
+    error
+        .details
+        .as_ref()
+        .map_or_else(|| error.code.to_string(), |d| d.reason.clone())
+}
+
+/// The Turnstile check, when `TURNSTILE_SECRET_KEY` is set: the token must be there and siteverify must accept it.
+/// Fails closed: a siteverify that cannot be reached refuses the start.
+async fn turnstile(env: &Env, ip: &str, token: Option<&str>) -> Result<(), Refusal> {
+    let Some(secret) = text(env, "TURNSTILE_SECRET_KEY") else {
+        return Ok(());
+    };
+    let Some(token) = token else {
+        return Err(TwilioError::invalid_parameter("turnstileToken")
+            .with_reason(
+                "TURNSTILE_MISSING",
+                "this Worker requires a Turnstile token (turnstileToken, or the form's cf-turnstile-response)",
+            )
+            .into());
+    };
+    let url = text(env, "TURNSTILE_VERIFY_URL").unwrap_or_else(|| SITEVERIFY.to_owned());
+    let mut form = form_urlencoded::Serializer::new(String::new());
+    form.append_pair("secret", &secret)
+        .append_pair("response", token);
+    if ip != "unknown" {
+        form.append_pair("remoteip", ip);
+    }
+    let unavailable = || -> Refusal {
+        TwilioError::new(20503, 503, "Service unavailable")
+            .with_reason(
+                "TURNSTILE_UNAVAILABLE",
+                "the bot check could not be completed; try again",
+            )
+            .into()
+    };
+    let headers = Headers::new();
+    headers
+        .set("Content-Type", "application/x-www-form-urlencoded")
+        .map_err(|_| unavailable())?;
+    let mut init = RequestInit::new();
+    init.with_method(Method::Post)
+        .with_headers(headers)
+        .with_body(Some(form.finish().into()));
+    let request = Request::new_with_init(&url, &init).map_err(|_| unavailable())?;
+    let signal = AbortSignal::from(web_sys::AbortSignal::timeout_with_u32(
+        SITEVERIFY_TIMEOUT_MS,
+    ));
+    let mut response = match Fetch::Request(request).send_with_signal(&signal).await {
+        Ok(response) => response,
+        Err(e) => {
+            console_log!("verify-edge: Turnstile siteverify unreachable: {e}");
+            return Err(unavailable());
+        }
+    };
+    #[derive(serde::Deserialize)]
+    struct Siteverify {
+        success: bool,
+        #[serde(default, rename = "error-codes")]
+        error_codes: Vec<String>,
+    }
+    let verdict = match response.json::<Siteverify>().await {
+        Ok(verdict) if response.status_code() == 200 => verdict,
+        _ => {
+            console_log!(
+                "verify-edge: Turnstile siteverify answered HTTP {} without a verdict",
+                response.status_code()
+            );
+            return Err(unavailable());
+        }
+    };
+    if verdict.success {
+        return Ok(());
+    }
+    let codes: Vec<&str> = verdict
+        .error_codes
+        .iter()
+        .map(String::as_str)
+        .filter(|c| c.len() <= 40 && c.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'))
+        .collect();
+    Err(TwilioError::new(20403, 403, "Forbidden")
+        .with_reason(
+            "TURNSTILE_FAILED",
+            &format!("the Turnstile token was refused ({})", codes.join(", ")),
+        )
+        .into())
+}
