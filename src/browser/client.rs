@@ -55,6 +55,10 @@ pub struct VerifySnaOptions {
     #[serde(default)]
     #[tsify(optional)]
     pub mode: Option<SnaMode>,
+    /// The Turnstile token, when the Worker requires one for starts.
+    #[serde(default)]
+    #[tsify(optional)]
+    pub turnstile_token: Option<String>,
 }
 
 /// The client of a verify-edge Worker's public API. Holds no credential and names no Service: the Worker adds
@@ -201,6 +205,7 @@ impl VerifyClient {
             locale: None,
             custom_friendly_name: None,
             enable_sna_client_token: options.enable_sna_client_token,
+            turnstile_token: options.turnstile_token,
         };
         let verification = self.start_verification(start).await?;
         let Some(sna_url) = verification.sna.as_ref().map(|s| s.url.clone()) else {
