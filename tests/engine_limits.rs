@@ -95,7 +95,7 @@ fn unique_name_rules_60200_60209_60208_60207() {
     }
     let first = rate_limit(&[], "UniqueName=ip", 1).unwrap();
     assert_eq!(
-        code(rate_limit(&[first.clone()], "UniqueName=ip", 2)),
+        code(rate_limit(std::slice::from_ref(&first), "UniqueName=ip", 2)),
         (60208, 400)
     );
     // Case matters, as for any unique name compared byte for byte.
