@@ -14,6 +14,16 @@ const OPERATIONS = {
   FetchVerification: ["/v2/Services/{ServiceSid}/Verifications/{Sid}", "get", "200"],
   UpdateVerification: ["/v2/Services/{ServiceSid}/Verifications/{Sid}", "post", "200"],
   CreateVerificationCheck: ["/v2/Services/{ServiceSid}/VerificationCheck", "post", "200"],
+  CreateRateLimit: ["/v2/Services/{ServiceSid}/RateLimits", "post", "201"],
+  ListRateLimit: ["/v2/Services/{ServiceSid}/RateLimits", "get", "200"],
+  FetchRateLimit: ["/v2/Services/{ServiceSid}/RateLimits/{Sid}", "get", "200"],
+  UpdateRateLimit: ["/v2/Services/{ServiceSid}/RateLimits/{Sid}", "post", "200"],
+  CreateBucket: ["/v2/Services/{ServiceSid}/RateLimits/{RateLimitSid}/Buckets", "post", "201"],
+  ListBucket: ["/v2/Services/{ServiceSid}/RateLimits/{RateLimitSid}/Buckets", "get", "200"],
+  FetchBucket: ["/v2/Services/{ServiceSid}/RateLimits/{RateLimitSid}/Buckets/{Sid}", "get", "200"],
+  UpdateBucket: ["/v2/Services/{ServiceSid}/RateLimits/{RateLimitSid}/Buckets/{Sid}", "post", "200"],
+  CreateSafelist: ["/v2/SafeList/Numbers", "post", "201"],
+  FetchSafelist: ["/v2/SafeList/Numbers/{PhoneNumber}", "get", "200"],
 };
 const responses = {};
 const components = {};

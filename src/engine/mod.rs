@@ -5,6 +5,8 @@
 pub mod access;
 pub mod code;
 pub mod form;
+pub mod rate_limit;
+pub mod safe_list;
 pub mod service;
 pub mod shard;
 pub mod time;

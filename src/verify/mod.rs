@@ -15,6 +15,6 @@ pub use recipient::{
     EmailErrorCode, Recipient, RecipientError,
 };
 pub use sid::{
-    AccountSid, CredentialSid, MessagingServiceSid, ServiceSid, SidError, TemplateSid,
-    VerificationAttemptSid, VerificationSid,
+    AccountSid, BucketSid, CredentialSid, MessagingServiceSid, RateLimitSid, SafeListSid,
+    ServiceSid, SidError, TemplateSid, VerificationAttemptSid, VerificationSid,
 };

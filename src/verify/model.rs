@@ -1,5 +1,6 @@
 //! Twilio Verify v2's resources as JSON carries them, field for field with the response schemas of Twilio's OpenAPI
-//! spec (`verify.v2.service.verification`, `verify.v2.service.verification_check`, `verify.v2.service`).
+//! spec (`verify.v2.service.verification`, `verify.v2.service.verification_check`, `verify.v2.service`,
+//! `verify.v2.service.rate_limit`, `verify.v2.service.rate_limit.bucket`, `verify.v2.safelist`).
 //!
 //! Fields the spec marks nullable are `Option`s and serialize as `null`, as Twilio sends them. Fields Twilio adds
 //! later are ignored when reading, so an older build still reads a newer response. Dates are kept as the ISO 8601
@@ -11,8 +12,8 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use super::sid::{
-    AccountSid, CredentialSid, MessagingServiceSid, ServiceSid, TemplateSid,
-    VerificationAttemptSid, VerificationSid,
+    AccountSid, BucketSid, CredentialSid, MessagingServiceSid, RateLimitSid, SafeListSid,
+    ServiceSid, TemplateSid, VerificationAttemptSid, VerificationSid,
 };
 
 /// How a verification code reaches the user: the channels Twilio's spec lists for a Verification
@@ -425,6 +426,86 @@ pub struct ServicePage {
     pub services: Vec<Service>,
     /// Where this page is and how to reach the others.
     pub meta: PageMeta,
+}
+
+/// A Programmable Rate Limit of a Service: a name that a start's `RateLimits` parameter gives a value (an IP, a
+/// user id, ...), whose Buckets each allow at most `max` starts per `interval` for one value.
+/// What `POST /v2/Services/{ServiceSid}/RateLimits` creates.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RateLimit {
+    /// This Rate Limit's SID.
+    pub sid: Option<RateLimitSid>,
+    /// The Service it belongs to.
+    pub service_sid: Option<ServiceSid>,
+    /// The account that owns it.
+    pub account_sid: Option<AccountSid>,
+    /// The name a start's `RateLimits` uses for it: letters, digits, `-`, `_` and `.`.
+    pub unique_name: Option<String>,
+    /// What it is for, in words.
+    pub description: Option<String>,
+    /// When it was created, ISO 8601 in UTC.
+    pub date_created: Option<String>,
+    /// When it last changed, ISO 8601 in UTC.
+    pub date_updated: Option<String>,
+    /// Its own URL.
+    pub url: Option<String>,
+    /// The URL of its Buckets, as `buckets`.
+    pub links: Option<BTreeMap<String, String>>,
+}
+
+/// One Bucket of a Rate Limit: at most `max` starts per `interval` seconds for one value of the Rate Limit.
+/// What `POST /v2/Services/{ServiceSid}/RateLimits/{RateLimitSid}/Buckets` creates.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Bucket {
+    /// This Bucket's SID.
+    pub sid: Option<BucketSid>,
+    /// The Rate Limit it belongs to.
+    pub rate_limit_sid: Option<RateLimitSid>,
+    /// The Service of that Rate Limit.
+    pub service_sid: Option<ServiceSid>,
+    /// The account that owns it.
+    pub account_sid: Option<AccountSid>,
+    /// Starts allowed per interval.
+    pub max: u32,
+    /// The interval, in seconds.
+    pub interval: u32,
+    /// When it was created, ISO 8601 in UTC.
+    pub date_created: Option<String>,
+    /// When it last changed, ISO 8601 in UTC.
+    pub date_updated: Option<String>,
+    /// Its own URL.
+    pub url: Option<String>,
+}
+
+/// A phone number on the account's SafeList. What `POST /v2/SafeList/Numbers` creates.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SafeListNumber {
+    /// This entry's SID.
+    pub sid: Option<SafeListSid>,
+    /// The number, E.164.
+    pub phone_number: Option<String>,
+    /// Its own URL.
+    pub url: Option<String>,
+}
+
+/// One page of a Twilio list other than Services: serialized as `{"<meta.key>": [...], "meta": {...}}`
+/// (`rate_limits`, `buckets`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListPage<T> {
+    /// The items on this page.
+    pub items: Vec<T>,
+    /// Where this page is and how to reach the others; `key` names the list in the body.
+    pub meta: PageMeta,
+}
+
+impl<T: Serialize> Serialize for ListPage<T> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(2))?;
+        map.serialize_entry(&self.meta.key, &self.items)?;
+        map.serialize_entry("meta", &self.meta)?;
+        map.end()
+    }
 }
 
 /// Where a page of a Twilio list is, and the URLs of its neighbours.

@@ -147,3 +147,17 @@ sid_type!(
     /// The SID of a Messaging Service (the WhatsApp senders of a Verify Service): `MG` and 32 hex digits.
     MessagingServiceSid, "MG", "Messaging Service"
 );
+sid_type!(
+    /// The SID of a Programmable Rate Limit of a Service (what `RateLimits` on a start names by its unique name):
+    /// `RK` and 32 hex digits.
+    RateLimitSid, "RK", "Rate Limit"
+);
+sid_type!(
+    /// The SID of a Bucket of a Rate Limit (at most `max` starts per `interval` seconds for one key): `BL` and 32
+    /// hex digits.
+    BucketSid, "BL", "Bucket"
+);
+sid_type!(
+    /// The SID of a phone number on the account's SafeList: `GN` and 32 hex digits.
+    SafeListSid, "GN", "SafeList"
+);

@@ -8,15 +8,23 @@ use std::collections::HashMap;
 
 use worker::{Date, Env, Method, Request, RequestInit, Response, Result};
 
+use super::counters;
 use super::error_response;
-use super::objects::{ServiceCommand, ShardCommand, Target};
+use super::objects::{
+    RateLimitCommand, SafeListCommand, ServiceCommand, ShardCommand, Target, RATE_LIMITS_PATH,
+    SAFE_LIST_PATH,
+};
 use crate::engine::access::{authenticate, Credential};
 use crate::engine::form::Form;
+use crate::engine::rate_limit::{self, BucketHit};
+use crate::engine::safe_list;
 use crate::engine::shard::{shard_of_recipient, shard_of_sid};
 use crate::engine::verification::{CheckRequest, StartRequest, DEFAULT_LIFETIME_MS};
 use crate::verify::model::{Channel, RequestedChannel, Service, Status, TwilioError};
 use crate::verify::recipient::{classify_recipient, classify_recipient_any_channel, Recipient};
-use crate::verify::sid::{AccountSid, ServiceSid, TemplateSid, VerificationSid};
+use crate::verify::sid::{
+    AccountSid, BucketSid, RateLimitSid, ServiceSid, TemplateSid, VerificationSid,
+};
 
 /// The engine's configuration, from the Worker's vars and secrets.
 struct Config {
@@ -183,18 +191,51 @@ async fn route(
             };
             let command = match method {
                 Method::Get => ServiceCommand::Fetch {
-                    sid,
+                    sid: sid.clone(),
                     base_url: base_url.clone(),
                 },
                 Method::Post => ServiceCommand::Update {
-                    sid,
+                    sid: sid.clone(),
                     body,
                     base_url: base_url.clone(),
                 },
-                Method::Delete => ServiceCommand::Delete { sid },
+                Method::Delete => ServiceCommand::Delete { sid: sid.clone() },
                 _ => return error_response(&TwilioError::method_not_allowed()),
             };
-            services.call(&command).await
+            let response = services.call(&command).await?;
+            if matches!(command, ServiceCommand::Delete { .. }) && response.status_code() == 204 {
+                // A deleted Service's Rate Limits go with it.
+                rate_limits_call(env, &sid, &RateLimitCommand::DeleteAll).await?;
+            }
+            Ok(response)
+        }
+        (method, ["v2", "Services", service_sid, "RateLimits", rest @ ..]) => {
+            let service = match services.load(service_sid).await? {
+                Ok(service) => service,
+                Err(e) => return error_response(&e),
+            };
+            let command = match rate_limit_command(method, &service, rest, body, query, &base_url) {
+                Ok(command) => command,
+                Err(e) => return error_response(&e),
+            };
+            match service.sid.as_ref() {
+                Some(sid) => rate_limits_call(env, sid, &command).await,
+                None => error_response(&TwilioError::not_found()),
+            }
+        }
+        (method, ["v2", "SafeList", "Numbers", rest @ ..]) => {
+            let (number, command) = match safe_list_command(method, rest, &body, &base_url) {
+                Ok(found) => found,
+                Err(e) => return error_response(&e),
+            };
+            object_call_at(
+                env,
+                "SERVICES",
+                &safe_list::object_name(&number),
+                SAFE_LIST_PATH,
+                &command,
+            )
+            .await
         }
         (Method::Post, ["v2", "Services", service_sid, "Verifications"]) => {
             let service = match services.load(service_sid).await? {
@@ -364,6 +405,11 @@ async fn start_verification(
         Ok(fields) => fields,
         Err(e) => return error_response(&e),
     };
+    let rate_limit_values = match rate_limit::parse_rate_limits(form) {
+        Ok(values) => values,
+        Err(e) => return error_response(&e),
+    };
+    let service_sid = service.sid.clone();
     let to = recipient.as_str().to_owned();
     let shard = shard_of_recipient(&to);
     let request = StartRequest {
@@ -384,7 +430,233 @@ async fn start_verification(
         dev_inbox: config.dev_inbox,
         webhook_url: config.webhook_url.clone(),
     };
-    shard_call(env, &shard, &command).await
+    let taken = if rate_limit_values.is_empty() {
+        Vec::new()
+    } else {
+        let Some(service_sid) = service_sid else {
+            return error_response(&TwilioError::not_found());
+        };
+        let resolve = RateLimitCommand::Resolve {
+            values: rate_limit_values,
+        };
+        let mut resolved = rate_limits_call(env, &service_sid, &resolve).await?;
+        if resolved.status_code() != 200 {
+            return Ok(resolved);
+        }
+        let hits: Vec<BucketHit> = resolved.json().await?;
+        match take_buckets(env, &hits).await? {
+            Ok(()) => hits,
+            Err(refused) => return refused,
+        }
+    };
+    let response = shard_call(env, &shard, &command).await;
+    // A start that sent nothing (refused, or failed) gives its counts back.
+    if !matches!(&response, Ok(r) if (200..300).contains(&r.status_code())) {
+        refund_buckets(env, &taken).await;
+    }
+    response
+}
+
+/// The counter name every Bucket count uses within its key.
+const BUCKET_LIMIT: &str = "bucket";
+
+/// Counts one start in each of `hits`, all or none: when a Bucket refuses (or a counter cannot be reached), the
+/// counts already taken are given back, and the refusal is 20429 (HTTP 429) with `Retry-After` in seconds and
+/// `Twilio-Reached-Rate-Limit` naming the Rate Limit, as Twilio's spec declares for `CreateVerification`.
+async fn take_buckets(
+    env: &Env,
+    hits: &[BucketHit],
+) -> Result<std::result::Result<(), Result<Response>>> {
+    for (i, hit) in hits.iter().enumerate() {
+        let decision = counters::take(env, &hit.key, BUCKET_LIMIT, hit.max, hit.window_ms).await;
+        match decision {
+            Ok(d) if d.allowed => continue,
+            Ok(d) => {
+                refund_buckets(env, &hits[..i]).await;
+                return Ok(Err(rate_limit_refusal(&hit.unique_name, d.retry_after_ms)));
+            }
+            Err(e) => {
+                refund_buckets(env, &hits[..i]).await;
+                return Err(e);
+            }
+        }
+    }
+    Ok(Ok(()))
+}
+
+fn rate_limit_refusal(unique_name: &str, retry_after_ms: u64) -> Result<Response> {
+    let mut response = error_response(&rate_limit::rate_limit_exceeded(unique_name))?;
+    let headers = response.headers_mut();
+    headers.set(
+        "Retry-After",
+        &rate_limit::retry_after_seconds(retry_after_ms).to_string(),
+    )?;
+    headers.set("Twilio-Reached-Rate-Limit", unique_name)?;
+    Ok(response)
+}
+
+/// Gives back counts taken with [`take_buckets`]. A refund that fails only over-counts (never lets more through),
+/// so it is logged, not raised.
+async fn refund_buckets(env: &Env, hits: &[BucketHit]) {
+    for hit in hits {
+        if let Err(e) = counters::refund(env, &hit.key, BUCKET_LIMIT, hit.window_ms).await {
+            worker::console_error!("verify-edge: a Bucket refund failed: {e}");
+        }
+    }
+}
+
+/// The Rate Limit operation a `/v2/Services/{sid}/RateLimits/...` request asks for (`rest` is the path after
+/// `RateLimits`).
+fn rate_limit_command(
+    method: Method,
+    service: &Service,
+    rest: &[&str],
+    body: String,
+    query: String,
+    base_url: &str,
+) -> std::result::Result<RateLimitCommand, TwilioError> {
+    let (Some(service_sid), Some(account_sid)) = (service.sid.clone(), service.account_sid.clone())
+    else {
+        return Err(TwilioError::not_found());
+    };
+    let base_url = base_url.to_owned();
+    let rate_limit_sid = |s: &str| {
+        s.parse::<RateLimitSid>()
+            .map_err(|_| TwilioError::not_found())
+    };
+    let bucket_sid = |s: &str| s.parse::<BucketSid>().map_err(|_| TwilioError::not_found());
+    Ok(match (method, rest) {
+        (Method::Post, []) => RateLimitCommand::Create {
+            service_sid,
+            account_sid,
+            body,
+            base_url,
+        },
+        (Method::Get, []) => RateLimitCommand::List {
+            service_sid,
+            query,
+            base_url,
+        },
+        (Method::Get, [sid]) => RateLimitCommand::Fetch {
+            sid: rate_limit_sid(sid)?,
+            base_url,
+        },
+        (Method::Post, [sid]) => RateLimitCommand::Update {
+            sid: rate_limit_sid(sid)?,
+            body,
+            base_url,
+        },
+        (Method::Delete, [sid]) => RateLimitCommand::Delete {
+            sid: rate_limit_sid(sid)?,
+        },
+        (Method::Post, [sid, "Buckets"]) => RateLimitCommand::CreateBucket {
+            rate_limit_sid: rate_limit_sid(sid)?,
+            body,
+            base_url,
+        },
+        (Method::Get, [sid, "Buckets"]) => RateLimitCommand::ListBuckets {
+            rate_limit_sid: rate_limit_sid(sid)?,
+            query,
+            base_url,
+        },
+        (Method::Get, [sid, "Buckets", bucket]) => RateLimitCommand::FetchBucket {
+            rate_limit_sid: rate_limit_sid(sid)?,
+            sid: bucket_sid(bucket)?,
+            base_url,
+        },
+        (Method::Post, [sid, "Buckets", bucket]) => RateLimitCommand::UpdateBucket {
+            rate_limit_sid: rate_limit_sid(sid)?,
+            sid: bucket_sid(bucket)?,
+            body,
+            base_url,
+        },
+        (Method::Delete, [sid, "Buckets", bucket]) => RateLimitCommand::DeleteBucket {
+            rate_limit_sid: rate_limit_sid(sid)?,
+            sid: bucket_sid(bucket)?,
+        },
+        (_, [] | [_] | [_, "Buckets"] | [_, "Buckets", _]) => {
+            return Err(TwilioError::method_not_allowed())
+        }
+        _ => return Err(TwilioError::not_found()),
+    })
+}
+
+/// The SafeList operation a `/v2/SafeList/Numbers/...` request asks for, with the E.164 number it is about.
+fn safe_list_command(
+    method: Method,
+    rest: &[&str],
+    body: &str,
+    base_url: &str,
+) -> std::result::Result<(String, SafeListCommand), TwilioError> {
+    let base_url = base_url.to_owned();
+    match (method, rest) {
+        (Method::Post, []) => {
+            let form = Form::parse(body.as_bytes());
+            let number = safe_list::safe_list_number(form.required("PhoneNumber")?)?;
+            Ok((
+                number.clone(),
+                SafeListCommand::Create {
+                    phone_number: number,
+                    base_url,
+                },
+            ))
+        }
+        (method @ (Method::Get | Method::Delete), [segment]) => {
+            let number = safe_list::safe_list_number(&percent_decode(segment))?;
+            let command = if matches!(method, Method::Get) {
+                SafeListCommand::Fetch {
+                    phone_number: number.clone(),
+                    base_url,
+                }
+            } else {
+                SafeListCommand::Delete {
+                    phone_number: number.clone(),
+                }
+            };
+            Ok((number, command))
+        }
+        (_, [] | [_]) => Err(TwilioError::method_not_allowed()),
+        _ => Err(TwilioError::not_found()),
+    }
+}
+
+/// Whether `phone_number` is on the engine's SafeList (`/v2/SafeList/Numbers`): for the public API, whose geo
+/// permissions and SMS-pumping blocks let safe-listed numbers through. `phone_number` is read as the SafeList reads
+/// it (E.164, normalized as a start's `To`); one that is not a valid number is not on the list. One Durable Object
+/// call, to the object of that number alone.
+#[allow(dead_code)] // called by the public API (src/worker/public.rs, issue 6)
+pub async fn is_safe_listed(env: &Env, phone_number: &str) -> Result<bool> {
+    let Ok(number) = safe_list::safe_list_number(phone_number) else {
+        return Ok(false);
+    };
+    let command = SafeListCommand::Contains {
+        phone_number: number.clone(),
+    };
+    let mut response = object_call_at(
+        env,
+        "SERVICES",
+        &safe_list::object_name(&number),
+        SAFE_LIST_PATH,
+        &command,
+    )
+    .await?;
+    let answer: serde_json::Value = response.json().await?;
+    Ok(answer["safe_listed"] == serde_json::Value::Bool(true))
+}
+
+async fn rate_limits_call(
+    env: &Env,
+    service_sid: &ServiceSid,
+    command: &RateLimitCommand,
+) -> Result<Response> {
+    object_call_at(
+        env,
+        "SERVICES",
+        &rate_limit::object_name(service_sid),
+        RATE_LIMITS_PATH,
+        command,
+    )
+    .await
 }
 
 async fn check_verification(
@@ -508,6 +780,17 @@ async fn object_call(
     name: &str,
     command: &impl Serialize,
 ) -> Result<Response> {
+    object_call_at(env, binding, name, "/", command).await
+}
+
+/// [`object_call`] at `path`, which tells an object holding more than one kind of record which one is meant.
+async fn object_call_at(
+    env: &Env,
+    binding: &str,
+    name: &str,
+    path: &str,
+    command: &impl Serialize,
+) -> Result<Response> {
     let stub = env
         .durable_object(binding)?
         .id_from_name(name)?
@@ -515,6 +798,6 @@ async fn object_call(
     let mut init = RequestInit::new();
     init.with_method(Method::Post)
         .with_body(Some(serde_json::to_string(command)?.into()));
-    let request = Request::new_with_init("https://engine.internal/", &init)?;
+    let request = Request::new_with_init(&format!("https://engine.internal{path}"), &init)?;
     stub.fetch_with_request(request).await
 }

@@ -1,5 +1,7 @@
 //! The engine's Durable Objects, thin shells around `crate::engine`: one `ServiceDirectory` per account and one
-//! `VerificationShard` per recipient (see `crate::engine::shard` for the key scheme). Each takes one JSON command,
+//! `VerificationShard` per recipient (see `crate::engine::shard` for the key scheme). The `ServiceDirectory` class
+//! also holds, under other names, each Service's Rate Limits (`rate-limits:{ServiceSid}`, path `/rate-limits`) and
+//! each SafeList number (`safelist:{E.164}`, path `/safe-list`), so neither queues behind the account's directory. Each takes one JSON command,
 //! loads its state, applies the core rule and stores the result; a Durable Object runs one such read-modify-write
 //! at a time (storage calls keep its input gate closed), so nothing interleaves and nothing is half-written.
 
@@ -14,13 +16,17 @@ use worker::{
 
 use super::{error_response, json_response};
 use crate::engine::form::Form;
+use crate::engine::rate_limit::{self, bucket_with_urls, rate_limit_with_urls, StoredRateLimit};
+use crate::engine::safe_list;
 use crate::engine::service::{self, rules, with_urls};
 use crate::engine::verification::{
     self, CheckRequest, Delivery, Owner, StartRequest, VerificationState,
 };
 use crate::engine::SystemRandomness;
 use crate::verify::model::{Service, Status, TwilioError};
-use crate::verify::sid::{AccountSid, ServiceSid, VerificationSid};
+use crate::verify::sid::{
+    AccountSid, BucketSid, RateLimitSid, SafeListSid, ServiceSid, VerificationSid,
+};
 
 /// What the front Worker asks of a `ServiceDirectory`.
 #[derive(Serialize, Deserialize)]
@@ -52,6 +58,106 @@ pub enum ServiceCommand {
     },
 }
 
+/// What the front Worker asks of the object that holds one Service's Rate Limits and their Buckets (a
+/// `ServiceDirectory` named by [`rate_limit::object_name`], sent to the path [`RATE_LIMITS_PATH`]).
+#[derive(Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case")]
+pub enum RateLimitCommand {
+    /// CreateRateLimit, with its form body.
+    Create {
+        service_sid: ServiceSid,
+        account_sid: AccountSid,
+        body: String,
+        base_url: String,
+    },
+    /// FetchRateLimit.
+    Fetch { sid: RateLimitSid, base_url: String },
+    /// UpdateRateLimit, with its form body.
+    Update {
+        sid: RateLimitSid,
+        body: String,
+        base_url: String,
+    },
+    /// DeleteRateLimit, with its Buckets.
+    Delete { sid: RateLimitSid },
+    /// ListRateLimit, with its query string.
+    List {
+        service_sid: ServiceSid,
+        query: String,
+        base_url: String,
+    },
+    /// CreateBucket, with its form body.
+    CreateBucket {
+        rate_limit_sid: RateLimitSid,
+        body: String,
+        base_url: String,
+    },
+    /// FetchBucket.
+    FetchBucket {
+        rate_limit_sid: RateLimitSid,
+        sid: BucketSid,
+        base_url: String,
+    },
+    /// UpdateBucket, with its form body.
+    UpdateBucket {
+        rate_limit_sid: RateLimitSid,
+        sid: BucketSid,
+        body: String,
+        base_url: String,
+    },
+    /// DeleteBucket.
+    DeleteBucket {
+        rate_limit_sid: RateLimitSid,
+        sid: BucketSid,
+    },
+    /// ListBucket, with its query string.
+    ListBuckets {
+        rate_limit_sid: RateLimitSid,
+        query: String,
+        base_url: String,
+    },
+    /// The counts a start's `RateLimits` (unique name, value) takes: answers a JSON array of
+    /// [`rate_limit::BucketHit`], or 60200 for a unique name the Service does not have.
+    Resolve { values: Vec<(String, String)> },
+    /// Forgets every Rate Limit (the Service was deleted).
+    DeleteAll,
+}
+
+/// The path a [`RateLimitCommand`] is sent to.
+pub const RATE_LIMITS_PATH: &str = "/rate-limits";
+
+/// What the front Worker asks of the object that holds one SafeList number (a `ServiceDirectory` named by
+/// [`safe_list::object_name`], sent to the path [`SAFE_LIST_PATH`]). Numbers are E.164, from
+/// [`safe_list::safe_list_number`].
+#[derive(Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case")]
+pub enum SafeListCommand {
+    /// CreateSafelist: adds the number (201); a number already on the list keeps its SID and answers 201 again.
+    Create {
+        phone_number: String,
+        base_url: String,
+    },
+    /// FetchSafelist: the entry (200), or 20404 when the number is not on the list.
+    Fetch {
+        phone_number: String,
+        base_url: String,
+    },
+    /// DeleteSafelist: 204, or 20404 when the number is not on the list.
+    Delete { phone_number: String },
+    /// Whether the number is on the list: `{"safe_listed": true|false}`, for the public API.
+    Contains { phone_number: String },
+}
+
+/// The path a [`SafeListCommand`] is sent to.
+pub const SAFE_LIST_PATH: &str = "/safe-list";
+
+/// A SafeList record as stored.
+#[derive(Serialize, Deserialize)]
+struct SafeListEntry {
+    sid: SafeListSid,
+    phone_number: String,
+}
+
 /// Services of one account, in creation order.
 #[durable_object]
 pub struct ServiceDirectory {
@@ -64,6 +170,11 @@ impl DurableObject for ServiceDirectory {
     }
 
     async fn fetch(&self, mut req: Request) -> Result<Response> {
+        match req.path().as_str() {
+            RATE_LIMITS_PATH => return self.serve_rate_limits(req.json().await?).await,
+            SAFE_LIST_PATH => return self.serve_safe_list(req.json().await?).await,
+            _ => {}
+        }
         let command: ServiceCommand = req.json().await?;
         let storage = self.state.storage();
         let mut services: Vec<Service> = storage.get("services").await?.unwrap_or_default();
@@ -148,6 +259,264 @@ impl DurableObject for ServiceDirectory {
                     Err(e) => error_response(&e),
                 }
             }
+        }
+    }
+}
+
+/// The storage key of a Service's Rate Limits (in their own object).
+const RATE_LIMITS: &str = "rate_limits";
+/// The storage key of a SafeList number's record (in its own object).
+const SAFE_LIST_ENTRY: &str = "entry";
+
+impl ServiceDirectory {
+    /// One Service's Rate Limits and Buckets: every rule is `crate::engine::rate_limit`'s; this loads and stores.
+    async fn serve_rate_limits(&self, command: RateLimitCommand) -> Result<Response> {
+        let storage = self.state.storage();
+        let mut limits: Vec<StoredRateLimit> = storage.get(RATE_LIMITS).await?.unwrap_or_default();
+        let now = Date::now().as_millis();
+        let find = |limits: &[StoredRateLimit], sid: &RateLimitSid| {
+            limits
+                .iter()
+                .position(|l| l.rate_limit.sid.as_ref() == Some(sid))
+        };
+        let find_bucket = |limit: &StoredRateLimit, sid: &BucketSid| {
+            limit
+                .buckets
+                .iter()
+                .position(|b| b.sid.as_ref() == Some(sid))
+        };
+        match command {
+            RateLimitCommand::Create {
+                service_sid,
+                account_sid,
+                body,
+                base_url,
+            } => {
+                let sid = RateLimitSid::from_random_bytes(random_bytes());
+                let form = Form::parse(body.as_bytes());
+                match rate_limit::create_rate_limit(
+                    &limits,
+                    &form,
+                    sid,
+                    service_sid,
+                    account_sid,
+                    now,
+                ) {
+                    Ok(created) => {
+                        let answer = rate_limit_with_urls(created.rate_limit.clone(), &base_url);
+                        limits.push(created);
+                        storage.put(RATE_LIMITS, &limits).await?;
+                        json_response(&answer, 201)
+                    }
+                    Err(e) => error_response(&e),
+                }
+            }
+            RateLimitCommand::Fetch { sid, base_url } => match find(&limits, &sid) {
+                Some(i) => json_response(
+                    &rate_limit_with_urls(limits[i].rate_limit.clone(), &base_url),
+                    200,
+                ),
+                None => error_response(&TwilioError::not_found()),
+            },
+            RateLimitCommand::Update {
+                sid,
+                body,
+                base_url,
+            } => {
+                let Some(i) = find(&limits, &sid) else {
+                    return error_response(&TwilioError::not_found());
+                };
+                let form = Form::parse(body.as_bytes());
+                match rate_limit::update_rate_limit(&limits[i].rate_limit, &form, now) {
+                    Ok(updated) => {
+                        limits[i].rate_limit = updated.clone();
+                        storage.put(RATE_LIMITS, &limits).await?;
+                        json_response(&rate_limit_with_urls(updated, &base_url), 200)
+                    }
+                    Err(e) => error_response(&e),
+                }
+            }
+            RateLimitCommand::Delete { sid } => {
+                let Some(i) = find(&limits, &sid) else {
+                    return error_response(&TwilioError::not_found());
+                };
+                limits.remove(i);
+                storage.put(RATE_LIMITS, &limits).await?;
+                Ok(Response::empty()?.with_status(204))
+            }
+            RateLimitCommand::List {
+                service_sid,
+                query,
+                base_url,
+            } => {
+                let all: Vec<_> = limits.into_iter().map(|l| l.rate_limit).collect();
+                let list_url = rate_limit::rate_limits_url(&base_url, &service_sid);
+                match rate_limit::page(
+                    &all,
+                    &Form::parse(query.as_bytes()),
+                    &list_url,
+                    "rate_limits",
+                    |r| rate_limit_with_urls(r, &base_url),
+                ) {
+                    Ok(page) => json_response(&page, 200),
+                    Err(e) => error_response(&e),
+                }
+            }
+            RateLimitCommand::CreateBucket {
+                rate_limit_sid,
+                body,
+                base_url,
+            } => {
+                let Some(i) = find(&limits, &rate_limit_sid) else {
+                    return error_response(&TwilioError::not_found());
+                };
+                let sid = BucketSid::from_random_bytes(random_bytes());
+                let form = Form::parse(body.as_bytes());
+                match rate_limit::create_bucket(&limits[i], &form, sid, now) {
+                    Ok(bucket) => {
+                        limits[i].buckets.push(bucket.clone());
+                        storage.put(RATE_LIMITS, &limits).await?;
+                        json_response(&bucket_with_urls(bucket, &base_url), 201)
+                    }
+                    Err(e) => error_response(&e),
+                }
+            }
+            RateLimitCommand::FetchBucket {
+                rate_limit_sid,
+                sid,
+                base_url,
+            } => {
+                let found = find(&limits, &rate_limit_sid)
+                    .and_then(|i| find_bucket(&limits[i], &sid).map(|j| (i, j)));
+                match found {
+                    Some((i, j)) => json_response(
+                        &bucket_with_urls(limits[i].buckets[j].clone(), &base_url),
+                        200,
+                    ),
+                    None => error_response(&TwilioError::not_found()),
+                }
+            }
+            RateLimitCommand::UpdateBucket {
+                rate_limit_sid,
+                sid,
+                body,
+                base_url,
+            } => {
+                let found = find(&limits, &rate_limit_sid)
+                    .and_then(|i| find_bucket(&limits[i], &sid).map(|j| (i, j)));
+                let Some((i, j)) = found else {
+                    return error_response(&TwilioError::not_found());
+                };
+                let form = Form::parse(body.as_bytes());
+                match rate_limit::update_bucket(&limits[i], j, &form, now) {
+                    Ok(bucket) => {
+                        limits[i].buckets[j] = bucket.clone();
+                        storage.put(RATE_LIMITS, &limits).await?;
+                        json_response(&bucket_with_urls(bucket, &base_url), 200)
+                    }
+                    Err(e) => error_response(&e),
+                }
+            }
+            RateLimitCommand::DeleteBucket {
+                rate_limit_sid,
+                sid,
+            } => {
+                let found = find(&limits, &rate_limit_sid)
+                    .and_then(|i| find_bucket(&limits[i], &sid).map(|j| (i, j)));
+                let Some((i, j)) = found else {
+                    return error_response(&TwilioError::not_found());
+                };
+                limits[i].buckets.remove(j);
+                storage.put(RATE_LIMITS, &limits).await?;
+                Ok(Response::empty()?.with_status(204))
+            }
+            RateLimitCommand::ListBuckets {
+                rate_limit_sid,
+                query,
+                base_url,
+            } => {
+                let Some(i) = find(&limits, &rate_limit_sid) else {
+                    return error_response(&TwilioError::not_found());
+                };
+                let list_url = format!(
+                    "{}/{rate_limit_sid}/Buckets",
+                    limits[i]
+                        .rate_limit
+                        .service_sid
+                        .as_ref()
+                        .map(|s| rate_limit::rate_limits_url(&base_url, s))
+                        .unwrap_or_default()
+                );
+                match rate_limit::page(
+                    &limits[i].buckets,
+                    &Form::parse(query.as_bytes()),
+                    &list_url,
+                    "buckets",
+                    |b| bucket_with_urls(b, &base_url),
+                ) {
+                    Ok(page) => json_response(&page, 200),
+                    Err(e) => error_response(&e),
+                }
+            }
+            RateLimitCommand::Resolve { values } => {
+                match rate_limit::bucket_hits(&limits, &values) {
+                    Ok(hits) => json_response(&hits, 200),
+                    Err(e) => error_response(&e),
+                }
+            }
+            RateLimitCommand::DeleteAll => {
+                storage.delete_all().await?;
+                Ok(Response::empty()?.with_status(204))
+            }
+        }
+    }
+
+    /// One SafeList number's record.
+    async fn serve_safe_list(&self, command: SafeListCommand) -> Result<Response> {
+        let storage = self.state.storage();
+        let entry: Option<SafeListEntry> = storage.get(SAFE_LIST_ENTRY).await?;
+        // The object is named by the number; a record of another number would be a bug, and is no match.
+        let entry_of = |number: &str| entry.as_ref().filter(|e| e.phone_number == number);
+        match command {
+            SafeListCommand::Create {
+                phone_number,
+                base_url,
+            } => {
+                let sid = match entry_of(&phone_number) {
+                    Some(existing) => existing.sid.clone(),
+                    None => {
+                        let sid = SafeListSid::from_random_bytes(random_bytes());
+                        let record = SafeListEntry {
+                            sid: sid.clone(),
+                            phone_number: phone_number.clone(),
+                        };
+                        storage.put(SAFE_LIST_ENTRY, &record).await?;
+                        sid
+                    }
+                };
+                json_response(&safe_list::with_url(sid, &phone_number, &base_url), 201)
+            }
+            SafeListCommand::Fetch {
+                phone_number,
+                base_url,
+            } => match entry_of(&phone_number) {
+                Some(e) => json_response(
+                    &safe_list::with_url(e.sid.clone(), &phone_number, &base_url),
+                    200,
+                ),
+                None => error_response(&TwilioError::not_found()),
+            },
+            SafeListCommand::Delete { phone_number } => {
+                if entry_of(&phone_number).is_none() {
+                    return error_response(&TwilioError::not_found());
+                }
+                storage.delete(SAFE_LIST_ENTRY).await?;
+                Ok(Response::empty()?.with_status(204))
+            }
+            SafeListCommand::Contains { phone_number } => json_response(
+                &serde_json::json!({ "safe_listed": entry_of(&phone_number).is_some() }),
+                200,
+            ),
         }
     }
 }

@@ -75,6 +75,26 @@ describe("the engine's answers match Twilio's response schemas, field for field"
     assertContract("UpdateVerification", await call("POST", `/v2/Services/${service}/Verifications/${started.body.sid}`, { Status: "canceled" }));
   });
 
+  test("RateLimits and Buckets", async () => {
+    const service = (await call("POST", "/v2/Services", { FriendlyName: "Contract RL" })).body.sid;
+    const created = await call("POST", `/v2/Services/${service}/RateLimits`, { UniqueName: "end_user_ip", Description: "Per IP" });
+    assertContract("CreateRateLimit", created);
+    const limit = `/v2/Services/${service}/RateLimits/${created.body.sid}`;
+    assertContract("FetchRateLimit", await call("GET", limit));
+    assertContract("UpdateRateLimit", await call("POST", limit, { Description: "Per end-user IP" }));
+    assertContract("ListRateLimit", await call("GET", `/v2/Services/${service}/RateLimits?PageSize=1`));
+    const bucket = await call("POST", `${limit}/Buckets`, { Max: "5", Interval: "60" });
+    assertContract("CreateBucket", bucket);
+    assertContract("FetchBucket", await call("GET", `${limit}/Buckets/${bucket.body.sid}`));
+    assertContract("UpdateBucket", await call("POST", `${limit}/Buckets/${bucket.body.sid}`, { Max: "6" }));
+    assertContract("ListBucket", await call("GET", `${limit}/Buckets?PageSize=1`));
+  });
+
+  test("SafeList", async () => {
+    assertContract("CreateSafelist", await call("POST", "/v2/SafeList/Numbers", { PhoneNumber: "+18001234567" }));
+    assertContract("FetchSafelist", await call("GET", "/v2/SafeList/Numbers/+18001234567"));
+  });
+
   test("the validator itself catches a missing field, an extra one and a wrong type", () => {
     const schema = { type: "object", properties: { sid: { type: "string", pattern: "^VE" }, n: { type: "integer", nullable: true } } };
     assert.deepEqual(violations({ sid: "VE1", n: null }, schema), []);
