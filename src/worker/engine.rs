@@ -624,7 +624,6 @@ fn safe_list_command(
 /// permissions and SMS-pumping blocks let safe-listed numbers through. `phone_number` is read as the SafeList reads
 /// it (E.164, normalized as a start's `To`); one that is not a valid number is not on the list. One Durable Object
 /// call, to the object of that number alone.
-#[allow(dead_code)] // called by the public API (src/worker/public.rs, issue 6)
 pub async fn is_safe_listed(env: &Env, phone_number: &str) -> Result<bool> {
     let Ok(number) = safe_list::safe_list_number(phone_number) else {
         return Ok(false);

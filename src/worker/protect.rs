@@ -7,6 +7,7 @@ use worker::{
 };
 
 use super::counters;
+use super::upstream::Upstream;
 use crate::abuse::{self, Limit, Protections};
 use crate::api::{mask_recipient, UpstreamStart};
 use crate::limits::Decision;
@@ -120,6 +121,7 @@ pub async fn guard_start(
     protections: &Protections,
     start: &UpstreamStart,
     turnstile_token: Option<&str>,
+    upstream: &Upstream,
 ) -> Result<(), Refusal> {
     let ip = client_ip(req);
     let masked = mask_recipient(&start.to);
@@ -149,14 +151,24 @@ pub async fn guard_start(
     };
     // `auto` may end as SMS: judged as SMS, the channel that costs.
     let channel = start.channel.channel().unwrap_or(Channel::Sms);
+    // The upstream's SafeList lifts geo permissions, number types and pumping blocks; asked only when one of them
+    // would refuse, so a start that passes costs no lookup.
+    let mut safe_listed = None;
     if let Some(number) = number {
         let rules = protections
             .check_geo(channel, number)
             .and_then(|()| protections.check_number_type(channel, number));
         if let Err(error) = rules {
-            taken.give_back().await;
-            console_log!("verify-edge: refused start to {masked}: {}", reason(&error));
-            return Err(error.into());
+            if *safe_listed.get_or_insert(upstream.is_safe_listed(env, &start.to).await) {
+                console_log!(
+                    "verify-edge: {masked} is safe-listed: {} lifted",
+                    reason(&error)
+                );
+            } else {
+                taken.give_back().await;
+                console_log!("verify-edge: refused start to {masked}: {}", reason(&error));
+                return Err(error.into());
+            }
         }
     }
     taken
@@ -180,6 +192,17 @@ pub async fn guard_start(
         if let Some(policy) = &protections.pumping {
             match counters::pump_send(env, &prefix, policy).await {
                 Ok(verdict) if verdict.allowed => {}
+                Ok(verdict)
+                    if match safe_listed {
+                        Some(listed) => listed,
+                        None => upstream.is_safe_listed(env, &start.to).await,
+                    } =>
+                {
+                    if verdict.newly_blocked {
+                        console_log!("verify-edge: pumping detector blocked {prefix}");
+                    }
+                    console_log!("verify-edge: {masked} is safe-listed: PREFIX_BLOCKED lifted");
+                }
                 Ok(verdict) => {
                     taken.give_back().await;
                     if verdict.newly_blocked {

@@ -249,21 +249,22 @@ async fn start(
         Ok(protections) => protections,
         Err(e) => return error_response(&e),
     };
+    let upstream = match upstream_of(env, url) {
+        Ok(upstream) => upstream,
+        Err(e) => return error_response(&e),
+    };
     if let Err(refusal) = protect::guard_start(
         env,
         req,
         &protections,
         &prepared,
         params.turnstile_token.as_deref(),
+        &upstream,
     )
     .await
     {
         return refusal_response(&refusal);
     }
-    let upstream = match upstream_of(env, url) {
-        Ok(upstream) => upstream,
-        Err(e) => return error_response(&e),
-    };
     let answer = match create(env, &upstream, &prepared).await {
         Ok(answer) => answer,
         Err(e) => return error_response(&e),

@@ -238,6 +238,32 @@ impl Upstream {
     }
 }
 
+impl Upstream {
+    /// Whether `e164` is on the upstream's SafeList (`/v2/SafeList/Numbers/{PhoneNumber}`): the engine's, in-process,
+    /// or Twilio's, over HTTP. Anything but a clear yes (an error, a timeout) is a no: the safe list only ever
+    /// lifts a refusal, so failing closed keeps the refusal.
+    pub async fn is_safe_listed(&self, env: &Env, e164: &str) -> bool {
+        match self {
+            Self::Engine { .. } => engine::is_safe_listed(env, e164).await.unwrap_or(false),
+            Self::Twilio {
+                base_url,
+                authorization,
+                timeout_ms,
+                ..
+            } => {
+                let segment =
+                    percent_encoding::utf8_percent_encode(e164, percent_encoding::NON_ALPHANUMERIC);
+                let Ok(url) = base_url.join(&format!("/v2/SafeList/Numbers/{segment}")) else {
+                    return false;
+                };
+                fetch_once(&url, &Method::Get, "", authorization, *timeout_ms)
+                    .await
+                    .is_ok_and(|answer| answer.status == 200)
+            }
+        }
+    }
+}
+
 /// One attempt, aborted after `timeout_ms`.
 async fn fetch_once(
     url: &Url,

@@ -45,6 +45,19 @@ async function codeFor(to) {
   return messages.at(-1)?.code;
 }
 
+/** Puts a number on the engine's SafeList, through its REST API as Twilio's is used. */
+async function safeList(number) {
+  const response = await fetch(`${worker.url}/v2/SafeList/Numbers`, {
+    method: "POST",
+    headers: {
+      authorization: `Basic ${btoa("ACdec0de00000000000000000000000001:dev-auth-token-not-secret")}`,
+      "content-type": "application/x-www-form-urlencoded",
+    },
+    body: new URLSearchParams({ PhoneNumber: number }),
+  });
+  assert.equal(response.status, 201, await response.text());
+}
+
 const sleep = (ms) => new Promise((ok) => setTimeout(ok, ms));
 
 /** Asserts at most `limit` passed and every other answer is a 429 with `code` and a Retry-After. */
@@ -231,9 +244,12 @@ describe("geo permissions and number types", () => {
     assert.equal(germany.status, 403, "GEO_ALLOW_CALL lists US and GB only");
     assert.equal(germany.json.code, 60605);
     assert.equal((await start(worker.url, { to: us(nextArea(), 4), channel: "call" })).status, 201);
+
+    await safeList("+5352345670");
+    assert.equal((await start(worker.url, { to: "+5352345670", channel: "sms" })).status, 201, "the SafeList lifts geo permissions");
   });
 
-  test("premium-rate and shared-cost numbers are refused for sms, call and whatsapp, not for sna", async () => {
+  test("premium-rate and shared-cost numbers are refused for sms, call and whatsapp, not for sna, unless safe-listed", async () => {
     for (const [to, kind] of [["+19002345678", "premium_rate"], ["+33884012345", "shared_cost"]]) {
       const refused = await start(worker.url, { to, channel: "sms" });
       assert.equal(refused.status, 403, `${to}: ${JSON.stringify(refused.json)}`);
@@ -242,6 +258,8 @@ describe("geo permissions and number types", () => {
       assert.match(refused.json.details.description, new RegExp(kind));
     }
     assert.equal((await start(worker.url, { to: "+19002345678", channel: "sna" })).status, 201);
+    await safeList("+19002345679");
+    assert.equal((await start(worker.url, { to: "+19002345679", channel: "sms" })).status, 201);
   });
 });
 
@@ -267,6 +285,8 @@ describe("the pumping detector", () => {
     const after = await start(worker.url, { to: us(attacked, 200), channel: "sms" });
     assert.equal(after.status, 403);
     assert.equal(after.json.details.reason, "PREFIX_BLOCKED");
+    await safeList(us(attacked, 201));
+    assert.equal((await start(worker.url, { to: us(attacked, 201), channel: "sms" })).status, 201, "the SafeList lifts a pumping block");
 
     // The healthy prefix: every verification completed.
     for (let i = 0; i < 8; i++) {
