@@ -165,8 +165,10 @@ function startParams(channelName = channel()) {
 
 /** The Turnstile token when the Worker asks for one (each token is good once: the widget is reset after use). */
 function withBotCheck(params) {
-  const token = window.turnstile?.getResponse() ?? startForm.querySelector("[name=cf-turnstile-response]")?.value;
-  window.turnstile?.reset();
+  // `typeof` guards: the widget's script may not have loaded (blocked, offline).
+  const widget = typeof window.turnstile?.getResponse === "function" ? window.turnstile : null;
+  const token = widget?.getResponse() ?? startForm.querySelector("[name=cf-turnstile-response]")?.value;
+  widget?.reset();
   return token ? { ...params, turnstileToken: token } : params;
 }
 
@@ -174,7 +176,7 @@ function withBotCheck(params) {
 async function loadConfig() {
   const config = await fetch("/verify/config").then((r) => (r.ok ? r.json() : {}), () => ({}));
   if (config.turnstileSiteKey) {
-    const widget = Object.assign(document.createElement("div"), { className: "cf-turnstile", id: "turnstile" });
+    const widget = Object.assign(document.createElement("div"), { className: "cf-turnstile" });
     widget.dataset.sitekey = config.turnstileSiteKey;
     $("start").before(widget);
     const script = Object.assign(document.createElement("script"), {

@@ -122,3 +122,26 @@ describe("the demo's verification flow in headless Chromium", () => {
     await page.close();
   });
 });
+
+describe("the demo with a bot check configured", () => {
+  let guarded;
+  before(async () => {
+    guarded = await startWrangler({ vars: { TURNSTILE_SITE_KEY: "1x00000000000000000000AA", TURNSTILE_SECRET_KEY: "secret" } });
+  });
+  after(() => guarded?.stop());
+
+  test("renders the Turnstile widget with the site key, and names the refusal when no token comes", async () => {
+    const page = await browser.newPage();
+    // Cloudflare's widget script cannot load here (no network): the page must still work, and say what is missing.
+    await page.route("https://challenges.cloudflare.com/**", (route) => route.abort());
+    await page.goto(`${guarded.url}/`);
+    await page.waitForSelector("body[data-ready=true]");
+    await page.waitForSelector(".cf-turnstile[data-sitekey='1x00000000000000000000AA']", { state: "attached" });
+    assert.equal(await page.locator("script[src^='https://challenges.cloudflare.com/turnstile/']").count(), 1);
+    await page.selectOption("#region", "GB");
+    await page.fill("#phone", freshNational());
+    await page.click("#start");
+    assert.match(await outcome(page, "60200"), /bot check/);
+    await page.close();
+  });
+});
