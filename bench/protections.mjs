@@ -112,8 +112,10 @@ ${row("on", b)}
 
 With everything on, a start costs ${(b.cpuMs - a.cpuMs).toFixed(2)} ms more CPU and ${(b.p50 - a.p50).toFixed(1)} ms more at the
 median: four rate-limit counters and the pumping detector's (five Durable Object round trips) and one siteverify
-request. Throughput ${b.perSecond < a.perSecond ? "falls" : "changes"} by ${(100 * (1 - b.perSecond / a.perSecond)).toFixed(0)}%. On
-2 shared cores the load generator, wrangler's proxy and workerd compete; compare the rows, not the absolutes.
+request. Throughput ${b.perSecond < a.perSecond ? "falls" : "changes"} by ${(100 * (1 - b.perSecond / a.perSecond)).toFixed(0)}%. This is the worst case: every start
+comes from a new IP to a new number, so each counter is a new Durable Object, which under \`wrangler dev\` is a new
+SQLite file on disk (the "off" row pays the same for the verification's own shard). On 2 shared cores the load
+generator, wrangler's proxy and workerd compete; compare the rows, not the absolutes.
 `;
 process.stdout.write(report);
 if (!process.argv.includes("--no-write")) replaceSection(`${ROOT}/BENCHMARKS.md`, "## Abuse protection: what it costs (issue 6)", report);

@@ -15,6 +15,8 @@ use crate::limits::{Decision, SlidingWindow};
 
 /// The object that lists blocked prefixes.
 const BLOCKS_KEY: &str = "pumping-blocks";
+/// How far past the last moment that matters a key's clean-up alarm is set.
+const ALARM_SLACK_MS: u64 = 60_000;
 
 /// What is asked of a `RateCounter`.
 #[derive(Serialize, Deserialize)]
@@ -172,10 +174,13 @@ impl DurableObject for RateCounter {
             CounterCommand::ListBlocks => Response::from_json(&live_blocks(&storage, now).await?)?,
         };
         storage.put("keep_until", keep_until).await?;
-        if keep_until > now {
-            storage
-                .set_alarm(Duration::from_millis(keep_until - now + 1000))
-                .await?;
+        // The alarm is moved only when it would come too early, and then a minute past what is needed, so a busy
+        // key writes it about once a minute rather than on every hit.
+        let alarm_at: u64 = storage.get("alarm_at").await?.unwrap_or(0);
+        if keep_until > now && alarm_at < keep_until {
+            let at = keep_until.saturating_add(ALARM_SLACK_MS);
+            storage.set_alarm(Duration::from_millis(at - now)).await?;
+            storage.put("alarm_at", at).await?;
         }
         Ok(response)
     }
@@ -187,9 +192,9 @@ impl DurableObject for RateCounter {
         if now >= keep_until {
             storage.delete_all().await?;
         } else {
-            storage
-                .set_alarm(Duration::from_millis(keep_until - now + 1000))
-                .await?;
+            let at = keep_until.saturating_add(ALARM_SLACK_MS);
+            storage.set_alarm(Duration::from_millis(at - now)).await?;
+            storage.put("alarm_at", at).await?;
         }
         Response::ok("")
     }
