@@ -25,8 +25,8 @@ impl Rng {
     fn below(&mut self, n: usize) -> usize {
         (self.next() % n as u64) as usize
     }
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[self.below(items.len())]
+    fn pick<T: Copy>(&mut self, items: &[T]) -> T {
+        items[self.below(items.len())]
     }
 }
 
@@ -160,16 +160,16 @@ fn case(
     let region = match rng.below(8) {
         0 => None,
         1 => Some("zz".to_owned()),
-        _ => Some((*rng.pick(regions)).to_owned()),
+        _ => Some(rng.pick(regions).to_owned()),
     };
     if rng.below(4) == 0 {
         let mut input = String::new();
         for _ in 0..1 + rng.below(24) {
-            input.push_str(*rng.pick(PIECES));
+            input.push_str(rng.pick(PIECES));
         }
         return (input, region);
     }
-    let (own, code, national) = rng.pick(examples);
+    let (own, code, national) = &examples[rng.below(examples.len())];
     let mut digits: Vec<char> = national.chars().collect();
     match rng.below(6) {
         0 if !digits.is_empty() => {
@@ -188,7 +188,7 @@ fn case(
     let mut body = String::new();
     for c in digits {
         if rng.below(4) == 0 {
-            body.push_str(*rng.pick(DECORATIONS));
+            body.push_str(rng.pick(DECORATIONS));
         }
         body.push(c);
     }
@@ -205,7 +205,7 @@ fn case(
         0 => format!("tel:{prefix}{body}"),
         1 => format!("tel:{body};phone-context=+{code}"),
         2 => format!("{prefix}{body} ext. {}", rng.below(1000)),
-        3 => format!("{prefix}{}", *rng.pick(PIECES)) + &body,
+        3 => format!("{prefix}{}", rng.pick(PIECES)) + &body,
         _ => format!("{prefix}{body}"),
     };
     // Read it in its own region half of the time.

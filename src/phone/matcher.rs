@@ -338,20 +338,11 @@ fn backtrack<S: Copy>(
                     }
                     None => false,
                 },
-                OP_END => {
-                    if pos == input.len() {
-                        pc += 1;
-                        true
-                    } else {
-                        false
-                    }
+                OP_END if pos == input.len() => {
+                    pc += 1;
+                    true
                 }
-                OP_MATCH => {
-                    if !whole || pos == input.len() {
-                        return Ok(Some(pos));
-                    }
-                    false
-                }
+                OP_MATCH if !whole || pos == input.len() => return Ok(Some(pos)),
                 _ => false,
             }
         };
