@@ -6,22 +6,8 @@
 //! bytecode is a translation of the same syntax tree, so it matches what the regex matched. Both crates are
 //! dev-dependencies; neither reaches a build of the library.
 //!
-//! The bytecode (documented again, for the reader, in `src/phone/matcher.rs`):
-//!
-//! | byte | operands | meaning |
-//! | --- | --- | --- |
-//! | `0x00`-`0x09` | | the digit 0-9 (digit programs) |
-//! | `0x0A` | | any digit (digit programs) |
-//! | `0x0B` | `class: u16` | one symbol of a class: a mask of digits, or an index into `CHAR_CLASSES` |
-//! | `0x0C` | `class: u16, min: u8, max: u8` | `min` to `max` symbols of a class, greedily; `max` 255 is unbounded |
-//! | `0x0D` | `min: u8, max: u8` | `min` to `max` digits, greedily (digit programs) |
-//! | `0x0E` | `target: u16` | try what follows; on failure, `target` |
-//! | `0x0F` | `target: u16` | continue at `target` |
-//! | `0x10` | `slot: u8` | record the position in a capture slot |
-//! | `0x11` | | assert the end of the input |
-//! | `0x12` | | match |
-//!
-//! Targets are byte offsets from the program's first byte; multi-byte operands are little-endian.
+//! The bytecode keeps the pattern's shape (groups, branches, closes) rather than jumps, so it compresses about as
+//! well as the pattern text; `src/phone/matcher.rs` documents it.
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
@@ -33,18 +19,25 @@ use sha2::{Digest, Sha256};
 const OP_ANY: u8 = 0x0A;
 const OP_CLASS: u8 = 0x0B;
 const OP_REPEAT: u8 = 0x0C;
-const OP_REPEAT_ANY: u8 = 0x0D;
-const OP_SPLIT: u8 = 0x0E;
-const OP_JUMP: u8 = 0x0F;
-const OP_SAVE: u8 = 0x10;
-const OP_END: u8 = 0x11;
-const OP_MATCH: u8 = 0x12;
+const OP_EXACT: u8 = 0x0D;
+const OP_GROUP: u8 = 0x0E;
+const OP_GROUP16: u8 = 0x0F;
+const OP_BAR: u8 = 0x10;
+const OP_CLOSE: u8 = 0x11;
+const OP_CLOSE_LOOP: u8 = 0x12;
+const OP_OPTIONAL: u8 = 0x13;
+const OP_STAR: u8 = 0x14;
+const OP_SAVE: u8 = 0x15;
+const OP_END: u8 = 0x16;
+const OP_MATCH: u8 = 0x17;
+/// A digit range `[a-b]` is the one byte `OP_RANGE + 10 * a + b`.
+const OP_RANGE: u8 = 0x20;
 /// `max` of a repetition with no upper bound.
 const UNBOUNDED: u8 = 0xFF;
 /// At most this many capture groups in a pattern (the matcher keeps two slots per group, group 0 unused).
 const MAX_GROUPS: u32 = 3;
 /// No pattern: the offset the tables use for "absent".
-const NONE: u32 = u32::MAX;
+const NONE: u32 = u16::MAX as u32;
 /// Google's `VALID_PUNCTUATION`, as a character-class body.
 const PUNCTUATION: &str = r"\-x\x{2010}-\x{2015}\x{2212}\x{30FC}\x{FF0D}-\x{FF0F} \x{00A0}\x{00AD}\x{200B}\x{2060}\x{3000}()\x{FF08}\x{FF09}\x{FF3B}\x{FF3D}.\[\]/~\x{2053}\x{223C}\x{FF5E}";
 
@@ -53,32 +46,6 @@ const PUNCTUATION: &str = r"\-x\x{2010}-\x{2015}\x{2212}\x{30FC}\x{FF0D}-\x{FF0F
 enum Alphabet {
     Digits,
     Chars,
-}
-
-/// One instruction before layout; targets are instruction indices.
-#[derive(Clone, Debug)]
-enum Inst {
-    Digit(u8),
-    Any,
-    Class(u16),
-    Repeat(u16, u8, u8),
-    RepeatAny(u8, u8),
-    Split(usize),
-    Jump(usize),
-    Save(u8),
-    End,
-    Match,
-}
-
-impl Inst {
-    fn size(&self) -> usize {
-        match self {
-            Inst::Digit(_) | Inst::Any | Inst::End | Inst::Match => 1,
-            Inst::Save(_) => 2,
-            Inst::Class(_) | Inst::RepeatAny(..) | Inst::Split(_) | Inst::Jump(_) => 3,
-            Inst::Repeat(..) => 5,
-        }
-    }
 }
 
 /// Compiles patterns into one shared blob, each program once.
@@ -109,14 +76,35 @@ impl Compiler {
         if let Some(&offset) = self.seen.get(&key) {
             return (offset, groups);
         }
-        let mut insts = Vec::new();
-        self.emit(&hir, alphabet, &mut insts, pattern);
-        insts.push(Inst::Match);
+        let mut program = Vec::new();
+        self.emit(&hir, alphabet, &mut program, pattern);
+        program.push(OP_MATCH);
         let offset = u32::try_from(self.blob.len()).expect("programs fit in 4 GB");
-        self.blob.extend(layout(&insts));
+        self.blob.extend(program);
         self.seen.insert(key, offset);
         self.index.insert(offset, pattern.to_owned());
         (offset, groups)
+    }
+
+    /// For a search program: the class of characters its match can start with, and a class every match contains,
+    /// for `chars_find` to skip positions and texts that cannot match.
+    fn search_classes(&mut self, pattern: &str) -> (u16, u16) {
+        let hir = regex_syntax::ParserBuilder::new()
+            .build()
+            .parse(pattern)
+            .unwrap_or_else(|e| panic!("pattern {pattern:?} does not parse: {e}"));
+        let (set, nullable) = first_chars(&hir);
+        assert!(
+            !nullable,
+            "search pattern {pattern:?} matches the empty string"
+        );
+        let first = self.atom(merge_ranges(set), Alphabet::Chars);
+        let required = required_chars(&hir).expect("a search pattern with a required class");
+        let required = self.atom(merge_ranges(required), Alphabet::Chars);
+        (
+            u16::from_le_bytes([first[1], first[2]]),
+            u16::from_le_bytes([required[1], required[2]]),
+        )
     }
 
     /// A literal string compiled as a program (`regex::escape` of it, as the national prefix was matched).
@@ -125,16 +113,21 @@ impl Compiler {
         self.compile(&escaped, Alphabet::Digits).0
     }
 
-    fn class(&mut self, ranges: Vec<(char, char)>, alphabet: Alphabet) -> Inst {
+    /// The bytes of an atom: one symbol of a class.
+    fn atom(&mut self, ranges: Vec<(char, char)>, alphabet: Alphabet) -> Vec<u8> {
         match alphabet {
             Alphabet::Digits => {
                 let mask = digit_mask(&ranges);
+                let (low, high) = (mask.trailing_zeros(), 15 - mask.leading_zeros());
                 if mask == 0x3FF {
-                    Inst::Any
+                    vec![OP_ANY]
                 } else if mask.count_ones() == 1 {
-                    Inst::Digit(mask.trailing_zeros() as u8)
+                    vec![low as u8]
+                } else if mask != 0 && mask.count_ones() == high - low + 1 {
+                    vec![OP_RANGE + 10 * low as u8 + high as u8]
                 } else {
-                    Inst::Class(mask)
+                    let [lo, hi] = mask.to_le_bytes();
+                    vec![OP_CLASS, lo, hi]
                 }
             }
             Alphabet::Chars => {
@@ -145,34 +138,35 @@ impl Compiler {
                         self.char_classes.len() - 1
                     }
                 };
-                Inst::Class(u16::try_from(index).expect("few classes"))
+                let [lo, hi] = u16::try_from(index).expect("few classes").to_le_bytes();
+                vec![OP_CLASS, lo, hi]
             }
         }
     }
 
-    fn emit(&mut self, hir: &Hir, alphabet: Alphabet, out: &mut Vec<Inst>, pattern: &str) {
+    fn emit(&mut self, hir: &Hir, alphabet: Alphabet, out: &mut Vec<u8>, pattern: &str) {
         match hir.kind() {
             HirKind::Empty => {}
             HirKind::Literal(literal) => {
                 let text = std::str::from_utf8(&literal.0).expect("Unicode patterns");
                 for c in text.chars() {
-                    let inst = self.class(vec![(c, c)], alphabet);
-                    out.push(inst);
+                    let atom = self.atom(vec![(c, c)], alphabet);
+                    out.extend(atom);
                 }
             }
             HirKind::Class(Class::Unicode(class)) => {
                 let ranges = class.iter().map(|r| (r.start(), r.end())).collect();
-                let inst = self.class(ranges, alphabet);
-                out.push(inst);
+                let atom = self.atom(ranges, alphabet);
+                out.extend(atom);
             }
             HirKind::Class(Class::Bytes(_)) => panic!("pattern {pattern:?} has a byte class"),
-            HirKind::Look(Look::End) => out.push(Inst::End),
+            HirKind::Look(Look::End) => out.push(OP_END),
             HirKind::Look(look) => panic!("pattern {pattern:?} has an assertion {look:?}"),
             HirKind::Capture(capture) => {
                 let slot = u8::try_from(capture.index * 2).expect("few groups");
-                out.push(Inst::Save(slot));
+                out.extend([OP_SAVE, slot]);
                 self.emit(&capture.sub, alphabet, out, pattern);
-                out.push(Inst::Save(slot + 1));
+                out.extend([OP_SAVE, slot + 1]);
             }
             HirKind::Concat(subs) => {
                 for sub in subs {
@@ -180,23 +174,14 @@ impl Compiler {
                 }
             }
             HirKind::Alternation(subs) => {
-                let mut jumps = Vec::new();
+                let mut body = Vec::new();
                 for (i, sub) in subs.iter().enumerate() {
-                    if i + 1 == subs.len() {
-                        self.emit(sub, alphabet, out, pattern);
-                    } else {
-                        let split = out.len();
-                        out.push(Inst::Split(0));
-                        self.emit(sub, alphabet, out, pattern);
-                        jumps.push(out.len());
-                        out.push(Inst::Jump(0));
-                        out[split] = Inst::Split(out.len());
+                    if i > 0 {
+                        body.push(OP_BAR);
                     }
+                    self.emit(sub, alphabet, &mut body, pattern);
                 }
-                let end = out.len();
-                for j in jumps {
-                    out[j] = Inst::Jump(end);
-                }
+                group(out, body, OP_CLOSE, &[]);
             }
             HirKind::Repetition(rep) => {
                 assert!(rep.greedy, "pattern {pattern:?} has a lazy repetition");
@@ -209,48 +194,176 @@ impl Compiler {
                         max
                     }
                 };
+                let mut body = Vec::new();
+                self.emit(&rep.sub, alphabet, &mut body, pattern);
                 // A repetition of one symbol is one instruction.
-                let mut single = Vec::new();
-                self.emit(&rep.sub, alphabet, &mut single, pattern);
-                match single.as_slice() {
-                    [Inst::Any] => {
-                        out.push(Inst::RepeatAny(min, max));
-                        return;
+                if is_atom(&body) {
+                    match (min, max) {
+                        (1, 1) => out.extend(body),
+                        (n, m) if n == m => {
+                            out.extend([OP_EXACT, n]);
+                            out.extend(body);
+                        }
+                        (n, m) => {
+                            out.extend([OP_REPEAT, n, m]);
+                            out.extend(body);
+                        }
                     }
-                    [Inst::Digit(d)] => {
-                        out.push(Inst::Repeat(1 << d, min, max));
-                        return;
-                    }
-                    [Inst::Class(class)] => {
-                        out.push(Inst::Repeat(*class, min, max));
-                        return;
-                    }
-                    _ => {}
+                    return;
                 }
                 for _ in 0..min {
-                    self.emit(&rep.sub, alphabet, out, pattern);
+                    out.extend_from_slice(&body);
                 }
                 if max == UNBOUNDED {
-                    let top = out.len();
-                    out.push(Inst::Split(0));
-                    self.emit(&rep.sub, alphabet, out, pattern);
-                    out.push(Inst::Jump(top));
-                    out[top] = Inst::Split(out.len());
+                    // STAR, the group, and a close that jumps back to the STAR.
+                    let mut looped = vec![OP_STAR];
+                    let mut inner = body.clone();
+                    inner.push(OP_CLOSE_LOOP);
+                    let header = if inner.len() + 2 < 256 { 2 } else { 3 };
+                    let back = 1 + header + inner.len() - 1;
+                    inner.extend(u16::try_from(back).expect("small loops").to_le_bytes());
+                    group(&mut looped, inner, 0, &[]);
+                    out.extend(looped);
                 } else {
-                    let mut splits = Vec::new();
+                    // `X{0,3}` is `(X(X(X)?)?)?`, built from the inside out.
+                    let mut tail: Vec<u8> = Vec::new();
                     for _ in min..max {
-                        splits.push(out.len());
-                        out.push(Inst::Split(0));
-                        self.emit(&rep.sub, alphabet, out, pattern);
+                        let mut inner = body.clone();
+                        inner.extend(tail);
+                        let mut optional = vec![OP_OPTIONAL];
+                        group(&mut optional, inner, OP_CLOSE, &[]);
+                        tail = optional;
                     }
-                    let end = out.len();
-                    for s in splits {
-                        out[s] = Inst::Split(end);
-                    }
+                    out.extend(tail);
                 }
             }
         }
     }
+}
+
+/// The characters a match of `hir` can start with (a superset), and whether it can match the empty string.
+fn first_chars(hir: &Hir) -> (Vec<(char, char)>, bool) {
+    match hir.kind() {
+        HirKind::Empty | HirKind::Look(_) => (Vec::new(), true),
+        HirKind::Literal(literal) => {
+            let text = std::str::from_utf8(&literal.0).expect("Unicode patterns");
+            match text.chars().next() {
+                Some(c) => (vec![(c, c)], false),
+                None => (Vec::new(), true),
+            }
+        }
+        HirKind::Class(Class::Unicode(class)) => {
+            (class.iter().map(|r| (r.start(), r.end())).collect(), false)
+        }
+        HirKind::Class(Class::Bytes(_)) => panic!("byte classes are not supported"),
+        HirKind::Capture(capture) => first_chars(&capture.sub),
+        HirKind::Repetition(rep) => {
+            let (set, nullable) = first_chars(&rep.sub);
+            (set, nullable || rep.min == 0)
+        }
+        HirKind::Concat(subs) => {
+            let mut set = Vec::new();
+            for sub in subs {
+                let (more, nullable) = first_chars(sub);
+                set.extend(more);
+                if !nullable {
+                    return (set, false);
+                }
+            }
+            (set, true)
+        }
+        HirKind::Alternation(subs) => {
+            let mut set = Vec::new();
+            let mut any_nullable = false;
+            for sub in subs {
+                let (more, nullable) = first_chars(sub);
+                set.extend(more);
+                any_nullable |= nullable;
+            }
+            (set, any_nullable)
+        }
+    }
+}
+
+/// A class every match of `hir` must contain a character of (`None` when no such class is known, as when it can
+/// match the empty string): a text without one cannot match anywhere. Picks the rarest class in a sequence.
+fn required_chars(hir: &Hir) -> Option<Vec<(char, char)>> {
+    let cost = |ranges: &Vec<(char, char)>| {
+        let digits = ranges.iter().any(|&(lo, hi)| lo <= '9' && hi >= '0');
+        let size: u32 = ranges
+            .iter()
+            .map(|&(lo, hi)| u32::from(hi) - u32::from(lo) + 1)
+            .sum();
+        u64::from(size) + if digits { 1 << 32 } else { 0 }
+    };
+    match hir.kind() {
+        HirKind::Empty | HirKind::Look(_) => None,
+        HirKind::Literal(literal) => {
+            let text = std::str::from_utf8(&literal.0).expect("Unicode patterns");
+            let c = text
+                .chars()
+                .find(|c| !c.is_ascii_digit())
+                .or_else(|| text.chars().next())?;
+            Some(vec![(c, c)])
+        }
+        HirKind::Class(Class::Unicode(class)) => {
+            Some(class.iter().map(|r| (r.start(), r.end())).collect())
+        }
+        HirKind::Class(Class::Bytes(_)) => panic!("byte classes are not supported"),
+        HirKind::Capture(capture) => required_chars(&capture.sub),
+        HirKind::Repetition(rep) if rep.min >= 1 => required_chars(&rep.sub),
+        HirKind::Repetition(_) => None,
+        HirKind::Concat(subs) => subs.iter().filter_map(required_chars).min_by_key(cost),
+        HirKind::Alternation(subs) => {
+            let mut all = Vec::new();
+            for sub in subs {
+                all.extend(required_chars(sub)?);
+            }
+            Some(all)
+        }
+    }
+}
+
+/// Sorted, merged ranges.
+fn merge_ranges(mut ranges: Vec<(char, char)>) -> Vec<(char, char)> {
+    ranges.sort();
+    let mut merged: Vec<(char, char)> = Vec::new();
+    for (lo, hi) in ranges {
+        match merged.last_mut() {
+            Some(last) if u32::from(lo) <= u32::from(last.1) + 1 => last.1 = last.1.max(hi),
+            _ => merged.push((lo, hi)),
+        }
+    }
+    merged
+}
+
+/// Whether `bytes` is exactly one atom (a digit, any digit, a range or a class).
+fn is_atom(bytes: &[u8]) -> bool {
+    match bytes {
+        [op] => *op <= OP_ANY || *op >= OP_RANGE,
+        [OP_CLASS, _, _] => true,
+        _ => false,
+    }
+}
+
+/// Appends a group: its header (the length of what follows it), `body`, then `close` (none when 0) and `extra`.
+fn group(out: &mut Vec<u8>, mut body: Vec<u8>, close: u8, extra: &[u8]) {
+    if close != 0 {
+        body.push(close);
+    }
+    body.extend_from_slice(extra);
+    match u8::try_from(body.len()) {
+        Ok(len) => out.extend([OP_GROUP, len]),
+        Err(_) => {
+            out.push(OP_GROUP16);
+            out.extend(
+                u16::try_from(body.len())
+                    .expect("groups under 64 KiB")
+                    .to_le_bytes(),
+            );
+        }
+    }
+    out.extend(body);
 }
 
 /// The digits 0-9 a class holds, as a mask.
@@ -261,51 +374,6 @@ fn digit_mask(ranges: &[(char, char)]) -> u16 {
             ranges.iter().any(|&(lo, hi)| lo <= c && c <= hi)
         })
         .fold(0, |mask, d| mask | 1 << d)
-}
-
-/// Lays instructions out as bytes, targets as byte offsets from the program's start.
-fn layout(insts: &[Inst]) -> Vec<u8> {
-    let mut offsets = Vec::with_capacity(insts.len() + 1);
-    let mut at = 0usize;
-    for inst in insts {
-        offsets.push(at);
-        at += inst.size();
-    }
-    offsets.push(at);
-    let target = |i: usize| {
-        u16::try_from(offsets[i])
-            .expect("programs under 64 KiB")
-            .to_le_bytes()
-    };
-    let mut out = Vec::with_capacity(at);
-    for inst in insts {
-        match *inst {
-            Inst::Digit(d) => out.push(d),
-            Inst::Any => out.push(OP_ANY),
-            Inst::Class(c) => {
-                out.push(OP_CLASS);
-                out.extend(c.to_le_bytes());
-            }
-            Inst::Repeat(c, min, max) => {
-                out.push(OP_REPEAT);
-                out.extend(c.to_le_bytes());
-                out.extend([min, max]);
-            }
-            Inst::RepeatAny(min, max) => out.extend([OP_REPEAT_ANY, min, max]),
-            Inst::Split(t) => {
-                out.push(OP_SPLIT);
-                out.extend(target(t));
-            }
-            Inst::Jump(t) => {
-                out.push(OP_JUMP);
-                out.extend(target(t));
-            }
-            Inst::Save(slot) => out.extend([OP_SAVE, slot]),
-            Inst::End => out.push(OP_END),
-            Inst::Match => out.push(OP_MATCH),
-        }
-    }
-    out
 }
 
 /// A pattern as the metadata holds it, without the XML's layout whitespace (as Google's metadata builder removes it).
@@ -469,14 +537,17 @@ pub fn generate(xml: &[u8], source: &str) -> String {
             Alphabet::Chars,
         )
         .0;
-    let second_number = c.compile(r"[\\/] *x", Alphabet::Chars).0;
-    let extension = c
-        .compile(
-            r"(?i)(?:;ext=\d{1,20}|[ \x{00A0}\t,]*(?:e?xt(?:ensi(?:o\x{0301}?|ó))?n?|ｅ?ｘｔｎ?|доб|anexo|[;,xｘ#＃~～]|int|ｉｎｔ)[:\.．]?[ \x{00A0}\t,-]*\d{1,20}#?|[- ]+\d{1,6}#)$",
-            Alphabet::Chars,
-        )
-        .0;
+    let second_number_pattern = r"[\\/] *x";
+    let second_number = c.compile(second_number_pattern, Alphabet::Chars).0;
+    let (second_number_first, second_number_required) = c.search_classes(second_number_pattern);
+    let extension_pattern = r"(?i)(?:;ext=\d{1,20}|[ \x{00A0}\t,]*(?:e?xt(?:ensi(?:o\x{0301}?|ó))?n?|ｅ?ｘｔｎ?|доб|anexo|[;,xｘ#＃~～]|int|ｉｎｔ)[:\.．]?[ \x{00A0}\t,-]*\d{1,20}#?|[- ]+\d{1,6}#)$";
+    let extension = c.compile(extension_pattern, Alphabet::Chars).0;
+    let (extension_first, extension_required) = c.search_classes(extension_pattern);
 
+    assert!(
+        c.blob.len() < NONE as usize,
+        "programs must stay under 64 KiB for u16 offsets"
+    );
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -531,27 +602,44 @@ pub fn generate(xml: &[u8], source: &str) -> String {
     let _ = writeln!(
         out,
         "/// Google's `VALID_PHONE_NUMBER_PATTERN` without the extension: a character program.\n\
-         pub(super) const VIABLE: u32 = {viable};\n\
+         pub(super) const VIABLE: u16 = {viable};\n\
          /// Google's `SECOND_NUMBER_START_PATTERN`: a character program.\n\
-         pub(super) const SECOND_NUMBER: u32 = {second_number};\n\
+         pub(super) const SECOND_NUMBER: u16 = {second_number};\n\
+         /// The characters a match of `SECOND_NUMBER` can start with: an index into `CHAR_CLASSES`.\n\
+         pub(super) const SECOND_NUMBER_FIRST: u16 = {second_number_first};\n\
+         /// A class every match of `SECOND_NUMBER` holds a character of: an index into `CHAR_CLASSES`.\n\
+         pub(super) const SECOND_NUMBER_REQUIRED: u16 = {second_number_required};\n\
          /// Google's extension pattern for parsing, anchored at the end: a character program.\n\
-         pub(super) const EXTENSION: u32 = {extension};\n"
+         pub(super) const EXTENSION: u16 = {extension};\n\
+         /// The characters a match of `EXTENSION` can start with: an index into `CHAR_CLASSES`.\n\
+         pub(super) const EXTENSION_FIRST: u16 = {extension_first};\n\
+         /// A class every match of `EXTENSION` holds a character of: an index into `CHAR_CLASSES`.\n\
+         pub(super) const EXTENSION_REQUIRED: u16 = {extension_required};\n"
     );
     let classes: Vec<String> = c
         .char_classes
         .iter()
         .map(|ranges| {
-            let ranges: Vec<String> = ranges
+            let ascii = (0u8..128)
+                .filter(|&b| {
+                    ranges
+                        .iter()
+                        .any(|&(lo, hi)| lo <= char::from(b) && char::from(b) <= hi)
+                })
+                .fold(0u128, |bits, b| bits | 1 << b);
+            let wide: Vec<String> = ranges
                 .iter()
-                .map(|(a, b)| format!("({a:?}, {b:?})"))
+                .filter(|&&(_, hi)| u32::from(hi) >= 128)
+                .map(|&(a, b)| format!("({:?}, {b:?})", a.max('\u{80}')))
                 .collect();
-            format!("    &[{}],", ranges.join(", "))
+            format!("    ({ascii:#x}, &[{}]),", wide.join(", "))
         })
         .collect();
     let _ = writeln!(
         out,
-        "/// The character classes of the character programs, as sorted inclusive ranges.\n\
-         pub(super) static CHAR_CLASSES: [&[(char, char)]; {}] = [\n{}\n];\n",
+        "/// The character classes of the character programs: the ASCII characters as a bit set, the others as sorted\n\
+         /// inclusive ranges.\n\
+         pub(super) static CHAR_CLASSES: [(u128, &[(char, char)]); {}] = [\n{}\n];\n",
         classes.len(),
         classes.join("\n")
     );

@@ -5,13 +5,13 @@ use super::matcher;
 use super::tables::{BY_ID, CODES, CODE_REGIONS, REGIONS};
 
 /// An absent pattern in the tables.
-pub(super) const NONE: u32 = u32::MAX;
+pub(super) const NONE: u16 = u16::MAX;
 
 /// One number type's description: its pattern and the lengths checked before it.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Desc {
     /// The national-number pattern's program, or [`NONE`] when the region has no such numbers.
-    pub program: u32,
+    pub program: u16,
     /// Bit `n` set when `n` digits is a possible length; `u32::MAX` when the metadata lists none.
     pub lengths: u32,
 }
@@ -48,16 +48,16 @@ pub(super) struct Region {
     /// The country calling code.
     pub country_code: u16,
     /// The international dialling prefix's program, or [`NONE`].
-    pub international_prefix: u32,
+    pub international_prefix: u16,
     /// The national prefix's program as parsing strips it (`nationalPrefixForParsing`, else the national prefix as
     /// a literal), or [`NONE`].
-    pub national_prefix: u32,
+    pub national_prefix: u16,
     /// How many capture groups the national prefix's pattern has.
     pub national_prefix_groups: u8,
     /// `nationalPrefixTransformRule`: digits and `$N` group references; empty when there is none.
     pub transform_rule: &'static str,
     /// The leading digits that pick this region among its country code's, or [`NONE`].
-    pub leading_digits: u32,
+    pub leading_digits: u16,
     /// The general description: every number of the region fits it.
     pub general: Desc,
     /// Premium rate, toll free, shared cost, VoIP, personal, pager, UAN, voicemail, fixed line, mobile: the order in

@@ -3,7 +3,10 @@
 
 use super::matcher;
 use super::metadata::{self, has_length, Region, NONE};
-use super::tables::{EXTENSION, SECOND_NUMBER, VIABLE};
+use super::tables::{
+    EXTENSION, EXTENSION_FIRST, EXTENSION_REQUIRED, SECOND_NUMBER, SECOND_NUMBER_FIRST,
+    SECOND_NUMBER_REQUIRED, VIABLE,
+};
 use super::{NumberType, PhoneError, PhoneErrorCode};
 
 /// The region id libphonenumber gives numbers of no country (`+800`, `+882`, ...).
@@ -160,7 +163,14 @@ fn extract_possible_number(text: &str) -> &str {
     let rest = &rest[..end];
     // "SECOND_NUMBER_START": "650 253 0000 / x1234" keeps only the first number.
     let chars: Vec<char> = rest.chars().collect();
-    match matcher::chars_find(SECOND_NUMBER, &chars).and_then(|at| byte_offset(rest, at)) {
+    match matcher::chars_find(
+        SECOND_NUMBER,
+        SECOND_NUMBER_FIRST,
+        SECOND_NUMBER_REQUIRED,
+        &chars,
+    )
+    .and_then(|at| byte_offset(rest, at))
+    {
         Some(end) => &rest[..end],
         None => rest,
     }
@@ -169,7 +179,9 @@ fn extract_possible_number(text: &str) -> &str {
 /// `maybeStripExtension`: E.164 has no extension, so `ext. 1234`, `x1234`, `#1234` and the like are dropped.
 fn strip_extension(number: &str) -> &str {
     let chars: Vec<char> = number.chars().collect();
-    match matcher::chars_find(EXTENSION, &chars).and_then(|at| byte_offset(number, at)) {
+    match matcher::chars_find(EXTENSION, EXTENSION_FIRST, EXTENSION_REQUIRED, &chars)
+        .and_then(|at| byte_offset(number, at))
+    {
         // Only when what is left is still a number: "x" alone is punctuation in Google's patterns.
         Some(start) if is_viable(&number[..start]) => &number[..start],
         _ => number,

@@ -1,0 +1,133 @@
+//! Native cost per number, `cargo bench --bench phone_native`: verify-edge's engine (generated tables), the engine
+//! it replaced (the `phonenumber` crate's database with the `regex` crate, tests/phone_differential/legacy.rs) and
+//! the `phonenumber` crate's own parser, on the benchmark's inputs (bench/inputs.mjs). The work per number is the
+//! same as in bench/phone.mjs: parse with a default region, then E.164, region, number type and validity.
+//! Prints a Markdown table; also the first call of each (which builds the crate's database for the other two).
+
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+#[path = "../tests/phone_differential/legacy.rs"]
+mod legacy;
+
+/// `(input, default region)` from bench/inputs.mjs's `{ input: "...", region: "XX" }` lines.
+fn inputs() -> Vec<(String, Option<String>)> {
+    let source = include_str!("inputs.mjs");
+    let quoted = |line: &str, key: &str| -> Option<String> {
+        let start = line.find(&format!("{key}: \""))? + key.len() + 3;
+        let end = start + line[start..].find('"')?;
+        Some(line[start..end].replace("\\\"", "\""))
+    };
+    source
+        .lines()
+        .filter(|line| line.trim_start().starts_with("{ input:"))
+        .filter_map(|line| Some((quoted(line, "input")?, quoted(line, "region"))))
+        .collect()
+}
+
+/// One engine's full answer for an input, reduced to a number so the work cannot be optimised away.
+type Engine = fn(&str, Option<&str>) -> usize;
+
+fn ours(input: &str, region: Option<&str>) -> usize {
+    match verify_edge::phone::normalize_phone(input, region) {
+        Ok(n) => n.e164.len() + usize::from(n.valid) + n.region.map_or(0, |r| r.len()),
+        Err(e) => e.code as usize,
+    }
+}
+
+fn before(input: &str, region: Option<&str>) -> usize {
+    match legacy::normalize(input, region) {
+        Ok((e164, region, _, valid, _)) => {
+            e164.len() + usize::from(valid) + region.map_or(0, |r| r.len())
+        }
+        Err(code) => code as usize,
+    }
+}
+
+fn crate_parser(input: &str, region: Option<&str>) -> usize {
+    let country = region.and_then(|r| r.parse::<phonenumber::country::Id>().ok());
+    match phonenumber::parse(country, input) {
+        Ok(n) => {
+            let e164 = n.format().mode(phonenumber::Mode::E164).to_string();
+            let valid = phonenumber::is_valid(&n);
+            let region = n.country().id().map_or(0, |id| id.as_ref().len());
+            e164.len()
+                + usize::from(valid)
+                + region
+                + n.number_type(&phonenumber::metadata::DATABASE) as usize
+        }
+        Err(_) => 0,
+    }
+}
+
+/// Median ns per number over 7 timed repetitions of `rounds` passes over the inputs, after a warm-up.
+fn per_number(
+    f: fn(&str, Option<&str>) -> usize,
+    inputs: &[(String, Option<String>)],
+    rounds: usize,
+) -> f64 {
+    let pass = || {
+        let mut sum = 0;
+        for (input, region) in inputs {
+            sum += f(black_box(input), black_box(region.as_deref()));
+        }
+        black_box(sum)
+    };
+    for _ in 0..rounds / 4 + 1 {
+        pass();
+    }
+    let mut samples: Vec<Duration> = (0..7)
+        .map(|_| {
+            let start = Instant::now();
+            for _ in 0..rounds {
+                pass();
+            }
+            start.elapsed()
+        })
+        .collect();
+    samples.sort();
+    samples[3].as_nanos() as f64 / (rounds * inputs.len()) as f64
+}
+
+fn main() {
+    let inputs = inputs();
+    assert!(
+        inputs.len() > 50,
+        "bench/inputs.mjs gave {} inputs",
+        inputs.len()
+    );
+    let (first, region) = (&inputs[0].0, inputs[0].1.as_deref());
+    let engines: [(&str, Engine, usize); 3] = [
+        ("verify-edge (generated tables)", ours, 2_000),
+        (
+            "verify-edge before (phonenumber database + regex)",
+            before,
+            300,
+        ),
+        ("phonenumber 0.3.10's own parser", crate_parser, 1),
+    ];
+    println!("| engine (native, release) | first call | ns per number, median of 7 |");
+    println!("| --- | --- | --- |");
+    // `cargo bench --bench phone_native -- WORD` runs the engines whose name contains WORD.
+    let only: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with('-'))
+        .collect();
+    for (name, f, rounds) in engines {
+        if !only.is_empty() && !only.iter().any(|w| name.contains(w.as_str())) {
+            continue;
+        }
+        let start = Instant::now();
+        black_box(f(first, region));
+        let first_call = start.elapsed();
+        let ns = per_number(f, &inputs, rounds);
+        println!(
+            "| {name} | {:.2} ms | {ns:.0} |",
+            first_call.as_secs_f64() * 1e3
+        );
+    }
+    println!(
+        "\n{} inputs from bench/inputs.mjs; the first call is `{first}` ({region:?}).",
+        inputs.len()
+    );
+}
