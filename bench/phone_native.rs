@@ -91,10 +91,16 @@ fn per_number(
     samples[3].as_nanos() as f64 / (rounds * inputs.len()) as f64
 }
 
+/// E.164, region, number type and validity, as the corpus states them.
+type CorpusAnswer = (String, Option<String>, String, bool);
+
 /// `(agree on E.164, agree on E.164, region, type and validity)` over the corpus, refusals agreeing with refusals.
-fn corpus_agreement(answer: impl Fn(&str, Option<&str>) -> Option<(String, Option<String>, String, bool)>) -> (usize, usize, usize) {
+fn corpus_agreement(
+    answer: impl Fn(&str, Option<&str>) -> Option<CorpusAnswer>,
+) -> (usize, usize, usize) {
     let corpus: serde_json::Value =
-        serde_json::from_str(include_str!("../tests/data/phone-oracle.json")).expect("the corpus parses");
+        serde_json::from_str(include_str!("../tests/data/phone-oracle.json"))
+            .expect("the corpus parses");
     let cases = corpus["cases"].as_array().expect("cases");
     let (mut e164, mut all) = (0, 0);
     for case in cases {
@@ -106,15 +112,15 @@ fn corpus_agreement(answer: impl Fn(&str, Option<&str>) -> Option<(String, Optio
                 e164 += 1;
                 all += 1;
             }
-            (Some((got_e164, got_region, got_type, got_valid)), false) => {
-                if expected["e164"].as_str() == Some(got_e164.as_str()) {
-                    e164 += 1;
-                    if expected["region"].as_str() == got_region.as_deref()
-                        && expected["type"].as_str() == Some(got_type.as_str())
-                        && expected["valid"].as_bool() == Some(got_valid)
-                    {
-                        all += 1;
-                    }
+            (Some((got_e164, got_region, got_type, got_valid)), false)
+                if expected["e164"].as_str() == Some(got_e164.as_str()) =>
+            {
+                e164 += 1;
+                if expected["region"].as_str() == got_region.as_deref()
+                    && expected["type"].as_str() == Some(got_type.as_str())
+                    && expected["valid"].as_bool() == Some(got_valid)
+                {
+                    all += 1;
                 }
             }
             _ => {}
@@ -124,12 +130,18 @@ fn corpus_agreement(answer: impl Fn(&str, Option<&str>) -> Option<(String, Optio
 }
 
 /// The `phonenumber` crate's own answer in the corpus's terms.
-fn crate_answer(input: &str, region: Option<&str>) -> Option<(String, Option<String>, String, bool)> {
+fn crate_answer(input: &str, region: Option<&str>) -> Option<CorpusAnswer> {
     let country = region.and_then(|r| r.parse::<phonenumber::country::Id>().ok());
     let n = phonenumber::parse(country, input).ok()?;
     let snake: String = format!("{:?}", n.number_type(&phonenumber::metadata::DATABASE))
         .chars()
-        .flat_map(|c| if c.is_ascii_uppercase() { vec!['_', c.to_ascii_lowercase()] } else { vec![c] })
+        .flat_map(|c| {
+            if c.is_ascii_uppercase() {
+                vec!['_', c.to_ascii_lowercase()]
+            } else {
+                vec![c]
+            }
+        })
         .collect();
     let number_type = match snake.trim_start_matches('_') {
         "personal_number" => "personal".to_owned(),
@@ -144,9 +156,12 @@ fn crate_answer(input: &str, region: Option<&str>) -> Option<(String, Option<Str
 }
 
 /// This engine's answer in the corpus's terms.
-fn our_answer(input: &str, region: Option<&str>) -> Option<(String, Option<String>, String, bool)> {
+fn our_answer(input: &str, region: Option<&str>) -> Option<CorpusAnswer> {
     let n = verify_edge::phone::normalize_phone(input, region).ok()?;
-    let number_type = serde_json::to_value(n.number_type).ok()?.as_str()?.to_owned();
+    let number_type = serde_json::to_value(n.number_type)
+        .ok()?
+        .as_str()?
+        .to_owned();
     Some((n.e164, n.region, number_type, n.valid))
 }
 
@@ -156,10 +171,17 @@ fn main() {
         println!("| --- | --- | --- | --- |");
         for (name, (cases, e164, all)) in [
             ("verify-edge", corpus_agreement(our_answer)),
-            ("phonenumber 0.3.10's own parser", corpus_agreement(crate_answer)),
+            (
+                "phonenumber 0.3.10's own parser",
+                corpus_agreement(crate_answer),
+            ),
         ] {
             let pct = |n: usize| 100.0 * n as f64 / cases as f64;
-            println!("| {name} | {cases} | {e164} ({:.2}%) | {all} ({:.2}%) |", pct(e164), pct(all));
+            println!(
+                "| {name} | {cases} | {e164} ({:.2}%) | {all} ({:.2}%) |",
+                pct(e164),
+                pct(all)
+            );
         }
         return;
     }
