@@ -511,9 +511,15 @@ pub fn generate(xml: &[u8], source: &str) -> String {
         }
         local &= !national;
 
+        // Two bytes: "001" (no country) is "00".
+        let short_id: String = id.chars().take(2).collect();
+        assert!(
+            short_id.len() == 2 && (id.len() == 2 || id == "001"),
+            "region id {id}"
+        );
         let mut row = format!(
-            "    Region {{ id: {}, country_code: {code}, international_prefix: {}, national_prefix: {}, national_prefix_groups: {groups}, transform_rule: {}, leading_digits: {}, general: {}, types: [",
-            string_literal(&id),
+            "    Region {{ id: *b{}, country_code: {code}, international_prefix: {}, national_prefix: {}, national_prefix_groups: {groups}, transform_rule: {}, leading_digits: {}, general: {}, types: [",
+            string_literal(&short_id),
             offset(idd),
             offset(npp),
             string_literal(&rule),

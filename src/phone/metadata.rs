@@ -43,8 +43,8 @@ pub(super) fn has_length(mask: u32, len: usize) -> bool {
 /// A region's metadata (or a non-geographic country code's, id `001`).
 #[derive(Debug)]
 pub(super) struct Region {
-    /// ISO 3166-1 alpha-2, or `001`.
-    pub id: &'static str,
+    /// ISO 3166-1 alpha-2, or `00` for `001` (numbers of no country): two bytes, not a pointer, in the tables.
+    pub id: [u8; 2],
     /// The country calling code.
     pub country_code: u16,
     /// The international dialling prefix's program, or [`NONE`].
@@ -71,10 +71,20 @@ pub(super) struct Region {
     pub local_lengths: u32,
 }
 
+impl Region {
+    /// ISO 3166-1 alpha-2, or `001` for numbers of no country.
+    pub fn id(&'static self) -> &'static str {
+        match std::str::from_utf8(&self.id) {
+            Ok("00") | Err(_) => "001",
+            Ok(id) => id,
+        }
+    }
+}
+
 /// The region with this (upper-case, two-letter) id.
 pub(super) fn by_id(id: &str) -> Option<&'static Region> {
     BY_ID
-        .binary_search_by(|&i| region(i).map_or("", |r| r.id).cmp(id))
+        .binary_search_by(|&i| region(i).map_or("", Region::id).cmp(id))
         .ok()
         .and_then(|found| BY_ID.get(found))
         .and_then(|&i| region(i))
@@ -104,5 +114,5 @@ pub(super) fn region(index: u16) -> Option<&'static Region> {
 
 /// Every two-letter region id, sorted.
 pub(super) fn region_ids() -> impl Iterator<Item = &'static str> {
-    BY_ID.iter().filter_map(|&i| region(i)).map(|r| r.id)
+    BY_ID.iter().filter_map(|&i| region(i)).map(Region::id)
 }

@@ -228,7 +228,7 @@ fn describe(country_code: u16, national_number: String) -> PhoneNumber {
     PhoneNumber {
         e164: format!("+{country_code}{national_number}"),
         region: meta
-            .map(|m| m.id)
+            .map(Region::id)
             .filter(|id| *id != parse::NON_GEOGRAPHIC)
             .map(str::to_owned),
         country_code,
