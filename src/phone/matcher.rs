@@ -508,3 +508,92 @@ fn backtrack<S: Copy>(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::phone::metadata::{region, NONE};
+    use crate::phone::tables::{EXTENSION, REGIONS, SECOND_NUMBER, VIABLE};
+
+    /// Runs a program both ways: plain backtracking, and the memoizing fallback a step budget switches to.
+    fn both_ways<S: Copy>(program: u16, input: &[S], whole: bool, test: &impl Fn(u16, S) -> bool) {
+        let prog = PROGRAMS.get(usize::from(program)..).unwrap();
+        let (mut plain_slots, mut memo_slots) = ([UNSET; SLOTS], [UNSET; SLOTS]);
+        let plain = backtrack(
+            prog,
+            input,
+            whole,
+            test,
+            &mut plain_slots,
+            &mut Vec::new(),
+            None,
+        );
+        let states = program_len(prog) * (input.len() + 1);
+        let mut visited = vec![0u64; states.div_ceil(64)];
+        let memo = backtrack(
+            prog,
+            input,
+            whole,
+            test,
+            &mut memo_slots,
+            &mut Vec::new(),
+            Some(&mut visited),
+        );
+        let (Ok(plain), Ok(memo)) = (plain, memo) else {
+            panic!("program {program} ran over its budget on a short input");
+        };
+        assert_eq!(
+            (plain, plain_slots),
+            (memo, memo_slots),
+            "program {program}"
+        );
+    }
+
+    /// The fallback gives the same match and groups as plain backtracking, on every region's programs and the
+    /// character programs.
+    #[test]
+    fn the_memoizing_fallback_matches_as_plain_backtracking_does() {
+        let mut state = 0x0DDB_A11C_0FFE_E005_u64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for (index, meta) in REGIONS.iter().enumerate() {
+            assert!(region(index as u16).is_some());
+            let mut programs = vec![
+                meta.international_prefix,
+                meta.national_prefix,
+                meta.leading_digits,
+                meta.general.program,
+            ];
+            programs.extend(meta.types.iter().map(|d| d.program));
+            for program in programs.into_iter().filter(|&p| p != NONE) {
+                for _ in 0..40 {
+                    let len = (next() % 16) as usize;
+                    let digits: String = (0..len)
+                        .map(|_| char::from(b'0' + (next() % 10) as u8))
+                        .collect();
+                    both_ways(program, digits.as_bytes(), true, &digit_test);
+                    both_ways(program, digits.as_bytes(), false, &digit_test);
+                }
+            }
+        }
+        let pieces = [
+            '1', '2', '+', ' ', '-', '(', ')', 'x', 'X', ';', 'e', 't', '#', '.', '/', 'д',
+            '\u{663}', 'a',
+        ];
+        for _ in 0..20_000 {
+            let len = (next() % 20) as usize;
+            let text: Vec<char> = (0..len)
+                .map(|_| pieces[(next() % pieces.len() as u64) as usize])
+                .collect();
+            both_ways(VIABLE, &text, true, &char_test);
+            for start in 0..text.len() {
+                both_ways(EXTENSION, &text[start..], false, &char_test);
+                both_ways(SECOND_NUMBER, &text[start..], false, &char_test);
+            }
+        }
+    }
+}
