@@ -89,6 +89,13 @@ for (const region of regions) {
     add(`${e164}9`, null, "one-digit-too-many");
     add(e164.slice(0, -1), null, "one-digit-too-few");
     add(`(${national})`, region, "national-parenthesised");
+    // A wrong leading digit: the national number's first digit moved on by one.
+    const wrong = `${(Number(nsn[0]) + 1) % 10}${nsn.slice(1)}`;
+    add(`+${cc}${wrong}`, null, "wrong-leading-digit");
+    // Digits of other scripts, as phones and keyboards type them.
+    add(national.replace(/[0-9]/g, (d) => String.fromCharCode(0x0660 + Number(d))), region, "national-arabic-indic");
+    add(e164.replace(/[0-9+]/g, (c) => (c === "+" ? "\uFF0B" : String.fromCharCode(0xFF10 + Number(c)))), null, "e164-fullwidth");
+    add(`${intl} ext. ${(cc * 7) % 1000}`, "US", "international-extension");
   }
 }
 // Numbers of no region (international freephone, satellite, ...).
@@ -106,6 +113,14 @@ for (const [input, region] of [
   ["+44 20 7031 3000 ext. 1234", null], ["650-CALL-NOW", "US"], ["tel:+1-650-253-0000", null],
   ["+١-٦٥٠-٢٥٣-٠٠٠٠", null], ["+１ ６５０ ２５３ ００００", null], ["(+49) 30 123456", "GB"], ["0049 30 123456", "FR"],
   ["+376 1800 1234", "US"], ["+376 18001234", null], ["011 44 20 7031 3000", "US"], ["00 44 20 7031 3000", "US"],
+  ["+1 650 253 0000 x1234", null], ["+1 (650) 253-0000 / x1234", null], ["tel:+16502530000;isub=12345", null],
+  ["tel:6502530000;phone-context=example.com", "US"], ["tel:2530000;phone-context=+1-650", null],
+  ["tel:2530000;phone-context=+", null], ["+44 (0) 20 7031 3000", null], ["+1 800 FLOWERS", null],
+  ["1-800-FLOWERS", "CA"], ["+1 650 253 0000#", null], ["+1 650 253 0000 доб 12", null], ["+1 650 253 0000 ;ext=99", null],
+  ["\u{1D7D4}\u{1D7D3}\u{1D7CE} 253 0000", "US"], ["\u0967\u0968\u0969\u096A\u096B\u096C\u096D", "IN"],
+  ["0" + "1".repeat(248), "DE"], ["+1 650 253 0000" + " ".repeat(235), null], ["+1 650 253 0000" + " ".repeat(236), null],
+  ["+" + "9".repeat(20), null], ["a".repeat(250), "US"], ["*#06#", "US"], ["+1 650 253 0000\n", null],
+  ["0800 FLOWERS", "GB"], ["+49 (0)30 123456", "FR"], ["00 00 44 20 7031 3000", "FR"], ["+0044 20 7031 3000", "FR"],
 ]) add(input, region, "hostile");
 
 const { version } = JSON.parse(readFileSync(new URL(import.meta.resolve("google-libphonenumber/package.json")), "utf8"));

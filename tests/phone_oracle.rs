@@ -61,6 +61,9 @@ fn as_answer(result: Result<PhoneNumber, verify_edge::phone::PhoneError>) -> Ans
 const KNOWN_DIFFERENCES: &[(&str, Option<&str>, &str)] = &[
     ("+22056612349", None, "Gambia: Google's newer metadata adds 9-digit numbers, so 8 digits is INVALID_LENGTH there and TOO_LONG in 9.0.33"),
     ("+22030123459", None, "Gambia: as above"),
+    ("+24772889", None, "Ascension: Google's newer metadata widens mobile to [2-47]\\d{4}; 9.0.33 has 4\\d{4}"),
+    ("+255721234567", None, "Tanzania: Google's newer metadata widens mobile to 7\\d; 9.0.33 has 7[013-9]"),
+    ("\u{967}\u{968}\u{969}\u{96A}\u{96B}\u{96C}\u{96D}", Some("IN"), "Devanagari digits: the JavaScript port (google-libphonenumber) accepts only ASCII, full-width and Arabic-Indic digits; Java's libphonenumber, like us, accepts any Unicode decimal digit (Character.digit), so reads +91 1234567"),
 ];
 
 #[test]

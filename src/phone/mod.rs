@@ -1,7 +1,8 @@
 //! E.164 phone-number normalization.
 //!
-//! The metadata (number patterns, prefixes, lengths) is libphonenumber's, as the `phonenumber` crate ships it. The
-//! parsing is ours, a port of Google's `PhoneNumberUtil.parse`, region and type logic: the crate's own parser reads
+//! The metadata (number patterns, prefixes, lengths) is libphonenumber's `PhoneNumberMetadata.xml`, compiled at
+//! generation time (`scripts/phone-tables.sh`) into static tables and its patterns into bytecode for a small matcher
+//! (`tables.rs`, `matcher.rs`): nothing is deserialized or compiled at run time. The parsing is ours, a port of Google's `PhoneNumberUtil.parse`, region and type logic: the crate's own parser reads
 //! `+54 11 2345-6789` as `+5423456789` when the default region is US (it applies the default region's national
 //! prefix to any country's number) and strips national prefixes that belong to the number (`+7 800 ...` becomes
 //! `+7 00 ...`), and its type lookup drops leading zeros. A verification product must never send a code to a number
@@ -10,11 +11,15 @@
 
 use std::fmt;
 
-use phonenumber::metadata::DATABASE;
-use phonenumber::Metadata;
 use serde::{Deserialize, Serialize};
 
+mod matcher;
+mod metadata;
 mod parse;
+#[rustfmt::skip]
+mod tables;
+
+use metadata::Region;
 
 /// Longest input accepted, in bytes. Anything longer is refused before it is parsed.
 pub const MAX_INPUT_BYTES: usize = 64 * 1024;
@@ -143,17 +148,16 @@ impl PhoneError {
 
 /// The regions (ISO 3166-1 alpha-2) a default region may be, sorted.
 pub fn supported_regions() -> Vec<&'static str> {
-    let mut regions: Vec<&str> = DATABASE
-        .iter()
-        .map(Metadata::id)
-        .filter(|id| *id != parse::NON_GEOGRAPHIC)
-        .collect();
-    regions.sort_unstable();
-    regions
+    metadata::region_ids().collect()
 }
 
-/// Pays the one-time cost of the metadata (deserializing libphonenumber's database, compiling the patterns the
-/// commonest numbers use) now rather than on the first real number.
+/// The SHA-256 of the libphonenumber `PhoneNumberMetadata.xml` the tables were generated from.
+pub fn metadata_sha256() -> &'static str {
+    tables::SOURCE_SHA256
+}
+
+/// Runs a few numbers through the engine. The metadata is static, so there is nothing to build: this only touches
+/// the code and tables the first real number would (kept so the Worker's start-up hook and callers need no change).
 pub fn warm_up() {
     for (number, region) in [
         ("+1 650 253 0000", None),
@@ -224,7 +228,7 @@ fn describe(country_code: u16, national_number: String) -> PhoneNumber {
     PhoneNumber {
         e164: format!("+{country_code}{national_number}"),
         region: meta
-            .map(|m| m.id())
+            .map(Region::id)
             .filter(|id| *id != parse::NON_GEOGRAPHIC)
             .map(str::to_owned),
         country_code,
@@ -235,11 +239,11 @@ fn describe(country_code: u16, national_number: String) -> PhoneNumber {
     }
 }
 
-fn region_metadata(code: &str) -> Result<&'static Metadata, PhoneError> {
+fn region_metadata(code: &str) -> Result<&'static Region, PhoneError> {
     let upper = code.to_ascii_uppercase();
     // "001" (non-geographic) and anything that is not a two-letter region are no default region.
     let found = (upper.len() == 2)
-        .then(|| DATABASE.by_id(upper.as_str()))
+        .then(|| metadata::by_id(upper.as_str()))
         .flatten();
     found.ok_or_else(|| {
         PhoneError::new(

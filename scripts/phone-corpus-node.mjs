@@ -1,0 +1,81 @@
+// Runs the phone agreement corpus (tests/data/phone-oracle.json, Google's libphonenumber's answers) against the
+// built npm package in Node (dist/npm/node.js, after scripts/build-package.sh), so the wasm build is held to the
+// same answers as the native one (tests/phone_oracle.rs). Exits 1 if any case differs that is not a known
+// difference. Also reports, not asserts, libphonenumber-js's agreement on the same cases.
+//
+//   node scripts/phone-corpus-node.mjs [--json]
+import { readFileSync } from "node:fs";
+
+const corpus = JSON.parse(readFileSync(new URL("../tests/data/phone-oracle.json", import.meta.url), "utf8"));
+const ours = await import(new URL("../dist/npm/node.js", import.meta.url));
+
+// The cases tests/phone_oracle.rs lists, with their causes: Google's bundled metadata is newer than 9.0.33 for
+// Gambia, Ascension and Tanzania, and its JavaScript port reads fewer scripts' digits than Java's libphonenumber.
+const KNOWN = new Set(["+22056612349|null", "+22030123459|null", "+24772889|null", "+255721234567|null",
+  "\u0967\u0968\u0969\u096A\u096B\u096C\u096D|IN"]);
+
+/** Our answer in the corpus's shape. */
+function answerOf(input, region) {
+  try {
+    const n = ours.normalizePhone(input, region);
+    return { e164: n.e164, region: n.region, countryCode: n.countryCode, type: n.numberType, valid: n.valid,
+      invalidReason: n.invalidReason };
+  } catch (e) {
+    if (!(e instanceof ours.VerifyEdgeError)) throw e;
+    return { error: e.code };
+  }
+}
+
+const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
+const differ = [];
+let knownSeen = 0;
+for (const c of corpus.cases) {
+  const got = answerOf(c.input, c.defaultRegion);
+  const expected = c.expected.error ? { error: c.expected.error } : c.expected;
+  const known = KNOWN.has(`${c.input}|${c.defaultRegion}`);
+  if (known) knownSeen += 1;
+  if (!same(got, expected) !== known) differ.push({ ...c, got });
+}
+
+// libphonenumber-js (max metadata) on E.164, region, type and validity, and whether it refuses what Google refuses.
+const js = await import("libphonenumber-js/max");
+let jsAgree = 0;
+let jsAgreeE164 = 0;
+for (const c of corpus.cases) {
+  const e = c.expected;
+  let n;
+  try {
+    n = js.parsePhoneNumber(c.input, c.defaultRegion ?? undefined);
+  } catch {
+    n = null;
+  }
+  if (e.error) {
+    if (!n) { jsAgree += 1; jsAgreeE164 += 1; }
+    continue;
+  }
+  if (!n) continue;
+  const type = (n.getType() ?? "unknown").toLowerCase().replace("personal_number", "personal");
+  const region = n.country ?? null;
+  if (n.number === e.e164) jsAgreeE164 += 1;
+  if (n.number === e.e164 && region === e.region && type === e.type && n.isValid() === e.valid) jsAgree += 1;
+}
+
+const total = corpus.cases.length;
+const pct = (n) => `${((100 * n) / total).toFixed(2)}%`;
+const summary = {
+  corpus: corpus.source,
+  cases: total,
+  verifyEdgeWasm: { agree: total - differ.length - knownSeen, knownDifferences: knownSeen, unexpected: differ.length },
+  libphonenumberJsMax: { version: JSON.parse(readFileSync(new URL("../node_modules/libphonenumber-js/package.json", import.meta.url), "utf8")).version, agreeAll: jsAgree, agreeE164: jsAgreeE164 },
+};
+if (process.argv.includes("--json")) {
+  console.log(JSON.stringify(summary));
+} else {
+  console.log(`${total} cases from ${corpus.source}`);
+  console.log(`verify-edge (wasm, dist/npm in Node): ${summary.verifyEdgeWasm.agree} agree, ${knownSeen} known differences, ${differ.length} unexpected`);
+  console.log(`libphonenumber-js ${summary.libphonenumberJsMax.version} (max): E.164 ${jsAgreeE164} (${pct(jsAgreeE164)}); E.164, region, type and validity ${jsAgree} (${pct(jsAgree)})`);
+}
+for (const d of differ.slice(0, 20)) {
+  console.error(`${d.form} ${JSON.stringify(d.input)} in ${d.defaultRegion}: we say ${JSON.stringify(d.got)}, Google ${JSON.stringify(d.expected)}`);
+}
+process.exit(differ.length ? 1 : 0);

@@ -1,0 +1,710 @@
+//! Generates `src/phone/tables.rs` from libphonenumber's `PhoneNumberMetadata.xml`: every region's prefixes, lengths
+//! and number types as static Rust tables, and every pattern compiled into the bytecode `src/phone/matcher.rs` runs.
+//!
+//! The XML is read by the `phonenumber` crate's own loader (so the tables hold exactly what its database held), and
+//! each pattern is parsed by `regex-syntax`, the parser of the `regex` crate that matched these patterns before: the
+//! bytecode is a translation of the same syntax tree, so it matches what the regex matched. Both crates are
+//! dev-dependencies; neither reaches a build of the library.
+//!
+//! The bytecode keeps the pattern's shape (groups, branches, closes) rather than jumps, so it compresses about as
+//! well as the pattern text; `src/phone/matcher.rs` documents it.
+
+use std::collections::{BTreeMap, HashMap};
+use std::fmt::Write as _;
+
+use phonenumber::metadata::loader;
+use regex_syntax::hir::{Class, Hir, HirKind, Look};
+use sha2::{Digest, Sha256};
+
+const OP_ANY: u8 = 0x0A;
+const OP_CLASS: u8 = 0x0B;
+const OP_REPEAT: u8 = 0x0C;
+const OP_EXACT: u8 = 0x0D;
+const OP_GROUP: u8 = 0x0E;
+const OP_GROUP16: u8 = 0x0F;
+const OP_BAR: u8 = 0x10;
+const OP_CLOSE: u8 = 0x11;
+const OP_CLOSE_LOOP: u8 = 0x12;
+const OP_OPTIONAL: u8 = 0x13;
+const OP_STAR: u8 = 0x14;
+const OP_SAVE: u8 = 0x15;
+const OP_END: u8 = 0x16;
+const OP_MATCH: u8 = 0x17;
+/// A digit range `[a-b]` is the one byte `OP_RANGE + 10 * a + b`.
+const OP_RANGE: u8 = 0x20;
+/// `max` of a repetition with no upper bound.
+const UNBOUNDED: u8 = 0xFF;
+/// At most this many capture groups in a pattern (the matcher keeps two slots per group, group 0 unused).
+const MAX_GROUPS: u32 = 3;
+/// No pattern: the offset the tables use for "absent".
+const NONE: u32 = u16::MAX as u32;
+/// Google's `VALID_PUNCTUATION`, as a character-class body.
+const PUNCTUATION: &str = r"\-x\x{2010}-\x{2015}\x{2212}\x{30FC}\x{FF0D}-\x{FF0F} \x{00A0}\x{00AD}\x{200B}\x{2060}\x{3000}()\x{FF08}\x{FF09}\x{FF3B}\x{FF3D}.\[\]/~\x{2053}\x{223C}\x{FF5E}";
+
+/// What a program reads: the digits of a national number, or the characters of the input.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Alphabet {
+    Digits,
+    Chars,
+}
+
+/// Compiles patterns into one shared blob, each program once.
+#[derive(Default)]
+struct Compiler {
+    blob: Vec<u8>,
+    /// Program offset by alphabet and pattern text.
+    seen: HashMap<(bool, String), u32>,
+    /// Pattern text by program offset, for the generated file's index.
+    index: BTreeMap<u32, String>,
+    /// Unicode classes by their ranges, for character programs.
+    char_classes: Vec<Vec<(char, char)>>,
+}
+
+impl Compiler {
+    /// Compiles `pattern` (layout whitespace already removed) and returns its offset and number of capture groups.
+    fn compile(&mut self, pattern: &str, alphabet: Alphabet) -> (u32, u32) {
+        let hir = regex_syntax::ParserBuilder::new()
+            .build()
+            .parse(pattern)
+            .unwrap_or_else(|e| panic!("pattern {pattern:?} does not parse: {e}"));
+        let groups = hir.properties().explicit_captures_len() as u32;
+        assert!(
+            groups <= MAX_GROUPS,
+            "pattern {pattern:?} has {groups} groups"
+        );
+        let key = (alphabet == Alphabet::Digits, pattern.to_owned());
+        if let Some(&offset) = self.seen.get(&key) {
+            return (offset, groups);
+        }
+        let mut program = Vec::new();
+        self.emit(&hir, alphabet, &mut program, pattern);
+        program.push(OP_MATCH);
+        let offset = u32::try_from(self.blob.len()).expect("programs fit in 4 GB");
+        self.blob.extend(program);
+        self.seen.insert(key, offset);
+        self.index.insert(offset, pattern.to_owned());
+        (offset, groups)
+    }
+
+    /// For a search program: the class of characters its match can start with, and a class every match contains,
+    /// for `chars_find` to skip positions and texts that cannot match.
+    fn search_classes(&mut self, pattern: &str) -> (u16, u16) {
+        let hir = regex_syntax::ParserBuilder::new()
+            .build()
+            .parse(pattern)
+            .unwrap_or_else(|e| panic!("pattern {pattern:?} does not parse: {e}"));
+        let (set, nullable) = first_chars(&hir);
+        assert!(
+            !nullable,
+            "search pattern {pattern:?} matches the empty string"
+        );
+        let first = self.atom(merge_ranges(set), Alphabet::Chars);
+        let required = required_chars(&hir).expect("a search pattern with a required class");
+        let required = self.atom(merge_ranges(required), Alphabet::Chars);
+        (
+            u16::from_le_bytes([first[1], first[2]]),
+            u16::from_le_bytes([required[1], required[2]]),
+        )
+    }
+
+    /// A literal string compiled as a program (`regex::escape` of it, as the national prefix was matched).
+    fn literal(&mut self, text: &str) -> u32 {
+        let escaped = regex_syntax::escape(text);
+        self.compile(&escaped, Alphabet::Digits).0
+    }
+
+    /// The bytes of an atom: one symbol of a class.
+    fn atom(&mut self, ranges: Vec<(char, char)>, alphabet: Alphabet) -> Vec<u8> {
+        match alphabet {
+            Alphabet::Digits => {
+                let mask = digit_mask(&ranges);
+                let (low, high) = (mask.trailing_zeros(), 15 - mask.leading_zeros());
+                if mask == 0x3FF {
+                    vec![OP_ANY]
+                } else if mask.count_ones() == 1 {
+                    vec![low as u8]
+                } else if mask != 0 && mask.count_ones() == high - low + 1 {
+                    vec![OP_RANGE + 10 * low as u8 + high as u8]
+                } else {
+                    let [lo, hi] = mask.to_le_bytes();
+                    vec![OP_CLASS, lo, hi]
+                }
+            }
+            Alphabet::Chars => {
+                let index = match self.char_classes.iter().position(|c| *c == ranges) {
+                    Some(i) => i,
+                    None => {
+                        self.char_classes.push(ranges);
+                        self.char_classes.len() - 1
+                    }
+                };
+                let [lo, hi] = u16::try_from(index).expect("few classes").to_le_bytes();
+                vec![OP_CLASS, lo, hi]
+            }
+        }
+    }
+
+    fn emit(&mut self, hir: &Hir, alphabet: Alphabet, out: &mut Vec<u8>, pattern: &str) {
+        match hir.kind() {
+            HirKind::Empty => {}
+            HirKind::Literal(literal) => {
+                let text = std::str::from_utf8(&literal.0).expect("Unicode patterns");
+                for c in text.chars() {
+                    let atom = self.atom(vec![(c, c)], alphabet);
+                    out.extend(atom);
+                }
+            }
+            HirKind::Class(Class::Unicode(class)) => {
+                let ranges = class.iter().map(|r| (r.start(), r.end())).collect();
+                let atom = self.atom(ranges, alphabet);
+                out.extend(atom);
+            }
+            HirKind::Class(Class::Bytes(_)) => panic!("pattern {pattern:?} has a byte class"),
+            HirKind::Look(Look::End) => out.push(OP_END),
+            HirKind::Look(look) => panic!("pattern {pattern:?} has an assertion {look:?}"),
+            HirKind::Capture(capture) => {
+                let slot = u8::try_from(capture.index * 2).expect("few groups");
+                out.extend([OP_SAVE, slot]);
+                self.emit(&capture.sub, alphabet, out, pattern);
+                out.extend([OP_SAVE, slot + 1]);
+            }
+            HirKind::Concat(subs) => {
+                for sub in subs {
+                    self.emit(sub, alphabet, out, pattern);
+                }
+            }
+            HirKind::Alternation(subs) => {
+                let mut body = Vec::new();
+                for (i, sub) in subs.iter().enumerate() {
+                    if i > 0 {
+                        body.push(OP_BAR);
+                    }
+                    self.emit(sub, alphabet, &mut body, pattern);
+                }
+                group(out, body, OP_CLOSE, &[]);
+            }
+            HirKind::Repetition(rep) => {
+                assert!(rep.greedy, "pattern {pattern:?} has a lazy repetition");
+                let min = u8::try_from(rep.min).expect("small repetition");
+                let max = match rep.max {
+                    None => UNBOUNDED,
+                    Some(max) => {
+                        let max = u8::try_from(max).expect("small repetition");
+                        assert!(max < UNBOUNDED, "pattern {pattern:?} repeats too often");
+                        max
+                    }
+                };
+                let mut body = Vec::new();
+                self.emit(&rep.sub, alphabet, &mut body, pattern);
+                // A repetition of one symbol is one instruction.
+                if is_atom(&body) {
+                    match (min, max) {
+                        (1, 1) => out.extend(body),
+                        (n, m) if n == m => {
+                            out.extend([OP_EXACT, n]);
+                            out.extend(body);
+                        }
+                        (n, m) => {
+                            out.extend([OP_REPEAT, n, m]);
+                            out.extend(body);
+                        }
+                    }
+                    return;
+                }
+                for _ in 0..min {
+                    out.extend_from_slice(&body);
+                }
+                if max == UNBOUNDED {
+                    // STAR, the group, and a close that jumps back to the STAR.
+                    let mut looped = vec![OP_STAR];
+                    let mut inner = body.clone();
+                    inner.push(OP_CLOSE_LOOP);
+                    let header = if inner.len() + 2 < 256 { 2 } else { 3 };
+                    let back = 1 + header + inner.len() - 1;
+                    inner.extend(u16::try_from(back).expect("small loops").to_le_bytes());
+                    group(&mut looped, inner, 0, &[]);
+                    out.extend(looped);
+                } else {
+                    // `X{0,3}` is `(X(X(X)?)?)?`, built from the inside out.
+                    let mut tail: Vec<u8> = Vec::new();
+                    for _ in min..max {
+                        let mut inner = body.clone();
+                        inner.extend(tail);
+                        let mut optional = vec![OP_OPTIONAL];
+                        group(&mut optional, inner, OP_CLOSE, &[]);
+                        tail = optional;
+                    }
+                    out.extend(tail);
+                }
+            }
+        }
+    }
+}
+
+/// The characters a match of `hir` can start with (a superset), and whether it can match the empty string.
+fn first_chars(hir: &Hir) -> (Vec<(char, char)>, bool) {
+    match hir.kind() {
+        HirKind::Empty | HirKind::Look(_) => (Vec::new(), true),
+        HirKind::Literal(literal) => {
+            let text = std::str::from_utf8(&literal.0).expect("Unicode patterns");
+            match text.chars().next() {
+                Some(c) => (vec![(c, c)], false),
+                None => (Vec::new(), true),
+            }
+        }
+        HirKind::Class(Class::Unicode(class)) => {
+            (class.iter().map(|r| (r.start(), r.end())).collect(), false)
+        }
+        HirKind::Class(Class::Bytes(_)) => panic!("byte classes are not supported"),
+        HirKind::Capture(capture) => first_chars(&capture.sub),
+        HirKind::Repetition(rep) => {
+            let (set, nullable) = first_chars(&rep.sub);
+            (set, nullable || rep.min == 0)
+        }
+        HirKind::Concat(subs) => {
+            let mut set = Vec::new();
+            for sub in subs {
+                let (more, nullable) = first_chars(sub);
+                set.extend(more);
+                if !nullable {
+                    return (set, false);
+                }
+            }
+            (set, true)
+        }
+        HirKind::Alternation(subs) => {
+            let mut set = Vec::new();
+            let mut any_nullable = false;
+            for sub in subs {
+                let (more, nullable) = first_chars(sub);
+                set.extend(more);
+                any_nullable |= nullable;
+            }
+            (set, any_nullable)
+        }
+    }
+}
+
+/// A class every match of `hir` must contain a character of (`None` when no such class is known, as when it can
+/// match the empty string): a text without one cannot match anywhere. Picks the rarest class in a sequence.
+fn required_chars(hir: &Hir) -> Option<Vec<(char, char)>> {
+    let cost = |ranges: &Vec<(char, char)>| {
+        let digits = ranges.iter().any(|&(lo, hi)| lo <= '9' && hi >= '0');
+        let size: u32 = ranges
+            .iter()
+            .map(|&(lo, hi)| u32::from(hi) - u32::from(lo) + 1)
+            .sum();
+        u64::from(size) + if digits { 1 << 32 } else { 0 }
+    };
+    match hir.kind() {
+        HirKind::Empty | HirKind::Look(_) => None,
+        HirKind::Literal(literal) => {
+            let text = std::str::from_utf8(&literal.0).expect("Unicode patterns");
+            let c = text
+                .chars()
+                .find(|c| !c.is_ascii_digit())
+                .or_else(|| text.chars().next())?;
+            Some(vec![(c, c)])
+        }
+        HirKind::Class(Class::Unicode(class)) => {
+            Some(class.iter().map(|r| (r.start(), r.end())).collect())
+        }
+        HirKind::Class(Class::Bytes(_)) => panic!("byte classes are not supported"),
+        HirKind::Capture(capture) => required_chars(&capture.sub),
+        HirKind::Repetition(rep) if rep.min >= 1 => required_chars(&rep.sub),
+        HirKind::Repetition(_) => None,
+        HirKind::Concat(subs) => subs.iter().filter_map(required_chars).min_by_key(cost),
+        HirKind::Alternation(subs) => {
+            let mut all = Vec::new();
+            for sub in subs {
+                all.extend(required_chars(sub)?);
+            }
+            Some(all)
+        }
+    }
+}
+
+/// Sorted, merged ranges.
+fn merge_ranges(mut ranges: Vec<(char, char)>) -> Vec<(char, char)> {
+    ranges.sort();
+    let mut merged: Vec<(char, char)> = Vec::new();
+    for (lo, hi) in ranges {
+        match merged.last_mut() {
+            Some(last) if u32::from(lo) <= u32::from(last.1) + 1 => last.1 = last.1.max(hi),
+            _ => merged.push((lo, hi)),
+        }
+    }
+    merged
+}
+
+/// Whether `bytes` is exactly one atom (a digit, any digit, a range or a class).
+fn is_atom(bytes: &[u8]) -> bool {
+    match bytes {
+        [op] => *op <= OP_ANY || *op >= OP_RANGE,
+        [OP_CLASS, _, _] => true,
+        _ => false,
+    }
+}
+
+/// Appends a group: its header (the length of what follows it), `body`, then `close` (none when 0) and `extra`.
+fn group(out: &mut Vec<u8>, mut body: Vec<u8>, close: u8, extra: &[u8]) {
+    if close != 0 {
+        body.push(close);
+    }
+    body.extend_from_slice(extra);
+    match u8::try_from(body.len()) {
+        Ok(len) => out.extend([OP_GROUP, len]),
+        Err(_) => {
+            out.push(OP_GROUP16);
+            out.extend(
+                u16::try_from(body.len())
+                    .expect("groups under 64 KiB")
+                    .to_le_bytes(),
+            );
+        }
+    }
+    out.extend(body);
+}
+
+/// The digits 0-9 a class holds, as a mask.
+fn digit_mask(ranges: &[(char, char)]) -> u16 {
+    (0..10u16)
+        .filter(|d| {
+            let c = char::from(b'0' + *d as u8);
+            ranges.iter().any(|&(lo, hi)| lo <= c && c <= hi)
+        })
+        .fold(0, |mask, d| mask | 1 << d)
+}
+
+/// A pattern as the metadata holds it, without the XML's layout whitespace (as Google's metadata builder removes it).
+fn squeeze(pattern: &str) -> String {
+    pattern.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// The possible lengths as a mask: bit `n` for length `n`.
+fn length_mask(lengths: &[u16]) -> u32 {
+    lengths
+        .iter()
+        .filter(|&&n| n != u16::MAX)
+        .fold(0, |mask, &n| {
+            assert!(n < 31, "a possible length of {n}");
+            mask | 1 << n
+        })
+}
+
+/// One descriptor: its program and the lengths `matchNationalNumber` checks first (`u32::MAX`: none listed).
+fn descriptor(c: &mut Compiler, desc: Option<&loader::Descriptor>) -> (u32, u32) {
+    let Some(desc) = desc else { return (NONE, 0) };
+    let pattern = desc
+        .national_number
+        .as_deref()
+        .expect("every descriptor has a pattern");
+    let (program, _) = c.compile(&squeeze(pattern), Alphabet::Digits);
+    let lengths = if desc.possible_length.is_empty() {
+        u32::MAX
+    } else {
+        length_mask(&desc.possible_length)
+    };
+    (program, lengths)
+}
+
+/// Escapes bytes for a Rust byte-string literal.
+fn byte_string(bytes: &[u8]) -> String {
+    let mut s = String::new();
+    for &b in bytes {
+        match b {
+            // Spaces too: a line continuation would swallow one at the start of a line.
+            0x21..=0x7E if b != b'"' && b != b'\\' => s.push(char::from(b)),
+            _ => {
+                let _ = write!(s, "\\x{b:02x}");
+            }
+        }
+    }
+    s
+}
+
+/// A string as a Rust literal.
+fn string_literal(s: &str) -> String {
+    format!("{s:?}")
+}
+
+/// The generated `src/phone/tables.rs` for `xml`, whose origin `source` names.
+pub fn generate(xml: &[u8], source: &str) -> String {
+    let regions = loader::load(std::io::Cursor::new(xml)).expect("the metadata XML loads");
+    let sha = Sha256::digest(xml);
+    let sha: String = sha.iter().map(|b| format!("{b:02x}")).collect();
+    let mut c = Compiler::default();
+
+    let mut rows = Vec::new();
+    let mut by_code: BTreeMap<u16, Vec<usize>> = BTreeMap::new();
+    let mut by_id: BTreeMap<String, usize> = BTreeMap::new();
+    for (index, meta) in regions.iter().enumerate() {
+        let id = meta.id.clone().expect("every territory has an id");
+        let code = meta
+            .country_code
+            .expect("every territory has a country code");
+        // As the phonenumber crate's database orders them: the main region first, the others in file order.
+        let list = by_code.entry(code).or_default();
+        if meta.main_country_for_code {
+            list.insert(0, index);
+        } else {
+            list.push(index);
+        }
+        if id.len() == 2 {
+            assert!(
+                by_id.insert(id.clone(), index).is_none(),
+                "region {id} twice"
+            );
+        }
+
+        let idd = meta
+            .international_prefix
+            .as_deref()
+            .map_or(NONE, |p| c.compile(&squeeze(p), Alphabet::Digits).0);
+        // Google parses the national prefix with `nationalPrefixForParsing`, or else the plain national prefix.
+        let (npp, groups) = match (&meta.national_prefix_for_parsing, &meta.national_prefix) {
+            (Some(p), _) => c.compile(&squeeze(p), Alphabet::Digits),
+            (None, Some(p)) if !p.is_empty() => (c.literal(&squeeze(p)), 0),
+            _ => (NONE, 0),
+        };
+        let rule = meta
+            .national_prefix_transform_rule
+            .clone()
+            .filter(|r| !r.is_empty())
+            .unwrap_or_default();
+        assert!(
+            is_simple_rule(&rule),
+            "region {id}: transform rule {rule:?} is not digits and $N"
+        );
+        let leading = meta
+            .leading_digits
+            .as_deref()
+            .map_or(NONE, |p| c.compile(&squeeze(p), Alphabet::Digits).0);
+        let general = descriptor(&mut c, meta.general.as_ref());
+        // In the order `getNumberTypeHelper` tries them.
+        let typed = [
+            &meta.premium_rate,
+            &meta.toll_free,
+            &meta.shared_cost,
+            &meta.voip,
+            &meta.personal_number,
+            &meta.pager,
+            &meta.uan,
+            &meta.voicemail,
+            &meta.fixed_line,
+            &meta.mobile,
+        ];
+        let types: Vec<(u32, u32)> = typed
+            .iter()
+            .map(|d| descriptor(&mut c, d.as_ref()))
+            .collect();
+        let same_fixed_mobile = match (&meta.fixed_line, &meta.mobile) {
+            (Some(f), Some(m)) => f.national_number == m.national_number,
+            _ => false,
+        };
+        // `testNumberLength`'s lengths: the union over the number types, and the local-only ones not in it.
+        let mut national = 0u32;
+        let mut local = 0u32;
+        for d in typed.iter().filter_map(|d| d.as_ref()) {
+            national |= length_mask(&d.possible_length);
+            local |= length_mask(&d.possible_local_length);
+        }
+        local &= !national;
+
+        // Two bytes: "001" (no country) is "00".
+        let short_id: String = id.chars().take(2).collect();
+        assert!(
+            short_id.len() == 2 && (id.len() == 2 || id == "001"),
+            "region id {id}"
+        );
+        let mut row = format!(
+            "    Region {{ id: *b{}, country_code: {code}, international_prefix: {}, national_prefix: {}, national_prefix_groups: {groups}, transform_rule: {}, leading_digits: {}, general: {}, types: [",
+            string_literal(&short_id),
+            offset(idd),
+            offset(npp),
+            string_literal(&rule),
+            offset(leading),
+            desc_literal(general),
+        );
+        let types: Vec<String> = types.into_iter().map(desc_literal).collect();
+        row.push_str(&types.join(", "));
+        let _ = write!(
+            row,
+            "], same_fixed_mobile: {same_fixed_mobile}, lengths: {national:#x}, local_lengths: {local:#x} }},"
+        );
+        rows.push(row);
+    }
+
+    let viable = c
+        .compile(
+            &format!(
+                r"\d{{2}}|[+\x{{FF0B}}]*(?:[{PUNCTUATION}*]*\d){{3,}}[{PUNCTUATION}*A-Za-z\d]*"
+            ),
+            Alphabet::Chars,
+        )
+        .0;
+    let second_number_pattern = r"[\\/] *x";
+    let second_number = c.compile(second_number_pattern, Alphabet::Chars).0;
+    let (second_number_first, second_number_required) = c.search_classes(second_number_pattern);
+    let extension_pattern = r"(?i)(?:;ext=\d{1,20}|[ \x{00A0}\t,]*(?:e?xt(?:ensi(?:o\x{0301}?|ó))?n?|ｅ?ｘｔｎ?|доб|anexo|[;,xｘ#＃~～]|int|ｉｎｔ)[:\.．]?[ \x{00A0}\t,-]*\d{1,20}#?|[- ]+\d{1,6}#)$";
+    let extension = c.compile(extension_pattern, Alphabet::Chars).0;
+    let (extension_first, extension_required) = c.search_classes(extension_pattern);
+
+    assert!(
+        c.blob.len() < NONE as usize,
+        "programs must stay under 64 KiB for u16 offsets"
+    );
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "// @generated by scripts/phone-tables.sh from {source}\n\
+         // (SHA-256 {sha}). Do not edit: run `bash scripts/phone-tables.sh` instead.\n\
+         \n\
+         //! libphonenumber's metadata as static tables: nothing here is parsed or compiled at run time.\n\
+         \n\
+         use super::metadata::{{Desc, Region, NONE}};\n\
+         \n\
+         /// The SHA-256 of the `PhoneNumberMetadata.xml` these tables were generated from.\n\
+         pub(super) const SOURCE_SHA256: &str = \"{sha}\";\n"
+    );
+    let _ = writeln!(
+        out,
+        "/// Every region, in the metadata file's order.\npub(super) static REGIONS: [Region; {}] = [",
+        rows.len()
+    );
+    for row in &rows {
+        let _ = writeln!(out, "{row}");
+    }
+    let _ = writeln!(out, "];\n");
+
+    let mut ids: Vec<(&String, &usize)> = by_id.iter().collect();
+    ids.sort();
+    let _ = writeln!(
+        out,
+        "/// The regions with a two-letter id, sorted by it: indices into `REGIONS`.\npub(super) static BY_ID: [u16; {}] = [{}];\n",
+        ids.len(),
+        ids.iter().map(|(_, i)| i.to_string()).collect::<Vec<_>>().join(", ")
+    );
+    let mut list = Vec::new();
+    let mut codes = Vec::new();
+    for (code, regions) in &by_code {
+        codes.push(format!("({code}, {}, {})", list.len(), regions.len()));
+        list.extend(regions.iter().map(|i| i.to_string()));
+    }
+    let _ = writeln!(
+        out,
+        "/// Each country calling code, sorted, with where its regions start in `CODE_REGIONS` and how many there are.\n\
+         pub(super) static CODES: [(u16, u16, u8); {}] = [{}];\n",
+        codes.len(),
+        codes.join(", ")
+    );
+    let _ = writeln!(
+        out,
+        "/// The regions of each country calling code, its main region first: indices into `REGIONS`.\n\
+         pub(super) static CODE_REGIONS: [u16; {}] = [{}];\n",
+        list.len(),
+        list.join(", ")
+    );
+    let _ = writeln!(
+        out,
+        "/// Google's `VALID_PHONE_NUMBER_PATTERN` without the extension: a character program.\n\
+         pub(super) const VIABLE: u16 = {viable};\n\
+         /// Google's `SECOND_NUMBER_START_PATTERN`: a character program.\n\
+         pub(super) const SECOND_NUMBER: u16 = {second_number};\n\
+         /// The characters a match of `SECOND_NUMBER` can start with: an index into `CHAR_CLASSES`.\n\
+         pub(super) const SECOND_NUMBER_FIRST: u16 = {second_number_first};\n\
+         /// A class every match of `SECOND_NUMBER` holds a character of: an index into `CHAR_CLASSES`.\n\
+         pub(super) const SECOND_NUMBER_REQUIRED: u16 = {second_number_required};\n\
+         /// Google's extension pattern for parsing, anchored at the end: a character program.\n\
+         pub(super) const EXTENSION: u16 = {extension};\n\
+         /// The characters a match of `EXTENSION` can start with: an index into `CHAR_CLASSES`.\n\
+         pub(super) const EXTENSION_FIRST: u16 = {extension_first};\n\
+         /// A class every match of `EXTENSION` holds a character of: an index into `CHAR_CLASSES`.\n\
+         pub(super) const EXTENSION_REQUIRED: u16 = {extension_required};\n"
+    );
+    let classes: Vec<String> = c
+        .char_classes
+        .iter()
+        .map(|ranges| {
+            let ascii = (0u8..128)
+                .filter(|&b| {
+                    ranges
+                        .iter()
+                        .any(|&(lo, hi)| lo <= char::from(b) && char::from(b) <= hi)
+                })
+                .fold(0u128, |bits, b| bits | 1 << b);
+            let wide: Vec<String> = ranges
+                .iter()
+                .filter(|&&(_, hi)| u32::from(hi) >= 128)
+                .map(|&(a, b)| format!("({:?}, {b:?})", a.max('\u{80}')))
+                .collect();
+            format!("    ({ascii:#x}, &[{}]),", wide.join(", "))
+        })
+        .collect();
+    let _ = writeln!(
+        out,
+        "/// The character classes of the character programs: the ASCII characters as a bit set, the others as sorted\n\
+         /// inclusive ranges.\n\
+         pub(super) static CHAR_CLASSES: [(u128, &[(char, char)]); {}] = [\n{}\n];\n",
+        classes.len(),
+        classes.join("\n")
+    );
+    let _ = writeln!(
+        out,
+        "// The patterns the programs were compiled from, by offset:"
+    );
+    for (offset, pattern) in &c.index {
+        let _ = writeln!(out, "// {offset}: {pattern}");
+    }
+    let _ = writeln!(
+        out,
+        "/// Every program, back to back, each ending in its match instruction."
+    );
+    let _ = writeln!(out, "pub(super) static PROGRAMS: &[u8] = b\"\\");
+    for (start, end) in c
+        .index
+        .keys()
+        .zip(c.index.keys().skip(1).chain([&(c.blob.len() as u32)]))
+    {
+        let _ = writeln!(
+            out,
+            "{}\\",
+            byte_string(&c.blob[*start as usize..*end as usize])
+        );
+    }
+    let _ = writeln!(out, "\";");
+    out
+}
+
+fn offset(o: u32) -> String {
+    if o == NONE {
+        "NONE".to_owned()
+    } else {
+        o.to_string()
+    }
+}
+
+fn desc_literal((program, lengths): (u32, u32)) -> String {
+    if program == NONE {
+        "Desc::ABSENT".to_owned()
+    } else {
+        format!("Desc {{ program: {program}, lengths: {lengths:#x} }}")
+    }
+}
+
+/// Whether a transform rule is only digits and `$N` group references.
+fn is_simple_rule(rule: &str) -> bool {
+    let mut chars = rule.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '0'..='9' => {}
+            '$' => {
+                if !chars.next().is_some_and(|d| d.is_ascii_digit()) {
+                    return false;
+                }
+            }
+            _ => return false,
+        }
+    }
+    true
+}

@@ -1,0 +1,599 @@
+//! The matcher for libphonenumber's patterns, compiled ahead of time into bytecode by `scripts/phone-tables.sh`.
+//!
+//! The patterns use a small part of regex syntax (digits, classes, groups, alternation, `?` and counted
+//! repetition), so a general regex engine is not needed: each is a short program for a backtracking matcher that
+//! tries alternatives in order, as the `regex` crate (and Java's `java.util.regex`, which Google's metadata is
+//! written for) report the leftmost-first match. Should an input ever make backtracking costly, the matcher starts
+//! over remembering the (instruction, position) pairs that failed, which bounds the work by their product.
+//!
+//! The bytecode keeps the pattern's shape instead of jumps, so it compresses like the pattern text: a group is a
+//! header with its length, its branches separated by `BAR`, and a close. A branch that reaches its `BAR` skips to
+//! the close (stepping over nested groups by their length); a branch that fails resumes at the next `BAR`.
+//!
+//! | byte | operands | meaning |
+//! | --- | --- | --- |
+//! | `0x00`-`0x09` | | the digit 0-9 (digit programs) |
+//! | `0x0A` | | any digit (digit programs) |
+//! | `0x0B` | `class: u16` | one symbol of a class: a mask of digits, or an index into `CHAR_CLASSES` |
+//! | `0x0C` | `min: u8, max: u8`, an atom | `min` to `max` of the atom, greedily; `max` 255 is unbounded |
+//! | `0x0D` | `n: u8`, an atom | exactly `n` of the atom |
+//! | `0x0E` / `0x0F` | `len: u8` / `len: u16` | a group: branches and a close, `len` bytes in all |
+//! | `0x10` | | ends a branch: continue after the group's close |
+//! | `0x11` | | ends a group |
+//! | `0x12` | `back: u16` | ends a `STAR` group: go back `back` bytes, to its `STAR` |
+//! | `0x13` | | the group that follows is optional (greedy) |
+//! | `0x14` | | the group that follows repeats any number of times (greedy) |
+//! | `0x15` | `slot: u8` | record the position in a capture slot |
+//! | `0x16` | | assert the end of the input |
+//! | `0x17` | | match |
+//! | `0x20`-`0x83` | | the digit range `a`-`b`, as `0x20 + 10a + b` (digit programs) |
+//!
+//! An atom is a digit, any digit, a class or a range. Offsets are in bytes, multi-byte operands little-endian.
+
+use std::cell::RefCell;
+
+use super::tables::{CHAR_CLASSES, PROGRAMS};
+
+const OP_ANY: u8 = 0x0A;
+const OP_CLASS: u8 = 0x0B;
+const OP_REPEAT: u8 = 0x0C;
+const OP_EXACT: u8 = 0x0D;
+const OP_GROUP: u8 = 0x0E;
+const OP_GROUP16: u8 = 0x0F;
+const OP_BAR: u8 = 0x10;
+const OP_CLOSE: u8 = 0x11;
+const OP_CLOSE_LOOP: u8 = 0x12;
+const OP_OPTIONAL: u8 = 0x13;
+const OP_STAR: u8 = 0x14;
+const OP_SAVE: u8 = 0x15;
+const OP_END: u8 = 0x16;
+const OP_MATCH: u8 = 0x17;
+const OP_RANGE: u8 = 0x20;
+const OP_RANGE_LAST: u8 = OP_RANGE + 89;
+const UNBOUNDED: u8 = 0xFF;
+/// Every digit, as a class mask.
+const ALL_DIGITS: u16 = 0x3FF;
+
+/// Capture slots: two per group, groups 1-3 (slots 0 and 1 unused; group 0 is the whole match).
+const SLOTS: usize = 8;
+/// Steps of plain backtracking before the matcher starts over with memory of failed states.
+const STEP_BUDGET: u32 = 20_000;
+const UNSET: u32 = u32::MAX;
+
+/// The capture groups of a match: where group `n` starts and ends, when it took part.
+#[derive(Debug, Clone)]
+pub(super) struct Captures {
+    slots: [u32; SLOTS],
+    end: usize,
+}
+
+impl Captures {
+    /// The end of the whole match.
+    pub fn end(&self) -> usize {
+        self.end
+    }
+
+    /// The text of group `n` (0 is the whole match) in `input`, when it took part in the match.
+    pub fn group<'a>(&self, input: &'a str, n: usize) -> Option<&'a str> {
+        if n == 0 {
+            return input.get(..self.end);
+        }
+        let start = *self.slots.get(2 * n)?;
+        let end = *self.slots.get(2 * n + 1)?;
+        if start == UNSET || end == UNSET {
+            return None;
+        }
+        input.get(start as usize..end as usize)
+    }
+}
+
+/// Whether the digit program at `program` matches all of `digits` (`matchesEntirely`).
+pub(super) fn digits_whole(program: u16, digits: &str) -> bool {
+    run(
+        program,
+        digits.as_bytes(),
+        true,
+        &digit_test,
+        &mut [UNSET; SLOTS],
+    )
+    .is_some()
+}
+
+/// The end of the digit program's match at the start of `digits` (`lookingAt`), if any.
+pub(super) fn digits_prefix(program: u16, digits: &str) -> Option<usize> {
+    run(
+        program,
+        digits.as_bytes(),
+        false,
+        &digit_test,
+        &mut [UNSET; SLOTS],
+    )
+}
+
+/// The digit program's match at the start of `digits` with its groups, if any.
+pub(super) fn digits_captures(program: u16, digits: &str) -> Option<Captures> {
+    let mut slots = [UNSET; SLOTS];
+    let end = run(program, digits.as_bytes(), false, &digit_test, &mut slots)?;
+    Some(Captures { slots, end })
+}
+
+/// Whether the character program at `program` matches all of `text`.
+pub(super) fn chars_whole(program: u16, text: &[char]) -> bool {
+    run(program, text, true, &char_test, &mut [UNSET; SLOTS]).is_some()
+}
+
+/// The leftmost position of `text` where the character program matches, searching as `Regex::find` does. A text
+/// with no character of `required` (which every match holds) has none; otherwise only the positions holding a
+/// character of `first` (which every match starts with) are tried.
+pub(super) fn chars_find(program: u16, first: u16, required: u16, text: &[char]) -> Option<usize> {
+    if !text.iter().any(|&c| char_test(required, c)) {
+        return None;
+    }
+    (0..text.len()).find(|&start| {
+        text.get(start..).is_some_and(|rest| {
+            rest.first().is_some_and(|&c| char_test(first, c))
+                && run(program, rest, false, &char_test, &mut [UNSET; SLOTS]).is_some()
+        })
+    })
+}
+
+/// An ASCII digit against a digit class (a mask of 0-9).
+fn digit_test(class: u16, symbol: u8) -> bool {
+    let d = symbol.wrapping_sub(b'0');
+    d < 10 && class & (1 << d) != 0
+}
+
+/// A character against a character class (an index into `CHAR_CLASSES`).
+fn char_test(class: u16, symbol: char) -> bool {
+    let Some((ascii, wide)) = CHAR_CLASSES.get(usize::from(class)) else {
+        return false;
+    };
+    let code = u32::from(symbol);
+    if code < 128 {
+        return ascii & (1 << code) != 0;
+    }
+    wide.binary_search_by(|&(lo, hi)| {
+        if hi < symbol {
+            std::cmp::Ordering::Less
+        } else if lo > symbol {
+            std::cmp::Ordering::Greater
+        } else {
+            std::cmp::Ordering::Equal
+        }
+    })
+    .is_ok()
+}
+
+/// A way back to a choice not yet tried.
+#[derive(Debug, Clone, Copy)]
+enum Frame {
+    /// Resume at `pc` with `pos`: the rest of an optional group or loop.
+    Alt { pc: u32, pos: u32 },
+    /// The branches of a group after the one starting at `pc`, from `pos`.
+    NextBranch { pc: u32, pos: u32 },
+    /// A greedy repetition that may give back symbols: resume at `pc` with `pos`, down to `min`.
+    Repeat { pc: u32, min: u32, pos: u32 },
+    /// A capture slot to restore.
+    Restore { slot: u8, old: u32 },
+}
+
+thread_local! {
+    /// The backtracking stack, kept between matches so a match allocates nothing once it has grown.
+    static STACK: RefCell<Vec<Frame>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Runs the program at `program` on `input`: the end of the leftmost-first match from position 0 (which must be
+/// the end of the input when `whole`), filling `slots`.
+fn run<S: Copy>(
+    program: u16,
+    input: &[S],
+    whole: bool,
+    test: &impl Fn(u16, S) -> bool,
+    slots: &mut [u32; SLOTS],
+) -> Option<usize> {
+    let prog = PROGRAMS.get(usize::from(program)..)?;
+    let mut go = |stack: &mut Vec<Frame>| {
+        stack.clear();
+        match backtrack(prog, input, whole, test, slots, stack, None) {
+            Ok(found) => found,
+            Err(OverBudget) => {
+                // One bit per (instruction, position): a state that failed once fails again.
+                let states = program_len(prog).saturating_mul(input.len() + 1);
+                let mut visited = vec![0u64; states.div_ceil(64)];
+                *slots = [UNSET; SLOTS];
+                stack.clear();
+                backtrack(prog, input, whole, test, slots, stack, Some(&mut visited))
+                    .unwrap_or(None)
+            }
+        }
+    };
+    STACK
+        .try_with(|cell| match cell.try_borrow_mut() {
+            Ok(mut stack) => go(&mut stack),
+            Err(_) => go(&mut Vec::new()),
+        })
+        .unwrap_or_else(|_| go(&mut Vec::new()))
+}
+
+/// The length of the program at the start of `prog`, up to and including its match instruction.
+fn program_len(prog: &[u8]) -> usize {
+    let mut pc = 0;
+    while let Some(&op) = prog.get(pc) {
+        if op == OP_MATCH {
+            return pc + 1;
+        }
+        match skip(prog, pc) {
+            Some(next) if next > pc => pc = next,
+            // A close or bar at the top level cannot happen; step over it.
+            _ => pc += 1,
+        }
+    }
+    prog.len()
+}
+
+/// Plain backtracking ran out of its step budget.
+struct OverBudget;
+
+fn read_u16(prog: &[u8], at: usize) -> Option<u16> {
+    Some(u16::from_le_bytes([*prog.get(at)?, *prog.get(at + 1)?]))
+}
+
+/// The atom at `pc`: its class (a digit mask, or a character class index) and its size in bytes.
+fn atom(prog: &[u8], pc: usize) -> Option<(u16, usize)> {
+    match *prog.get(pc)? {
+        digit @ 0..=9 => Some((1 << digit, 1)),
+        OP_ANY => Some((ALL_DIGITS, 1)),
+        OP_CLASS => Some((read_u16(prog, pc + 1)?, 3)),
+        range @ OP_RANGE..=OP_RANGE_LAST => {
+            let (low, high) = ((range - OP_RANGE) / 10, (range - OP_RANGE) % 10);
+            // Bits low..=high.
+            Some(((ALL_DIGITS >> (9 - high)) & !((1 << low) - 1), 1))
+        }
+        _ => None,
+    }
+}
+
+/// A group's header at `pc`: where its body starts and where the group ends.
+fn group(prog: &[u8], pc: usize) -> Option<(usize, usize)> {
+    match *prog.get(pc)? {
+        OP_GROUP => {
+            let body = pc + 2;
+            Some((body, body + usize::from(*prog.get(pc + 1)?)))
+        }
+        OP_GROUP16 => {
+            let body = pc + 3;
+            Some((body, body + usize::from(read_u16(prog, pc + 1)?)))
+        }
+        _ => None,
+    }
+}
+
+/// The position after the item at `pc`, stepping over a whole group, a prefixed group or a repetition.
+fn skip(prog: &[u8], pc: usize) -> Option<usize> {
+    match *prog.get(pc)? {
+        OP_GROUP | OP_GROUP16 => group(prog, pc).map(|(_, end)| end),
+        OP_OPTIONAL | OP_STAR => skip(prog, pc + 1),
+        OP_REPEAT => atom(prog, pc + 3).map(|(_, size)| pc + 3 + size),
+        OP_EXACT => atom(prog, pc + 2).map(|(_, size)| pc + 2 + size),
+        OP_SAVE => Some(pc + 2),
+        OP_END | OP_MATCH => Some(pc + 1),
+        _ => atom(prog, pc).map(|(_, size)| pc + size),
+    }
+}
+
+/// From inside a branch at `pc`, the `BAR` or close that ends it: its position and byte.
+fn branch_end(prog: &[u8], mut pc: usize) -> Option<(usize, u8)> {
+    loop {
+        match *prog.get(pc)? {
+            op @ (OP_BAR | OP_CLOSE | OP_CLOSE_LOOP) => return Some((pc, op)),
+            _ => pc = skip(prog, pc)?,
+        }
+    }
+}
+
+/// From inside a branch at `pc`, the position of the group's close.
+fn group_close(prog: &[u8], mut pc: usize) -> Option<usize> {
+    loop {
+        match branch_end(prog, pc)? {
+            (bar, OP_BAR) => pc = bar + 1,
+            (close, _) => return Some(close),
+        }
+    }
+}
+
+fn backtrack<S: Copy>(
+    prog: &[u8],
+    input: &[S],
+    whole: bool,
+    test: &impl Fn(u16, S) -> bool,
+    slots: &mut [u32; SLOTS],
+    stack: &mut Vec<Frame>,
+    mut visited: Option<&mut Vec<u64>>,
+) -> Result<Option<usize>, OverBudget> {
+    let mut pc = 0usize;
+    let mut pos = 0usize;
+    let mut steps = 0u32;
+    let width = input.len() + 1;
+    loop {
+        let advanced = 'step: {
+            match visited.as_deref_mut() {
+                None => {
+                    steps += 1;
+                    if steps > STEP_BUDGET {
+                        return Err(OverBudget);
+                    }
+                }
+                Some(bits) => {
+                    let state = pc.saturating_mul(width).saturating_add(pos);
+                    match bits.get_mut(state / 64) {
+                        Some(word) if *word & (1 << (state % 64)) == 0 => {
+                            *word |= 1 << (state % 64);
+                        }
+                        _ => break 'step false,
+                    }
+                }
+            }
+            let Some(&op) = prog.get(pc) else {
+                break 'step false;
+            };
+            match op {
+                OP_REPEAT | OP_EXACT => {
+                    let (min, max, at) = if op == OP_REPEAT {
+                        match (prog.get(pc + 1), prog.get(pc + 2)) {
+                            (Some(&min), Some(&max)) => (min, max, pc + 3),
+                            _ => break 'step false,
+                        }
+                    } else {
+                        match prog.get(pc + 1) {
+                            Some(&n) => (n, n, pc + 2),
+                            None => break 'step false,
+                        }
+                    };
+                    let Some((class, size)) = atom(prog, at) else {
+                        break 'step false;
+                    };
+                    let limit = if max == UNBOUNDED {
+                        usize::MAX
+                    } else {
+                        usize::from(max)
+                    };
+                    let taken = input
+                        .get(pos..)
+                        .unwrap_or_default()
+                        .iter()
+                        .take(limit)
+                        .take_while(|&&symbol| test(class, symbol))
+                        .count();
+                    if taken < usize::from(min) {
+                        break 'step false;
+                    }
+                    let next = at + size;
+                    let lowest = pos + usize::from(min);
+                    pos += taken;
+                    if pos > lowest {
+                        stack.push(Frame::Repeat {
+                            pc: next as u32,
+                            min: lowest as u32,
+                            pos: (pos - 1) as u32,
+                        });
+                    }
+                    pc = next;
+                    true
+                }
+                OP_GROUP | OP_GROUP16 => match group(prog, pc) {
+                    Some((body, _)) => {
+                        stack.push(Frame::NextBranch {
+                            pc: body as u32,
+                            pos: pos as u32,
+                        });
+                        pc = body;
+                        true
+                    }
+                    None => false,
+                },
+                OP_BAR => match group_close(prog, pc) {
+                    // A branch matched: on past the group's close (a loop's close acts there).
+                    Some(close) => {
+                        pc = close;
+                        true
+                    }
+                    None => false,
+                },
+                OP_CLOSE => {
+                    pc += 1;
+                    true
+                }
+                OP_CLOSE_LOOP => match read_u16(prog, pc + 1) {
+                    Some(back) => match pc.checked_sub(usize::from(back)) {
+                        Some(star) => {
+                            pc = star;
+                            true
+                        }
+                        None => false,
+                    },
+                    None => false,
+                },
+                OP_OPTIONAL | OP_STAR => match group(prog, pc + 1) {
+                    Some((_, end)) => {
+                        stack.push(Frame::Alt {
+                            pc: end as u32,
+                            pos: pos as u32,
+                        });
+                        pc += 1;
+                        true
+                    }
+                    None => false,
+                },
+                OP_SAVE => match prog
+                    .get(pc + 1)
+                    .and_then(|&s| slots.get_mut(usize::from(s)))
+                {
+                    Some(slot) => {
+                        stack.push(Frame::Restore {
+                            slot: prog.get(pc + 1).copied().unwrap_or_default(),
+                            old: *slot,
+                        });
+                        *slot = pos as u32;
+                        pc += 2;
+                        true
+                    }
+                    None => false,
+                },
+                OP_END if pos == input.len() => {
+                    pc += 1;
+                    true
+                }
+                OP_MATCH if !whole || pos == input.len() => return Ok(Some(pos)),
+                _ => match atom(prog, pc) {
+                    Some((class, size)) => match input.get(pos) {
+                        Some(&symbol) if test(class, symbol) => {
+                            pos += 1;
+                            pc += size;
+                            true
+                        }
+                        _ => false,
+                    },
+                    None => false,
+                },
+            }
+        };
+        if advanced {
+            continue;
+        }
+        loop {
+            match stack.pop() {
+                None => return Ok(None),
+                Some(Frame::Restore { slot, old }) => {
+                    if let Some(s) = slots.get_mut(usize::from(slot)) {
+                        *s = old;
+                    }
+                }
+                Some(Frame::Alt { pc: to, pos: at }) => {
+                    pc = to as usize;
+                    pos = at as usize;
+                    break;
+                }
+                Some(Frame::NextBranch {
+                    pc: branch,
+                    pos: at,
+                }) => {
+                    // The branch from `branch` failed: the next one, if the group has another.
+                    if let Some((bar, OP_BAR)) = branch_end(prog, branch as usize) {
+                        stack.push(Frame::NextBranch {
+                            pc: (bar + 1) as u32,
+                            pos: at,
+                        });
+                        pc = bar + 1;
+                        pos = at as usize;
+                        break;
+                    }
+                }
+                Some(Frame::Repeat {
+                    pc: to,
+                    min,
+                    pos: at,
+                }) => {
+                    if at > min {
+                        stack.push(Frame::Repeat {
+                            pc: to,
+                            min,
+                            pos: at - 1,
+                        });
+                    }
+                    pc = to as usize;
+                    pos = at as usize;
+                    break;
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::phone::metadata::{region, NONE};
+    use crate::phone::tables::{EXTENSION, REGIONS, SECOND_NUMBER, VIABLE};
+
+    /// Runs a program both ways: plain backtracking, and the memoizing fallback a step budget switches to.
+    fn both_ways<S: Copy>(program: u16, input: &[S], whole: bool, test: &impl Fn(u16, S) -> bool) {
+        let prog = PROGRAMS.get(usize::from(program)..).unwrap();
+        let (mut plain_slots, mut memo_slots) = ([UNSET; SLOTS], [UNSET; SLOTS]);
+        let plain = backtrack(
+            prog,
+            input,
+            whole,
+            test,
+            &mut plain_slots,
+            &mut Vec::new(),
+            None,
+        );
+        let states = program_len(prog) * (input.len() + 1);
+        let mut visited = vec![0u64; states.div_ceil(64)];
+        let memo = backtrack(
+            prog,
+            input,
+            whole,
+            test,
+            &mut memo_slots,
+            &mut Vec::new(),
+            Some(&mut visited),
+        );
+        let (Ok(plain), Ok(memo)) = (plain, memo) else {
+            panic!("program {program} ran over its budget on a short input");
+        };
+        assert_eq!(
+            (plain, plain_slots),
+            (memo, memo_slots),
+            "program {program}"
+        );
+    }
+
+    /// The fallback gives the same match and groups as plain backtracking, on every region's programs and the
+    /// character programs.
+    #[test]
+    fn the_memoizing_fallback_matches_as_plain_backtracking_does() {
+        let mut state = 0x0DDB_A11C_0FFE_E005_u64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for (index, meta) in REGIONS.iter().enumerate() {
+            assert!(region(index as u16).is_some());
+            let mut programs = vec![
+                meta.international_prefix,
+                meta.national_prefix,
+                meta.leading_digits,
+                meta.general.program,
+            ];
+            programs.extend(meta.types.iter().map(|d| d.program));
+            for program in programs.into_iter().filter(|&p| p != NONE) {
+                for _ in 0..40 {
+                    let len = (next() % 16) as usize;
+                    let digits: String = (0..len)
+                        .map(|_| char::from(b'0' + (next() % 10) as u8))
+                        .collect();
+                    both_ways(program, digits.as_bytes(), true, &digit_test);
+                    both_ways(program, digits.as_bytes(), false, &digit_test);
+                }
+            }
+        }
+        let pieces = [
+            '1', '2', '+', ' ', '-', '(', ')', 'x', 'X', ';', 'e', 't', '#', '.', '/', 'д',
+            '\u{663}', 'a',
+        ];
+        for _ in 0..20_000 {
+            let len = (next() % 20) as usize;
+            let text: Vec<char> = (0..len)
+                .map(|_| pieces[(next() % pieces.len() as u64) as usize])
+                .collect();
+            both_ways(VIABLE, &text, true, &char_test);
+            for start in 0..text.len() {
+                both_ways(EXTENSION, &text[start..], false, &char_test);
+                both_ways(SECOND_NUMBER, &text[start..], false, &char_test);
+            }
+        }
+    }
+}
