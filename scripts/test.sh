@@ -43,6 +43,7 @@ else
 fi
 step "cargo test (native)" cargo test --quiet
 step "build the npm package and its tarball" scripts/build-package.sh --pack
+step "phone corpus against the built npm package in Node" node scripts/phone-corpus-node.mjs
 step "build the demo page" scripts/build-www.sh
 step "build the Worker" scripts/build-worker.sh
 # wasm-pack tests (phone parsing, VerifyClient, invokeSnaUrl, verifySna) against `wrangler dev` and a carrier stand-in.
