@@ -9,7 +9,7 @@ import { readFileSync, readdirSync } from "node:fs";
 import { createServer } from "node:http";
 import { cpus } from "node:os";
 import { performance } from "node:perf_hooks";
-import { ROOT, startWrangler } from "../tests/js/support.mjs";
+import { ROOT, UNPROTECTED, startWrangler } from "../tests/js/support.mjs";
 import { replaceSection } from "./report.mjs";
 
 const CONCURRENCY = 8;
@@ -40,10 +40,7 @@ const siteverify = createServer(async (req, res) => {
 });
 await new Promise((ok) => siteverify.listen(0, "127.0.0.1", ok));
 
-const OFF = {
-  LIMIT_STARTS_PER_IP: "off", LIMIT_STARTS_PER_TO: "off", LIMIT_STARTS_PER_PREFIX: "off", LIMIT_STARTS_PER_SERVICE: "off",
-  LIMIT_CHECKS_PER_IP: "off", LIMIT_CHECKS_PER_VERIFICATION: "off", PUMPING: "off", REFUSED_NUMBER_TYPES: "none",
-};
+const OFF = { ...UNPROTECTED, REFUSED_NUMBER_TYPES: "none" };
 // Every protection on, with limits the load stays under (the cost of checking, not of refusing).
 const ON = {
   LIMIT_STARTS_PER_IP: "100000/3600", LIMIT_STARTS_PER_TO: "5/3600", LIMIT_STARTS_PER_PREFIX: "100000/3600",

@@ -12,7 +12,7 @@ import { readFileSync } from "node:fs";
 import { gzipSync, brotliCompressSync } from "node:zlib";
 import { cpus } from "node:os";
 import { performance } from "node:perf_hooks";
-import { ROOT, startWrangler } from "../tests/js/support.mjs";
+import { ROOT, UNPROTECTED, startWrangler } from "../tests/js/support.mjs";
 import { replaceSection } from "./report.mjs";
 
 // Light load: the point is the latency one request sees, not how requests queue on 2 cores.
@@ -54,10 +54,6 @@ async function timed(into, work) {
 }
 
 // The proxy's own cost, without abuse protection (bench/protections.mjs measures that).
-const UNPROTECTED = {
-  LIMIT_STARTS_PER_IP: "off", LIMIT_STARTS_PER_TO: "off", LIMIT_STARTS_PER_PREFIX: "off", LIMIT_STARTS_PER_SERVICE: "off",
-  LIMIT_CHECKS_PER_IP: "off", LIMIT_CHECKS_PER_VERIFICATION: "off", PUMPING: "off",
-};
 const engine = await startWrangler({ vars: UNPROTECTED });
 const rows = {};
 try {

@@ -9,11 +9,11 @@ use std::collections::HashMap;
 use worker::{Date, Env, Method, Request, RequestInit, Response, Result};
 
 use super::counters;
-use super::error_response;
 use super::objects::{
     RateLimitCommand, SafeListCommand, ServiceCommand, ShardCommand, Target, RATE_LIMITS_PATH,
     SAFE_LIST_PATH,
 };
+use super::{error_response, setting};
 use crate::engine::access::{authenticate, Credential};
 use crate::engine::form::Form;
 use crate::engine::rate_limit::{self, BucketHit};
@@ -35,46 +35,38 @@ struct Config {
     webhook_url: Option<String>,
 }
 
-fn text(env: &Env, name: &str) -> Option<String> {
-    env.secret(name)
-        .map(|s| s.to_string())
-        .or_else(|_| env.var(name).map(|v| v.to_string()))
-        .ok()
-        .filter(|v| !v.is_empty())
-}
-
 impl Config {
     fn from_env(env: &Env) -> std::result::Result<Self, TwilioError> {
-        let account_sid = text(env, "ENGINE_ACCOUNT_SID")
+        let account_sid = setting(env, "ENGINE_ACCOUNT_SID")
             .and_then(|s| s.parse::<AccountSid>().ok())
             .ok_or_else(engine_not_configured)?;
         let mut credentials = Vec::new();
-        if let Some(token) = text(env, "ENGINE_AUTH_TOKEN") {
+        if let Some(token) = setting(env, "ENGINE_AUTH_TOKEN") {
             credentials.push(Credential {
                 username: account_sid.to_string(),
                 password: token,
             });
         }
         if let (Some(key), Some(secret)) = (
-            text(env, "ENGINE_API_KEY_SID"),
-            text(env, "ENGINE_API_KEY_SECRET"),
+            setting(env, "ENGINE_API_KEY_SID"),
+            setting(env, "ENGINE_API_KEY_SECRET"),
         ) {
             credentials.push(Credential {
                 username: key,
                 password: secret,
             });
         }
-        let lifetime_ms = text(env, "VERIFICATION_LIFETIME_SECONDS")
+        let lifetime_ms = setting(env, "VERIFICATION_LIFETIME_SECONDS")
             .and_then(|s| s.parse::<u64>().ok())
             .filter(|&s| s > 0)
             .map_or(DEFAULT_LIFETIME_MS, |s| s.saturating_mul(1000));
-        let dev_inbox = text(env, "DEV_INBOX").is_some_and(|v| v == "true" || v == "1");
+        let dev_inbox = setting(env, "DEV_INBOX").is_some_and(|v| v == "true" || v == "1");
         Ok(Self {
             account_sid,
             credentials,
             lifetime_ms,
             dev_inbox,
-            webhook_url: text(env, "DELIVERY_WEBHOOK_URL"),
+            webhook_url: setting(env, "DELIVERY_WEBHOOK_URL"),
         })
     }
 }
@@ -323,7 +315,7 @@ pub async fn serve_sna(req: &Request, env: &Env) -> Result<Response> {
         response.headers_mut().set("Location", location.as_str())?;
         return Ok(response);
     }
-    let carrier_error = text(env, "SNA_SIMULATE_ERROR").and_then(|c| c.parse::<u32>().ok());
+    let carrier_error = setting(env, "SNA_SIMULATE_ERROR").and_then(|c| c.parse::<u32>().ok());
     let command = ShardCommand::InvokeSna {
         sid: sid.clone(),
         token: token.to_owned(),

@@ -112,6 +112,16 @@ fn method_not_allowed(allow: &str) -> Result<Response> {
     Ok(response)
 }
 
+/// A setting of the Worker: a secret or a var of that name, trimmed; `None` when unset or empty.
+pub(crate) fn setting(env: &Env, name: &str) -> Option<String> {
+    env.secret(name)
+        .map(|s| s.to_string())
+        .or_else(|_| env.var(name).map(|v| v.to_string()))
+        .ok()
+        .map(|v| v.trim().to_owned())
+        .filter(|v| !v.is_empty())
+}
+
 /// The one door out for errors: Twilio's body with Twilio's HTTP status.
 pub(crate) fn error_response(error: &TwilioError) -> Result<Response> {
     json_response(error, error.status)

@@ -7,6 +7,7 @@ use worker::{
 };
 
 use super::counters;
+use super::setting;
 use super::upstream::Upstream;
 use crate::abuse::{self, Limit, Protections};
 use crate::api::{mask_recipient, UpstreamStart};
@@ -19,18 +20,9 @@ const SITEVERIFY: &str = "https://challenges.cloudflare.com/turnstile/v0/sitever
 /// How long siteverify may take.
 const SITEVERIFY_TIMEOUT_MS: u32 = 5_000;
 
-fn text(env: &Env, name: &str) -> Option<String> {
-    env.secret(name)
-        .map(|s| s.to_string())
-        .or_else(|_| env.var(name).map(|v| v.to_string()))
-        .ok()
-        .map(|v| v.trim().to_owned())
-        .filter(|v| !v.is_empty())
-}
-
 /// The protections as configured; a var that does not parse fails every request closed, and says why in the log.
 pub fn protections(env: &Env) -> Result<Protections, TwilioError> {
-    Protections::from_vars(|name| text(env, name)).map_err(|e| {
+    Protections::from_vars(|name| setting(env, name)).map_err(|e| {
         console_log!("verify-edge: protections misconfigured: {e}");
         TwilioError::new(20500, 500, "Internal Server Error")
     })
@@ -275,7 +267,7 @@ pub async fn approved(env: &Env, protections: &Protections, to: &str) {
 /// `GET /admin/pumping-blocks`: the prefixes the pumping detector blocks now, for `Authorization: Bearer
 /// <ADMIN_TOKEN>`. 404 when no `ADMIN_TOKEN` is set (the route does not exist then).
 pub async fn serve_blocks(req: &Request, env: &Env) -> Result<Response> {
-    let Some(token) = text(env, "ADMIN_TOKEN") else {
+    let Some(token) = setting(env, "ADMIN_TOKEN") else {
         return super::error_response(&TwilioError::not_found());
     };
     let given = req.headers().get("Authorization")?.unwrap_or_default();
@@ -321,7 +313,7 @@ fn reason(error: &TwilioError) -> String {
 /// The Turnstile check, when `TURNSTILE_SECRET_KEY` is set: the token must be there and siteverify must accept it.
 /// Fails closed: a siteverify that cannot be reached refuses the start.
 async fn turnstile(env: &Env, ip: &str, token: Option<&str>) -> Result<(), Refusal> {
-    let Some(secret) = text(env, "TURNSTILE_SECRET_KEY") else {
+    let Some(secret) = setting(env, "TURNSTILE_SECRET_KEY") else {
         return Ok(());
     };
     let Some(token) = token else {
@@ -332,7 +324,7 @@ async fn turnstile(env: &Env, ip: &str, token: Option<&str>) -> Result<(), Refus
             )
             .into());
     };
-    let url = text(env, "TURNSTILE_VERIFY_URL").unwrap_or_else(|| SITEVERIFY.to_owned());
+    let url = setting(env, "TURNSTILE_VERIFY_URL").unwrap_or_else(|| SITEVERIFY.to_owned());
     let mut form = form_urlencoded::Serializer::new(String::new());
     form.append_pair("secret", &secret)
         .append_pair("response", token);

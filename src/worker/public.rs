@@ -10,7 +10,7 @@ use worker::{console_log, Date, Env, Method, Request, Response, Result};
 
 use super::protect;
 use super::upstream::{Answer, Retry, Upstream};
-use super::{error_response, json_response};
+use super::{error_response, json_response, setting};
 use crate::api::{
     self, mask_recipient, BodyKind, CheckParams, CheckTarget, StartParams, MAX_BODY_BYTES,
 };
@@ -30,10 +30,7 @@ struct Cors {
 
 impl Cors {
     fn from_env(env: &Env) -> Self {
-        let list = env
-            .var("ALLOWED_ORIGINS")
-            .map(|v| v.to_string())
-            .unwrap_or_default();
+        let list = setting(env, "ALLOWED_ORIGINS").unwrap_or_default();
         let origins: Vec<String> = list
             .split([',', ' ', '\n', '\t'])
             .map(|o| o.trim().trim_end_matches('/').to_owned())
@@ -149,14 +146,8 @@ fn openapi(req: &Request) -> Result<Response> {
 /// `GET /verify/config`: what a page needs to know to call this API: the Turnstile site key (public by design)
 /// when starts need a token, and whether the development inbox is on.
 fn page_config(env: &Env) -> Result<Response> {
-    let var = |name: &str| {
-        env.var(name)
-            .map(|v| v.to_string())
-            .ok()
-            .filter(|v| !v.trim().is_empty())
-    };
-    let site_key = var("TURNSTILE_SITE_KEY");
-    let dev_inbox = var("DEV_INBOX").is_some_and(|v| v == "true" || v == "1");
+    let site_key = setting(env, "TURNSTILE_SITE_KEY");
+    let dev_inbox = setting(env, "DEV_INBOX").is_some_and(|v| v == "true" || v == "1");
     json_response(
         &serde_json::json!({ "turnstileSiteKey": site_key, "devInbox": dev_inbox }),
         200,
@@ -511,10 +502,8 @@ async fn refused(
 /// configured lifetime (`VERIFICATION_LIFETIME_SECONDS`, 10 minutes by default), read from the upstream; the whole
 /// lifetime when it cannot be read.
 async fn seconds_until_expiry(env: &Env, upstream: &Upstream, target: Option<&CheckTarget>) -> u64 {
-    let lifetime_ms = env
-        .var("VERIFICATION_LIFETIME_SECONDS")
-        .ok()
-        .and_then(|v| v.to_string().trim().parse::<u64>().ok())
+    let lifetime_ms = setting(env, "VERIFICATION_LIFETIME_SECONDS")
+        .and_then(|v| v.parse::<u64>().ok())
         .filter(|&s| s > 0)
         .map_or(DEFAULT_LIFETIME_MS, |s| s.saturating_mul(1000));
     let full = lifetime_ms.div_ceil(1000);

@@ -10,7 +10,7 @@ use std::cell::Cell;
 use base64::Engine as _;
 use worker::{AbortSignal, Env, Fetch, Headers, Method, Request, RequestInit, Url};
 
-use super::engine;
+use super::{engine, setting};
 use crate::verify::sid::ServiceSid;
 
 /// Twilio's Verify API.
@@ -84,15 +84,6 @@ pub enum Retry {
     Never,
 }
 
-fn text(env: &Env, name: &str) -> Option<String> {
-    env.secret(name)
-        .map(|s| s.to_string())
-        .or_else(|_| env.var(name).map(|v| v.to_string()))
-        .ok()
-        .map(|v| v.trim().to_owned())
-        .filter(|v| !v.is_empty())
-}
-
 thread_local! {
     /// Whether this isolate has made sure the engine's Service exists.
     static ENGINE_SERVICE_READY: Cell<bool> = const { Cell::new(false) };
@@ -102,11 +93,11 @@ impl Upstream {
     /// Reads the configuration: Twilio when `TWILIO_ACCOUNT_SID` (or any Twilio credential) is set, else the
     /// engine. A half-configured Twilio upstream is an error, never a silent fall-back to the engine.
     pub fn from_env(env: &Env, origin: Url) -> Result<Self, Failure> {
-        let account = text(env, "TWILIO_ACCOUNT_SID");
-        let key = text(env, "TWILIO_API_KEY");
-        let secret = text(env, "TWILIO_API_SECRET");
-        let token = text(env, "TWILIO_AUTH_TOKEN");
-        let service = text(env, "VERIFY_SERVICE_SID");
+        let account = setting(env, "TWILIO_ACCOUNT_SID");
+        let key = setting(env, "TWILIO_API_KEY");
+        let secret = setting(env, "TWILIO_API_SECRET");
+        let token = setting(env, "TWILIO_AUTH_TOKEN");
+        let service = setting(env, "VERIFY_SERVICE_SID");
         if account.is_none() && key.is_none() && secret.is_none() && token.is_none() {
             let service = service.unwrap_or_else(|| DEFAULT_ENGINE_SERVICE.to_owned());
             let service_sid = service.parse::<ServiceSid>().map_err(|_| {
@@ -142,7 +133,7 @@ impl Upstream {
             .map_err(|_| {
                 Failure::Misconfigured("VERIFY_SERVICE_SID is not a Service SID (VA...)".to_owned())
             })?;
-        let base = text(env, "VERIFY_BASE_URL").unwrap_or_else(|| DEFAULT_BASE_URL.to_owned());
+        let base = setting(env, "VERIFY_BASE_URL").unwrap_or_else(|| DEFAULT_BASE_URL.to_owned());
         let base_url = Url::parse(&base)
             .ok()
             .filter(|url| url.scheme() == "https" || (url.scheme() == "http" && is_loopback(url)))
@@ -151,7 +142,7 @@ impl Upstream {
                     "VERIFY_BASE_URL must be an https URL (http only on loopback)".to_owned(),
                 )
             })?;
-        let timeout_ms = text(env, "UPSTREAM_TIMEOUT_MS")
+        let timeout_ms = setting(env, "UPSTREAM_TIMEOUT_MS")
             .and_then(|t| t.parse::<u32>().ok())
             .filter(|&t| t > 0)
             .unwrap_or(DEFAULT_TIMEOUT_MS);

@@ -8,7 +8,7 @@ import { spawn } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { startCarrier } from "./carrier.mjs";
-import { ROOT, startWrangler } from "./support.mjs";
+import { ROOT, UNPROTECTED, startWrangler } from "./support.mjs";
 
 const browser = process.argv[2];
 if (!["chrome", "firefox"].includes(browser)) {
@@ -39,9 +39,7 @@ try {
   // wrangler refuses to start without the demo's assets folder; these tests never load the demo.
   mkdirSync(join(ROOT, "build/www"), { recursive: true });
   // The client's contract is under test, not abuse protection (tests/js/protections.test.mjs): limits off.
-  const unprotected = Object.fromEntries(["LIMIT_STARTS_PER_IP", "LIMIT_STARTS_PER_TO", "LIMIT_STARTS_PER_PREFIX",
-    "LIMIT_STARTS_PER_SERVICE", "LIMIT_CHECKS_PER_IP", "LIMIT_CHECKS_PER_VERIFICATION", "PUMPING"].map((k) => [k, "off"]));
-  worker = await startWrangler({ vars: { ...unprotected, ALLOWED_ORIGINS: "*", DEV_INBOX: "true" } });
+  worker = await startWrangler({ vars: { ...UNPROTECTED, ALLOWED_ORIGINS: "*", DEV_INBOX: "true" } });
   carrier = await startCarrier({ alsoHost: "127.0.0.2", inboxBase: worker.url });
   console.error(`browser-harness: Worker ${worker.url}, carrier stand-in ${carrier.url} (and 127.0.0.2)`);
   child = spawn(

