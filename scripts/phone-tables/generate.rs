@@ -16,26 +16,11 @@ use phonenumber::metadata::loader;
 use regex_syntax::hir::{Class, Hir, HirKind, Look};
 use sha2::{Digest, Sha256};
 
-const OP_ANY: u8 = 0x0A;
-const OP_CLASS: u8 = 0x0B;
-const OP_REPEAT: u8 = 0x0C;
-const OP_EXACT: u8 = 0x0D;
-const OP_GROUP: u8 = 0x0E;
-const OP_GROUP16: u8 = 0x0F;
-const OP_BAR: u8 = 0x10;
-const OP_CLOSE: u8 = 0x11;
-const OP_CLOSE_LOOP: u8 = 0x12;
-const OP_OPTIONAL: u8 = 0x13;
-const OP_STAR: u8 = 0x14;
-const OP_SAVE: u8 = 0x15;
-const OP_END: u8 = 0x16;
-const OP_MATCH: u8 = 0x17;
-/// A digit range `[a-b]` is the one byte `OP_RANGE + 10 * a + b`.
-const OP_RANGE: u8 = 0x20;
-/// `max` of a repetition with no upper bound.
-const UNBOUNDED: u8 = 0xFF;
-/// At most this many capture groups in a pattern (the matcher keeps two slots per group, group 0 unused).
-const MAX_GROUPS: u32 = 3;
+/// The opcodes, shared with the matcher that reads them.
+#[path = "../../src/phone/bytecode.rs"]
+mod bytecode;
+use bytecode::*;
+
 /// No pattern: the offset the tables use for "absent".
 const NONE: u32 = u16::MAX as u32;
 /// Google's `VALID_PUNCTUATION`, as a character-class body.

@@ -34,28 +34,17 @@ use std::cell::RefCell;
 
 use super::tables::{CHAR_CLASSES, PROGRAMS};
 
-const OP_ANY: u8 = 0x0A;
-const OP_CLASS: u8 = 0x0B;
-const OP_REPEAT: u8 = 0x0C;
-const OP_EXACT: u8 = 0x0D;
-const OP_GROUP: u8 = 0x0E;
-const OP_GROUP16: u8 = 0x0F;
-const OP_BAR: u8 = 0x10;
-const OP_CLOSE: u8 = 0x11;
-const OP_CLOSE_LOOP: u8 = 0x12;
-const OP_OPTIONAL: u8 = 0x13;
-const OP_STAR: u8 = 0x14;
-const OP_SAVE: u8 = 0x15;
-const OP_END: u8 = 0x16;
-const OP_MATCH: u8 = 0x17;
-const OP_RANGE: u8 = 0x20;
+use super::bytecode::{
+    MAX_GROUPS, OP_ANY, OP_BAR, OP_CLASS, OP_CLOSE, OP_CLOSE_LOOP, OP_END, OP_EXACT, OP_GROUP,
+    OP_GROUP16, OP_MATCH, OP_OPTIONAL, OP_RANGE, OP_REPEAT, OP_SAVE, OP_STAR, UNBOUNDED,
+};
+
 const OP_RANGE_LAST: u8 = OP_RANGE + 89;
-const UNBOUNDED: u8 = 0xFF;
 /// Every digit, as a class mask.
 const ALL_DIGITS: u16 = 0x3FF;
 
 /// Capture slots: two per group, groups 1-3 (slots 0 and 1 unused; group 0 is the whole match).
-const SLOTS: usize = 8;
+const SLOTS: usize = 2 * (MAX_GROUPS as usize + 1);
 /// Steps of plain backtracking before the matcher starts over with memory of failed states.
 const STEP_BUDGET: u32 = 20_000;
 const UNSET: u32 = u32::MAX;

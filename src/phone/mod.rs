@@ -13,6 +13,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+mod bytecode;
 mod matcher;
 mod metadata;
 mod parse;
