@@ -4,20 +4,9 @@
 
 use verify_edge::phone::{normalize_phone, supported_regions, PhoneErrorCode, MAX_INPUT_BYTES};
 
-/// xorshift64*: small, seeded, the same sequence on every run.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-}
+#[path = "support/rng.rs"]
+mod rng;
+use rng::Rng;
 
 const PIECES: &[&str] = &[
     "0",
@@ -95,13 +84,13 @@ fn two_hundred_thousand_generated_inputs_never_panic_and_answer_well() {
     for _ in 0..200_000 {
         let mut input = String::new();
         for _ in 0..1 + rng.below(24) {
-            input.push_str(PIECES[rng.below(PIECES.len())]);
+            input.push_str(rng.pick(PIECES));
         }
         let region = match rng.below(6) {
             0 => None,
             1 => Some("zz"),
             2 => Some("\u{00C9}X"),
-            _ => Some(regions[rng.below(regions.len())]),
+            _ => Some(rng.pick(&regions)),
         };
         if let Ok(number) = normalize_phone(&input, region) {
             parsed += 1;
