@@ -56,10 +56,7 @@ impl Config {
                 password: secret,
             });
         }
-        let lifetime_ms = setting(env, "VERIFICATION_LIFETIME_SECONDS")
-            .and_then(|s| s.parse::<u64>().ok())
-            .filter(|&s| s > 0)
-            .map_or(DEFAULT_LIFETIME_MS, |s| s.saturating_mul(1000));
+        let lifetime_ms = lifetime_ms(env);
         let dev_inbox = setting(env, "DEV_INBOX").is_some_and(|v| v == "true" || v == "1");
         Ok(Self {
             account_sid,
@@ -69,6 +66,14 @@ impl Config {
             webhook_url: setting(env, "DELIVERY_WEBHOOK_URL"),
         })
     }
+}
+
+/// How long a verification lives: `VERIFICATION_LIFETIME_SECONDS`, 10 minutes by default.
+pub fn lifetime_ms(env: &Env) -> u64 {
+    setting(env, "VERIFICATION_LIFETIME_SECONDS")
+        .and_then(|s| s.parse::<u64>().ok())
+        .filter(|&s| s > 0)
+        .map_or(DEFAULT_LIFETIME_MS, |s| s.saturating_mul(1000))
 }
 
 fn engine_not_configured() -> TwilioError {

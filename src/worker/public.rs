@@ -8,14 +8,13 @@
 use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
 use worker::{console_log, Date, Env, Method, Request, Response, Result};
 
-use super::protect;
+use super::protect::{self, Refusal};
 use super::upstream::{Answer, Retry, Upstream};
 use super::{error_response, json_response, setting};
 use crate::api::{
     self, mask_recipient, BodyKind, CheckParams, CheckTarget, StartParams, MAX_BODY_BYTES,
 };
 use crate::engine::time::parse_iso8601;
-use crate::engine::verification::DEFAULT_LIFETIME_MS;
 use crate::verify::model::{self, TwilioError};
 use crate::verify::sid::VerificationSid;
 
@@ -95,14 +94,16 @@ pub async fn serve(mut req: Request, env: &Env) -> Result<Response> {
     }
     let response = match (route, method) {
         (Route::Start, Method::Post) => match read_body(&mut req).await {
-            Ok((body, kind)) => start(env, &req, &url, &body, kind).await,
+            Ok((body, kind)) => answer(start(env, &req, &url, &body, kind).await, 201),
             Err(e) => error_response(&e),
         },
         (Route::Check, Method::Post) => match read_body(&mut req).await {
-            Ok((body, kind)) => check(env, &req, &url, &body, kind).await,
+            Ok((body, kind)) => answer(check(env, &req, &url, &body, kind).await, 200),
             Err(e) => error_response(&e),
         },
-        (Route::Status(sid), Method::Get | Method::Head) => status(env, &url, &sid).await,
+        (Route::Status(sid), Method::Get | Method::Head) => {
+            answer(status(env, &url, &sid).await, 200)
+        }
         (Route::Config, Method::Get | Method::Head) => page_config(env),
         (route, _) => {
             let mut response = error_response(&TwilioError::method_not_allowed())?;
@@ -227,24 +228,12 @@ async fn start(
     url: &worker::Url,
     body: &[u8],
     kind: BodyKind,
-) -> Result<Response> {
-    let params = match StartParams::from_body(body, kind) {
-        Ok(params) => params,
-        Err(e) => return error_response(&e),
-    };
-    let prepared = match params.to_upstream() {
-        Ok(prepared) => prepared,
-        Err(e) => return error_response(&e),
-    };
-    let protections = match protect::protections(env) {
-        Ok(protections) => protections,
-        Err(e) => return error_response(&e),
-    };
-    let upstream = match upstream_of(env, url) {
-        Ok(upstream) => upstream,
-        Err(e) => return error_response(&e),
-    };
-    if let Err(refusal) = protect::guard_start(
+) -> std::result::Result<api::Verification, Refusal> {
+    let params = StartParams::from_body(body, kind)?;
+    let prepared = params.to_upstream()?;
+    let protections = protect::protections(env)?;
+    let upstream = upstream_of(env, url)?;
+    protect::guard_start(
         env,
         req,
         &protections,
@@ -252,33 +241,21 @@ async fn start(
         params.turnstile_token.as_deref(),
         &upstream,
     )
-    .await
-    {
-        return refusal_response(&refusal);
+    .await?;
+    let answer = create(env, &upstream, &prepared).await?;
+    if answer.status != 201 && answer.status != 200 {
+        let target = CheckTarget::To(prepared.to);
+        return Err(refused(env, &upstream, &answer, Some(&target)).await);
     }
-    let answer = match create(env, &upstream, &prepared).await {
-        Ok(answer) => answer,
-        Err(e) => return error_response(&e),
-    };
-    if answer.status == 201 || answer.status == 200 {
-        return match serde_json::from_slice::<model::Verification>(&answer.body)
-            .ok()
-            .as_ref()
-            .and_then(api::Verification::from_upstream)
-        {
-            Some(view) => {
-                console_log!(
-                    "verify-edge: started {} to {} by {}",
-                    view.sid,
-                    mask_recipient(&view.to),
-                    view.channel.as_str()
-                );
-                json_response(&view, 201)
-            }
-            None => unreadable(&upstream, answer.status),
-        };
-    }
-    refused(env, &upstream, &answer, Some(&CheckTarget::To(prepared.to))).await
+    let view =
+        verification_view(&answer.body).ok_or_else(|| unreadable(&upstream, answer.status))?;
+    console_log!(
+        "verify-edge: started {} to {} by {}",
+        view.sid,
+        mask_recipient(&view.to),
+        view.channel.as_str()
+    );
+    Ok(view)
 }
 
 /// Creates the verification upstream. When no answer comes back, whether it was created is unknown (workerd's fetch
@@ -336,87 +313,65 @@ async fn check(
     url: &worker::Url,
     body: &[u8],
     kind: BodyKind,
-) -> Result<Response> {
-    let prepared = CheckParams::from_body(body, kind).and_then(|p| p.to_upstream());
-    let prepared = match prepared {
-        Ok(prepared) => prepared,
-        Err(e) => return error_response(&e),
-    };
-    let protections = match protect::protections(env) {
-        Ok(protections) => protections,
-        Err(e) => return error_response(&e),
-    };
+) -> std::result::Result<api::VerificationCheck, Refusal> {
+    let prepared = CheckParams::from_body(body, kind)?.to_upstream()?;
+    let protections = protect::protections(env)?;
     let target = match &prepared.target {
         CheckTarget::Sid(sid) => sid.to_string(),
         CheckTarget::To(to) => to.clone(),
     };
-    if let Err(refusal) = protect::guard_check(env, req, &protections, &target).await {
-        return refusal_response(&refusal);
-    }
-    let upstream = match upstream_of(env, url) {
-        Ok(upstream) => upstream,
-        Err(e) => return error_response(&e),
-    };
-    let answer = match send(
+    protect::guard_check(env, req, &protections, &target).await?;
+    let upstream = upstream_of(env, url)?;
+    let form = &prepared.form;
+    let answer = send(
         env,
         &upstream,
         Method::Post,
         "VerificationCheck",
-        &prepared.form,
+        form,
         Retry::Never,
     )
-    .await
-    {
-        Ok(answer) => answer,
-        Err(e) => return error_response(&e),
-    };
-    if answer.status == 200 || answer.status == 201 {
-        let upstream_check = serde_json::from_slice::<model::VerificationCheck>(&answer.body).ok();
-        return match upstream_check
-            .as_ref()
-            .and_then(|c| api::VerificationCheck::from_upstream(c).map(|view| (view, c.to.clone())))
-        {
-            Some((view, to)) => {
-                if view.status == model::Status::Approved {
-                    if let Some(to) = to {
-                        protect::approved(env, &protections, &to).await;
-                    }
-                }
-                json_response(&view, 200)
-            }
-            None => unreadable(&upstream, answer.status),
-        };
+    .await?;
+    if answer.status != 200 && answer.status != 201 {
+        return Err(refused(env, &upstream, &answer, Some(&prepared.target)).await);
     }
-    refused(env, &upstream, &answer, Some(&prepared.target)).await
+    let upstream_check = serde_json::from_slice::<model::VerificationCheck>(&answer.body).ok();
+    let (view, to) = upstream_check
+        .as_ref()
+        .and_then(|c| api::VerificationCheck::from_upstream(c).map(|view| (view, c.to.clone())))
+        .ok_or_else(|| unreadable(&upstream, answer.status))?;
+    if let (model::Status::Approved, Some(to)) = (view.status, to) {
+        protect::approved(env, &protections, &to).await;
+    }
+    Ok(view)
 }
 
-async fn status(env: &Env, url: &worker::Url, sid: &str) -> Result<Response> {
-    let Ok(sid) = sid.parse::<VerificationSid>() else {
-        return error_response(&TwilioError::not_found().with_reason(
+async fn status(
+    env: &Env,
+    url: &worker::Url,
+    sid: &str,
+) -> std::result::Result<api::Verification, Refusal> {
+    let sid = sid.parse::<VerificationSid>().map_err(|_| {
+        TwilioError::not_found().with_reason(
             "NOT_A_VERIFICATION_SID",
             "a verification SID is VE and 32 hex digits",
-        ));
-    };
-    let upstream = match upstream_of(env, url) {
-        Ok(upstream) => upstream,
-        Err(e) => return error_response(&e),
-    };
+        )
+    })?;
+    let upstream = upstream_of(env, url)?;
     let path = format!("Verifications/{sid}");
-    let answer = match send(env, &upstream, Method::Get, &path, &[], Retry::Idempotent).await {
-        Ok(answer) => answer,
-        Err(e) => return error_response(&e),
-    };
-    if answer.status == 200 {
-        return match serde_json::from_slice::<model::Verification>(&answer.body)
-            .ok()
-            .as_ref()
-            .and_then(api::Verification::from_upstream)
-        {
-            Some(view) => json_response(&view, 200),
-            None => unreadable(&upstream, answer.status),
-        };
+    let answer = send(env, &upstream, Method::Get, &path, &[], Retry::Idempotent).await?;
+    if answer.status != 200 {
+        return Err(refused(env, &upstream, &answer, None).await);
     }
-    refused(env, &upstream, &answer, None).await
+    verification_view(&answer.body).ok_or_else(|| unreadable(&upstream, answer.status))
+}
+
+/// The public view of an upstream Verification's JSON, if it is one.
+fn verification_view(body: &[u8]) -> Option<api::Verification> {
+    serde_json::from_slice::<model::Verification>(body)
+        .ok()
+        .as_ref()
+        .and_then(api::Verification::from_upstream)
 }
 
 async fn send(
@@ -440,8 +395,16 @@ async fn send(
         })
 }
 
-/// A refusal of the protections, with `Retry-After` when it is a 429.
-fn refusal_response(refusal: &protect::Refusal) -> Result<Response> {
+/// The one door out of the public API's operations: their view with `status`, or their refusal, with `Retry-After`
+/// when it is a 429.
+fn answer<T: serde::Serialize>(
+    outcome: std::result::Result<T, Refusal>,
+    status: u16,
+) -> Result<Response> {
+    let refusal = match outcome {
+        Ok(view) => return json_response(&view, status),
+        Err(refusal) => refusal,
+    };
     let mut response = error_response(&refusal.error)?;
     if let Some(seconds) = refusal.retry_after {
         response
@@ -451,12 +414,13 @@ fn refusal_response(refusal: &protect::Refusal) -> Result<Response> {
     Ok(response)
 }
 
-fn unreadable(upstream: &Upstream, status: u16) -> Result<Response> {
+/// An upstream answer that is not what Verify v2 sends: logged, and a generic 502 for the browser.
+fn unreadable(upstream: &Upstream, status: u16) -> Refusal {
     console_log!(
         "verify-edge: {} upstream answered HTTP {status} with a body that is not what Verify v2 sends",
         upstream.kind()
     );
-    error_response(&api::upstream_failed())
+    api::upstream_failed().into()
 }
 
 /// An upstream error answer, as the browser gets it; 429s carry `Retry-After`.
@@ -465,7 +429,7 @@ async fn refused(
     upstream: &Upstream,
     answer: &Answer,
     target: Option<&CheckTarget>,
-) -> Result<Response> {
+) -> Refusal {
     let error = api::public_error(answer.status, &answer.body);
     if error.code == 20502 {
         let code = serde_json::from_slice::<serde_json::Value>(&answer.body)
@@ -489,23 +453,14 @@ async fn refused(
         ),
         _ => None,
     };
-    let mut response = error_response(&error)?;
-    if let Some(seconds) = retry_after {
-        response
-            .headers_mut()
-            .set("Retry-After", &seconds.max(1).to_string())?;
-    }
-    Ok(response)
+    Refusal { error, retry_after }
 }
 
 /// How long until the verification that hit its limit ends and a new one can start: its creation plus the
 /// configured lifetime (`VERIFICATION_LIFETIME_SECONDS`, 10 minutes by default), read from the upstream; the whole
 /// lifetime when it cannot be read.
 async fn seconds_until_expiry(env: &Env, upstream: &Upstream, target: Option<&CheckTarget>) -> u64 {
-    let lifetime_ms = setting(env, "VERIFICATION_LIFETIME_SECONDS")
-        .and_then(|v| v.parse::<u64>().ok())
-        .filter(|&s| s > 0)
-        .map_or(DEFAULT_LIFETIME_MS, |s| s.saturating_mul(1000));
+    let lifetime_ms = super::engine::lifetime_ms(env);
     let full = lifetime_ms.div_ceil(1000);
     let Some(target) = target else {
         return full;
