@@ -12,7 +12,7 @@ import { readFileSync } from "node:fs";
 import { gzipSync, brotliCompressSync } from "node:zlib";
 import { cpus } from "node:os";
 import { performance } from "node:perf_hooks";
-import { ROOT, UNPROTECTED, startWrangler } from "../tests/js/support.mjs";
+import { ROOT, UNPROTECTED, devInbox, startWrangler } from "../tests/js/support.mjs";
 import { replaceSection } from "./report.mjs";
 
 // Light load: the point is the latency one request sees, not how requests queue on 2 cores.
@@ -64,8 +64,7 @@ try {
   });
   try {
     const code = async (to) => {
-      const messages = (await (await fetch(`${engine.url}/dev/inbox?to=${encodeURIComponent(to)}`)).json()).messages;
-      return messages.at(-1).code;
+      return (await devInbox(engine.url, to)).at(-1).code;
     };
     const number = (base, i) => `+1650${String(base + i).padStart(7, "0")}`;
     const direct = async (base, i, starts, checks) => {

@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { chromium } from "playwright-core";
-import { startWrangler } from "./support.mjs";
+import { devInbox, startWrangler } from "./support.mjs";
 
 let worker;
 let browser;
@@ -28,10 +28,7 @@ function freshNational() {
   return `074${String(Date.now() % 1e5).padStart(5, "0")}${String(serial).padStart(3, "0")}`.slice(0, 11);
 }
 
-async function inbox(to) {
-  const response = await fetch(`${worker.url}/dev/inbox?to=${encodeURIComponent(to)}`);
-  return (await response.json()).messages;
-}
+const inbox = (to) => devInbox(worker.url, to);
 
 async function openDemo() {
   const page = await browser.newPage();

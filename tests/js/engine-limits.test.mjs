@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { after, before, describe, test } from "node:test";
 import twilio from "twilio";
-import { ROOT, startWrangler } from "./support.mjs";
+import { ROOT, devInbox, restRejects, startWrangler } from "./support.mjs";
 
 // The development credentials: ENGINE_ACCOUNT_SID in wrangler.toml, ENGINE_AUTH_TOKEN in .dev.vars.example.
 const ACCOUNT_SID = "ACdec0de00000000000000000000000001";
@@ -24,20 +24,8 @@ before(async () => {
 });
 after(() => worker?.stop());
 
-async function rejects(promise, code, status) {
-  await assert.rejects(promise, (e) => {
-    assert.equal(e.constructor.name, "RestException", String(e));
-    assert.equal(e.code, code, e.message);
-    assert.equal(e.status, status);
-    return true;
-  });
-}
-
 /** What the dev inbox holds for `to` (the codes the engine "sent"). */
-async function inbox(to) {
-  const response = await fetch(`${worker.url}/dev/inbox?to=${encodeURIComponent(to)}`);
-  return (await response.json()).messages;
-}
+const inbox = (to) => devInbox(worker.url, to);
 
 /** A raw CreateVerification, to read the headers the SDK does not expose. */
 async function rawStart(service, form) {
@@ -81,7 +69,7 @@ describe("Programmable Rate Limits through Twilio's Node SDK", () => {
     assert.deepEqual(all.map((r) => r.uniqueName), ["end_user_ip", "user.id", "session-id"]);
 
     assert.equal(await verify.services(service.sid).rateLimits(created.sid).remove(), true);
-    await rejects(verify.services(service.sid).rateLimits(created.sid).fetch(), 20404, 404);
+    await restRejects(verify.services(service.sid).rateLimits(created.sid).fetch(), 20404, 404);
     assert.equal((await limits.list()).length, 2);
   });
 
@@ -107,30 +95,30 @@ describe("Programmable Rate Limits through Twilio's Node SDK", () => {
     const listed = await buckets.list({ pageSize: 1 });
     assert.deepEqual(listed.map((b) => [b.max, b.interval]), [[8, 120], [100, 3600]]);
     assert.equal(await bucket.remove(), true);
-    await rejects(bucket.fetch(), 20404, 404);
-    await rejects(verify.services(service.sid).rateLimits("RK" + "0".repeat(32)).buckets.list(), 20404, 404);
+    await restRejects(bucket.fetch(), 20404, 404);
+    await restRejects(verify.services(service.sid).rateLimits("RK" + "0".repeat(32)).buckets.list(), 20404, 404);
   });
 
   test("definition errors: 60207, 60208, 60209, 60210, 60211, 60200 (all HTTP 400)", async () => {
     const service = await verify.services.create({ friendlyName: "Limits errors" });
     const limits = verify.services(service.sid).rateLimits;
-    await rejects(limits.create({ uniqueName: "has space" }), 60209, 400);
-    await rejects(limits.create({ uniqueName: "a/b" }), 60209, 400);
+    await restRejects(limits.create({ uniqueName: "has space" }), 60209, 400);
+    await restRejects(limits.create({ uniqueName: "a/b" }), 60209, 400);
     const first = await limits.create({ uniqueName: "l0" });
-    await rejects(limits.create({ uniqueName: "l0" }), 60208, 400);
+    await restRejects(limits.create({ uniqueName: "l0" }), 60208, 400);
     for (let i = 1; i < 10; i++) await limits.create({ uniqueName: `l${i}` });
-    await rejects(limits.create({ uniqueName: "l10" }), 60207, 400);
+    await restRejects(limits.create({ uniqueName: "l10" }), 60207, 400);
 
     const buckets = verify.services(service.sid).rateLimits(first.sid).buckets;
-    await rejects(buckets.create({ max: 0, interval: 60 }), 60200, 400);
-    await rejects(buckets.create({ max: 5, interval: 0 }), 60200, 400);
+    await restRejects(buckets.create({ max: 0, interval: 60 }), 60200, 400);
+    await restRejects(buckets.create({ max: 5, interval: 0 }), 60200, 400);
     for (let i = 1; i <= 5; i++) await buckets.create({ max: 5, interval: 60 * i });
-    await rejects(buckets.create({ max: 9, interval: 60 }), 60211, 400);
-    await rejects(buckets.create({ max: 9, interval: 999 }), 60210, 400);
+    await restRejects(buckets.create({ max: 9, interval: 60 }), 60211, 400);
+    await restRejects(buckets.create({ max: 9, interval: 999 }), 60210, 400);
     const [one] = await buckets.list({ limit: 1 });
-    await rejects(verify.services(service.sid).rateLimits(first.sid).buckets(one.sid).update({ interval: 120 }), 60211, 400);
+    await restRejects(verify.services(service.sid).rateLimits(first.sid).buckets(one.sid).update({ interval: 120 }), 60211, 400);
     // Under an unknown Service, nothing exists.
-    await rejects(verify.services("VA" + "0".repeat(32)).rateLimits.create({ uniqueName: "x" }), 20404, 404);
+    await restRejects(verify.services("VA" + "0".repeat(32)).rateLimits.create({ uniqueName: "x" }), 20404, 404);
   });
 });
 
@@ -148,7 +136,7 @@ describe("the RateLimits parameter of a start", () => {
       assert.equal((await inbox(to)).length, 1);
     }
     const refused = nextNumber();
-    await rejects(start(refused, "203.0.113.7"), 20429, 429);
+    await restRejects(start(refused, "203.0.113.7"), 20429, 429);
     assert.deepEqual(await inbox(refused), [], "a refused start sends nothing");
 
     const raw = await rawStart(service.sid, { To: refused, Channel: "sms", RateLimits: '{"end_user_ip":"203.0.113.7"}' });
@@ -182,10 +170,10 @@ describe("the RateLimits parameter of a start", () => {
     const start = (rateLimits) => verify.services(service.sid).verifications.create({ to: nextNumber(), channel: "sms", rateLimits });
 
     await start({ a_wide: "k", b_narrow: "k" }); // a_wide 1, b_narrow 1
-    await rejects(start({ a_wide: "k", b_narrow: "k" }), 20429, 429); // b_narrow refuses; a_wide's count goes back
-    await rejects(start({ a_wide: "k", b_narrow: "k" }), 20429, 429);
+    await restRejects(start({ a_wide: "k", b_narrow: "k" }), 20429, 429); // b_narrow refuses; a_wide's count goes back
+    await restRejects(start({ a_wide: "k", b_narrow: "k" }), 20429, 429);
     for (let i = 0; i < 4; i++) await start({ a_wide: "k" }); // a_wide 2..5: the refused starts left nothing behind
-    await rejects(start({ a_wide: "k" }), 20429, 429);
+    await restRejects(start({ a_wide: "k" }), 20429, 429);
   });
 
   test("a start that fails sends nothing and counts nothing", async () => {
@@ -194,21 +182,21 @@ describe("the RateLimits parameter of a start", () => {
     await verify.services(service.sid).rateLimits(limit.sid).buckets.create({ max: 1, interval: 600 });
     const to = nextNumber();
     // CustomCode on a Service without it: refused after the count is taken, so the count is given back.
-    await rejects(
+    await restRejects(
       verify.services(service.sid).verifications.create({ to, channel: "sms", customCode: "123456", rateLimits: { user: "u1" } }),
       60204, 403,
     );
     assert.deepEqual(await inbox(to), []);
     assert.equal((await verify.services(service.sid).verifications.create({ to, channel: "sms", rateLimits: { user: "u1" } })).status, "pending");
-    await rejects(verify.services(service.sid).verifications.create({ to: nextNumber(), channel: "sms", rateLimits: { user: "u1" } }), 20429, 429);
+    await restRejects(verify.services(service.sid).verifications.create({ to: nextNumber(), channel: "sms", rateLimits: { user: "u1" } }), 20429, 429);
   });
 
   test("unknown unique names and malformed values are 60200 and send nothing", async () => {
     const service = await verify.services.create({ friendlyName: "Limits unknown" });
     await verify.services(service.sid).rateLimits.create({ uniqueName: "known" });
     const to = nextNumber();
-    await rejects(verify.services(service.sid).verifications.create({ to, channel: "sms", rateLimits: { nope: "x" } }), 60200, 400);
-    await rejects(verify.services(service.sid).verifications.create({ to, channel: "sms", rateLimits: { known: "" } }), 60200, 400);
+    await restRejects(verify.services(service.sid).verifications.create({ to, channel: "sms", rateLimits: { nope: "x" } }), 60200, 400);
+    await restRejects(verify.services(service.sid).verifications.create({ to, channel: "sms", rateLimits: { known: "" } }), 60200, 400);
     const raw = await rawStart(service.sid, { To: to, Channel: "sms", RateLimits: "not json" });
     assert.equal(raw.status, 400);
     assert.equal(raw.body.message, "Invalid parameter: RateLimits");
@@ -223,7 +211,7 @@ describe("the RateLimits parameter of a start", () => {
     const service = await verify.services.create({ friendlyName: "Limits deleted" });
     const limit = await verify.services(service.sid).rateLimits.create({ uniqueName: "ip" });
     await verify.services(service.sid).remove();
-    await rejects(verify.services(service.sid).rateLimits(limit.sid).fetch(), 20404, 404);
+    await restRejects(verify.services(service.sid).rateLimits(limit.sid).fetch(), 20404, 404);
   });
 
   test("Twilio's Python SDK: Rate Limits, Buckets and a breach with Python's JSON", async () => {
@@ -250,14 +238,14 @@ describe("SafeList through Twilio's Node SDK", () => {
     // Adding it again keeps the entry.
     assert.equal((await verify.safelist.create({ phoneNumber: number })).sid, created.sid);
     assert.equal(await verify.safelist(number).remove(), true);
-    await rejects(verify.safelist(number).fetch(), 20404, 404);
-    await rejects(verify.safelist(number).remove(), 20404, 404);
+    await restRejects(verify.safelist(number).fetch(), 20404, 404);
+    await restRejects(verify.safelist(number).remove(), 20404, 404);
   });
 
   test("numbers must be E.164: 60200 otherwise", async () => {
-    await rejects(verify.safelist.create({ phoneNumber: "6505551234" }), 60200, 400);
-    await rejects(verify.safelist.create({ phoneNumber: "+1" }), 60200, 400);
-    await rejects(verify.safelist.create({ phoneNumber: "user@example.com" }), 60200, 400);
+    await restRejects(verify.safelist.create({ phoneNumber: "6505551234" }), 60200, 400);
+    await restRejects(verify.safelist.create({ phoneNumber: "+1" }), 60200, 400);
+    await restRejects(verify.safelist.create({ phoneNumber: "user@example.com" }), 60200, 400);
     // A percent-encoded `+` in the path is the same number.
     await verify.safelist.create({ phoneNumber: "+16505550100" });
     const response = await fetch(`${worker.url}/v2/SafeList/Numbers/%2B16505550100`, { headers: { authorization: AUTH } });

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { createServer } from "node:http";
 import { after, before, describe, test } from "node:test";
 import twilio from "twilio";
-import { freePort, startWrangler } from "./support.mjs";
+import { devInbox, freePort, restRejects, startWrangler } from "./support.mjs";
 
 // The development credentials: ENGINE_ACCOUNT_SID in wrangler.toml, ENGINE_AUTH_TOKEN in .dev.vars.example.
 const ACCOUNT_SID = "ACdec0de00000000000000000000000001";
@@ -26,17 +26,7 @@ function client(url, token) {
 
 /** The last code the engine "sent" to `to`, from the dev inbox. */
 async function lastCode(to) {
-  const inbox = await (await fetch(`${worker.url}/dev/inbox?to=${encodeURIComponent(to)}`)).json();
-  return inbox.messages.at(-1).code;
-}
-
-async function rejects(promise, code, status) {
-  await assert.rejects(promise, (e) => {
-    assert.equal(e.constructor.name, "RestException", String(e));
-    assert.equal(e.code, code, e.message);
-    assert.equal(e.status, status);
-    return true;
-  });
+  return (await devInbox(worker.url, to)).at(-1).code;
 }
 
 let n = 0;
@@ -54,12 +44,12 @@ describe("the engine through Twilio's Node SDK", () => {
     assert.equal(updated.friendlyName, "Renamed");
     assert.equal(updated.customCodeEnabled, true);
     assert.equal(await verify.services(created.sid).remove(), true);
-    await rejects(verify.services(created.sid).fetch(), 20404, 404);
+    await restRejects(verify.services(created.sid).fetch(), 20404, 404);
   });
 
   test("refuses bad Service parameters with 60200", async () => {
-    await rejects(verify.services.create({ friendlyName: "x", codeLength: 11 }), 60200, 400);
-    await rejects(verify.services.create({ friendlyName: "y".repeat(33) }), 60200, 400);
+    await restRejects(verify.services.create({ friendlyName: "x", codeLength: 11 }), 60200, 400);
+    await restRejects(verify.services.create({ friendlyName: "y".repeat(33) }), 60200, 400);
   });
 
   test("lists Services with Twilio's paging", async () => {
@@ -88,8 +78,8 @@ describe("the engine through Twilio's Node SDK", () => {
     const right = await verify.services(service.sid).verificationChecks.create({ verificationSid: started.sid, code });
     assert.equal(right.status, "approved");
     assert.equal(right.valid, true);
-    await rejects(verify.services(service.sid).verificationChecks.create({ to, code }), 20404, 404);
-    await rejects(verify.services(service.sid).verifications(started.sid).fetch(), 20404, 404);
+    await restRejects(verify.services(service.sid).verificationChecks.create({ to, code }), 20404, 404);
+    await restRejects(verify.services(service.sid).verifications(started.sid).fetch(), 20404, 404);
   });
 
   test("five wrong codes give max_attempts_reached, then 60202", async () => {
@@ -103,7 +93,7 @@ describe("the engine through Twilio's Node SDK", () => {
       statuses.push((await verify.services(service.sid).verificationChecks.create({ to, code: wrong })).status);
     }
     assert.deepEqual(statuses, ["pending", "pending", "pending", "pending", "max_attempts_reached"]);
-    await rejects(verify.services(service.sid).verificationChecks.create({ to, code }), 60202, 429);
+    await restRejects(verify.services(service.sid).verificationChecks.create({ to, code }), 60202, 429);
   });
 
   test("a sixth start in the window gives 60203; resends keep the verification and the code", async () => {
@@ -119,13 +109,13 @@ describe("the engine through Twilio's Node SDK", () => {
     }
     assert.equal(sids.size, 1);
     assert.equal(codes.size, 1);
-    await rejects(verify.services(service.sid).verifications.create({ to, channel: "sms" }), 60203, 429);
+    await restRejects(verify.services(service.sid).verifications.create({ to, channel: "sms" }), 60203, 429);
   });
 
   test("custom codes need CustomCodeEnabled (60204)", async () => {
     const plain = await verify.services.create({ friendlyName: "Plain" });
     const to = nextNumber();
-    await rejects(verify.services(plain.sid).verifications.create({ to, channel: "sms", customCode: "4242" }), 60204, 403);
+    await restRejects(verify.services(plain.sid).verifications.create({ to, channel: "sms", customCode: "4242" }), 60204, 403);
     const custom = await verify.services.create({ friendlyName: "Custom", customCodeEnabled: true });
     await verify.services(custom.sid).verifications.create({ to, channel: "sms", customCode: "4242" });
     assert.equal(await lastCode(to), "4242");
@@ -137,18 +127,18 @@ describe("the engine through Twilio's Node SDK", () => {
     const service = await verify.services.create({ friendlyName: "Changing" });
     const to = nextNumber();
     await verify.services(service.sid).verifications.create({ to: nextNumber(), channel: "sms" }); // the Service is now cached
-    await rejects(verify.services(service.sid).verifications.create({ to, channel: "sms", customCode: "9876" }), 60204, 403);
+    await restRejects(verify.services(service.sid).verifications.create({ to, channel: "sms", customCode: "9876" }), 60204, 403);
     await verify.services(service.sid).update({ customCodeEnabled: true });
     await verify.services(service.sid).verifications.create({ to, channel: "sms", customCode: "9876" });
     assert.equal(await lastCode(to), "9876");
     await verify.services(service.sid).remove();
-    await rejects(verify.services(service.sid).verifications.create({ to: nextNumber(), channel: "sms" }), 20404, 404);
+    await restRejects(verify.services(service.sid).verifications.create({ to: nextNumber(), channel: "sms" }), 20404, 404);
   });
 
   test("PSD2 services require Amount and Payee (60206), and a check must repeat them", async () => {
     const service = await verify.services.create({ friendlyName: "PSD2", psd2Enabled: true });
     const to = nextNumber();
-    await rejects(verify.services(service.sid).verifications.create({ to, channel: "sms" }), 60206, 400);
+    await restRejects(verify.services(service.sid).verifications.create({ to, channel: "sms" }), 60206, 400);
     const started = await verify.services(service.sid).verifications.create({ to, channel: "sms", amount: "€39.99", payee: "Acme" });
     assert.equal(started.amount, "€39.99");
     const code = await lastCode(to);
@@ -165,7 +155,7 @@ describe("the engine through Twilio's Node SDK", () => {
     assert.equal((await verify.services(service.sid).verifications(first.sid).fetch()).status, "pending");
     const canceled = await verify.services(service.sid).verifications(first.sid).update({ status: "canceled" });
     assert.equal(canceled.status, "canceled");
-    await rejects(verify.services(service.sid).verifications(first.sid).fetch(), 20404, 404);
+    await restRejects(verify.services(service.sid).verifications(first.sid).fetch(), 20404, 404);
     const b = nextNumber();
     await verify.services(service.sid).verifications.create({ to: b, channel: "sms" });
     const approved = await verify.services(service.sid).verifications(b).update({ status: "approved" });
@@ -179,8 +169,8 @@ describe("the engine through Twilio's Node SDK", () => {
     await verify.services(service.sid).verifications(first.sid).update({ status: "canceled" });
     const second = await verify.services(service.sid).verifications.create({ to, channel: "sms" });
     assert.notEqual(second.sid, first.sid);
-    await rejects(verify.services(service.sid).verifications(first.sid).fetch(), 20404, 404);
-    await rejects(verify.services(service.sid).verificationChecks.create({ verificationSid: first.sid, code: await lastCode(to) }), 20404, 404);
+    await restRejects(verify.services(service.sid).verifications(first.sid).fetch(), 20404, 404);
+    await restRejects(verify.services(service.sid).verificationChecks.create({ verificationSid: first.sid, code: await lastCode(to) }), 20404, 404);
     assert.equal((await verify.services(service.sid).verifications(second.sid).fetch()).status, "pending");
   });
 
@@ -200,7 +190,7 @@ describe("the engine through Twilio's Node SDK", () => {
         return true;
       });
     }
-    await rejects(verify.services("VA" + "0".repeat(32)).verifications.create({ to: nextNumber(), channel: "sms" }), 20404, 404);
+    await restRejects(verify.services("VA" + "0".repeat(32)).verifications.create({ to: nextNumber(), channel: "sms" }), 20404, 404);
   });
 
   test("email verifications go to the normalized address", async () => {
@@ -212,7 +202,7 @@ describe("the engine through Twilio's Node SDK", () => {
   });
 
   test("wrong credentials get 20003 (401), and the token never appears in an answer", async () => {
-    await rejects(client(worker.url, "wrong-token").services.list(), 20003, 401);
+    await restRejects(client(worker.url, "wrong-token").services.list(), 20003, 401);
     const raw = await fetch(`${worker.url}/v2/Services`, { headers: { authorization: "Basic !!!" } });
     assert.equal(raw.status, 401);
     const body = await raw.text();

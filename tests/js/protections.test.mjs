@@ -8,7 +8,7 @@ import { createServer } from "node:http";
 import { promisify } from "node:util";
 import libphonenumber from "google-libphonenumber";
 import { after, before, describe, test } from "node:test";
-import { ROOT, startWrangler } from "./support.mjs";
+import { ROOT, devInbox, startWrangler } from "./support.mjs";
 
 const run = promisify(execFile);
 const { PhoneNumberUtil } = libphonenumber;
@@ -41,8 +41,7 @@ async function start(base, body, headers = {}) {
 }
 
 async function codeFor(to) {
-  const messages = (await (await fetch(`${worker.url}/dev/inbox?to=${encodeURIComponent(to)}`)).json()).messages;
-  return messages.at(-1)?.code;
+  return (await devInbox(worker.url, to)).at(-1)?.code;
 }
 
 /** Puts a number on the engine's SafeList, through its REST API as Twilio's is used. */
@@ -150,7 +149,7 @@ describe("rate limits under concurrent bursts", () => {
       url: `${worker.url}/verify/start`, headers: { "cf-connecting-ip": ip() }, body: { to, channel: "sms", turnstileToken: PASS },
     }));
     const wait = assertLimited(await burst(requests), 3, 60203);
-    const messages = (await (await fetch(`${worker.url}/dev/inbox?to=${encodeURIComponent(to)}`)).json()).messages;
+    const messages = await devInbox(worker.url, to);
     assert.ok(messages.length <= 3, `${messages.length} codes went out`);
     await sleep(wait * 1000 + 200);
     assert.equal((await start(worker.url, { to, channel: "sms" })).status, 201);

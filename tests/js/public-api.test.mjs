@@ -10,7 +10,7 @@ import { createServer } from "node:http";
 import { readFileSync } from "node:fs";
 import { after, before, describe, test } from "node:test";
 import { assertDocumented } from "./openapi.mjs";
-import { ROOT, UNPROTECTED, startWrangler } from "./support.mjs";
+import { ROOT, UNPROTECTED, devInbox, startWrangler } from "./support.mjs";
 
 const ACCOUNT = "ACdec0de00000000000000000000000001";
 const API_KEY = `SK${randomBytes(16).toString("hex")}`;
@@ -55,14 +55,8 @@ function assertError(answer, code, status, message, reason) {
   assert.equal(answer.json.more_info, `https://www.twilio.com/docs/errors/${code}`);
 }
 
-async function inbox(base, to) {
-  const response = await fetch(`${base}/dev/inbox?to=${encodeURIComponent(to)}`);
-  assert.equal(response.status, 200);
-  return (await response.json()).messages;
-}
-
 async function latestCode(base, to) {
-  const messages = await inbox(base, to);
+  const messages = await devInbox(base, to);
   assert.ok(messages.length > 0, `no code was sent to ${to}`);
   return messages.at(-1).code;
 }
@@ -217,7 +211,7 @@ describe("the public API, engine upstream", () => {
     assertError(refused, 60203, 429, "Max send attempts reached");
     const retryAfter = Number(refused.headers.get("retry-after"));
     assert.ok(retryAfter >= 1 && retryAfter <= 600, `Retry-After ${retryAfter}`);
-    assert.equal((await inbox(engine.url, to)).length, 5, "the refused send sent nothing");
+    assert.equal((await devInbox(engine.url, to)).length, 5, "the refused send sent nothing");
   });
 
   test("after five wrong codes, a check is 429 60202 with Retry-After", async () => {
@@ -307,7 +301,7 @@ describe("the public API, engine upstream", () => {
     const refused = await api(engine.url, "POST", "/verify/start", { json: { to: other, channel: "sms" }, headers: { origin: "https://evil.example" } });
     assertError(refused, 20403, 403, "Forbidden", "ORIGIN_NOT_ALLOWED");
     assert.equal(refused.headers.get("access-control-allow-origin"), null);
-    assert.equal((await inbox(engine.url, other)).length, 0, "nothing was sent for the refused origin");
+    assert.equal((await devInbox(engine.url, other)).length, 0, "nothing was sent for the refused origin");
 
     const own = await api(engine.url, "POST", "/verify/check", { json: { to, code: "0000" }, headers: { origin: engine.url } });
     assert.equal(own.status, 200, "the Worker's own origin (the demo page) is always allowed");
@@ -374,7 +368,7 @@ describe("the public API, Twilio upstream (VERIFY_BASE_URL at another Worker's e
     const started = await api(flakyProxy.url, "POST", "/verify/start", { json: { to, channel: "sms" } });
     assert.equal(started.status, 201, JSON.stringify(started.json));
     assert.equal(network.creates - creates, 1, "one create reached the upstream");
-    assert.equal((await inbox(engine.url, to)).length, 1, "one code was sent");
+    assert.equal((await devInbox(engine.url, to)).length, 1, "one code was sent");
     assert.equal(started.json.to, to);
   });
 
@@ -385,7 +379,7 @@ describe("the public API, Twilio upstream (VERIFY_BASE_URL at another Worker's e
     const started = await api(flakyProxy.url, "POST", "/verify/start", { json: { to, channel: "sms" } });
     assert.equal(started.status, 201, JSON.stringify(started.json));
     assert.equal(network.creates - creates, 1);
-    assert.equal((await inbox(engine.url, to)).length, 1);
+    assert.equal((await devInbox(engine.url, to)).length, 1);
   });
 
   test("a stalled upstream is cut off by UPSTREAM_TIMEOUT_MS: 502, generic", async () => {

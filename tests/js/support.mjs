@@ -1,4 +1,5 @@
 // Shared by the JS tests: start `wrangler dev` on a free loopback port, wait for it, stop it by PID.
+import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { mkdtempSync, existsSync } from "node:fs";
 import { createServer } from "node:net";
@@ -14,6 +15,23 @@ const WRANGLER = join(ROOT, "node_modules/wrangler/bin/wrangler.js");
 /** Worker vars that turn every abuse protection off, for tests and benchmarks about something else. */
 export const UNPROTECTED = Object.fromEntries(["LIMIT_STARTS_PER_IP", "LIMIT_STARTS_PER_TO", "LIMIT_STARTS_PER_PREFIX",
   "LIMIT_STARTS_PER_SERVICE", "LIMIT_CHECKS_PER_IP", "LIMIT_CHECKS_PER_VERIFICATION", "PUMPING"].map((k) => [k, "off"]));
+
+/** The messages the engine "sent" to `to`, from a Worker's dev inbox (`DEV_INBOX` on). */
+export async function devInbox(baseUrl, to) {
+  const response = await fetch(`${baseUrl}/dev/inbox?to=${encodeURIComponent(to)}`);
+  if (response.status !== 200) throw new Error(`the dev inbox answered ${response.status}`);
+  return (await response.json()).messages;
+}
+
+/** Asserts that a Twilio SDK call rejects with a RestException of Twilio `code` and HTTP `status`. */
+export async function restRejects(promise, code, status) {
+  await assert.rejects(promise, (e) => {
+    assert.equal(e.constructor.name, "RestException", String(e));
+    assert.equal(e.code, code, e.message);
+    assert.equal(e.status, status);
+    return true;
+  });
+}
 
 /** A port nothing listens on now. */
 export async function freePort() {
