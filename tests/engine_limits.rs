@@ -2,9 +2,10 @@
 //! the `RateLimits` parameter of a start, and SafeList numbers.
 
 use verify_edge::engine::form::Form;
+use verify_edge::engine::paging::page;
 use verify_edge::engine::rate_limit::{
     bucket_hits, bucket_with_urls, check_unique_name, counter_key, create_bucket,
-    create_rate_limit, page, parse_rate_limits, rate_limit_exceeded, rate_limit_with_urls,
+    create_rate_limit, parse_rate_limits, rate_limit_exceeded, rate_limit_with_urls,
     retry_after_seconds, update_bucket, update_rate_limit, StoredRateLimit,
     MAX_BUCKETS_PER_RATE_LIMIT, MAX_RATE_LIMITS_PER_SERVICE,
 };

@@ -5,6 +5,7 @@
 pub mod access;
 pub mod code;
 pub mod form;
+pub mod paging;
 pub mod rate_limit;
 pub mod safe_list;
 pub mod service;

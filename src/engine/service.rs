@@ -4,10 +4,11 @@ use std::collections::BTreeMap;
 use std::str::FromStr;
 
 use super::form::Form;
+use super::paging;
 use super::time::{iso8601, Millis};
 use super::verification::ServiceRules;
 use crate::verify::model::{
-    PageMeta, PushSettings, Service, ServicePage, TotpSettings, TwilioError, WhatsappSettings,
+    PushSettings, Service, ServicePage, TotpSettings, TwilioError, WhatsappSettings,
 };
 use crate::verify::sid::{AccountSid, CredentialSid, MessagingServiceSid, ServiceSid, TemplateSid};
 
@@ -242,41 +243,12 @@ pub fn page(
     query: &Form,
     base_url: &str,
 ) -> Result<ServicePage, TwilioError> {
-    let size = query.int_in("PageSize", 1..=1000)?.unwrap_or(50);
-    let token_page = match query.get("PageToken") {
-        None => None,
-        Some(token) => Some(
-            token
-                .strip_prefix("PT")
-                .and_then(|n| n.parse::<u32>().ok())
-                .ok_or_else(|| TwilioError::invalid_parameter("PageToken"))?,
-        ),
-    };
-    let number = match token_page {
-        Some(n) => n,
-        None => query.int_in("Page", 0..=u32::MAX)?.unwrap_or(0),
-    };
-    let start = (number as usize).saturating_mul(size as usize);
-    let items: Vec<Service> = services
-        .iter()
-        .skip(start)
-        .take(size as usize)
-        .cloned()
-        .map(|s| with_urls(s, base_url))
-        .collect();
     let list = format!("{base_url}/v2/Services");
-    let page_url = |n: u32| format!("{list}?PageSize={size}&Page={n}&PageToken=PT{n}");
-    let more = services.len() > start.saturating_add(size as usize);
+    let page = paging::page(services, query, &list, "services", |s| {
+        with_urls(s, base_url)
+    })?;
     Ok(ServicePage {
-        services: items,
-        meta: PageMeta {
-            page: number,
-            page_size: size,
-            first_page_url: format!("{list}?PageSize={size}&Page=0"),
-            previous_page_url: (number > 0).then(|| page_url(number - 1)),
-            next_page_url: more.then(|| page_url(number + 1)),
-            key: "services".to_owned(),
-            url: format!("{list}?PageSize={size}&Page={number}"),
-        },
+        services: page.items,
+        meta: page.meta,
     })
 }

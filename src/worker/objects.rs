@@ -16,6 +16,7 @@ use worker::{
 
 use super::{error_response, json_response};
 use crate::engine::form::Form;
+use crate::engine::paging;
 use crate::engine::rate_limit::{self, bucket_with_urls, rate_limit_with_urls, StoredRateLimit};
 use crate::engine::safe_list;
 use crate::engine::service::{self, rules, with_urls};
@@ -351,7 +352,7 @@ impl ServiceDirectory {
             } => {
                 let all: Vec<_> = limits.into_iter().map(|l| l.rate_limit).collect();
                 let list_url = rate_limit::rate_limits_url(&base_url, &service_sid);
-                match rate_limit::page(
+                match paging::page(
                     &all,
                     &Form::parse(query.as_bytes()),
                     &list_url,
@@ -447,7 +448,7 @@ impl ServiceDirectory {
                         .map(|s| rate_limit::rate_limits_url(&base_url, s))
                         .unwrap_or_default()
                 );
-                match rate_limit::page(
+                match paging::page(
                     &limits[i].buckets,
                     &Form::parse(query.as_bytes()),
                     &list_url,
