@@ -6,9 +6,7 @@
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::time::Duration;
-use worker::{
-    durable_object, Date, DurableObject, Env, Method, Request, RequestInit, Response, Result, State,
-};
+use worker::{durable_object, Date, DurableObject, Env, Request, Response, Result, State};
 
 use crate::abuse::{PrefixTraffic, PumpVerdict, PumpingPolicy};
 use crate::limits::{Decision, SlidingWindow};
@@ -274,13 +272,5 @@ pub async fn blocks(env: &Env) -> Result<Vec<Block>> {
 }
 
 async fn call(env: &Env, key: &str, command: &CounterCommand) -> Result<Response> {
-    let stub = env
-        .durable_object("LIMITS")?
-        .id_from_name(key)?
-        .get_stub()?;
-    let mut init = RequestInit::new();
-    init.with_method(Method::Post)
-        .with_body(Some(serde_json::to_string(command)?.into()));
-    stub.fetch_with_request(Request::new_with_init("https://limits.internal/", &init)?)
-        .await
+    super::object_call(env, "LIMITS", key, command).await
 }

@@ -2,18 +2,17 @@
 //! answers, Twilio's errors. This front authenticates, validates and normalizes, then hands each operation to the
 //! Durable Object that owns the state (`objects.rs`).
 
-use serde::Serialize;
 use std::cell::RefCell;
 use std::collections::HashMap;
 
-use worker::{Date, Env, Method, Request, RequestInit, Response, Result};
+use worker::{Date, Env, Method, Request, Response, Result};
 
 use super::counters;
 use super::objects::{
     RateLimitCommand, SafeListCommand, ServiceCommand, ShardCommand, Target, RATE_LIMITS_PATH,
     SAFE_LIST_PATH,
 };
-use super::{error_response, setting};
+use super::{error_response, object_call, object_call_at, setting};
 use crate::engine::access::{authenticate, Credential};
 use crate::engine::form::Form;
 use crate::engine::rate_limit::{self, BucketHit};
@@ -767,33 +766,4 @@ impl Services<'_> {
 
 async fn shard_call(env: &Env, shard: &str, command: &ShardCommand) -> Result<Response> {
     object_call(env, "VERIFICATIONS", shard, command).await
-}
-
-/// Sends `command` to the Durable Object `name` of `binding`; its answer is the answer.
-async fn object_call(
-    env: &Env,
-    binding: &str,
-    name: &str,
-    command: &impl Serialize,
-) -> Result<Response> {
-    object_call_at(env, binding, name, "/", command).await
-}
-
-/// [`object_call`] at `path`, which tells an object holding more than one kind of record which one is meant.
-async fn object_call_at(
-    env: &Env,
-    binding: &str,
-    name: &str,
-    path: &str,
-    command: &impl Serialize,
-) -> Result<Response> {
-    let stub = env
-        .durable_object(binding)?
-        .id_from_name(name)?
-        .get_stub()?;
-    let mut init = RequestInit::new();
-    init.with_method(Method::Post)
-        .with_body(Some(serde_json::to_string(command)?.into()));
-    let request = Request::new_with_init(&format!("https://engine.internal{path}"), &init)?;
-    stub.fetch_with_request(request).await
 }

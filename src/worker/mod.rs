@@ -1,7 +1,7 @@
 //! The Worker's door onto the core: HTTP in, JSON out, every failure in Twilio's error shape.
 
-use serde::Deserialize;
-use worker::{event, Context, Env, Method, Request, Response, Result};
+use serde::{Deserialize, Serialize};
+use worker::{event, Context, Env, Method, Request, RequestInit, Response, Result};
 
 use crate::phone::{self, PhoneErrorCode};
 use crate::verify::model::TwilioError;
@@ -120,6 +120,35 @@ pub(crate) fn setting(env: &Env, name: &str) -> Option<String> {
         .ok()
         .map(|v| v.trim().to_owned())
         .filter(|v| !v.is_empty())
+}
+
+/// Sends `command` to the Durable Object `name` of `binding`; its answer is the answer.
+pub(crate) async fn object_call(
+    env: &Env,
+    binding: &str,
+    name: &str,
+    command: &impl Serialize,
+) -> Result<Response> {
+    object_call_at(env, binding, name, "/", command).await
+}
+
+/// [`object_call`] at `path`, which tells an object holding more than one kind of record which one is meant.
+pub(crate) async fn object_call_at(
+    env: &Env,
+    binding: &str,
+    name: &str,
+    path: &str,
+    command: &impl Serialize,
+) -> Result<Response> {
+    let stub = env
+        .durable_object(binding)?
+        .id_from_name(name)?
+        .get_stub()?;
+    let mut init = RequestInit::new();
+    init.with_method(Method::Post)
+        .with_body(Some(serde_json::to_string(command)?.into()));
+    let request = Request::new_with_init(&format!("https://object.internal{path}"), &init)?;
+    stub.fetch_with_request(request).await
 }
 
 /// The one door out for errors: Twilio's body with Twilio's HTTP status.
