@@ -1,2 +1,2 @@
 // Every export, with types generated from the Rust source by wasm-bindgen and tsify.
-export * from "./verify_edge.js";
+export * from "./__MODULE__.js";

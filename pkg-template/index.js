@@ -1,7 +1,7 @@
 // Browsers and bundlers: fetch and instantiate the wasm once, at import, so every export is synchronous after.
-import init from "./verify_edge.js";
+import init from "./__MODULE__.js";
 
-await init({ module_or_path: new URL("./verify_edge_bg.wasm", import.meta.url) });
+await init({ module_or_path: new URL("./__MODULE___bg.wasm", import.meta.url) });
 
-export * from "./verify_edge.js";
+export * from "./__MODULE__.js";
 export { VerifyEdgeError } from "__ERROR_MODULE__";

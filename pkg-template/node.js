@@ -1,8 +1,8 @@
 // Node: read and instantiate the wasm synchronously at import.
 import { readFileSync } from "node:fs";
-import { initSync } from "./verify_edge.js";
+import { initSync } from "./__MODULE__.js";
 
-initSync({ module: readFileSync(new URL("./verify_edge_bg.wasm", import.meta.url)) });
+initSync({ module: readFileSync(new URL("./__MODULE___bg.wasm", import.meta.url)) });
 
-export * from "./verify_edge.js";
+export * from "./__MODULE__.js";
 export { VerifyEdgeError } from "__ERROR_MODULE__";

@@ -1,33 +1,51 @@
 #!/usr/bin/env bash
 # Builds the publishable npm package into dist/npm (and, with --pack, its tarball into dist/):
 # wasm-pack's output, made smaller by binaryen's wasm-opt, plus what pkg-template/ adds.
+#
+# The package has two entries, each its own wasm: `verify-edge` (feature `browser`: phone numbers, VerifyClient,
+# Silent Network Auth) at the top, and `verify-edge/phone` (feature `browser-phone`: phone numbers only) in phone/,
+# for pages that format a phone field and need no HTTP client. The same templates make both.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
 
 out=dist/npm
-rm -rf build/browser "$out"
-wasm-pack build --quiet --target web --release --no-pack --out-dir build/browser --out-name verify_edge \
-  -- --features browser
-mkdir -p "$out"
-cp build/browser/verify_edge.js build/browser/verify_edge.d.ts "$out/"
-# wasm-bindgen types the raw wasm exports in InitOutput (which no user calls) with `any`; the package has none.
-sed -i '/^export interface InitOutput {/,/^}/ s/\bany\b/unknown/g' "$out/verify_edge.d.ts"
-# `[Symbol.dispose]` needs TypeScript's esnext lib and breaks consumers on es2022 with skipLibCheck off; the method
-# stays in the JS where the runtime has the symbol, and `free()` is typed.
-sed -i '/^    \[Symbol\.dispose\](): void;$/d' "$out/verify_edge.d.ts"
-cp -r build/browser/snippets "$out/"
-# -Oz for size; binaryen reads the enabled wasm features from the module's target_features section, then drops it.
-"$WASM_OPT_BIN" -Oz --strip-debug --strip-producers --strip-target-features \
-  build/browser/verify_edge_bg.wasm -o "$out/verify_edge_bg.wasm"
-
-# The error class is a wasm-bindgen snippet, whose folder name carries a hash: point the loaders at it.
-error_module=$(cd "$out" && find snippets -path '*/src/browser/error.js' | head -n 1)
-[[ -n "$error_module" ]] || { echo "build-package: the error.js snippet is missing" >&2; exit 1; }
+rm -rf build/browser build/browser-phone "$out"
 version=$(awk -F'"' '/^version = /{print $2; exit}' Cargo.toml)
-for file in index.js node.js workerd.js index.d.ts README.md; do
-  sed "s#__ERROR_MODULE__#./$error_module#" "pkg-template/$file" > "$out/$file"
-done
+
+# build_entry FEATURE MODULE DIR OPT: one wasm-pack build into DIR of the package, optimised with rustc's and
+# wasm-opt's level OPT.
+build_entry() {
+  local feature=$1 module=$2 dir=$3 opt=$4 build=build/$1
+  CARGO_PROFILE_RELEASE_OPT_LEVEL=$opt wasm-pack build --quiet --target web --release --no-pack \
+    --out-dir "$build" --out-name "$module" -- --features "$feature"
+  mkdir -p "$dir"
+  cp "$build/$module.js" "$build/$module.d.ts" "$dir/"
+  # wasm-bindgen types the raw wasm exports in InitOutput (which no user calls) with `any`; the package has none.
+  sed -i '/^export interface InitOutput {/,/^}/ s/\bany\b/unknown/g' "$dir/$module.d.ts"
+  # `[Symbol.dispose]` needs TypeScript's esnext lib and breaks consumers on es2022 with skipLibCheck off; the
+  # method stays in the JS where the runtime has the symbol, and `free()` is typed.
+  sed -i '/^    \[Symbol\.dispose\](): void;$/d' "$dir/$module.d.ts"
+  cp -r "$build/snippets" "$dir/"
+  # Binaryen reads the enabled wasm features from the module's target_features section, then drops it.
+  "$WASM_OPT_BIN" "-O$opt" --strip-debug --strip-producers --strip-target-features \
+    "$build/${module}_bg.wasm" -o "$dir/${module}_bg.wasm"
+
+  # The error class is a wasm-bindgen snippet, whose folder name carries a hash: point the loaders at it.
+  local error_module
+  error_module=$(cd "$dir" && find snippets -path '*/src/browser/error.js' | head -n 1)
+  [[ -n "$error_module" ]] || { echo "build-package: the error.js snippet is missing" >&2; exit 1; }
+  for file in index.js node.js workerd.js index.d.ts; do
+    sed -e "s#__ERROR_MODULE__#./$error_module#" -e "s#__MODULE__#$module#g" "pkg-template/$file" > "$dir/$file"
+  done
+}
+
+# The main entry is mostly code (the client, serde, JSON), so it is built for size. The phone entry is mostly data
+# (the metadata tables) and runs on every keystroke: built for speed it normalizes twice as fast in V8 for 0.6 kB
+# more gzip (BENCHMARKS.md).
+build_entry browser verify_edge "$out" z
+build_entry browser-phone verify_edge_phone "$out/phone" 3
+cp pkg-template/README.md "$out/"
 sed "s/\"version\": \"0.0.0\"/\"version\": \"$version\"/" pkg-template/package.json > "$out/package.json"
 
 if [[ "${1:-}" == "--pack" ]]; then

@@ -1,13 +1,15 @@
 // Runs the phone agreement corpus (tests/data/phone-oracle.json, Google's libphonenumber's answers) against the
-// built npm package in Node (dist/npm/node.js, after scripts/build-package.sh), so the wasm build is held to the
+// built npm package in Node (dist/npm/node.js, or with --phone the phone entry dist/npm/phone/node.js, after
+// scripts/build-package.sh), so each wasm build is held to the
 // same answers as the native one (tests/phone_oracle.rs). Exits 1 if any case differs that is not a known
 // difference. Also reports, not asserts, libphonenumber-js's agreement on the same cases.
 //
-//   node scripts/phone-corpus-node.mjs [--json]
+//   node scripts/phone-corpus-node.mjs [--phone] [--json]
 import { readFileSync } from "node:fs";
 
 const corpus = JSON.parse(readFileSync(new URL("../tests/data/phone-oracle.json", import.meta.url), "utf8"));
-const ours = await import(new URL("../dist/npm/node.js", import.meta.url));
+const entry = process.argv.includes("--phone") ? "dist/npm/phone" : "dist/npm";
+const ours = await import(new URL(`../${entry}/node.js`, import.meta.url));
 
 // The cases tests/phone_oracle.rs lists, with their causes: Google's bundled metadata is newer than 9.0.33 for
 // Gambia, Ascension and Tanzania, and its JavaScript port reads fewer scripts' digits than Java's libphonenumber.
@@ -72,7 +74,7 @@ if (process.argv.includes("--json")) {
   console.log(JSON.stringify(summary));
 } else {
   console.log(`${total} cases from ${corpus.source}`);
-  console.log(`verify-edge (wasm, dist/npm in Node): ${summary.verifyEdgeWasm.agree} agree, ${knownSeen} known differences, ${differ.length} unexpected`);
+  console.log(`verify-edge (wasm, ${entry} in Node): ${summary.verifyEdgeWasm.agree} agree, ${knownSeen} known differences, ${differ.length} unexpected`);
   console.log(`libphonenumber-js ${summary.libphonenumberJsMax.version} (max): E.164 ${jsAgreeE164} (${pct(jsAgreeE164)}); E.164, region, type and validity ${jsAgree} (${pct(jsAgree)})`);
 }
 for (const d of differ.slice(0, 20)) {

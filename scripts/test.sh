@@ -32,6 +32,7 @@ fresh() {
 step "rustfmt" cargo fmt --check
 step "clippy (native)" cargo clippy --quiet --all-targets -- -D warnings
 step "clippy (wasm32, browser)" cargo clippy --quiet --target wasm32-unknown-unknown --features browser --all-targets -- -D warnings
+step "clippy (wasm32, browser-phone)" cargo clippy --quiet --target wasm32-unknown-unknown --features browser-phone --lib -- -D warnings
 step "clippy (wasm32, worker)" cargo clippy --quiet --target wasm32-unknown-unknown --features worker --lib -- -D warnings
 step "phone oracle corpus is fresh" fresh tests/data/phone-oracle.json node scripts/phone-oracle.mjs
 step "phone table is fresh" fresh tests/data/phone_table_cases.rs node scripts/phone-table.mjs
@@ -44,6 +45,7 @@ fi
 step "cargo test (native)" cargo test --quiet
 step "build the npm package and its tarball" scripts/build-package.sh --pack
 step "phone corpus against the built npm package in Node" node scripts/phone-corpus-node.mjs
+step "phone corpus against the package's phone entry in Node" node scripts/phone-corpus-node.mjs --phone
 step "build the demo page" scripts/build-www.sh
 step "build the Worker" scripts/build-worker.sh
 # wasm-pack tests (phone parsing, VerifyClient, invokeSnaUrl, verifySna) against `wrangler dev` and a carrier stand-in.

@@ -9,7 +9,7 @@ pub mod engine;
 pub mod limits;
 pub mod phone;
 
-#[cfg(all(feature = "browser", target_arch = "wasm32"))]
+#[cfg(all(feature = "browser-phone", target_arch = "wasm32"))]
 pub mod browser;
 /// Twilio Verify v2: the resources, their SIDs and who a verification is sent to.
 pub mod verify;

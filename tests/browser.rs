@@ -22,9 +22,7 @@ fn code_of(error: &JsValue) -> String {
 
 #[wasm_bindgen_test]
 fn returns_a_plain_object_with_camel_case_fields() {
-    let number = normalize_phone("020 7031 3000", Some("GB".into()))
-        .expect("a UK number")
-        .js_value();
+    let number = normalize_phone("020 7031 3000", Some("GB".into())).expect("a UK number");
     assert_eq!(
         Object::get_prototype_of(&number),
         Object::get_prototype_of(&Object::new()),
@@ -58,9 +56,7 @@ fn returns_a_plain_object_with_camel_case_fields() {
 
 #[wasm_bindgen_test]
 fn a_number_of_no_country_has_a_null_region() {
-    let number = normalize_phone("+800 1234 5678", None)
-        .expect("a global freephone number")
-        .js_value();
+    let number = normalize_phone("+800 1234 5678", None).expect("a global freephone number");
     assert!(field(&number, "region").is_null());
     assert_eq!(
         field(&number, "numberType").as_string().as_deref(),
@@ -94,13 +90,10 @@ fn the_browser_build_gives_googles_answer_on_the_whole_table() {
     let mut wrong = Vec::new();
     for &(input, region, expected) in CASES {
         let got = match normalize_phone(input, region.map(str::to_owned)) {
-            Ok(n) => {
-                let n = n.js_value();
-                Ok((
-                    field(&n, "e164").as_string().unwrap_or_default(),
-                    field(&n, "valid").as_bool() == Some(true),
-                ))
-            }
+            Ok(n) => Ok((
+                field(&n, "e164").as_string().unwrap_or_default(),
+                field(&n, "valid").as_bool() == Some(true),
+            )),
             Err(e) => Err(code_of(&e)),
         };
         let expected = expected

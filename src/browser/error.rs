@@ -3,6 +3,7 @@
 use wasm_bindgen::prelude::*;
 
 use crate::phone::PhoneError;
+#[cfg(feature = "browser")]
 use crate::verify::model::TwilioError;
 
 #[wasm_bindgen(module = "/src/browser/error.js")]
@@ -65,6 +66,7 @@ export class VerifyEdgeError extends Error {
 "#;
 
 /// The client's own failure codes (see `ClientErrorCode` above).
+#[cfg(feature = "browser")]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ClientErrorCode {
     /// The request got no answer: offline, DNS, connection refused, a CORS refusal, mixed content.
@@ -81,6 +83,7 @@ pub enum ClientErrorCode {
     InvalidArgument,
 }
 
+#[cfg(feature = "browser")]
 impl ClientErrorCode {
     /// The code as JS sees it.
     pub fn as_str(self) -> &'static str {
@@ -148,6 +151,7 @@ pub fn phone_error(error: PhoneError) -> JsValue {
     )
 }
 
+#[cfg(feature = "browser")]
 /// An error in Twilio's shape: the Verify API's answer (`http_status` is the answer's status), or the client's own
 /// check of the parameters with the same core code (`http_status` `None`: nothing was sent).
 pub fn twilio_error(
@@ -168,6 +172,7 @@ pub fn twilio_error(
     build(error.code.into(), &message, details, None)
 }
 
+#[cfg(feature = "browser")]
 /// One of the client's own failures, with the HTTP status when there was an answer, and the JS error behind it.
 pub fn client_error(
     code: ClientErrorCode,

@@ -29,7 +29,7 @@ pub const MAX_INPUT_BYTES: usize = 64 * 1024;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[cfg_attr(
-    all(feature = "browser", target_arch = "wasm32"),
+    all(feature = "browser-phone", target_arch = "wasm32"),
     derive(tsify::Tsify),
     tsify(missing_as_null)
 )]
@@ -55,7 +55,10 @@ pub struct PhoneNumber {
 /// The kind of line a number is, as libphonenumber classifies it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-#[cfg_attr(all(feature = "browser", target_arch = "wasm32"), derive(tsify::Tsify))]
+#[cfg_attr(
+    all(feature = "browser-phone", target_arch = "wasm32"),
+    derive(tsify::Tsify)
+)]
 pub enum NumberType {
     /// A landline.
     FixedLine,
@@ -86,7 +89,10 @@ pub enum NumberType {
 /// The stable machine code of a phone-number error. Callers branch on these; they never change meaning.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-#[cfg_attr(all(feature = "browser", target_arch = "wasm32"), derive(tsify::Tsify))]
+#[cfg_attr(
+    all(feature = "browser-phone", target_arch = "wasm32"),
+    derive(tsify::Tsify)
+)]
 pub enum PhoneErrorCode {
     /// The input holds no phone number (no digits, or letters where digits belong).
     NotANumber,

@@ -28,7 +28,9 @@ describe("the npm package", () => {
     const listing = execFileSync("tar", ["-tzf", tarball]).toString().trim().split("\n").sort();
     for (const file of ["package/index.js", "package/node.js", "package/workerd.js", "package/index.d.ts",
       "package/verify_edge.js", "package/verify_edge.d.ts", "package/verify_edge_bg.wasm", "package/README.md",
-      "package/package.json"]) {
+      "package/package.json", "package/phone/index.js", "package/phone/node.js", "package/phone/workerd.js",
+      "package/phone/index.d.ts", "package/phone/verify_edge_phone.js", "package/phone/verify_edge_phone.d.ts",
+      "package/phone/verify_edge_phone_bg.wasm"]) {
       assert.ok(listing.includes(file), `${file} missing from ${listing}`);
     }
     assert.ok(listing.some((f) => f.endsWith("/src/browser/error.js")), "the error class snippet is missing");
@@ -41,6 +43,25 @@ describe("the npm package", () => {
     assert.equal(out.n.e164, "+16502530000");
     assert.equal(out.n.region, "US");
     assert.ok(out.regions.length > 240 && out.regions.includes("GB") && !out.regions.includes("001"));
+  });
+
+  test("its phone entry gives the same answers and carries nothing but phone numbers", () => {
+    const out = runInProject(`
+      import * as main from "verify-edge";
+      import * as phone from "verify-edge/phone";
+      const inputs = [["(650) 253-0000", "US"], ["+44 20 7031 3000", null], ["07700 900123", "GB"], ["+800 1234 5678", null],
+        ["030 123456", "DE"], ["+1 900 555 0100", null], ["12", "FR"]];
+      const answers = inputs.map(([i, r]) => [main.normalizePhone(i, r), phone.normalizePhone(i, r)]);
+      let error;
+      try { phone.normalizePhone("hello", "US"); } catch (e) { error = [e instanceof phone.VerifyEdgeError, e.code]; }
+      console.log(JSON.stringify({ answers, error, exports: Object.keys(phone).sort(),
+        regions: phone.supportedRegions().join() === main.supportedRegions().join() }));`);
+    for (const [fromMain, fromPhone] of out.answers) assert.deepEqual(fromPhone, fromMain);
+    assert.deepEqual(out.answers[2][1], { e164: "+447700900123", region: null, countryCode: 44,
+      nationalNumber: "7700900123", numberType: "unknown", valid: false, invalidReason: "INVALID_FOR_REGION" });
+    assert.deepEqual(out.error, [true, "NOT_A_NUMBER"]);
+    assert.deepEqual(out.exports, ["VerifyEdgeError", "initSync", "normalizePhone", "supportedRegions"]);
+    assert.equal(out.regions, true);
   });
 
   test("throws VerifyEdgeError, an Error subclass exported by the package, with the stable code", () => {
@@ -61,7 +82,7 @@ describe("the npm package", () => {
   });
 
   test("its TypeScript types are precise: no any, and a strict consumer type-checks", () => {
-    const dts = ["index.d.ts", "verify_edge.d.ts"].map((f) => readFileSync(join(project, "node_modules/verify-edge", f), "utf8")).join("\n");
+    const dts = ["index.d.ts", "verify_edge.d.ts", "phone/index.d.ts", "phone/verify_edge_phone.d.ts"].map((f) => readFileSync(join(project, "node_modules/verify-edge", f), "utf8")).join("\n");
     // Doc comments may say "any" in English; declarations may not use the type.
     const declarations = dts.replace(/\/\*[\s\S]*?\*\//g, "").replace(/\/\/.*$/gm, "");
     assert.doesNotMatch(declarations, /\bany\b/, "a declaration uses any");
@@ -69,6 +90,12 @@ describe("the npm package", () => {
       import { normalizePhone, supportedRegions, VerifyEdgeError, VerifyClient, invokeSnaUrl, type PhoneNumber,
         type NumberType, type ErrorCode, type Verification, type VerificationCheck, type SnaInvocation,
         type SnaResult } from "verify-edge";
+      import * as phone from "verify-edge/phone";
+      // @ts-expect-error: the phone entry has no client
+      import { VerifyClient as NoClient } from "verify-edge/phone";
+      const p: phone.PhoneNumber = phone.normalizePhone("020 7031 3000", "GB");
+      const pValid: boolean = p.valid;
+      console.log(pValid, NoClient);
       const n: PhoneNumber = normalizePhone("+44 20 7031 3000");
       const e164: string = n.e164;
       const region: string | null = n.region;
@@ -194,9 +221,13 @@ describe("the npm package in a Worker (workerd condition)", () => {
   before(async () => {
     writeFileSync(join(project, "worker.js"), `
       import { normalizePhone, VerifyClient, VerifyEdgeError } from "verify-edge";
+      import * as phone from "verify-edge/phone";
       export default {
         async fetch(request) {
           const url = new URL(request.url);
+          if (url.pathname === "/phone") {
+            return Response.json(phone.normalizePhone(url.searchParams.get("to"), url.searchParams.get("region")));
+          }
           if (url.pathname === "/client") {
             // The client in workerd: global fetch, no window. The API is out of reach here, so a refused connection
             // must come back as the package's NETWORK_ERROR, and a refused URL before any fetch.
@@ -225,6 +256,8 @@ describe("the npm package in a Worker (workerd condition)", () => {
     const bad = await fetch(`${worker.url}/?to=nope&region=DE`);
     assert.equal(bad.status, 400);
     assert.deepEqual(await bad.json(), { error: "NOT_A_NUMBER" });
+    const fromPhoneEntry = await (await fetch(`${worker.url}/phone?to=030%20123456&region=DE`)).json();
+    assert.deepEqual(fromPhoneEntry, ok);
   });
 
   test("VerifyClient runs in workerd and maps its failures to the package's codes", async () => {
