@@ -21,8 +21,8 @@ const CONTENT_TYPES = {
 const PAGE_TIMEOUT_MS = 30_000;
 
 /** Where each URL prefix is served from. `/` is the benchmark page. */
-function routes({ benchDir, packageDir, bundleDir }) {
-  return [["/bench/", benchDir], ["/npm/", packageDir], ["/bundles/", bundleDir]];
+function routes({ benchDir, bundleDir }) {
+  return [["/bench/", benchDir], ["/bundles/", bundleDir]];
 }
 
 /** The file a request path names, or null if it names none of the served folders (or climbs out of one). */

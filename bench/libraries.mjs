@@ -5,8 +5,8 @@
  * @property {string} id          short name, used in file names and URLs
  * @property {string} name        what the tables call it
  * @property {string} adapter     the adapter module (bench/adapters/), imported by Node
- * @property {boolean} bundled    whether the browser gets an esbuild bundle of the adapter (else `browserAdapter`)
- * @property {string} [browserAdapter] the adapter module the browser imports as it is, for a package shipped unbundled
+ * @property {string} [browserAdapter] the adapter esbuild bundles for the browser, when it is not `adapter`
+ * @property {string[]} [assets] files (from the repository root) the bundle fetches beside itself: a wasm
  */
 
 /** The library every other one must agree with. */
@@ -21,12 +21,12 @@ export const LIBRARIES = [
     id: "verify-edge",
     name: "verify-edge",
     adapter: "verify-edge.node.mjs",
-    bundled: false,
     browserAdapter: "verify-edge.browser.mjs",
+    assets: ["dist/npm/phone/verify_edge_phone_bg.wasm"],
   },
-  { id: "libphonenumber-js-min", name: "libphonenumber-js (min)", adapter: "libphonenumber-js-min.mjs", bundled: true },
-  { id: "libphonenumber-js-max", name: "libphonenumber-js (max)", adapter: "libphonenumber-js-max.mjs", bundled: true },
-  { id: "google-libphonenumber", name: "google-libphonenumber", adapter: "google-libphonenumber.mjs", bundled: true },
+  { id: "libphonenumber-js-min", name: "libphonenumber-js (min)", adapter: "libphonenumber-js-min.mjs" },
+  { id: "libphonenumber-js-max", name: "libphonenumber-js (max)", adapter: "libphonenumber-js-max.mjs" },
+  { id: "google-libphonenumber", name: "google-libphonenumber", adapter: "google-libphonenumber.mjs" },
 ];
 
 /** The adapter's file URL, for Node's `import()`. */
@@ -34,7 +34,12 @@ export function adapterUrl(library) {
   return new URL(`./adapters/${library.adapter}`, import.meta.url).href;
 }
 
-/** The path the benchmark's HTTP server serves this library's browser module at. */
+/** The adapter esbuild bundles for the browser. */
+export function browserAdapterPath(library) {
+  return new URL(`./adapters/${library.browserAdapter ?? library.adapter}`, import.meta.url).pathname;
+}
+
+/** The path the benchmark's HTTP server serves this library's browser bundle at (its assets sit beside it). */
 export function browserModulePath(library) {
-  return library.bundled ? `/bundles/${library.id}.js` : `/bench/adapters/${library.browserAdapter}`;
+  return `/bundles/${library.id}.js`;
 }

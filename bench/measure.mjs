@@ -10,7 +10,6 @@ export function median(values) {
   return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
-/** One library's answer for one input, or `{ error }` when it throws: inputs that throw are part of the work. */
 /** The medians of repeated first-result samples (each `{totalMs, loadMs, firstParseMs, ...}`), and the totals. */
 export function summarizeFirstResults(samples) {
   const medianOf = (key) => median(samples.map((r) => r[key]));
@@ -19,6 +18,7 @@ export function summarizeFirstResults(samples) {
   return summary;
 }
 
+/** One library's answer for one input, or `{ error }` when it throws: inputs that throw are part of the work. */
 export function answerFor(normalize, { input, region }) {
   try {
     return normalize(input, region);

@@ -10,10 +10,10 @@ import { join, resolve } from "node:path";
 import { checkAgreement, describeAnswer } from "./agreement.mjs";
 import { measureInChromium } from "./browser.mjs";
 import { INPUTS } from "./inputs.mjs";
-import { LIBRARIES, REFERENCE_ID, SUBJECT_ID, adapterUrl } from "./libraries.mjs";
+import { LIBRARIES, REFERENCE_ID, SUBJECT_ID, adapterUrl, browserAdapterPath } from "./libraries.mjs";
 import { measureInNode } from "./node.mjs";
 import { describeMachine, renderReport, writeBenchmarks } from "./report.mjs";
-import { bundleSizes, packageSizes } from "./size.mjs";
+import { bundleSizes, mainEntrySizes } from "./size.mjs";
 
 const ROOT = resolve(import.meta.dirname, "..");
 const BENCH_DIR = import.meta.dirname;
@@ -29,8 +29,8 @@ const progress = (message) => process.stderr.write(`${message}\n`);
 
 /** Stops early unless the package has been built. */
 function requirePackage() {
-  if (!existsSync(join(PACKAGE_DIR, "verify_edge_bg.wasm"))) {
-    progress("dist/npm has no verify_edge_bg.wasm: run `bash scripts/build-package.sh` (or `bash bench/run.sh`).");
+  if (!existsSync(join(PACKAGE_DIR, "phone/verify_edge_phone_bg.wasm"))) {
+    progress("dist/npm has no phone/verify_edge_phone_bg.wasm: run `bash scripts/build-package.sh` (or `bash bench/run.sh`).");
     process.exit(2);
   }
 }
@@ -63,14 +63,14 @@ function enforceAgreement(agreement, reference) {
   }
 }
 
-/** Sizes of the shipped package and of an esbuild bundle per other library, written into `bundleDir`. */
+/** Sizes of an esbuild bundle (and its assets) per library, written into `bundleDir`, and of the main entry. */
 async function measureSizes(bundleDir) {
   const bundles = {};
-  for (const library of LIBRARIES.filter((l) => l.bundled)) {
-    const entry = join(BENCH_DIR, "adapters", library.adapter);
-    bundles[library.id] = await bundleSizes(entry, join(bundleDir, `${library.id}.js`));
+  for (const library of LIBRARIES) {
+    const assets = (library.assets ?? []).map((file) => join(ROOT, file));
+    bundles[library.id] = await bundleSizes(browserAdapterPath(library), join(bundleDir, `${library.id}.js`), assets);
   }
-  return { package: packageSizes(PACKAGE_DIR), bundles };
+  return { mainEntry: mainEntrySizes(PACKAGE_DIR), bundles };
 }
 
 /** Seconds since `started`, for the progress lines. */
@@ -98,7 +98,7 @@ async function main() {
 
     started = performance.now();
     progress(`Chromium: ${CHROMIUM_FIRST_RUNS} fresh contexts per library, then throughput...`);
-    const folders = { benchDir: BENCH_DIR, packageDir: PACKAGE_DIR, bundleDir };
+    const folders = { benchDir: BENCH_DIR, bundleDir };
     const chromium = await measureInChromium(LIBRARIES, folders, { runs: CHROMIUM_FIRST_RUNS });
     progress(`Chromium: done (${since(started)})\n`);
 

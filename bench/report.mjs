@@ -82,16 +82,16 @@ function agreementSection(libraries, agreement, inputs, reference) {
   return [table(header, rows), ...(disagreements.length ? ["", ...disagreements] : [])].join("\n");
 }
 
-/** The size table: verify-edge's files as shipped, the others as esbuild bundles. */
+/** The size table: every library as an esbuild bundle of its adapter, plus what the bundle fetches beside it. */
 function sizeSection(libraries, sizes) {
   const row = (what, s) => [what, kB(s.raw), kB(s.gzip), kB(s.brotli)];
-  const glueNames = sizes.package.glueFiles.map((f) => `\`${f.split("/").pop()}\``).join(", ");
-  const rows = [
-    row("verify-edge: `verify_edge_bg.wasm`", sizes.package.wasm),
-    row(`verify-edge: JS glue (${glueNames}; unminified)`, sizes.package.glue),
-    row("**verify-edge: total**", sizes.package.total),
-    ...libraries.filter((l) => l.bundled).map((l) => row(`${l.name}, esbuild bundle`, sizes.bundles[l.id])),
-  ];
+  const rows = libraries.flatMap((l) => {
+    const { bundle, assets, total } = sizes.bundles[l.id];
+    if (!assets) return [row(`${l.name}: esbuild bundle`, bundle)];
+    return [row(`${l.name}: esbuild bundle (JS)`, bundle), row(`${l.name}: wasm`, assets),
+      row(`**${l.name}: total**`, total)];
+  });
+  rows.push(row("verify-edge main entry (`verify-edge`, with VerifyClient): its files as shipped", sizes.mainEntry));
   return table(["what the browser downloads", "raw", "gzip -9", "brotli 11"], rows);
 }
 
@@ -124,8 +124,8 @@ function beforeAfterSection(sizes, node, chromium) {
   const ours = "verify-edge";
   const row = (what, before, now, format) => [what, format(before), format(now)];
   const rows = [
-    row("browser package, gzip -9", BEFORE.package.gzip, sizes.package.total.gzip, kB),
-    row("browser package, brotli 11", BEFORE.package.brotli, sizes.package.total.brotli, kB),
+    row("browser download, gzip -9", BEFORE.package.gzip, sizes.bundles[ours].total.gzip, kB),
+    row("browser download, brotli 11", BEFORE.package.brotli, sizes.bundles[ours].total.brotli, kB),
     row("Node: import → first result", BEFORE.node.firstMs, node[ours].first.totalMs, ms),
     row("Node: first parse alone", BEFORE.node.firstParseMs, node[ours].first.firstParseMs, ms),
     row("Node: warm ops/s", BEFORE.node.opsPerSecond, node[ours].throughput.opsPerSecond, perSecond),
@@ -153,19 +153,20 @@ function whatThisShows(libraries, { inputs, agreement, sizes, node, chromium }) 
   const byId = (id) => ({ id, name: libraries.find((l) => l.id === id).name });
   const [ours, min, max, google] =
     ["verify-edge", "libphonenumber-js-min", "libphonenumber-js-max", "google-libphonenumber"].map(byId);
-  const brotli = (l) => sizes.bundles[l.id].brotli;
-  const total = sizes.package.total;
+  const gzip = (l) => sizes.bundles[l.id].total.gzip;
+  const total = sizes.bundles[ours.id].total;
   const nodeFirst = (l) => node[l.id].first;
   const webFirst = (l) => chromium.results[l.id].first;
   const nodeRate = (l) => node[l.id].throughput.opsPerSecond;
   const webRate = (l) => chromium.results[l.id].throughput.opsPerSecond;
   const differs = (l) => agreement[l.id].mismatches.length;
   const paragraphs = [
-    `**Size.** verify-edge's browser package is ${kB(total.brotli)} brotli / ${kB(total.gzip)} gzip ` +
-      `(the wasm alone is ${(sizes.package.wasm.raw / 1e6).toFixed(2)} MB raw), against ${kB(brotli(max))} brotli ` +
-      `for ${max.name}, ${kB(brotli(min))} for ${min.name} and ${kB(brotli(google))} for ${google.name}: ` +
-      `${times(total.brotli, brotli(max))}, ${times(total.brotli, brotli(min))} and ` +
-      `${times(total.brotli, brotli(google))} as much to download, and a browser must compile the wasm too.`,
+    `**Size.** A page using verify-edge's phone entry downloads ${kB(total.gzip)} gzip ` +
+      `(${kB(total.brotli)} brotli; the wasm alone is ${kB(sizes.bundles[ours.id].assets.raw)} raw), against ` +
+      `${kB(gzip(max))} gzip for ${max.name}, ${kB(gzip(min))} for ${min.name} and ${kB(gzip(google))} for ` +
+      `${google.name}: ${times(total.gzip, gzip(max))}, ${times(total.gzip, gzip(min))} and ` +
+      `${times(total.gzip, gzip(google))} as much to download, and a browser must compile the wasm too. The main ` +
+      `entry, which also carries VerifyClient, is ${kB(sizes.mainEntry.gzip)} gzip.`,
     `**Start-up.** Its first answer takes ${ms(nodeFirst(ours).totalMs)} after import in Node, ` +
       `${compareDuration(nodeFirst(ours).totalMs, nodeFirst(max).totalMs, max.name)} and ` +
       `${compareDuration(nodeFirst(ours).totalMs, nodeFirst(google).totalMs, google.name)}; ` +
@@ -219,8 +220,8 @@ libphonenumber-js's min metadata has no number-type patterns, so its \`getType()
 
 ${sizeSection(libraries, sizes)}
 
-verify-edge as shipped in \`dist/npm\` (browser entry); its files are fetched, so compressed, one by one.
-The others are bundled by esbuild (minified, ESM, platform browser) from their adapter.
+Every library is bundled by esbuild (minified, ESM, platform browser) from its adapter, as a browser app ships it; verify-edge through its phone entry (\`verify-edge/phone\`, \`dist/npm/phone\`), whose wasm is fetched beside the bundle.
+Files are fetched, so compressed, one by one; the main entry's row is its files as \`dist/npm\` ships them, unbundled and unminified.
 gzip level 9 and brotli quality 11 by \`node:zlib\`; 1 kB = 1,000 bytes.
 
 ### Node
@@ -229,7 +230,7 @@ ${nodeSection(libraries, node)}
 
 Throughput: ${plan.warmupRounds} warm-up rounds over all inputs, then ${plan.repetitions} timed repetitions of ${plan.rounds} rounds (${(plan.rounds * inputs.length).toLocaleString("en-US")} normalizations each); one fresh process per library.
 First result: a fresh \`node\` process each time, timed from before \`await import()\` of the adapter to the first answer, for ${quote(FIRST_INPUT)}; ${nodeRuns} processes per library.
-verify-edge is imported through \`dist/npm/node.js\` (it reads and instantiates the wasm at import), the others from \`node_modules\` as Node users import them.
+verify-edge is imported through its phone entry's Node loader, \`dist/npm/phone/node.js\` (it reads and instantiates the wasm at import), the others from \`node_modules\` as Node users import them.
 "Process start" adds Node's own start-up.
 Ranges are run-to-run spread on a 2-core machine shared with other work: compare medians, and trust only large ratios.
 
@@ -237,7 +238,7 @@ Ranges are run-to-run spread on a 2-core machine shared with other work: compare
 
 ${chromiumSection(libraries, chromium)}
 
-Served from a loopback \`node:http\` server (uncompressed, \`no-store\`): verify-edge through its browser entry (\`dist/npm/index.js\`, wasm by \`instantiateStreaming\`), the others as the esbuild bundles above.
+Served from a loopback \`node:http\` server (uncompressed, \`no-store\`): the esbuild bundles above; verify-edge's bundle fetches its wasm by \`instantiateStreaming\`.
 First result: a new browser context (empty cache) each time, from the page script's start to the first answer, ${chromiumRuns} contexts per library.
 Throughput: the same plan as in Node, in one page per library.
 

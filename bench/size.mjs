@@ -1,15 +1,16 @@
 // Sizes as a browser downloads them: raw, gzip -9 and brotli at maximum quality, measured with node:zlib.
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { copyFileSync, readFileSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 import { build } from "esbuild";
 
-/** The files of the browser package a page loads: the wasm, and the JS that loads it. */
-function browserPackageFiles(packageDir) {
+/** The files of the package's main entry a page loads unbundled: the wasm, and the JS that loads it. */
+function mainEntryFiles(packageDir) {
   const index = readFileSync(join(packageDir, "index.js"), "utf8");
   const errorModule = index.match(/from "\.\/(snippets\/[^"]+\/error\.js)"/)?.[1];
   if (!errorModule) throw new Error(`${packageDir}/index.js imports no snippets/.../error.js: is the package built?`);
-  return { wasm: "verify_edge_bg.wasm", glue: ["verify_edge.js", "index.js", errorModule] };
+  const snippets = errorModule.replace(/error\.js$/, "");
+  return ["verify_edge_bg.wasm", "verify_edge.js", "index.js", errorModule, `${snippets}phone.js`];
 }
 
 /** Raw, gzip -9 and brotli (quality 11, largest window) sizes of one file's bytes, in bytes. */
@@ -30,17 +31,17 @@ function sumSizes(sizes) {
   return sizes.reduce((a, b) => ({ raw: a.raw + b.raw, gzip: a.gzip + b.gzip, brotli: a.brotli + b.brotli }));
 }
 
-/** The verify-edge browser package as shipped in `packageDir`: its wasm, its JS glue, and both together. */
-export function packageSizes(packageDir) {
-  const files = browserPackageFiles(packageDir);
-  const sizeOf = (file, text) => compressedSizes(readFileSync(join(packageDir, file)), { text });
-  const wasm = sizeOf(files.wasm, false);
-  const glue = sumSizes(files.glue.map((file) => sizeOf(file, true)));
-  return { wasm, glue, total: sumSizes([wasm, glue]), glueFiles: files.glue };
+/** The package's main entry (VerifyClient and all) as shipped in `packageDir`, its files fetched one by one. */
+export function mainEntrySizes(packageDir) {
+  return sumSizes(mainEntryFiles(packageDir).map((file) =>
+    compressedSizes(readFileSync(join(packageDir, file)), { text: !file.endsWith(".wasm") })));
 }
 
-/** Bundles one adapter with esbuild as a browser app would (minified ESM) into `outfile`; returns its sizes. */
-export async function bundleSizes(entry, outfile) {
+/**
+ * Bundles one adapter with esbuild as a browser app would (minified ESM) into `outfile` and copies its `assets`
+ * beside it; returns the sizes of the bundle, of the assets, and of both (each file compressed on its own).
+ */
+export async function bundleSizes(entry, outfile, assets = []) {
   await build({
     entryPoints: [entry],
     outfile,
@@ -50,5 +51,10 @@ export async function bundleSizes(entry, outfile) {
     platform: "browser",
     logLevel: "error",
   });
-  return compressedSizes(readFileSync(outfile), { text: true });
+  const bundle = compressedSizes(readFileSync(outfile), { text: true });
+  const assetSizes = assets.map((file) => {
+    copyFileSync(file, join(dirname(outfile), basename(file)));
+    return compressedSizes(readFileSync(file), { text: false });
+  });
+  return { bundle, assets: assetSizes.length ? sumSizes(assetSizes) : null, total: sumSizes([bundle, ...assetSizes]) };
 }

@@ -1,5 +1,6 @@
-// verify-edge's full answer for one input, through the package's Node entry (it instantiates the wasm at import).
-import { normalizePhone } from "../../dist/npm/node.js";
+// verify-edge's full answer for one input, through the Node entry of the package's phone entry, `verify-edge/phone`
+// (it instantiates the wasm at import).
+import { normalizePhone } from "../../dist/npm/phone/node.js";
 
 /** Parses `input` (national numbers in `region`): E.164, region, number type, validity. Throws if unparseable. */
 export function normalize(input, region) {
