@@ -1,6 +1,7 @@
 // Builds the phone-number agreement corpus from Google's libphonenumber (npm `google-libphonenumber`), the reference
 // every other port follows. Each case is an input string and an optional default region; the expected answer is what
-// Google's library says: E.164, region, number type and validity, or the parse error it raises.
+// Google's library says: E.164, region, number type and validity, the number written in its international, national
+// and RFC 3966 formats, or the parse error it raises.
 //
 //   node scripts/phone-oracle.mjs > tests/data/phone-oracle.json
 //
@@ -52,6 +53,19 @@ function expected(input, region) {
     type: TYPE_NAMES.get(util.getNumberType(number)),
     valid: util.isValidNumber(number),
     invalidReason: util.isValidNumber(number) ? null : REASONS.get(util.isPossibleNumberWithReason(number)) ?? "INVALID_FOR_REGION",
+    // Formatted without the extension: we do not keep one (E.164 has none).
+    formats: formatsOf(number),
+  };
+}
+
+/** The number in Google's international, national and RFC 3966 formats, its extension (if any) left out. */
+function formatsOf(parsed) {
+  const number = parsed.clone();
+  number.clearExtension();
+  return {
+    international: util.format(number, Fmt.INTERNATIONAL),
+    national: util.format(number, Fmt.NATIONAL),
+    rfc3966: util.format(number, Fmt.RFC3966),
   };
 }
 

@@ -1,9 +1,10 @@
 //! Holds `normalize_phone` to Google's libphonenumber on the generated corpus (`tests/data/phone-oracle.json`, made
 //! by `node scripts/phone-oracle.mjs`): every example number of every region and type, in national, international,
-//! E.164, punctuated, dialled-from-abroad and `tel:` forms, invalid variants and hostile input.
+//! E.164, punctuated, dialled-from-abroad and `tel:` forms, invalid variants and hostile input. Every case that
+//! parses also holds [`PhoneNumber::format`] to Google's international, national and RFC 3966 formats.
 
 use serde::Deserialize;
-use verify_edge::phone::{normalize_phone, PhoneNumber};
+use verify_edge::phone::{normalize_phone, PhoneFormat, PhoneNumber};
 
 #[derive(Deserialize)]
 struct Corpus {
@@ -31,6 +32,17 @@ struct Answer {
     valid: Option<bool>,
     invalid_reason: Option<String>,
     error: Option<String>,
+    /// Google's formats of a number that parses; not part of the comparison of parsing answers.
+    #[serde(skip_serializing, default)]
+    formats: Option<Formats>,
+}
+
+/// A parsed number in Google's three formats other than E.164 (which `e164` holds).
+#[derive(Deserialize, Debug, PartialEq, Clone)]
+struct Formats {
+    international: String,
+    national: String,
+    rfc3966: String,
 }
 
 fn as_answer(result: Result<PhoneNumber, verify_edge::phone::PhoneError>) -> Answer {
@@ -43,6 +55,7 @@ fn as_answer(result: Result<PhoneNumber, verify_edge::phone::PhoneError>) -> Ans
             region: n.region,
             valid: Some(n.valid),
             error: None,
+            formats: None,
         },
         Err(e) => Answer {
             e164: None,
@@ -51,6 +64,7 @@ fn as_answer(result: Result<PhoneNumber, verify_edge::phone::PhoneError>) -> Ans
             valid: None,
             invalid_reason: None,
             error: text(serde_json::to_value(e.code).unwrap()),
+            formats: None,
         },
     }
 }
@@ -73,7 +87,8 @@ fn every_case_agrees_with_google() {
     assert!(corpus.cases.len() > 10_000, "the corpus lost its cases");
     let mut differ = Vec::new();
     for case in &corpus.cases {
-        let got = as_answer(normalize_phone(&case.input, case.default_region.as_deref()));
+        let mut got = as_answer(normalize_phone(&case.input, case.default_region.as_deref()));
+        got.formats.clone_from(&case.expected.formats);
         let known = KNOWN_DIFFERENCES.iter().any(|(input, region, _)| {
             *input == case.input && *region == case.default_region.as_deref()
         });
@@ -92,6 +107,74 @@ fn every_case_agrees_with_google() {
         differ
             .iter()
             .take(40)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+}
+
+/// Numbers whose formats differ because the metadata does, not the logic: (E.164, why). Every case of a listed
+/// number must differ: the test fails if one starts agreeing (drop it) or a number not listed differs.
+const KNOWN_FORMAT_DIFFERENCES: &[(&str, &str)] = &[
+    ("+298201234", FAROE),
+    ("+298211234", FAROE),
+    ("+298301234", FAROE),
+    ("+298311234", FAROE),
+    ("+298601234", FAROE),
+    ("+298701234", FAROE),
+    ("+298802123", FAROE),
+    ("+298901123", FAROE),
+    ("+298902123", FAROE),
+    ("+2639001234", "Zimbabwe, a wrong leading digit (not valid): Google's newer metadata no longer groups 9 and six digits; 9.0.33 writes 9 001 234"),
+];
+const FAROE: &str = "Faroe Islands: Google's newer metadata writes six digits as $1 $2 $3 (90 11 23); 9.0.33 as one block (901123)";
+
+#[test]
+fn every_parsed_number_is_formatted_as_google_formats_it() {
+    let corpus: Corpus =
+        serde_json::from_str(include_str!("data/phone-oracle.json")).expect("corpus parses");
+    let (mut compared, mut known_seen, mut differ) = (0, 0, Vec::new());
+    for case in &corpus.cases {
+        let Some(expected) = &case.expected.formats else {
+            continue;
+        };
+        let Ok(number) = normalize_phone(&case.input, case.default_region.as_deref()) else {
+            continue;
+        };
+        // A number we parse differently is a parsing difference, listed in `KNOWN_DIFFERENCES`.
+        if Some(&number.e164) != case.expected.e164.as_ref() {
+            continue;
+        }
+        compared += 1;
+        assert_eq!(number.format(PhoneFormat::E164), number.e164);
+        let got = Formats {
+            international: number.format(PhoneFormat::International),
+            national: number.format(PhoneFormat::National),
+            rfc3966: number.format(PhoneFormat::Rfc3966),
+        };
+        let known = KNOWN_FORMAT_DIFFERENCES
+            .iter()
+            .any(|(e164, _)| *e164 == number.e164);
+        known_seen += usize::from(known);
+        if (got != *expected) != known {
+            differ.push(format!(
+                "{} {:?} in {:?} ({}):\n    we write {got:?}\n    {} writes {expected:?}",
+                case.form, case.input, case.default_region, number.e164, corpus.source
+            ));
+        }
+    }
+    eprintln!(
+        "formats: {} of {compared} parsed numbers written as Google writes them, {known_seen} known differences",
+        compared - differ.len() - known_seen,
+    );
+    assert!(compared > 10_000, "the corpus lost its parsed numbers");
+    assert!(
+        differ.is_empty(),
+        "{} of {compared} parsed numbers are formatted unlike Google (or no longer differ, though listed):\n{}",
+        differ.len(),
+        differ
+            .iter()
+            .take(60)
             .cloned()
             .collect::<Vec<_>>()
             .join("\n")

@@ -419,6 +419,7 @@ pub fn generate(xml: &[u8], source: &str) -> String {
     let sha = Sha256::digest(xml);
     let sha: String = sha.iter().map(|b| format!("{b:02x}")).collect();
     let mut c = Compiler::default();
+    let mut formats = FormatTables::default();
 
     let mut rows = Vec::new();
     let mut by_code: BTreeMap<u16, Vec<usize>> = BTreeMap::new();
@@ -502,8 +503,9 @@ pub fn generate(xml: &[u8], source: &str) -> String {
             short_id.len() == 2 && (id.len() == 2 || id == "001"),
             "region id {id}"
         );
+        let (formats_start, formats_len) = formats.region(meta);
         let mut row = format!(
-            "    Region {{ id: *b{}, country_code: {code}, international_prefix: {}, national_prefix: {}, national_prefix_groups: {groups}, transform_rule: {}, leading_digits: {}, general: {}, types: [",
+            "    Region {{ id: *b{}, country_code: {code}, international_prefix: {}, national_prefix: {}, national_prefix_groups: {groups}, transform_rule: {}, leading_digits: {}, formats: {formats_start}, formats_len: {formats_len}, general: {}, types: [",
             string_literal(&short_id),
             offset(idd),
             offset(npp),
@@ -535,10 +537,6 @@ pub fn generate(xml: &[u8], source: &str) -> String {
     let extension = c.compile(extension_pattern, Alphabet::Chars).0;
     let (extension_first, extension_required) = c.search_classes(extension_pattern);
 
-    assert!(
-        c.blob.len() < NONE as usize,
-        "programs must stay under 64 KiB for u16 offsets"
-    );
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -547,7 +545,7 @@ pub fn generate(xml: &[u8], source: &str) -> String {
          \n\
          //! libphonenumber's metadata as static tables: nothing here is parsed or compiled at run time.\n\
          \n\
-         use super::metadata::{{Desc, Region, NONE}};\n\
+         use super::metadata::{{Desc, NumberFormat, Region, NONE, NO_TEXT}};\n\
          \n\
          /// The SHA-256 of the `PhoneNumberMetadata.xml` these tables were generated from.\n\
          pub(super) const SOURCE_SHA256: &str = \"{sha}\";\n"
@@ -634,18 +632,31 @@ pub fn generate(xml: &[u8], source: &str) -> String {
         classes.len(),
         classes.join("\n")
     );
+    formats.write(&mut out);
+    write_programs(
+        &mut out,
+        &c,
+        "PROGRAMS",
+        "Every program, back to back, each ending in its match instruction.",
+    );
+    out
+}
+
+/// Writes a compiled blob as a byte-string static, with the pattern of each program as a comment above it.
+fn write_programs(out: &mut String, c: &Compiler, name: &str, doc: &str) {
+    assert!(
+        c.blob.len() < NONE as usize,
+        "{name} must stay under 64 KiB for u16 offsets"
+    );
     let _ = writeln!(
         out,
-        "// The patterns the programs were compiled from, by offset:"
+        "// The patterns the programs of {name} were compiled from, by offset:"
     );
     for (offset, pattern) in &c.index {
         let _ = writeln!(out, "// {offset}: {pattern}");
     }
-    let _ = writeln!(
-        out,
-        "/// Every program, back to back, each ending in its match instruction."
-    );
-    let _ = writeln!(out, "pub(super) static PROGRAMS: &[u8] = b\"\\");
+    let _ = writeln!(out, "/// {doc}");
+    let _ = writeln!(out, "pub(super) static {name}: &[u8] = b\"\\");
     for (start, end) in c
         .index
         .keys()
@@ -658,7 +669,166 @@ pub fn generate(xml: &[u8], source: &str) -> String {
         );
     }
     let _ = writeln!(out, "\";");
-    out
+}
+
+/// Marks an absent format text or rule (`NA` international format, no national prefix rule) in a `u8` index.
+const NO_TEXT: u8 = u8::MAX;
+
+/// Each region's `<availableFormats>`, interned: patterns compiled into their own blob (the number patterns' blob
+/// is near the 64 KiB its `u16` offsets reach), format texts and national prefix rules in small tables, and a
+/// region whose list is another's sharing its rows.
+#[derive(Default)]
+struct FormatTables {
+    programs: Compiler,
+    texts: Vec<String>,
+    rules: Vec<String>,
+    rows: Vec<String>,
+    lists: HashMap<Vec<String>, (usize, usize)>,
+}
+
+impl FormatTables {
+    /// Adds a region's formats; returns where its rows start in `FORMATS` and how many there are.
+    fn region(&mut self, meta: &loader::Metadata) -> (usize, usize) {
+        let national_prefix = meta.national_prefix.as_deref().unwrap_or_default();
+        // The loader lists international formats apart, dropping `NA` ones; each comes from the national format
+        // with its pattern and leading digits, in order. Pairing them in order gives Google's `intlNumberFormat`
+        // list (the same texts in the same order) even where two formats share a pattern.
+        let mut international = meta.international_formats.iter().peekable();
+        let mut rows = Vec::new();
+        for format in &meta.formats {
+            let pattern = squeeze(format.pattern.as_deref().expect("a format has a pattern"));
+            let intl = international
+                .next_if(|i| {
+                    i.pattern.as_deref().map(squeeze).as_deref() == Some(pattern.as_str())
+                        && i.leading_digits == format.leading_digits
+                })
+                .map(|i| {
+                    i.format
+                        .clone()
+                        .expect("an international format has a text")
+                });
+            let (program, groups) = self.programs.compile(&pattern, Alphabet::Digits);
+            // Google formats with the last leading-digits pattern, the most detailed.
+            let leading = format.leading_digits.last().map_or(NONE, |p| {
+                self.programs.compile(&squeeze(p), Alphabet::Digits).0
+            });
+            let text = format.format.clone().expect("a format has a text");
+            assert!(
+                is_format_text(&text, groups),
+                "region {:?}: format {text:?} of {pattern:?}",
+                meta.id
+            );
+            let text = intern(&mut self.texts, text);
+            let intl = intl.map_or(NO_TEXT, |t| intern(&mut self.texts, t));
+            // `$NP` is the national prefix and `$FG` the first group, as Google's metadata builder writes them.
+            let rule = format
+                .national_prefix_formatting_rule
+                .as_deref()
+                .filter(|r| !r.is_empty())
+                .map_or(NO_TEXT, |r| {
+                    let rule = r
+                        .replacen("$NP", national_prefix, 1)
+                        .replacen("$FG", "$1", 1);
+                    intern(&mut self.rules, rule)
+                });
+            rows.push(format!(
+                "NumberFormat {{ pattern: {program}, leading_digits: {}, format: {text}, intl_format: {}, national_prefix_rule: {}, national_prefix_optional: {} }}",
+                offset(leading),
+                text_index(intl),
+                text_index(rule),
+                format.national_prefix_optional_when_formatting
+            ));
+        }
+        assert!(
+            international.next().is_none(),
+            "region {:?}: an international format without its national one",
+            meta.id
+        );
+        if rows.is_empty() {
+            return (0, 0);
+        }
+        let next = self.rows.len();
+        let &mut (start, len) = self.lists.entry(rows.clone()).or_insert((next, rows.len()));
+        if start == next {
+            self.rows.extend(rows);
+        }
+        assert!(len < 256, "region {:?} has {len} formats", meta.id);
+        (start, len)
+    }
+
+    fn write(&self, out: &mut String) {
+        let _ = writeln!(
+            out,
+            "/// Every region's number formats (`<availableFormats>`), each region's in a run that `Region::formats`\n\
+             /// starts; regions with the same formats share a run.\n\
+             pub(super) static FORMATS: [NumberFormat; {}] = [",
+            self.rows.len()
+        );
+        for row in &self.rows {
+            let _ = writeln!(out, "    {row},");
+        }
+        let _ = writeln!(out, "];\n");
+        let texts: Vec<String> = self.texts.iter().map(|t| string_literal(t)).collect();
+        let _ = writeln!(
+            out,
+            "/// The format texts (`$1 $2-$3`) of `FORMATS`.\npub(super) static FORMAT_TEXTS: [&str; {}] = [{}];\n",
+            texts.len(),
+            texts.join(", ")
+        );
+        let rules: Vec<String> = self.rules.iter().map(|t| string_literal(t)).collect();
+        let _ = writeln!(
+            out,
+            "/// The national prefix formatting rules of `FORMATS`, the national prefix written in and `$1` for the\n\
+             /// first group (`0$1`, `($1)`).\npub(super) static NATIONAL_PREFIX_RULES: [&str; {}] = [{}];\n",
+            rules.len(),
+            rules.join(", ")
+        );
+        write_programs(
+            out,
+            &self.programs,
+            "FORMAT_PROGRAMS",
+            "The number formats' patterns and leading digits, back to back, each ending in its match instruction.",
+        );
+    }
+}
+
+/// A `u8` text index as the tables write it.
+fn text_index(index: u8) -> String {
+    if index == NO_TEXT {
+        "NO_TEXT".to_owned()
+    } else {
+        index.to_string()
+    }
+}
+
+/// The index of `text` in `table`, added if new.
+fn intern(table: &mut Vec<String>, text: String) -> u8 {
+    let index = match table.iter().position(|t| *t == text) {
+        Some(i) => i,
+        None => {
+            table.push(text);
+            table.len() - 1
+        }
+    };
+    let index = u8::try_from(index).expect("few format texts");
+    assert!(index != NO_TEXT, "too many format texts");
+    index
+}
+
+/// Whether a format text is punctuation and `$N` references to groups the pattern has.
+fn is_format_text(text: &str, groups: u32) -> bool {
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '$' => match chars.next().and_then(|d| d.to_digit(10)) {
+                Some(n) if (1..=groups).contains(&n) => {}
+                _ => return false,
+            },
+            '0'..='9' | ' ' | '-' | '.' | '/' | '(' | ')' => {}
+            _ => return false,
+        }
+    }
+    true
 }
 
 fn offset(o: u32) -> String {

@@ -33,5 +33,6 @@ pub const OP_MATCH: u8 = 0x17;
 pub const OP_RANGE: u8 = 0x20;
 /// `max` of a repetition with no upper bound.
 pub const UNBOUNDED: u8 = 0xFF;
-/// At most this many capture groups in a pattern (the matcher keeps two slots per group, group 0 unused).
-pub const MAX_GROUPS: u32 = 3;
+/// At most this many capture groups in a pattern (the matcher keeps two slots per group, group 0 unused): number
+/// formats split a number into up to five groups (`$1 $2 $3 $4 $5`), one more leaves room for newer metadata.
+pub const MAX_GROUPS: u32 = 6;

@@ -32,7 +32,7 @@
 
 use std::cell::RefCell;
 
-use super::tables::{CHAR_CLASSES, PROGRAMS};
+use super::tables::{CHAR_CLASSES, FORMAT_PROGRAMS, PROGRAMS};
 
 use super::bytecode::{
     MAX_GROUPS, OP_ANY, OP_BAR, OP_CLASS, OP_CLOSE, OP_CLOSE_LOOP, OP_END, OP_EXACT, OP_GROUP,
@@ -43,7 +43,7 @@ const OP_RANGE_LAST: u8 = OP_RANGE + 89;
 /// Every digit, as a class mask.
 const ALL_DIGITS: u16 = 0x3FF;
 
-/// Capture slots: two per group, groups 1-3 (slots 0 and 1 unused; group 0 is the whole match).
+/// Capture slots: two per group, groups 1 to `MAX_GROUPS` (slots 0 and 1 unused; group 0 is the whole match).
 const SLOTS: usize = 2 * (MAX_GROUPS as usize + 1);
 /// Steps of plain backtracking before the matcher starts over with memory of failed states.
 const STEP_BUDGET: u32 = 20_000;
@@ -78,7 +78,37 @@ impl Captures {
 
 /// Whether the digit program at `program` matches all of `digits` (`matchesEntirely`).
 pub(super) fn digits_whole(program: u16, digits: &str) -> bool {
+    whole_in(PROGRAMS, program, digits)
+}
+
+/// The end of the digit program's match at the start of `digits` (`lookingAt`), if any.
+pub(super) fn digits_prefix(program: u16, digits: &str) -> Option<usize> {
+    prefix_in(PROGRAMS, program, digits)
+}
+
+/// The digit program's match at the start of `digits` with its groups, if any.
+pub(super) fn digits_captures(program: u16, digits: &str) -> Option<Captures> {
+    captures_in(PROGRAMS, program, digits)
+}
+
+/// [`digits_whole`] for a program of the number formats (`FORMAT_PROGRAMS`).
+pub(super) fn format_whole(program: u16, digits: &str) -> bool {
+    whole_in(FORMAT_PROGRAMS, program, digits)
+}
+
+/// [`digits_prefix`] for a program of the number formats (`FORMAT_PROGRAMS`).
+pub(super) fn format_prefix(program: u16, digits: &str) -> Option<usize> {
+    prefix_in(FORMAT_PROGRAMS, program, digits)
+}
+
+/// [`digits_captures`] for a program of the number formats (`FORMAT_PROGRAMS`).
+pub(super) fn format_captures(program: u16, digits: &str) -> Option<Captures> {
+    captures_in(FORMAT_PROGRAMS, program, digits)
+}
+
+fn whole_in(blob: &[u8], program: u16, digits: &str) -> bool {
     run(
+        blob,
         program,
         digits.as_bytes(),
         true,
@@ -88,9 +118,9 @@ pub(super) fn digits_whole(program: u16, digits: &str) -> bool {
     .is_some()
 }
 
-/// The end of the digit program's match at the start of `digits` (`lookingAt`), if any.
-pub(super) fn digits_prefix(program: u16, digits: &str) -> Option<usize> {
+fn prefix_in(blob: &[u8], program: u16, digits: &str) -> Option<usize> {
     run(
+        blob,
         program,
         digits.as_bytes(),
         false,
@@ -99,16 +129,30 @@ pub(super) fn digits_prefix(program: u16, digits: &str) -> Option<usize> {
     )
 }
 
-/// The digit program's match at the start of `digits` with its groups, if any.
-pub(super) fn digits_captures(program: u16, digits: &str) -> Option<Captures> {
+fn captures_in(blob: &[u8], program: u16, digits: &str) -> Option<Captures> {
     let mut slots = [UNSET; SLOTS];
-    let end = run(program, digits.as_bytes(), false, &digit_test, &mut slots)?;
+    let end = run(
+        blob,
+        program,
+        digits.as_bytes(),
+        false,
+        &digit_test,
+        &mut slots,
+    )?;
     Some(Captures { slots, end })
 }
 
 /// Whether the character program at `program` matches all of `text`.
 pub(super) fn chars_whole(program: u16, text: &[char]) -> bool {
-    run(program, text, true, &char_test, &mut [UNSET; SLOTS]).is_some()
+    run(
+        PROGRAMS,
+        program,
+        text,
+        true,
+        &char_test,
+        &mut [UNSET; SLOTS],
+    )
+    .is_some()
 }
 
 /// The leftmost position of `text` where the character program matches, searching as `Regex::find` does. A text
@@ -121,7 +165,15 @@ pub(super) fn chars_find(program: u16, first: u16, required: u16, text: &[char])
     (0..text.len()).find(|&start| {
         text.get(start..).is_some_and(|rest| {
             rest.first().is_some_and(|&c| char_test(first, c))
-                && run(program, rest, false, &char_test, &mut [UNSET; SLOTS]).is_some()
+                && run(
+                    PROGRAMS,
+                    program,
+                    rest,
+                    false,
+                    &char_test,
+                    &mut [UNSET; SLOTS],
+                )
+                .is_some()
         })
     })
 }
@@ -171,16 +223,17 @@ thread_local! {
     static STACK: RefCell<Vec<Frame>> = const { RefCell::new(Vec::new()) };
 }
 
-/// Runs the program at `program` on `input`: the end of the leftmost-first match from position 0 (which must be
-/// the end of the input when `whole`), filling `slots`.
+/// Runs the program at offset `program` of `blob` on `input`: the end of the leftmost-first match from position 0
+/// (which must be the end of the input when `whole`), filling `slots`.
 fn run<S: Copy>(
+    blob: &[u8],
     program: u16,
     input: &[S],
     whole: bool,
     test: &impl Fn(u16, S) -> bool,
     slots: &mut [u32; SLOTS],
 ) -> Option<usize> {
-    let prog = PROGRAMS.get(usize::from(program)..)?;
+    let prog = blob.get(usize::from(program)..)?;
     let mut go = |stack: &mut Vec<Frame>| {
         stack.clear();
         match backtrack(prog, input, whole, test, slots, stack, None) {
@@ -502,11 +555,17 @@ fn backtrack<S: Copy>(
 mod tests {
     use super::*;
     use crate::phone::metadata::{region, NONE};
-    use crate::phone::tables::{EXTENSION, REGIONS, SECOND_NUMBER, VIABLE};
+    use crate::phone::tables::{EXTENSION, FORMATS, REGIONS, SECOND_NUMBER, VIABLE};
 
     /// Runs a program both ways: plain backtracking, and the memoizing fallback a step budget switches to.
-    fn both_ways<S: Copy>(program: u16, input: &[S], whole: bool, test: &impl Fn(u16, S) -> bool) {
-        let prog = PROGRAMS.get(usize::from(program)..).unwrap();
+    fn both_ways<S: Copy>(
+        blob: &[u8],
+        program: u16,
+        input: &[S],
+        whole: bool,
+        test: &impl Fn(u16, S) -> bool,
+    ) {
+        let prog = blob.get(usize::from(program)..).unwrap();
         let (mut plain_slots, mut memo_slots) = ([UNSET; SLOTS], [UNSET; SLOTS]);
         let plain = backtrack(
             prog,
@@ -564,8 +623,35 @@ mod tests {
                     let digits: String = (0..len)
                         .map(|_| char::from(b'0' + (next() % 10) as u8))
                         .collect();
-                    both_ways(program, digits.as_bytes(), true, &digit_test);
-                    both_ways(program, digits.as_bytes(), false, &digit_test);
+                    both_ways(PROGRAMS, program, digits.as_bytes(), true, &digit_test);
+                    both_ways(PROGRAMS, program, digits.as_bytes(), false, &digit_test);
+                }
+            }
+        }
+        for format in &FORMATS {
+            for program in [format.pattern, format.leading_digits] {
+                if program == NONE {
+                    continue;
+                }
+                for _ in 0..20 {
+                    let len = (next() % 16) as usize;
+                    let digits: String = (0..len)
+                        .map(|_| char::from(b'0' + (next() % 10) as u8))
+                        .collect();
+                    both_ways(
+                        FORMAT_PROGRAMS,
+                        program,
+                        digits.as_bytes(),
+                        true,
+                        &digit_test,
+                    );
+                    both_ways(
+                        FORMAT_PROGRAMS,
+                        program,
+                        digits.as_bytes(),
+                        false,
+                        &digit_test,
+                    );
                 }
             }
         }
@@ -578,10 +664,10 @@ mod tests {
             let text: Vec<char> = (0..len)
                 .map(|_| pieces[(next() % pieces.len() as u64) as usize])
                 .collect();
-            both_ways(VIABLE, &text, true, &char_test);
+            both_ways(PROGRAMS, VIABLE, &text, true, &char_test);
             for start in 0..text.len() {
-                both_ways(EXTENSION, &text[start..], false, &char_test);
-                both_ways(SECOND_NUMBER, &text[start..], false, &char_test);
+                both_ways(PROGRAMS, EXTENSION, &text[start..], false, &char_test);
+                both_ways(PROGRAMS, SECOND_NUMBER, &text[start..], false, &char_test);
             }
         }
     }

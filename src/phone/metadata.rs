@@ -2,7 +2,9 @@
 //! look-ups parsing needs: a region by id, the regions of a country calling code.
 
 use super::matcher;
-use super::tables::{BY_ID, CODES, CODE_REGIONS, REGIONS};
+use super::tables::{
+    BY_ID, CODES, CODE_REGIONS, FORMATS, FORMAT_TEXTS, NATIONAL_PREFIX_RULES, REGIONS,
+};
 
 /// An absent pattern in the tables.
 pub(super) const NONE: u16 = u16::MAX;
@@ -40,6 +42,52 @@ pub(super) fn has_length(mask: u32, len: usize) -> bool {
     len < 32 && mask & (1 << len) != 0
 }
 
+/// Marks an absent text in a `u8` index of the format tables: an `NA` international format, no national prefix
+/// formatting rule.
+pub(super) const NO_TEXT: u8 = u8::MAX;
+
+/// One number format of a region (`<numberFormat>`): which numbers it fits and how it writes them.
+#[derive(Debug)]
+pub(super) struct NumberFormat {
+    /// The pattern a national number must match whole, with a group per part: a program in `FORMAT_PROGRAMS`.
+    pub pattern: u16,
+    /// The last (most detailed) leading-digits pattern, as Google formats with it: a program in `FORMAT_PROGRAMS`,
+    /// or [`NONE`] when any leading digits do.
+    pub leading_digits: u16,
+    /// How the national number is written (`$1 $2 $3`): an index into `FORMAT_TEXTS`.
+    pub format: u8,
+    /// How it is written after the country code: an index into `FORMAT_TEXTS`, or [`NO_TEXT`] when the format is
+    /// not used internationally (`NA`).
+    pub intl_format: u8,
+    /// How the national prefix goes with the first group (`0$1`, `($1)`): an index into
+    /// `NATIONAL_PREFIX_RULES`, or [`NO_TEXT`].
+    pub national_prefix_rule: u8,
+    /// Whether national formatting may leave the national prefix out (`nationalPrefixOptionalWhenFormatting`).
+    #[allow(dead_code)] // Google's `format` does not read it; its as-you-type formatter does.
+    pub national_prefix_optional: bool,
+}
+
+impl NumberFormat {
+    /// The national format text.
+    pub fn format(&self) -> &'static str {
+        text(&FORMAT_TEXTS, self.format).unwrap_or_default()
+    }
+
+    /// The international format text, or `None` for a format not used internationally.
+    pub fn intl_format(&self) -> Option<&'static str> {
+        text(&FORMAT_TEXTS, self.intl_format)
+    }
+
+    /// The national prefix formatting rule, or `None` when the format has none.
+    pub fn national_prefix_rule(&self) -> Option<&'static str> {
+        text(&NATIONAL_PREFIX_RULES, self.national_prefix_rule)
+    }
+}
+
+fn text(table: &'static [&'static str], index: u8) -> Option<&'static str> {
+    table.get(usize::from(index)).copied()
+}
+
 /// A region's metadata (or a non-geographic country code's, id `001`).
 #[derive(Debug)]
 pub(super) struct Region {
@@ -58,6 +106,10 @@ pub(super) struct Region {
     pub transform_rule: &'static str,
     /// The leading digits that pick this region among its country code's, or [`NONE`].
     pub leading_digits: u16,
+    /// Where this region's number formats start in `FORMATS`.
+    pub formats: u16,
+    /// How many number formats the region has.
+    pub formats_len: u8,
     /// The general description: every number of the region fits it.
     pub general: Desc,
     /// Premium rate, toll free, shared cost, VoIP, personal, pager, UAN, voicemail, fixed line, mobile: the order in
@@ -72,6 +124,14 @@ pub(super) struct Region {
 }
 
 impl Region {
+    /// The region's number formats (`<availableFormats>`), in the metadata's order.
+    pub fn number_formats(&'static self) -> &'static [NumberFormat] {
+        let start = usize::from(self.formats);
+        FORMATS
+            .get(start..start + usize::from(self.formats_len))
+            .unwrap_or(&[])
+    }
+
     /// ISO 3166-1 alpha-2, or `001` for numbers of no country.
     pub fn id(&'static self) -> &'static str {
         match std::str::from_utf8(&self.id) {

@@ -14,6 +14,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 mod bytecode;
+mod format;
 mod matcher;
 mod metadata;
 mod parse;
@@ -21,6 +22,8 @@ mod parse;
 mod tables;
 
 use metadata::Region;
+
+pub use format::PhoneFormat;
 
 /// Longest input accepted, in bytes. Anything longer is refused before it is parsed.
 pub const MAX_INPUT_BYTES: usize = 64 * 1024;

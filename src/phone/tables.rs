@@ -3,267 +3,267 @@
 
 //! libphonenumber's metadata as static tables: nothing here is parsed or compiled at run time.
 
-use super::metadata::{Desc, Region, NONE};
+use super::metadata::{Desc, NumberFormat, Region, NONE, NO_TEXT};
 
 /// The SHA-256 of the `PhoneNumberMetadata.xml` these tables were generated from.
 pub(super) const SOURCE_SHA256: &str = "8235fe573e09770c6cea25b351ea5866999f147051e84c8973c07df87e17fb73";
 
 /// Every region, in the metadata file's order.
 pub(super) static REGIONS: [Region; 254] = [
-    Region { id: *b"AC", country_code: 247, international_prefix: 0, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 3, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 18, lengths: 0x40 }, Desc::ABSENT, Desc { program: 32, lengths: 0x20 }, Desc { program: 40, lengths: 0x20 }], same_fixed_mobile: false, lengths: 0x60, local_lengths: 0x0 },
-    Region { id: *b"AD", country_code: 376, international_prefix: 0, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 45, lengths: 0xffffffff }, types: [Desc { program: 66, lengths: 0x40 }, Desc { program: 73, lengths: 0x100 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 83, lengths: 0x40 }, Desc { program: 88, lengths: 0x240 }], same_fixed_mobile: false, lengths: 0x340, local_lengths: 0x0 },
-    Region { id: *b"AE", country_code: 971, international_prefix: 0, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 107, lengths: 0xffffffff }, types: [Desc { program: 139, lengths: 0x200 }, Desc { program: 149, lengths: 0x1fe0 }, Desc { program: 167, lengths: 0x200 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 177, lengths: 0x200 }, Desc::ABSENT, Desc { program: 187, lengths: 0x100 }, Desc { program: 195, lengths: 0x200 }], same_fixed_mobile: false, lengths: 0x1fe0, local_lengths: 0x0 },
-    Region { id: *b"AF", country_code: 93, international_prefix: 0, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 203, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 208, lengths: 0x200 }, Desc { program: 226, lengths: 0x200 }], same_fixed_mobile: false, lengths: 0x200, local_lengths: 0x80 },
-    Region { id: *b"AG", country_code: 1, international_prefix: 231, national_prefix: 235, national_prefix_groups: 1, transform_rule: "268$1", leading_digits: 252, general: Desc { program: 256, lengths: 0xffffffff }, types: [Desc { program: 276, lengths: 0x400 }, Desc { program: 284, lengths: 0x400 }, Desc::ABSENT, Desc { program: 313, lengths: 0x400 }, Desc { program: 323, lengths: 0x400 }, Desc { program: 459, lengths: 0x400 }, Desc::ABSENT, Desc::ABSENT, Desc { program: 471, lengths: 0x400 }, Desc { program: 496, lengths: 0x400 }], same_fixed_mobile: false, lengths: 0x400, local_lengths: 0x80 },
-    Region { id: *b"AI", country_code: 1, international_prefix: 231, national_prefix: 534, national_prefix_groups: 1, transform_rule: "264$1", leading_digits: 551, general: Desc { program: 555, lengths: 0xffffffff }, types: [Desc { program: 276, lengths: 0x400 }, Desc { program: 284, lengths: 0x400 }, Desc::ABSENT, Desc::ABSENT, Desc { program: 323, lengths: 0x400 }, Desc { program: 575, lengths: 0x400 }, Desc::ABSENT, Desc::ABSENT, Desc { program: 585, lengths: 0x400 }, Desc { program: 608, lengths: 0x400 }], same_fixed_mobile: false, lengths: 0x400, local_lengths: 0x80 },
-    Region { id: *b"AL", country_code: 355, international_prefix: 0, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 651, lengths: 0xffffffff }, types: [Desc { program: 687, lengths: 0x40 }, Desc { program: 694, lengths: 0x80 }, Desc { program: 701, lengths: 0x40 }, Desc::ABSENT, Desc { program: 708, lengths: 0x100 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 716, lengths: 0x100 }, Desc { program: 772, lengths: 0x200 }], same_fixed_mobile: false, lengths: 0x3c0, local_lengths: 0x20 },
-    Region { id: *b"AM", country_code: 374, international_prefix: 0, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 785, lengths: 0xffffffff }, types: [Desc { program: 805, lengths: 0x100 }, Desc { program: 814, lengths: 0x100 }, Desc { program: 821, lengths: 0x100 }, Desc { program: 828, lengths: 0x100 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 858, lengths: 0x100 }, Desc { program: 906, lengths: 0x100 }], same_fixed_mobile: false, lengths: 0x100, local_lengths: 0x60 },
-    Region { id: *b"AO", country_code: 244, international_prefix: 0, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 934, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 941, lengths: 0x200 }, Desc { program: 961, lengths: 0x200 }], same_fixed_mobile: false, lengths: 0x200, local_lengths: 0x0 },
-    Region { id: *b"AR", country_code: 54, international_prefix: 0, national_prefix: 969, national_prefix_groups: 1, transform_rule: "9$1", leading_digits: NONE, general: Desc { program: 1369, lengths: 0xffffffff }, types: [Desc { program: 1392, lengths: 0x400 }, Desc { program: 1401, lengths: 0xc00 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 1409, lengths: 0x400 }, Desc::ABSENT, Desc { program: 1416, lengths: 0x400 }, Desc { program: 2279, lengths: 0xc00 }], same_fixed_mobile: false, lengths: 0xc00, local_lengths: 0x1c0 },
-    Region { id: *b"AS", country_code: 1, international_prefix: 231, national_prefix: 3152, national_prefix_groups: 1, transform_rule: "684$1", leading_digits: 3169, general: Desc { program: 3173, lengths: 0xffffffff }, types: [Desc { program: 276, lengths: 0x400 }, Desc { program: 284, lengths: 0x400 }, Desc::ABSENT, Desc::ABSENT, Desc { program: 323, lengths: 0x400 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 3193, lengths: 0x400 }, Desc { program: 3233, lengths: 0x400 }], same_fixed_mobile: false, lengths: 0x400, local_lengths: 0x80 },
-    Region { id: *b"AT", country_code: 43, international_prefix: 0, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 3274, lengths: 0xffffffff }, types: [Desc { program: 3369, lengths: 0x3e00 }, Desc { program: 3396, lengths: 0x3e00 }, Desc { program: 3404, lengths: 0x3f00 }, Desc { program: 3430, lengths: 0x3fe0 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 3462, lengths: 0x3ff0 }, Desc { program: 3696, lengths: 0x3f80 }], same_fixed_mobile: false, lengths: 0x3ff0, local_lengths: 0x8 },
-    Region { id: *b"AU", country_code: 61, international_prefix: 3725, national_prefix: 3768, national_prefix_groups: 1, transform_rule: "", leading_digits: NONE, general: Desc { program: 3782, lengths: 0xffffffff }, types: [Desc { program: 3829, lengths: 0x400 }, Desc { program: 3839, lengths: 0x480 }, Desc { program: 3855, lengths: 0x1540 }, Desc { program: 3884, lengths: 0x200 }, Desc::ABSENT, Desc { program: 3910, lengths: 0x3e0 }, Desc::ABSENT, Desc::ABSENT, Desc { program: 3918, lengths: 0x200 }, Desc { program: 4164, lengths: 0x200 }], same_fixed_mobile: false, lengths: 0x17e0, local_lengths: 0x0 },
-    Region { id: *b"AW", country_code: 297, international_prefix: 0, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 4221, lengths: 0xffffffff }, types: [Desc { program: 4237, lengths: 0x80 }, Desc { program: 694, lengths: 0x80 }, Desc::ABSENT, Desc { program: 4244, lengths: 0x80 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 4258, lengths: 0x80 }, Desc { program: 4271, lengths: 0x80 }], same_fixed_mobile: false, lengths: 0x80, local_lengths: 0x0 },
-    Region { id: *b"AX", country_code: 358, international_prefix: 4329, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: 4372, general: Desc { program: 4375, lengths: 0xffffffff }, types: [Desc { program: 4433, lengths: 0x300 }, Desc { program: 4441, lengths: 0x380 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 4449, lengths: 0x1fe0 }, Desc::ABSENT, Desc { program: 4541, lengths: 0x3c0 }, Desc { program: 4549, lengths: 0x7c0 }], same_fixed_mobile: false, lengths: 0x1fe0, local_lengths: 0x0 },
-    Region { id: *b"AZ", country_code: 994, international_prefix: 0, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 4574, lengths: 0xffffffff }, types: [Desc { program: 4601, lengths: 0x200 }, Desc { program: 4611, lengths: 0x200 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 4617, lengths: 0x200 }, Desc { program: 4697, lengths: 0x200 }], same_fixed_mobile: false, lengths: 0x200, local_lengths: 0x80 },
-    Region { id: *b"BA", country_code: 387, international_prefix: 0, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 4738, lengths: 0xffffffff }, types: [Desc { program: 4763, lengths: 0x100 }, Desc { program: 4771, lengths: 0x100 }, Desc { program: 4779, lengths: 0x100 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 4785, lengths: 0x100 }, Desc::ABSENT, Desc { program: 4818, lengths: 0x100 }, Desc { program: 4900, lengths: 0x300 }], same_fixed_mobile: false, lengths: 0x300, local_lengths: 0x40 },
-    Region { id: *b"BB", country_code: 1, international_prefix: 231, national_prefix: 4931, national_prefix_groups: 1, transform_rule: "246$1", leading_digits: 4946, general: Desc { program: 4950, lengths: 0xffffffff }, types: [Desc { program: 4970, lengths: 0x400 }, Desc { program: 284, lengths: 0x400 }, Desc::ABSENT, Desc { program: 4990, lengths: 0x400 }, Desc { program: 323, lengths: 0x400 }, Desc::ABSENT, Desc { program: 4999, lengths: 0x400 }, Desc::ABSENT, Desc { program: 5052, lengths: 0x400 }, Desc { program: 5144, lengths: 0x400 }], same_fixed_mobile: false, lengths: 0x400, local_lengths: 0x80 },
-    Region { id: *b"BD", country_code: 880, international_prefix: 0, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 5218, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc { program: 5261, lengths: 0x400 }, Desc::ABSENT, Desc { program: 5270, lengths: 0x400 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 5304, lengths: 0x7c0 }, Desc { program: 6227, lengths: 0x400 }], same_fixed_mobile: false, lengths: 0x7c0, local_lengths: 0x0 },
-    Region { id: *b"BE", country_code: 32, international_prefix: 0, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 6264, lengths: 0xffffffff }, types: [Desc { program: 6277, lengths: 0x100 }, Desc { program: 6316, lengths: 0x100 }, Desc { program: 6324, lengths: 0x100 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 6332, lengths: 0x100 }, Desc::ABSENT, Desc { program: 6379, lengths: 0x100 }, Desc { program: 6425, lengths: 0x200 }], same_fixed_mobile: false, lengths: 0x300, local_lengths: 0x0 },
-    Region { id: *b"BF", country_code: 226, international_prefix: 0, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 6431, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 6438, lengths: 0x100 }, Desc { program: 6496, lengths: 0x100 }], same_fixed_mobile: false, lengths: 0x100, local_lengths: 0x0 },
-    Region { id: *b"BG", country_code: 359, international_prefix: 0, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 6514, lengths: 0xffffffff }, types: [Desc { program: 6543, lengths: 0x100 }, Desc { program: 6549, lengths: 0x1100 }, Desc { program: 6567, lengths: 0x100 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 6574, lengths: 0x1c0 }, Desc { program: 6626, lengths: 0x300 }], same_fixed_mobile: false, lengths: 0x13c0, local_lengths: 0x30 },
-    Region { id: *b"BH", country_code: 973, international_prefix: 0, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 6660, lengths: 0xffffffff }, types: [Desc { program: 6667, lengths: 0x100 }, Desc { program: 6679, lengths: 0x100 }, Desc { program: 6687, lengths: 0x100 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 6693, lengths: 0x100 }, Desc { program: 6781, lengths: 0x100 }], same_fixed_mobile: false, lengths: 0x100, local_lengths: 0x0 },
-    Region { id: *b"BI", country_code: 257, international_prefix: 0, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 6844, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 6858, lengths: 0x100 }, Desc { program: 6870, lengths: 0x100 }], same_fixed_mobile: false, lengths: 0x100, local_lengths: 0x0 },
-    Region { id: *b"BJ", country_code: 229, international_prefix: 0, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 6887, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 6899, lengths: 0x100 }, Desc::ABSENT, Desc::ABSENT, Desc { program: 6909, lengths: 0x100 }, Desc::ABSENT, Desc { program: 6915, lengths: 0x400 }, Desc { program: 6922, lengths: 0x400 }], same_fixed_mobile: false, lengths: 0x500, local_lengths: 0x0 },
-    Region { id: *b"BL", country_code: 590, international_prefix: 0, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 6938, lengths: 0xffffffff }, types: [Desc { program: 6961, lengths: 0x200 }, Desc { program: 6969, lengths: 0x200 }, Desc::ABSENT, Desc { program: 6976, lengths: 0x200 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 7002, lengths: 0x200 }, Desc { program: 7039, lengths: 0x200 }], same_fixed_mobile: false, lengths: 0x200, local_lengths: 0x0 },
-    Region { id: *b"BM", country_code: 1, international_prefix: 231, national_prefix: 4931, national_prefix_groups: 1, transform_rule: "441$1", leading_digits: 7070, general: Desc { program: 7074, lengths: 0xffffffff }, types: [Desc { program: 276, lengths: 0x400 }, Desc { program: 284, lengths: 0x400 }, Desc::ABSENT, Desc::ABSENT, Desc { program: 323, lengths: 0x400 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 7094, lengths: 0x400 }, Desc { program: 7122, lengths: 0x400 }], same_fixed_mobile: false, lengths: 0x400, local_lengths: 0x80 },
-    Region { id: *b"BN", country_code: 673, international_prefix: 0, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 7146, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 7153, lengths: 0x80 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 7159, lengths: 0x80 }, Desc { program: 7188, lengths: 0x80 }], same_fixed_mobile: false, lengths: 0x80, local_lengths: 0x0 },
-    Region { id: *b"BO", country_code: 591, international_prefix: 7202, national_prefix: 7211, national_prefix_groups: 1, transform_rule: "", leading_digits: NONE, general: Desc { program: 7223, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc { program: 7238, lengths: 0x200 }, Desc::ABSENT, Desc { program: 7249, lengths: 0x100 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 7255, lengths: 0x100 }, Desc { program: 7401, lengths: 0x100 }], same_fixed_mobile: false, lengths: 0x300, local_lengths: 0x80 },
-    Region { id: *b"BQ", country_code: 599, international_prefix: 0, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: 7413, general: Desc { program: 7417, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 7429, lengths: 0x80 }, Desc { program: 7473, lengths: 0x80 }], same_fixed_mobile: false, lengths: 0x80, local_lengths: 0x0 },
-    Region { id: *b"BR", country_code: 55, international_prefix: 7522, national_prefix: 7551, national_prefix_groups: 2, transform_rule: "$2", leading_digits: NONE, general: Desc { program: 7601, lengths: 0xffffffff }, types: [Desc { program: 7648, lengths: 0x600 }, Desc { program: 7658, lengths: 0x600 }, Desc { program: 7666, lengths: 0x500 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 7713, lengths: 0x400 }, Desc { program: 7745, lengths: 0xc00 }], same_fixed_mobile: false, lengths: 0xf00, local_lengths: 0x0 },
-    Region { id: *b"BS", country_code: 1, international_prefix: 231, national_prefix: 7783, national_prefix_groups: 1, transform_rule: "242$1", leading_digits: 7798, general: Desc { program: 7802, lengths: 0xffffffff }, types: [Desc { program: 276, lengths: 0x400 }, Desc { program: 7822, lengths: 0x400 }, Desc::ABSENT, Desc::ABSENT, Desc { program: 323, lengths: 0x400 }, Desc::ABSENT, Desc { program: 7864, lengths: 0x400 }, Desc::ABSENT, Desc { program: 7874, lengths: 0x400 }, Desc { program: 7963, lengths: 0x400 }], same_fixed_mobile: false, lengths: 0x400, local_lengths: 0x80 },
-    Region { id: *b"BT", country_code: 975, international_prefix: 0, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 8072, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 8087, lengths: 0x80 }, Desc { program: 8117, lengths: 0x100 }], same_fixed_mobile: false, lengths: 0x180, local_lengths: 0x40 },
-    Region { id: *b"BW", country_code: 267, international_prefix: 0, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 8129, lengths: 0xffffffff }, types: [Desc { program: 8167, lengths: 0x80 }, Desc { program: 8173, lengths: 0x400 }, Desc::ABSENT, Desc { program: 8189, lengths: 0x100 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 8211, lengths: 0x80 }, Desc { program: 8324, lengths: 0x100 }], same_fixed_mobile: false, lengths: 0x580, local_lengths: 0x0 },
-    Region { id: *b"BY", country_code: 375, international_prefix: 8346, national_prefix: 8350, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 8361, lengths: 0xffffffff }, types: [Desc { program: 8440, lengths: 0x400 }, Desc { program: 8454, lengths: 0xfc0 }, Desc::ABSENT, Desc { program: 8481, lengths: 0x200 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 8488, lengths: 0x200 }, Desc { program: 8589, lengths: 0x200 }], same_fixed_mobile: false, lengths: 0xfc0, local_lengths: 0x20 },
-    Region { id: *b"BZ", country_code: 501, international_prefix: 0, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 8617, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc { program: 8631, lengths: 0x800 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 8639, lengths: 0x80 }, Desc { program: 8695, lengths: 0x80 }], same_fixed_mobile: false, lengths: 0x880, local_lengths: 0x0 },
-    Region { id: *b"CA", country_code: 1, international_prefix: 231, national_prefix: 8703, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 8705, lengths: 0xffffffff }, types: [Desc { program: 276, lengths: 0x400 }, Desc { program: 284, lengths: 0x400 }, Desc::ABSENT, Desc { program: 8718, lengths: 0x400 }, Desc { program: 8726, lengths: 0x400 }, Desc::ABSENT, Desc { program: 8872, lengths: 0x80 }, Desc::ABSENT, Desc { program: 8879, lengths: 0x400 }, Desc { program: 8879, lengths: 0x400 }], same_fixed_mobile: true, lengths: 0x480, local_lengths: 0x0 },
-    Region { id: *b"CC", country_code: 61, international_prefix: 3725, national_prefix: 9057, national_prefix_groups: 1, transform_rule: "8$1", leading_digits: NONE, general: Desc { program: 9074, lengths: 0xffffffff }, types: [Desc { program: 3829, lengths: 0x400 }, Desc { program: 3839, lengths: 0x480 }, Desc { program: 3855, lengths: 0x1540 }, Desc { program: 3884, lengths: 0x200 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 9116, lengths: 0x200 }, Desc { program: 4164, lengths: 0x200 }], same_fixed_mobile: false, lengths: 0x17c0, local_lengths: 0x0 },
-    Region { id: *b"CD", country_code: 243, international_prefix: 0, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 9228, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 9257, lengths: 0x780 }, Desc { program: 9287, lengths: 0x280 }], same_fixed_mobile: false, lengths: 0x780, local_lengths: 0x0 },
-    Region { id: *b"CF", country_code: 236, international_prefix: 0, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 9312, lengths: 0xffffffff }, types: [Desc { program: 9337, lengths: 0x100 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 9345, lengths: 0x100 }, Desc { program: 9357, lengths: 0x100 }], same_fixed_mobile: false, lengths: 0x100, local_lengths: 0x0 },
-    Region { id: *b"CG", country_code: 242, international_prefix: 0, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 9365, lengths: 0xffffffff }, types: [Desc { program: 9387, lengths: 0x200 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 9394, lengths: 0x200 }, Desc { program: 9404, lengths: 0x200 }], same_fixed_mobile: false, lengths: 0x200, local_lengths: 0x0 },
-    Region { id: *b"CH", country_code: 41, international_prefix: 0, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 9450, lengths: 0xffffffff }, types: [Desc { program: 9463, lengths: 0x200 }, Desc { program: 9472, lengths: 0x200 }, Desc { program: 9479, lengths: 0x200 }, Desc::ABSENT, Desc { program: 9488, lengths: 0x200 }, Desc { program: 9495, lengths: 0x200 }, Desc { program: 9504, lengths: 0x200 }, Desc { program: 9512, lengths: 0x1000 }, Desc { program: 9519, lengths: 0x200 }, Desc { program: 9549, lengths: 0x200 }], same_fixed_mobile: false, lengths: 0x1200, local_lengths: 0x0 },
-    Region { id: *b"CI", country_code: 225, international_prefix: 0, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 9563, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 9570, lengths: 0x400 }, Desc { program: 9626, lengths: 0x400 }], same_fixed_mobile: false, lengths: 0x400, local_lengths: 0x0 },
-    Region { id: *b"CK", country_code: 682, international_prefix: 0, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 9634, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 9641, lengths: 0x20 }, Desc { program: 9658, lengths: 0x20 }], same_fixed_mobile: false, lengths: 0x20, local_lengths: 0x0 },
-    Region { id: *b"CL", country_code: 56, international_prefix: 9665, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 9703, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc { program: 9726, lengths: 0xa00 }, Desc { program: 9740, lengths: 0xc00 }, Desc { program: 9748, lengths: 0x200 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 9754, lengths: 0x200 }, Desc { program: 10002, lengths: 0x200 }], same_fixed_mobile: false, lengths: 0xe00, local_lengths: 0x0 },
-    Region { id: *b"CM", country_code: 237, international_prefix: 0, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 10243, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc { program: 10260, lengths: 0x300 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 10267, lengths: 0x200 }, Desc { program: 10280, lengths: 0x200 }], same_fixed_mobile: false, lengths: 0x300, local_lengths: 0x0 },
-    Region { id: *b"CN", country_code: 86, international_prefix: 10302, national_prefix: 10322, national_prefix_groups: 1, transform_rule: "", leading_digits: NONE, general: Desc { program: 10343, lengths: 0xffffffff }, types: [Desc { program: 10415, lengths: 0x100 }, Desc { program: 10424, lengths: 0x1400 }, Desc { program: 10444, lengths: 0xf80 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 10673, lengths: 0xf80 }, Desc { program: 11371, lengths: 0x800 }], same_fixed_mobile: false, lengths: 0x1f80, local_lengths: 0x60 },
-    Region { id: *b"CO", country_code: 57, international_prefix: 11417, national_prefix: 11438, national_prefix_groups: 1, transform_rule: "", leading_digits: NONE, general: Desc { program: 11466, lengths: 0xffffffff }, types: [Desc { program: 11496, lengths: 0xc00 }, Desc { program: 11517, lengths: 0x800 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 11525, lengths: 0x500 }, Desc { program: 11585, lengths: 0x400 }], same_fixed_mobile: false, lengths: 0xd00, local_lengths: 0x90 },
-    Region { id: *b"CR", country_code: 506, international_prefix: 0, national_prefix: 11678, national_prefix_groups: 1, transform_rule: "", leading_digits: NONE, general: Desc { program: 11709, lengths: 0xffffffff }, types: [Desc { program: 11742, lengths: 0x400 }, Desc { program: 11751, lengths: 0x400 }, Desc::ABSENT, Desc { program: 11758, lengths: 0x100 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 11779, lengths: 0x100 }, Desc { program: 11805, lengths: 0x100 }], same_fixed_mobile: false, lengths: 0x500, local_lengths: 0x0 },
-    Region { id: *b"CU", country_code: 53, international_prefix: 11846, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 11850, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc { program: 11751, lengths: 0x400 }, Desc { program: 11877, lengths: 0x400 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 11884, lengths: 0x5c0 }, Desc { program: 11945, lengths: 0x100 }], same_fixed_mobile: false, lengths: 0x5c0, local_lengths: 0x30 },
-    Region { id: *b"CV", country_code: 238, international_prefix: 105, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 11957, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc { program: 694, lengths: 0x80 }, Desc::ABSENT, Desc { program: 11973, lengths: 0x80 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 11987, lengths: 0x80 }, Desc { program: 12017, lengths: 0x80 }], same_fixed_mobile: false, lengths: 0x80, local_lengths: 0x0 },
-    Region { id: *b"CW", country_code: 599, international_prefix: 0, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: 12034, general: Desc { program: 12038, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc::ABSENT, Desc { program: 12059, lengths: 0x80 }, Desc::ABSENT, Desc::ABSENT, Desc { program: 12066, lengths: 0x100 }, Desc::ABSENT, Desc::ABSENT, Desc { program: 12073, lengths: 0x180 }, Desc { program: 12149, lengths: 0x180 }], same_fixed_mobile: false, lengths: 0x180, local_lengths: 0x0 },
-    Region { id: *b"CX", country_code: 61, international_prefix: 3725, national_prefix: 9057, national_prefix_groups: 1, transform_rule: "8$1", leading_digits: NONE, general: Desc { program: 9074, lengths: 0xffffffff }, types: [Desc { program: 3829, lengths: 0x400 }, Desc { program: 3839, lengths: 0x480 }, Desc { program: 3855, lengths: 0x1540 }, Desc { program: 3884, lengths: 0x200 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 12175, lengths: 0x200 }, Desc { program: 4164, lengths: 0x200 }], same_fixed_mobile: false, lengths: 0x17c0, local_lengths: 0x0 },
-    Region { id: *b"CY", country_code: 357, international_prefix: 0, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 12301, lengths: 0xffffffff }, types: [Desc { program: 12317, lengths: 0x100 }, Desc { program: 814, lengths: 0x100 }, Desc { program: 12326, lengths: 0x100 }, Desc::ABSENT, Desc { program: 6567, lengths: 0x100 }, Desc::ABSENT, Desc { program: 12333, lengths: 0x100 }, Desc::ABSENT, Desc { program: 12345, lengths: 0x100 }, Desc { program: 12351, lengths: 0x100 }], same_fixed_mobile: false, lengths: 0x100, local_lengths: 0x0 },
-    Region { id: *b"CZ", country_code: 420, international_prefix: 0, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 12366, lengths: 0xffffffff }, types: [Desc { program: 12389, lengths: 0x200 }, Desc { program: 9472, lengths: 0x200 }, Desc { program: 12404, lengths: 0x200 }, Desc { program: 12412, lengths: 0x200 }, Desc { program: 12421, lengths: 0x200 }, Desc::ABSENT, Desc { program: 12428, lengths: 0x200 }, Desc { program: 12441, lengths: 0x1e00 }, Desc { program: 12456, lengths: 0x200 }, Desc { program: 12480, lengths: 0x200 }], same_fixed_mobile: false, lengths: 0x1e00, local_lengths: 0x0 },
-    Region { id: *b"DE", country_code: 49, international_prefix: 0, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 12516, lengths: 0xffffffff }, types: [Desc { program: 12638, lengths: 0xc00 }, Desc { program: 12662, lengths: 0xfc00 }, Desc { program: 12670, lengths: 0x7f80 }, Desc::ABSENT, Desc { program: 12696, lengths: 0x800 }, Desc { program: 12703, lengths: 0x7ff0 }, Desc { program: 12720, lengths: 0x7f00 }, Desc { program: 12736, lengths: 0x3000 }, Desc { program: 12826, lengths: 0xffe0 }, Desc { program: 13083, lengths: 0xc00 }], same_fixed_mobile: false, lengths: 0xfff0, local_lengths: 0xc },
-    Region { id: *b"DJ", country_code: 253, international_prefix: 0, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 13126, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 13138, lengths: 0x100 }, Desc { program: 13151, lengths: 0x100 }], same_fixed_mobile: false, lengths: 0x100, local_lengths: 0x0 },
-    Region { id: *b"DK", country_code: 45, international_prefix: 0, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 13157, lengths: 0xffffffff }, types: [Desc { program: 6543, lengths: 0x100 }, Desc { program: 13162, lengths: 0x100 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 13168, lengths: 0x100 }, Desc { program: 13358, lengths: 0x100 }], same_fixed_mobile: false, lengths: 0x100, local_lengths: 0x0 },
-    Region { id: *b"DM", country_code: 1, international_prefix: 231, national_prefix: 13416, national_prefix_groups: 1, transform_rule: "767$1", leading_digits: 13431, general: Desc { program: 13435, lengths: 0xffffffff }, types: [Desc { program: 276, lengths: 0x400 }, Desc { program: 284, lengths: 0x400 }, Desc::ABSENT, Desc::ABSENT, Desc { program: 323, lengths: 0x400 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 13455, lengths: 0x400 }, Desc { program: 13490, lengths: 0x400 }], same_fixed_mobile: false, lengths: 0x400, local_lengths: 0x80 },
-    Region { id: *b"DO", country_code: 1, international_prefix: 231, national_prefix: 8703, national_prefix_groups: 0, transform_rule: "", leading_digits: 13523, general: Desc { program: 13537, lengths: 0xffffffff }, types: [Desc { program: 276, lengths: 0x400 }, Desc { program: 13553, lengths: 0x400 }, Desc::ABSENT, Desc::ABSENT, Desc { program: 323, lengths: 0x400 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 13607, lengths: 0x400 }, Desc { program: 13800, lengths: 0x400 }], same_fixed_mobile: false, lengths: 0x400, local_lengths: 0x80 },
-    Region { id: *b"DZ", country_code: 213, international_prefix: 0, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 13810, lengths: 0xffffffff }, types: [Desc { program: 13826, lengths: 0x200 }, Desc { program: 9472, lengths: 0x200 }, Desc { program: 13836, lengths: 0x200 }, Desc { program: 13844, lengths: 0x200 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 13851, lengths: 0x300 }, Desc { program: 13876, lengths: 0x200 }], same_fixed_mobile: false, lengths: 0x300, local_lengths: 0x0 },
-    Region { id: *b"EC", country_code: 593, international_prefix: 0, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 13909, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc { program: 13929, lengths: 0xc00 }, Desc::ABSENT, Desc { program: 13948, lengths: 0x100 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 13956, lengths: 0x100 }, Desc { program: 13962, lengths: 0x200 }], same_fixed_mobile: false, lengths: 0xf00, local_lengths: 0x80 },
-    Region { id: *b"EE", country_code: 372, international_prefix: 0, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 13996, lengths: 0xffffffff }, types: [Desc { program: 14023, lengths: 0x180 }, Desc { program: 14038, lengths: 0x580 }, Desc::ABSENT, Desc::ABSENT, Desc { program: 14059, lengths: 0x100 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 14066, lengths: 0x80 }, Desc { program: 14089, lengths: 0x180 }], same_fixed_mobile: false, lengths: 0x580, local_lengths: 0x0 },
-    Region { id: *b"EG", country_code: 20, international_prefix: 0, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 14268, lengths: 0xffffffff }, types: [Desc { program: 14293, lengths: 0x400 }, Desc { program: 11751, lengths: 0x400 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 14300, lengths: 0x300 }, Desc { program: 14359, lengths: 0x400 }], same_fixed_mobile: false, lengths: 0x700, local_lengths: 0xc0 },
-    Region { id: *b"EH", country_code: 212, international_prefix: 0, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 14367, lengths: 0xffffffff }, types: [Desc { program: 14372, lengths: 0x200 }, Desc { program: 14378, lengths: 0x200 }, Desc::ABSENT, Desc { program: 14385, lengths: 0x200 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 14409, lengths: 0x200 }, Desc { program: 14417, lengths: 0x200 }], same_fixed_mobile: false, lengths: 0x200, local_lengths: 0x0 },
-    Region { id: *b"ER", country_code: 291, international_prefix: 0, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 14452, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 14459, lengths: 0x80 }, Desc { program: 14491, lengths: 0x80 }], same_fixed_mobile: false, lengths: 0x80, local_lengths: 0x40 },
-    Region { id: *b"ES", country_code: 34, international_prefix: 0, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 14505, lengths: 0xffffffff }, types: [Desc { program: 14510, lengths: 0x200 }, Desc { program: 14519, lengths: 0x200 }, Desc { program: 14526, lengths: 0x200 }, Desc::ABSENT, Desc { program: 14533, lengths: 0x200 }, Desc::ABSENT, Desc { program: 14539, lengths: 0x200 }, Desc::ABSENT, Desc { program: 14545, lengths: 0x200 }, Desc { program: 14645, lengths: 0x200 }], same_fixed_mobile: false, lengths: 0x200, local_lengths: 0x0 },
-    Region { id: *b"ET", country_code: 251, international_prefix: 0, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 14705, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 14719, lengths: 0x200 }, Desc { program: 15062, lengths: 0x200 }], same_fixed_mobile: false, lengths: 0x200, local_lengths: 0x80 },
-    Region { id: *b"FI", country_code: 358, international_prefix: 4329, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: 15116, general: Desc { program: 15126, lengths: 0xffffffff }, types: [Desc { program: 4433, lengths: 0x300 }, Desc { program: 4441, lengths: 0x380 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 4449, lengths: 0x1fe0 }, Desc::ABSENT, Desc { program: 15164, lengths: 0x3e0 }, Desc { program: 4549, lengths: 0x7c0 }], same_fixed_mobile: false, lengths: 0x1fe0, local_lengths: 0x0 },
-    Region { id: *b"FJ", country_code: 679, international_prefix: 15202, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 15211, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc { program: 8631, lengths: 0x800 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 15236, lengths: 0x80 }, Desc { program: 15265, lengths: 0x80 }], same_fixed_mobile: false, lengths: 0x880, local_lengths: 0x0 },
-    Region { id: *b"FK", country_code: 500, international_prefix: 0, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 15289, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 15294, lengths: 0x20 }, Desc { program: 15301, lengths: 0x20 }], same_fixed_mobile: false, lengths: 0x20, local_lengths: 0x0 },
-    Region { id: *b"FM", country_code: 691, international_prefix: 0, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 15306, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 15322, lengths: 0x80 }, Desc { program: 15384, lengths: 0x80 }], same_fixed_mobile: false, lengths: 0x80, local_lengths: 0x0 },
-    Region { id: *b"FO", country_code: 298, international_prefix: 0, national_prefix: 15446, national_prefix_groups: 1, transform_rule: "", leading_digits: NONE, general: Desc { program: 15464, lengths: 0xffffffff }, types: [Desc { program: 15469, lengths: 0x40 }, Desc { program: 15491, lengths: 0x40 }, Desc::ABSENT, Desc { program: 15500, lengths: 0x40 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 15514, lengths: 0x40 }, Desc { program: 15531, lengths: 0x40 }], same_fixed_mobile: false, lengths: 0x40, local_lengths: 0x0 },
-    Region { id: *b"FR", country_code: 33, international_prefix: 0, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 15550, lengths: 0xffffffff }, types: [Desc { program: 15555, lengths: 0x200 }, Desc { program: 6969, lengths: 0x200 }, Desc { program: 15605, lengths: 0x200 }, Desc { program: 15628, lengths: 0x200 }, Desc::ABSENT, Desc::ABSENT, Desc { program: 15633, lengths: 0x200 }, Desc::ABSENT, Desc { program: 15640, lengths: 0x200 }, Desc { program: 15683, lengths: 0x200 }], same_fixed_mobile: false, lengths: 0x200, local_lengths: 0x0 },
-    Region { id: *b"GA", country_code: 241, international_prefix: 0, national_prefix: 15710, national_prefix_groups: 1, transform_rule: "$1", leading_digits: NONE, general: Desc { program: 15752, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 15774, lengths: 0x100 }, Desc { program: 15780, lengths: 0x180 }], same_fixed_mobile: false, lengths: 0x180, local_lengths: 0x0 },
-    Region { id: *b"GB", country_code: 44, international_prefix: 0, national_prefix: 15821, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 15833, lengths: 0xffffffff }, types: [Desc { program: 15855, lengths: 0x480 }, Desc { program: 15894, lengths: 0x680 }, Desc::ABSENT, Desc { program: 15921, lengths: 0x400 }, Desc { program: 15927, lengths: 0x400 }, Desc { program: 15933, lengths: 0x400 }, Desc { program: 15999, lengths: 0x400 }, Desc::ABSENT, Desc { program: 16013, lengths: 0x600 }, Desc { program: 16904, lengths: 0x400 }], same_fixed_mobile: false, lengths: 0x680, local_lengths: 0x170 },
-    Region { id: *b"GD", country_code: 1, international_prefix: 231, national_prefix: 4931, national_prefix_groups: 1, transform_rule: "473$1", leading_digits: 17025, general: Desc { program: 17029, lengths: 0xffffffff }, types: [Desc { program: 276, lengths: 0x400 }, Desc { program: 284, lengths: 0x400 }, Desc::ABSENT, Desc::ABSENT, Desc { program: 323, lengths: 0x400 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 17049, lengths: 0x400 }, Desc { program: 17128, lengths: 0x400 }], same_fixed_mobile: false, lengths: 0x400, local_lengths: 0x80 },
-    Region { id: *b"GE", country_code: 995, international_prefix: 0, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 17174, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc { program: 9472, lengths: 0x200 }, Desc::ABSENT, Desc { program: 17190, lengths: 0x200 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 17197, lengths: 0x200 }, Desc { program: 17246, lengths: 0x200 }], same_fixed_mobile: false, lengths: 0x200, local_lengths: 0xc0 },
-    Region { id: *b"GF", country_code: 594, international_prefix: 0, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 17631, lengths: 0xffffffff }, types: [Desc { program: 6961, lengths: 0x200 }, Desc { program: 6969, lengths: 0x200 }, Desc::ABSENT, Desc { program: 17662, lengths: 0x200 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 17686, lengths: 0x200 }, Desc { program: 17728, lengths: 0x200 }], same_fixed_mobile: false, lengths: 0x200, local_lengths: 0x0 },
-    Region { id: *b"GG", country_code: 44, international_prefix: 0, national_prefix: 17754, national_prefix_groups: 1, transform_rule: "1481$1", leading_digits: NONE, general: Desc { program: 17778, lengths: 0xffffffff }, types: [Desc { program: 17811, lengths: 0x480 }, Desc { program: 15894, lengths: 0x680 }, Desc::ABSENT, Desc { program: 15921, lengths: 0x400 }, Desc { program: 15927, lengths: 0x400 }, Desc { program: 15933, lengths: 0x400 }, Desc { program: 15999, lengths: 0x400 }, Desc::ABSENT, Desc { program: 17848, lengths: 0x400 }, Desc { program: 17859, lengths: 0x400 }], same_fixed_mobile: false, lengths: 0x680, local_lengths: 0x40 },
-    Region { id: *b"GH", country_code: 233, international_prefix: 0, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 17885, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc { program: 17903, lengths: 0x300 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 17911, lengths: 0x200 }, Desc { program: 18039, lengths: 0x200 }], same_fixed_mobile: false, lengths: 0x300, local_lengths: 0x80 },
-    Region { id: *b"GI", country_code: 350, international_prefix: 0, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 18069, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 18083, lengths: 0x100 }, Desc { program: 18124, lengths: 0x100 }], same_fixed_mobile: false, lengths: 0x100, local_lengths: 0x0 },
-    Region { id: *b"GL", country_code: 299, international_prefix: 0, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 18167, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc { program: 18184, lengths: 0x40 }, Desc::ABSENT, Desc { program: 18190, lengths: 0x40 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 18196, lengths: 0x40 }, Desc { program: 18219, lengths: 0x40 }], same_fixed_mobile: false, lengths: 0x40, local_lengths: 0x0 },
-    Region { id: *b"GM", country_code: 220, international_prefix: 0, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 18226, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 18231, lengths: 0x80 }, Desc { program: 18304, lengths: 0x80 }], same_fixed_mobile: false, lengths: 0x80, local_lengths: 0x0 },
-    Region { id: *b"GN", country_code: 224, international_prefix: 0, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 18338, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 18359, lengths: 0x200 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 18366, lengths: 0x100 }, Desc { program: 18410, lengths: 0x200 }], same_fixed_mobile: false, lengths: 0x300, local_lengths: 0x0 },
-    Region { id: *b"GP", country_code: 590, international_prefix: 0, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 6938, lengths: 0xffffffff }, types: [Desc { program: 6961, lengths: 0x200 }, Desc { program: 6969, lengths: 0x200 }, Desc::ABSENT, Desc { program: 6976, lengths: 0x200 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 18418, lengths: 0x200 }, Desc { program: 7039, lengths: 0x200 }], same_fixed_mobile: false, lengths: 0x200, local_lengths: 0x0 },
-    Region { id: *b"GQ", country_code: 240, international_prefix: 0, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 18483, lengths: 0xffffffff }, types: [Desc { program: 18508, lengths: 0x200 }, Desc { program: 18516, lengths: 0x200 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 18524, lengths: 0x200 }, Desc { program: 18555, lengths: 0x200 }], same_fixed_mobile: false, lengths: 0x200, local_lengths: 0x0 },
-    Region { id: *b"GR", country_code: 30, international_prefix: 0, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 18569, lengths: 0xffffffff }, types: [Desc { program: 18603, lengths: 0x400 }, Desc { program: 18612, lengths: 0x1c00 }, Desc { program: 18620, lengths: 0x400 }, Desc::ABSENT, Desc { program: 15927, lengths: 0x400 }, Desc::ABSENT, Desc { program: 18643, lengths: 0x400 }, Desc::ABSENT, Desc { program: 18654, lengths: 0x400 }, Desc { program: 18857, lengths: 0x400 }], same_fixed_mobile: false, lengths: 0x1c00, local_lengths: 0x0 },
-    Region { id: *b"GT", country_code: 502, international_prefix: 0, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 18881, lengths: 0xffffffff }, types: [Desc { program: 18903, lengths: 0x800 }, Desc { program: 18909, lengths: 0x800 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 18916, lengths: 0x100 }, Desc { program: 18924, lengths: 0x100 }], same_fixed_mobile: false, lengths: 0x900, local_lengths: 0x0 },
-    Region { id: *b"GU", country_code: 1, international_prefix: 231, national_prefix: 4931, national_prefix_groups: 1, transform_rule: "671$1", leading_digits: 18938, general: Desc { program: 18942, lengths: 0xffffffff }, types: [Desc { program: 276, lengths: 0x400 }, Desc { program: 284, lengths: 0x400 }, Desc::ABSENT, Desc::ABSENT, Desc { program: 323, lengths: 0x400 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 18962, lengths: 0x400 }, Desc { program: 18962, lengths: 0x400 }], same_fixed_mobile: true, lengths: 0x400, local_lengths: 0x80 },
-    Region { id: *b"GW", country_code: 245, international_prefix: 0, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 19117, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 19132, lengths: 0x80 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 19138, lengths: 0x200 }, Desc { program: 19145, lengths: 0x200 }], same_fixed_mobile: false, lengths: 0x280, local_lengths: 0x0 },
-    Region { id: *b"GY", country_code: 592, international_prefix: 19163, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 19167, lengths: 0xffffffff }, types: [Desc { program: 19183, lengths: 0x80 }, Desc { program: 19191, lengths: 0x80 }, Desc::ABSENT, Desc { program: 19219, lengths: 0x80 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 19226, lengths: 0x80 }, Desc { program: 19292, lengths: 0x80 }], same_fixed_mobile: false, lengths: 0x80, local_lengths: 0x0 },
-    Region { id: *b"HK", country_code: 852, international_prefix: 19321, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 19341, lengths: 0xffffffff }, types: [Desc { program: 19372, lengths: 0x9e0 }, Desc { program: 9472, lengths: 0x200 }, Desc::ABSENT, Desc::ABSENT, Desc { program: 19391, lengths: 0x100 }, Desc { program: 19433, lengths: 0x100 }, Desc { program: 19586, lengths: 0x100 }, Desc::ABSENT, Desc { program: 19610, lengths: 0x100 }, Desc { program: 19682, lengths: 0x100 }], same_fixed_mobile: false, lengths: 0xbe0, local_lengths: 0x0 },
-    Region { id: *b"HN", country_code: 504, international_prefix: 0, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 19929, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc { program: 19944, lengths: 0x800 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 19952, lengths: 0x100 }, Desc { program: 20143, lengths: 0x100 }], same_fixed_mobile: false, lengths: 0x900, local_lengths: 0x0 },
-    Region { id: *b"HR", country_code: 385, international_prefix: 0, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 20150, lengths: 0xffffffff }, types: [Desc { program: 20179, lengths: 0x180 }, Desc { program: 20195, lengths: 0x380 }, Desc::ABSENT, Desc::ABSENT, Desc { program: 20202, lengths: 0x100 }, Desc::ABSENT, Desc { program: 20208, lengths: 0x300 }, Desc::ABSENT, Desc { program: 20224, lengths: 0x300 }, Desc { program: 20253, lengths: 0x300 }], same_fixed_mobile: false, lengths: 0x380, local_lengths: 0x40 },
-    Region { id: *b"HT", country_code: 509, international_prefix: 0, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 20313, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc { program: 20320, lengths: 0x100 }, Desc::ABSENT, Desc { program: 20325, lengths: 0x100 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 20343, lengths: 0x100 }, Desc { program: 20364, lengths: 0x100 }], same_fixed_mobile: false, lengths: 0x100, local_lengths: 0x0 },
-    Region { id: *b"HU", country_code: 36, international_prefix: 0, national_prefix: 20378, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 20381, lengths: 0xffffffff }, types: [Desc { program: 20396, lengths: 0x100 }, Desc { program: 20402, lengths: 0x300 }, Desc::ABSENT, Desc { program: 20421, lengths: 0x200 }, Desc::ABSENT, Desc::ABSENT, Desc { program: 20427, lengths: 0x200 }, Desc::ABSENT, Desc { program: 20433, lengths: 0x100 }, Desc { program: 20475, lengths: 0x200 }], same_fixed_mobile: false, lengths: 0x300, local_lengths: 0xc0 },
-    Region { id: *b"ID", country_code: 62, international_prefix: 20489, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 20493, lengths: 0xffffffff }, types: [Desc { program: 20536, lengths: 0x400 }, Desc { program: 20543, lengths: 0x3ff00 }, Desc { program: 20584, lengths: 0x400 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 20591, lengths: 0x480 }, Desc::ABSENT, Desc { program: 20610, lengths: 0xf80 }, Desc { program: 20876, lengths: 0x1e00 }], same_fixed_mobile: false, lengths: 0x3ff80, local_lengths: 0x60 },
-    Region { id: *b"IE", country_code: 353, international_prefix: 0, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 20885, lengths: 0xffffffff }, types: [Desc { program: 20919, lengths: 0x400 }, Desc { program: 20938, lengths: 0x400 }, Desc { program: 20946, lengths: 0x400 }, Desc { program: 20956, lengths: 0x200 }, Desc { program: 20962, lengths: 0x200 }, Desc::ABSENT, Desc { program: 20969, lengths: 0x200 }, Desc { program: 20976, lengths: 0x400 }, Desc { program: 21023, lengths: 0x780 }, Desc { program: 21136, lengths: 0x200 }], same_fixed_mobile: false, lengths: 0x780, local_lengths: 0x60 },
-    Region { id: *b"IL", country_code: 972, international_prefix: 21151, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 21160, lengths: 0xffffffff }, types: [Desc { program: 21190, lengths: 0x500 }, Desc { program: 21225, lengths: 0x480 }, Desc { program: 21245, lengths: 0x400 }, Desc { program: 21253, lengths: 0x200 }, Desc::ABSENT, Desc::ABSENT, Desc { program: 21329, lengths: 0x400 }, Desc { program: 21337, lengths: 0x1800 }, Desc { program: 21345, lengths: 0x1900 }, Desc { program: 21377, lengths: 0x200 }], same_fixed_mobile: false, lengths: 0x1f80, local_lengths: 0x0 },
-    Region { id: *b"IM", country_code: 44, international_prefix: 0, national_prefix: 21470, national_prefix_groups: 1, transform_rule: "1624$1", leading_digits: 21494, general: Desc { program: 21514, lengths: 0xffffffff }, types: [Desc { program: 21539, lengths: 0x400 }, Desc { program: 21590, lengths: 0x400 }, Desc::ABSENT, Desc { program: 15921, lengths: 0x400 }, Desc { program: 15927, lengths: 0x400 }, Desc::ABSENT, Desc { program: 21600, lengths: 0x400 }, Desc::ABSENT, Desc { program: 21663, lengths: 0x400 }, Desc { program: 21681, lengths: 0x400 }], same_fixed_mobile: false, lengths: 0x400, local_lengths: 0x40 },
-    Region { id: *b"IN", country_code: 91, international_prefix: 0, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 21722, lengths: 0xffffffff }, types: [Desc { program: 21748, lengths: 0x2000 }, Desc { program: 21756, lengths: 0x3f00 }, Desc { program: 21786, lengths: 0x800 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 21794, lengths: 0x400 }, Desc::ABSENT, Desc { program: 21801, lengths: 0x400 }, Desc { program: 22611, lengths: 0x400 }], same_fixed_mobile: false, lengths: 0x3f00, local_lengths: 0xc0 },
-    Region { id: *b"IO", country_code: 246, international_prefix: 0, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 23207, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 23212, lengths: 0x80 }, Desc { program: 23218, lengths: 0x80 }], same_fixed_mobile: false, lengths: 0x80, local_lengths: 0x0 },
-    Region { id: *b"IQ", country_code: 964, international_prefix: 0, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 23224, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 23245, lengths: 0x300 }, Desc { program: 23285, lengths: 0x400 }], same_fixed_mobile: false, lengths: 0x700, local_lengths: 0xc0 },
-    Region { id: *b"IR", country_code: 98, international_prefix: 0, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 23291, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 23312, lengths: 0x30 }, Desc::ABSENT, Desc { program: 23365, lengths: 0x4c0 }, Desc { program: 23506, lengths: 0x400 }], same_fixed_mobile: false, lengths: 0x4f0, local_lengths: 0x100 },
-    Region { id: *b"IS", country_code: 354, international_prefix: 23580, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 23604, lengths: 0xffffffff }, types: [Desc { program: 23616, lengths: 0x80 }, Desc { program: 23662, lengths: 0x80 }, Desc::ABSENT, Desc { program: 23669, lengths: 0x80 }, Desc::ABSENT, Desc::ABSENT, Desc { program: 23678, lengths: 0x80 }, Desc { program: 23685, lengths: 0x80 }, Desc { program: 23713, lengths: 0x80 }, Desc { program: 23800, lengths: 0x280 }], same_fixed_mobile: false, lengths: 0x280, local_lengths: 0x0 },
-    Region { id: *b"IT", country_code: 39, international_prefix: 0, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 23886, lengths: 0xffffffff }, types: [Desc { program: 23945, lengths: 0x740 }, Desc { program: 24018, lengths: 0x240 }, Desc { program: 24033, lengths: 0x240 }, Desc { program: 24052, lengths: 0x400 }, Desc { program: 24058, lengths: 0x600 }, Desc::ABSENT, Desc::ABSENT, Desc { program: 24072, lengths: 0x1800 }, Desc { program: 24079, lengths: 0x1fc0 }, Desc { program: 24320, lengths: 0x600 }], same_fixed_mobile: false, lengths: 0x1fc0, local_lengths: 0x0 },
-    Region { id: *b"JE", country_code: 44, international_prefix: 0, national_prefix: 24342, national_prefix_groups: 1, transform_rule: "1534$1", leading_digits: NONE, general: Desc { program: 24366, lengths: 0xffffffff }, types: [Desc { program: 24391, lengths: 0x400 }, Desc { program: 24480, lengths: 0x400 }, Desc::ABSENT, Desc { program: 15921, lengths: 0x400 }, Desc { program: 24504, lengths: 0x400 }, Desc { program: 15933, lengths: 0x400 }, Desc { program: 24514, lengths: 0x400 }, Desc::ABSENT, Desc { program: 24606, lengths: 0x400 }, Desc { program: 24617, lengths: 0x400 }], same_fixed_mobile: false, lengths: 0x400, local_lengths: 0x40 },
-    Region { id: *b"JM", country_code: 1, international_prefix: 231, national_prefix: 8703, national_prefix_groups: 0, transform_rule: "", leading_digits: 24656, general: Desc { program: 24667, lengths: 0xffffffff }, types: [Desc { program: 276, lengths: 0x400 }, Desc { program: 284, lengths: 0x400 }, Desc::ABSENT, Desc::ABSENT, Desc { program: 323, lengths: 0x400 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 24687, lengths: 0x400 }, Desc { program: 24824, lengths: 0x400 }], same_fixed_mobile: false, lengths: 0x400, local_lengths: 0x80 },
-    Region { id: *b"JO", country_code: 962, international_prefix: 0, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 24926, lengths: 0xffffffff }, types: [Desc { program: 24953, lengths: 0x100 }, Desc { program: 13162, lengths: 0x100 }, Desc { program: 24958, lengths: 0x100 }, Desc::ABSENT, Desc { program: 14533, lengths: 0x200 }, Desc { program: 24964, lengths: 0x200 }, Desc { program: 24978, lengths: 0x100 }, Desc::ABSENT, Desc { program: 24991, lengths: 0x100 }, Desc { program: 25292, lengths: 0x200 }], same_fixed_mobile: false, lengths: 0x300, local_lengths: 0x0 },
-    Region { id: *b"JP", country_code: 81, international_prefix: 25314, national_prefix: 25318, national_prefix_groups: 1, transform_rule: "$1", leading_digits: NONE, general: Desc { program: 25350, lengths: 0xffffffff }, types: [Desc { program: 25381, lengths: 0x200 }, Desc { program: 25388, lengths: 0x3ff00 }, Desc::ABSENT, Desc { program: 25461, lengths: 0x400 }, Desc { program: 25468, lengths: 0x200 }, Desc { program: 25474, lengths: 0x400 }, Desc { program: 25480, lengths: 0x200 }, Desc::ABSENT, Desc { program: 25487, lengths: 0x200 }, Desc { program: 25625, lengths: 0x400 }], same_fixed_mobile: false, lengths: 0x3ff00, local_lengths: 0x0 },
-    Region { id: *b"KE", country_code: 254, international_prefix: 25632, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 25636, lengths: 0xffffffff }, types: [Desc { program: 25674, lengths: 0x200 }, Desc { program: 25684, lengths: 0x600 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 25695, lengths: 0x380 }, Desc { program: 25754, lengths: 0x200 }], same_fixed_mobile: false, lengths: 0x780, local_lengths: 0x0 },
-    Region { id: *b"KG", country_code: 996, international_prefix: 0, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 25785, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc { program: 7658, lengths: 0x600 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 25800, lengths: 0x200 }, Desc { program: 25967, lengths: 0x200 }], same_fixed_mobile: false, lengths: 0x600, local_lengths: 0x60 },
-    Region { id: *b"KH", country_code: 855, international_prefix: 26045, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 26051, lengths: 0xffffffff }, types: [Desc { program: 26065, lengths: 0x400 }, Desc { program: 26083, lengths: 0x400 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 26101, lengths: 0x300 }, Desc { program: 26175, lengths: 0x300 }], same_fixed_mobile: false, lengths: 0x700, local_lengths: 0xc0 },
-    Region { id: *b"KI", country_code: 686, international_prefix: 0, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 26264, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 26297, lengths: 0x100 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 26320, lengths: 0x120 }, Desc { program: 26405, lengths: 0x100 }], same_fixed_mobile: false, lengths: 0x120, local_lengths: 0x0 },
-    Region { id: *b"KM", country_code: 269, international_prefix: 0, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 26526, lengths: 0xffffffff }, types: [Desc { program: 26533, lengths: 0x80 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 26538, lengths: 0x80 }, Desc { program: 26544, lengths: 0x80 }], same_fixed_mobile: false, lengths: 0x80, local_lengths: 0x10 },
-    Region { id: *b"KN", country_code: 1, international_prefix: 231, national_prefix: 13416, national_prefix_groups: 1, transform_rule: "869$1", leading_digits: 26549, general: Desc { program: 13537, lengths: 0xffffffff }, types: [Desc { program: 276, lengths: 0x400 }, Desc { program: 284, lengths: 0x400 }, Desc::ABSENT, Desc::ABSENT, Desc { program: 323, lengths: 0x400 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 26553, lengths: 0x400 }, Desc { program: 26592, lengths: 0x400 }], same_fixed_mobile: false, lengths: 0x400, local_lengths: 0x80 },
-    Region { id: *b"KP", country_code: 850, international_prefix: 26619, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 26628, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 26649, lengths: 0x500 }, Desc { program: 26693, lengths: 0x400 }], same_fixed_mobile: false, lengths: 0x500, local_lengths: 0xc0 },
-    Region { id: *b"KR", country_code: 82, international_prefix: 26700, national_prefix: 26741, national_prefix_groups: 1, transform_rule: "", leading_digits: NONE, general: Desc { program: 26762, lengths: 0xffffffff }, types: [Desc { program: 26823, lengths: 0x200 }, Desc { program: 26830, lengths: 0x7a00 }, Desc::ABSENT, Desc { program: 15927, lengths: 0x400 }, Desc { program: 26871, lengths: 0xc00 }, Desc { program: 26878, lengths: 0x600 }, Desc { program: 26885, lengths: 0x100 }, Desc::ABSENT, Desc { program: 26956, lengths: 0x760 }, Desc { program: 26999, lengths: 0x600 }], same_fixed_mobile: false, lengths: 0x7f60, local_lengths: 0x98 },
-    Region { id: *b"KW", country_code: 965, international_prefix: 0, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 27050, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc { program: 27073, lengths: 0x80 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 27079, lengths: 0x100 }, Desc { program: 27122, lengths: 0x100 }], same_fixed_mobile: false, lengths: 0x180, local_lengths: 0x0 },
-    Region { id: *b"KY", country_code: 1, international_prefix: 231, national_prefix: 4931, national_prefix_groups: 1, transform_rule: "345$1", leading_digits: 27329, general: Desc { program: 27333, lengths: 0xffffffff }, types: [Desc { program: 27353, lengths: 0x400 }, Desc { program: 284, lengths: 0x400 }, Desc::ABSENT, Desc::ABSENT, Desc { program: 323, lengths: 0x400 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 27373, lengths: 0x400 }, Desc { program: 27465, lengths: 0x400 }], same_fixed_mobile: false, lengths: 0x400, local_lengths: 0x80 },
-    Region { id: *b"KZ", country_code: 7, international_prefix: 8346, national_prefix: 27537, national_prefix_groups: 0, transform_rule: "", leading_digits: 27539, general: Desc { program: 27541, lengths: 0xffffffff }, types: [Desc { program: 20536, lengths: 0x400 }, Desc { program: 27554, lengths: 0x4400 }, Desc::ABSENT, Desc { program: 27571, lengths: 0x400 }, Desc { program: 27578, lengths: 0x400 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 27585, lengths: 0x400 }, Desc { program: 27878, lengths: 0x400 }], same_fixed_mobile: false, lengths: 0x4400, local_lengths: 0xe0 },
-    Region { id: *b"LA", country_code: 856, international_prefix: 0, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 27904, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 27931, lengths: 0x100 }, Desc { program: 27957, lengths: 0x600 }], same_fixed_mobile: false, lengths: 0x700, local_lengths: 0x40 },
-    Region { id: *b"LB", country_code: 961, international_prefix: 0, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 27992, lengths: 0xffffffff }, types: [Desc { program: 20396, lengths: 0x100 }, Desc::ABSENT, Desc { program: 13162, lengths: 0x100 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 28009, lengths: 0x180 }, Desc { program: 28063, lengths: 0x180 }], same_fixed_mobile: false, lengths: 0x180, local_lengths: 0x0 },
-    Region { id: *b"LC", country_code: 1, international_prefix: 231, national_prefix: 28096, national_prefix_groups: 1, transform_rule: "758$1", leading_digits: 28111, general: Desc { program: 28115, lengths: 0xffffffff }, types: [Desc { program: 276, lengths: 0x400 }, Desc { program: 284, lengths: 0x400 }, Desc::ABSENT, Desc::ABSENT, Desc { program: 323, lengths: 0x400 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 28135, lengths: 0x400 }, Desc { program: 28178, lengths: 0x400 }], same_fixed_mobile: false, lengths: 0x400, local_lengths: 0x80 },
-    Region { id: *b"LI", country_code: 423, international_prefix: 0, national_prefix: 28235, national_prefix_groups: 1, transform_rule: "", leading_digits: NONE, general: Desc { program: 28249, lengths: 0xffffffff }, types: [Desc { program: 28273, lengths: 0x80 }, Desc { program: 28304, lengths: 0x280 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 28331, lengths: 0x80 }, Desc { program: 28345, lengths: 0x200 }, Desc { program: 28363, lengths: 0x80 }, Desc { program: 28424, lengths: 0x280 }], same_fixed_mobile: false, lengths: 0x280, local_lengths: 0x0 },
-    Region { id: *b"LK", country_code: 94, international_prefix: 0, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 15550, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 28478, lengths: 0x200 }, Desc::ABSENT, Desc { program: 28486, lengths: 0x200 }, Desc { program: 28557, lengths: 0x200 }], same_fixed_mobile: false, lengths: 0x200, local_lengths: 0x80 },
-    Region { id: *b"LR", country_code: 231, international_prefix: 0, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 28572, lengths: 0xffffffff }, types: [Desc { program: 28603, lengths: 0x200 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 28618, lengths: 0x100 }, Desc { program: 28623, lengths: 0x280 }], same_fixed_mobile: false, lengths: 0x380, local_lengths: 0x0 },
-    Region { id: *b"LS", country_code: 266, international_prefix: 0, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 28679, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc { program: 28695, lengths: 0x100 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 28618, lengths: 0x100 }, Desc { program: 28705, lengths: 0x100 }], same_fixed_mobile: false, lengths: 0x100, local_lengths: 0x0 },
-    Region { id: *b"LT", country_code: 370, international_prefix: 0, national_prefix: 28710, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 28714, lengths: 0xffffffff }, types: [Desc { program: 28731, lengths: 0x100 }, Desc { program: 28746, lengths: 0x100 }, Desc { program: 28755, lengths: 0x100 }, Desc { program: 28762, lengths: 0x100 }, Desc { program: 28769, lengths: 0x100 }, Desc::ABSENT, Desc { program: 28778, lengths: 0x100 }, Desc::ABSENT, Desc { program: 28785, lengths: 0x100 }, Desc { program: 28804, lengths: 0x100 }], same_fixed_mobile: false, lengths: 0x100, local_lengths: 0x0 },
-    Region { id: *b"LU", country_code: 352, international_prefix: 0, national_prefix: 28809, national_prefix_groups: 1, transform_rule: "", leading_digits: NONE, general: Desc { program: 28851, lengths: 0xffffffff }, types: [Desc { program: 28893, lengths: 0x100 }, Desc { program: 814, lengths: 0x100 }, Desc { program: 28902, lengths: 0x100 }, Desc { program: 28909, lengths: 0x7f0 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 28927, lengths: 0xff0 }, Desc { program: 28981, lengths: 0x200 }], same_fixed_mobile: false, lengths: 0xff0, local_lengths: 0x0 },
-    Region { id: *b"LV", country_code: 371, international_prefix: 0, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 29013, lengths: 0xffffffff }, types: [Desc { program: 6543, lengths: 0x100 }, Desc { program: 13162, lengths: 0x100 }, Desc { program: 6909, lengths: 0x100 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 28804, lengths: 0x100 }, Desc { program: 29030, lengths: 0x100 }], same_fixed_mobile: false, lengths: 0x100, local_lengths: 0x0 },
-    Region { id: *b"LY", country_code: 218, international_prefix: 0, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 29079, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 29084, lengths: 0x200 }, Desc { program: 29214, lengths: 0x200 }], same_fixed_mobile: false, lengths: 0x200, local_lengths: 0x80 },
-    Region { id: *b"MA", country_code: 212, international_prefix: 0, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: 29220, general: Desc { program: 14367, lengths: 0xffffffff }, types: [Desc { program: 14372, lengths: 0x200 }, Desc { program: 14378, lengths: 0x200 }, Desc::ABSENT, Desc { program: 14385, lengths: 0x200 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 29222, lengths: 0x200 }, Desc { program: 14417, lengths: 0x200 }], same_fixed_mobile: false, lengths: 0x200, local_lengths: 0x0 },
-    Region { id: *b"MC", country_code: 377, international_prefix: 0, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 29297, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc { program: 29310, lengths: 0x100 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 29324, lengths: 0x100 }, Desc { program: 29340, lengths: 0x300 }], same_fixed_mobile: false, lengths: 0x300, local_lengths: 0x0 },
-    Region { id: *b"MD", country_code: 373, international_prefix: 0, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 29369, lengths: 0xffffffff }, types: [Desc { program: 29383, lengths: 0x100 }, Desc { program: 814, lengths: 0x100 }, Desc { program: 28755, lengths: 0x100 }, Desc { program: 29392, lengths: 0x100 }, Desc::ABSENT, Desc::ABSENT, Desc { program: 29400, lengths: 0x100 }, Desc::ABSENT, Desc { program: 29407, lengths: 0x100 }, Desc { program: 29437, lengths: 0x100 }], same_fixed_mobile: false, lengths: 0x100, local_lengths: 0x0 },
-    Region { id: *b"ME", country_code: 382, international_prefix: 0, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 29461, lengths: 0xffffffff }, types: [Desc { program: 29485, lengths: 0x100 }, Desc { program: 29502, lengths: 0x300 }, Desc::ABSENT, Desc { program: 29517, lengths: 0x100 }, Desc::ABSENT, Desc::ABSENT, Desc { program: 29526, lengths: 0x100 }, Desc::ABSENT, Desc { program: 29533, lengths: 0x100 }, Desc { program: 29588, lengths: 0x100 }], same_fixed_mobile: false, lengths: 0x300, local_lengths: 0x40 },
-    Region { id: *b"MF", country_code: 590, international_prefix: 0, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 6938, lengths: 0xffffffff }, types: [Desc { program: 6961, lengths: 0x200 }, Desc { program: 6969, lengths: 0x200 }, Desc::ABSENT, Desc { program: 6976, lengths: 0x200 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 29610, lengths: 0x200 }, Desc { program: 7039, lengths: 0x200 }], same_fixed_mobile: false, lengths: 0x200, local_lengths: 0x0 },
-    Region { id: *b"MG", country_code: 261, international_prefix: 0, national_prefix: 29665, national_prefix_groups: 1, transform_rule: "20$1", leading_digits: NONE, general: Desc { program: 29682, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 29687, lengths: 0x200 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 29693, lengths: 0x200 }, Desc { program: 29748, lengths: 0x200 }], same_fixed_mobile: false, lengths: 0x200, local_lengths: 0x80 },
-    Region { id: *b"MH", country_code: 692, international_prefix: 231, national_prefix: 8703, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 29754, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 29778, lengths: 0x80 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 29785, lengths: 0x80 }, Desc { program: 29803, lengths: 0x80 }], same_fixed_mobile: false, lengths: 0x80, local_lengths: 0x0 },
-    Region { id: *b"MK", country_code: 389, international_prefix: 0, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 29829, lengths: 0xffffffff }, types: [Desc { program: 29836, lengths: 0x100 }, Desc { program: 814, lengths: 0x100 }, Desc { program: 29841, lengths: 0x100 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 29854, lengths: 0x100 }, Desc { program: 29983, lengths: 0x100 }], same_fixed_mobile: false, lengths: 0x100, local_lengths: 0xc0 },
-    Region { id: *b"ML", country_code: 223, international_prefix: 0, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 30066, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc { program: 13162, lengths: 0x100 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 30073, lengths: 0x100 }, Desc { program: 30121, lengths: 0x100 }], same_fixed_mobile: false, lengths: 0x100, local_lengths: 0x0 },
-    Region { id: *b"MM", country_code: 95, international_prefix: 0, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 30164, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc { program: 30205, lengths: 0x400 }, Desc::ABSENT, Desc { program: 30222, lengths: 0x100 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 30230, lengths: 0x3c0 }, Desc { program: 30937, lengths: 0x780 }], same_fixed_mobile: false, lengths: 0x7c0, local_lengths: 0x20 },
-    Region { id: *b"MN", country_code: 976, international_prefix: 19163, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 31054, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 31068, lengths: 0x100 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 31098, lengths: 0x700 }, Desc { program: 31181, lengths: 0x100 }], same_fixed_mobile: false, lengths: 0x700, local_lengths: 0x70 },
-    Region { id: *b"MO", country_code: 853, international_prefix: 0, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 31231, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc { program: 31256, lengths: 0x80 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 31264, lengths: 0x100 }, Desc { program: 31286, lengths: 0x100 }], same_fixed_mobile: false, lengths: 0x180, local_lengths: 0x0 },
-    Region { id: *b"MP", country_code: 1, international_prefix: 231, national_prefix: 4931, national_prefix_groups: 1, transform_rule: "670$1", leading_digits: 31343, general: Desc { program: 31347, lengths: 0xffffffff }, types: [Desc { program: 276, lengths: 0x400 }, Desc { program: 284, lengths: 0x400 }, Desc::ABSENT, Desc::ABSENT, Desc { program: 323, lengths: 0x400 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 31370, lengths: 0x400 }, Desc { program: 31370, lengths: 0x400 }], same_fixed_mobile: true, lengths: 0x400, local_lengths: 0x80 },
-    Region { id: *b"MQ", country_code: 596, international_prefix: 0, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 31450, lengths: 0xffffffff }, types: [Desc { program: 6961, lengths: 0x200 }, Desc { program: 6969, lengths: 0x200 }, Desc::ABSENT, Desc { program: 31473, lengths: 0x200 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 31503, lengths: 0x200 }, Desc { program: 31567, lengths: 0x200 }], same_fixed_mobile: false, lengths: 0x200, local_lengths: 0x0 },
-    Region { id: *b"MR", country_code: 222, international_prefix: 0, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 31585, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc { program: 814, lengths: 0x100 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 31599, lengths: 0x100 }, Desc { program: 31619, lengths: 0x100 }], same_fixed_mobile: false, lengths: 0x100, local_lengths: 0x0 },
-    Region { id: *b"MS", country_code: 1, international_prefix: 231, national_prefix: 31627, national_prefix_groups: 1, transform_rule: "664$1", leading_digits: 31642, general: Desc { program: 31646, lengths: 0xffffffff }, types: [Desc { program: 276, lengths: 0x400 }, Desc { program: 284, lengths: 0x400 }, Desc::ABSENT, Desc::ABSENT, Desc { program: 323, lengths: 0x400 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 31666, lengths: 0x400 }, Desc { program: 31682, lengths: 0x400 }], same_fixed_mobile: false, lengths: 0x400, local_lengths: 0x80 },
-    Region { id: *b"MT", country_code: 356, international_prefix: 0, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 31705, lengths: 0xffffffff }, types: [Desc { program: 31732, lengths: 0x100 }, Desc { program: 31773, lengths: 0x100 }, Desc::ABSENT, Desc { program: 31790, lengths: 0x100 }, Desc::ABSENT, Desc { program: 31798, lengths: 0x100 }, Desc { program: 31806, lengths: 0x100 }, Desc::ABSENT, Desc { program: 31813, lengths: 0x100 }, Desc { program: 31852, lengths: 0x100 }], same_fixed_mobile: false, lengths: 0x100, local_lengths: 0x0 },
-    Region { id: *b"MU", country_code: 230, international_prefix: 31899, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 31915, lengths: 0xffffffff }, types: [Desc { program: 31939, lengths: 0x80 }, Desc { program: 31945, lengths: 0x480 }, Desc::ABSENT, Desc { program: 31962, lengths: 0x80 }, Desc::ABSENT, Desc { program: 31975, lengths: 0x80 }, Desc::ABSENT, Desc::ABSENT, Desc { program: 31982, lengths: 0x180 }, Desc { program: 32047, lengths: 0x100 }], same_fixed_mobile: false, lengths: 0x580, local_lengths: 0x0 },
-    Region { id: *b"MV", country_code: 960, international_prefix: 32118, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 32127, lengths: 0xffffffff }, types: [Desc { program: 14293, lengths: 0x400 }, Desc { program: 11751, lengths: 0x400 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 32153, lengths: 0x80 }, Desc::ABSENT, Desc { program: 32166, lengths: 0x80 }, Desc { program: 32205, lengths: 0x80 }], same_fixed_mobile: false, lengths: 0x480, local_lengths: 0x0 },
-    Region { id: *b"MW", country_code: 265, international_prefix: 0, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 32223, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 32248, lengths: 0x80 }, Desc { program: 32254, lengths: 0x200 }], same_fixed_mobile: false, lengths: 0x280, local_lengths: 0x0 },
-    Region { id: *b"MX", country_code: 52, international_prefix: 32282, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 32287, lengths: 0xffffffff }, types: [Desc { program: 14293, lengths: 0x400 }, Desc { program: 32292, lengths: 0x400 }, Desc { program: 32305, lengths: 0x400 }, Desc::ABSENT, Desc { program: 32312, lengths: 0x400 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 32319, lengths: 0x400 }, Desc { program: 32556, lengths: 0x400 }], same_fixed_mobile: false, lengths: 0x400, local_lengths: 0x180 },
-    Region { id: *b"MY", country_code: 60, international_prefix: 0, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 32790, lengths: 0xffffffff }, types: [Desc { program: 32810, lengths: 0x400 }, Desc { program: 32818, lengths: 0x400 }, Desc::ABSENT, Desc { program: 32828, lengths: 0x400 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 32891, lengths: 0x300 }, Desc { program: 33103, lengths: 0x600 }], same_fixed_mobile: false, lengths: 0x700, local_lengths: 0xc0 },
-    Region { id: *b"MZ", country_code: 258, international_prefix: 0, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 33278, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc { program: 9472, lengths: 0x200 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 33289, lengths: 0x100 }, Desc { program: 33310, lengths: 0x200 }], same_fixed_mobile: false, lengths: 0x300, local_lengths: 0x0 },
-    Region { id: *b"NA", country_code: 264, international_prefix: 0, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 33318, lengths: 0xffffffff }, types: [Desc { program: 33326, lengths: 0x200 }, Desc { program: 33334, lengths: 0x200 }, Desc::ABSENT, Desc { program: 33340, lengths: 0x300 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 33354, lengths: 0x300 }, Desc { program: 33609, lengths: 0x200 }], same_fixed_mobile: false, lengths: 0x300, local_lengths: 0x0 },
-    Region { id: *b"NC", country_code: 687, international_prefix: 0, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 33623, lengths: 0xffffffff }, types: [Desc { program: 33639, lengths: 0x40 }, Desc { program: 33645, lengths: 0x40 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 33652, lengths: 0x40 }, Desc { program: 33672, lengths: 0x40 }], same_fixed_mobile: false, lengths: 0x40, local_lengths: 0x0 },
-    Region { id: *b"NE", country_code: 227, international_prefix: 0, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 33688, lengths: 0xffffffff }, types: [Desc { program: 33695, lengths: 0x100 }, Desc { program: 33701, lengths: 0x100 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 33707, lengths: 0x100 }, Desc { program: 33771, lengths: 0x100 }], same_fixed_mobile: false, lengths: 0x100, local_lengths: 0x0 },
-    Region { id: *b"NF", country_code: 672, international_prefix: 0, national_prefix: 33788, national_prefix_groups: 1, transform_rule: "3$1", leading_digits: NONE, general: Desc { program: 33800, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 33807, lengths: 0x40 }, Desc { program: 33833, lengths: 0x40 }], same_fixed_mobile: false, lengths: 0x40, local_lengths: 0x20 },
-    Region { id: *b"NG", country_code: 234, international_prefix: 33847, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 33851, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc { program: 33872, lengths: 0x7c00 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 33880, lengths: 0x7c00 }, Desc::ABSENT, Desc { program: 33888, lengths: 0x400 }, Desc { program: 33922, lengths: 0x400 }], same_fixed_mobile: false, lengths: 0x7c00, local_lengths: 0xc0 },
-    Region { id: *b"NI", country_code: 505, international_prefix: 0, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 33981, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc { program: 33999, lengths: 0x100 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 28618, lengths: 0x100 }, Desc { program: 34007, lengths: 0x100 }], same_fixed_mobile: false, lengths: 0x100, local_lengths: 0x0 },
-    Region { id: *b"NL", country_code: 31, international_prefix: 0, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 34066, lengths: 0xffffffff }, types: [Desc { program: 34111, lengths: 0x780 }, Desc { program: 34121, lengths: 0x780 }, Desc::ABSENT, Desc { program: 34129, lengths: 0x200 }, Desc::ABSENT, Desc { program: 34141, lengths: 0x200 }, Desc { program: 34147, lengths: 0x260 }, Desc::ABSENT, Desc { program: 34231, lengths: 0x200 }, Desc { program: 34375, lengths: 0xa00 }], same_fixed_mobile: false, lengths: 0xfe0, local_lengths: 0x0 },
-    Region { id: *b"NO", country_code: 47, international_prefix: 0, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: 34391, general: Desc { program: 34401, lengths: 0xffffffff }, types: [Desc { program: 34414, lengths: 0x100 }, Desc { program: 34423, lengths: 0x100 }, Desc { program: 34430, lengths: 0x100 }, Desc { program: 34445, lengths: 0x100 }, Desc { program: 34452, lengths: 0x100 }, Desc::ABSENT, Desc { program: 34459, lengths: 0x120 }, Desc { program: 34489, lengths: 0x100 }, Desc { program: 34496, lengths: 0x100 }, Desc { program: 34523, lengths: 0x100 }], same_fixed_mobile: false, lengths: 0x120, local_lengths: 0x0 },
-    Region { id: *b"NP", country_code: 977, international_prefix: 0, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 34530, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc { program: 34549, lengths: 0x800 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 34568, lengths: 0x100 }, Desc { program: 34632, lengths: 0x400 }], same_fixed_mobile: false, lengths: 0xd00, local_lengths: 0xc0 },
-    Region { id: *b"NR", country_code: 674, international_prefix: 0, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 34655, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 34691, lengths: 0x80 }, Desc { program: 34698, lengths: 0x80 }], same_fixed_mobile: false, lengths: 0x80, local_lengths: 0x0 },
-    Region { id: *b"NU", country_code: 683, international_prefix: 0, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 34728, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 34741, lengths: 0x10 }, Desc { program: 34748, lengths: 0x90 }], same_fixed_mobile: false, lengths: 0x90, local_lengths: 0x0 },
-    Region { id: *b"NZ", country_code: 64, international_prefix: 34761, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 34771, lengths: 0xffffffff }, types: [Desc { program: 34823, lengths: 0x780 }, Desc { program: 34869, lengths: 0x700 }, Desc::ABSENT, Desc::ABSENT, Desc { program: 14533, lengths: 0x200 }, Desc::ABSENT, Desc { program: 34887, lengths: 0x7e0 }, Desc::ABSENT, Desc { program: 34929, lengths: 0x100 }, Desc { program: 34965, lengths: 0x700 }], same_fixed_mobile: false, lengths: 0x7e0, local_lengths: 0x0 },
-    Region { id: *b"OM", country_code: 968, international_prefix: 0, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 34995, lengths: 0xffffffff }, types: [Desc { program: 35028, lengths: 0x100 }, Desc { program: 35035, lengths: 0x380 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 35064, lengths: 0x100 }, Desc { program: 35070, lengths: 0x100 }], same_fixed_mobile: false, lengths: 0x380, local_lengths: 0x0 },
-    Region { id: *b"PA", country_code: 507, international_prefix: 0, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 35103, lengths: 0xffffffff }, types: [Desc { program: 35137, lengths: 0x80 }, Desc { program: 35172, lengths: 0xd80 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 35200, lengths: 0x80 }, Desc { program: 35459, lengths: 0x180 }], same_fixed_mobile: false, lengths: 0xd80, local_lengths: 0x0 },
-    Region { id: *b"PE", country_code: 51, international_prefix: 35490, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 35514, lengths: 0xffffffff }, types: [Desc { program: 35527, lengths: 0x100 }, Desc { program: 814, lengths: 0x100 }, Desc { program: 28902, lengths: 0x100 }, Desc::ABSENT, Desc { program: 35534, lengths: 0x100 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 35543, lengths: 0x100 }, Desc { program: 15628, lengths: 0x200 }], same_fixed_mobile: false, lengths: 0x300, local_lengths: 0xc0 },
-    Region { id: *b"PF", country_code: 689, international_prefix: 0, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 35655, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc { program: 6969, lengths: 0x200 }, Desc::ABSENT, Desc { program: 35676, lengths: 0x100 }, Desc::ABSENT, Desc::ABSENT, Desc { program: 35683, lengths: 0x40 }, Desc::ABSENT, Desc { program: 35689, lengths: 0x100 }, Desc { program: 35706, lengths: 0x100 }], same_fixed_mobile: false, lengths: 0x340, local_lengths: 0x0 },
-    Region { id: *b"PG", country_code: 675, international_prefix: 35712, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 35723, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc { program: 35755, lengths: 0x80 }, Desc::ABSENT, Desc { program: 35762, lengths: 0x80 }, Desc::ABSENT, Desc { program: 35779, lengths: 0x80 }, Desc::ABSENT, Desc::ABSENT, Desc { program: 35786, lengths: 0x80 }, Desc { program: 35820, lengths: 0x100 }], same_fixed_mobile: false, lengths: 0x180, local_lengths: 0x0 },
-    Region { id: *b"PH", country_code: 63, international_prefix: 0, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 35834, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc { program: 35867, lengths: 0x3800 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 35876, lengths: 0x740 }, Desc { program: 35941, lengths: 0x400 }], same_fixed_mobile: false, lengths: 0x3f40, local_lengths: 0xb0 },
-    Region { id: *b"PK", country_code: 92, international_prefix: 0, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 35987, lengths: 0xffffffff }, types: [Desc { program: 35028, lengths: 0x100 }, Desc { program: 36074, lengths: 0x900 }, Desc::ABSENT, Desc::ABSENT, Desc { program: 36088, lengths: 0x200 }, Desc::ABSENT, Desc { program: 36095, lengths: 0x1800 }, Desc::ABSENT, Desc { program: 36226, lengths: 0x600 }, Desc { program: 36386, lengths: 0x400 }], same_fixed_mobile: false, lengths: 0x1f00, local_lengths: 0xe0 },
-    Region { id: *b"PL", country_code: 48, international_prefix: 0, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 36409, lengths: 0xffffffff }, types: [Desc { program: 36443, lengths: 0x200 }, Desc { program: 7658, lengths: 0x600 }, Desc { program: 36452, lengths: 0x200 }, Desc { program: 36459, lengths: 0x200 }, Desc::ABSENT, Desc { program: 36465, lengths: 0x3c0 }, Desc { program: 36472, lengths: 0x200 }, Desc::ABSENT, Desc { program: 36479, lengths: 0x280 }, Desc { program: 36570, lengths: 0x200 }], same_fixed_mobile: false, lengths: 0x7c0, local_lengths: 0x0 },
-    Region { id: *b"PM", country_code: 508, international_prefix: 0, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 36619, lengths: 0xffffffff }, types: [Desc { program: 6961, lengths: 0x200 }, Desc { program: 6969, lengths: 0x200 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 36632, lengths: 0x240 }, Desc { program: 36663, lengths: 0x240 }], same_fixed_mobile: false, lengths: 0x240, local_lengths: 0x0 },
-    Region { id: *b"PR", country_code: 1, international_prefix: 231, national_prefix: 8703, national_prefix_groups: 0, transform_rule: "", leading_digits: 36702, general: Desc { program: 36713, lengths: 0xffffffff }, types: [Desc { program: 276, lengths: 0x400 }, Desc { program: 284, lengths: 0x400 }, Desc::ABSENT, Desc::ABSENT, Desc { program: 323, lengths: 0x400 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 36729, lengths: 0x400 }, Desc { program: 36729, lengths: 0x400 }], same_fixed_mobile: true, lengths: 0x400, local_lengths: 0x80 },
-    Region { id: *b"PS", country_code: 970, international_prefix: 0, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 36744, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc { program: 20938, lengths: 0x400 }, Desc { program: 21245, lengths: 0x400 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 36766, lengths: 0x100 }, Desc { program: 36794, lengths: 0x200 }], same_fixed_mobile: false, lengths: 0x700, local_lengths: 0x80 },
-    Region { id: *b"PT", country_code: 351, international_prefix: 0, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 36802, lengths: 0xffffffff }, types: [Desc { program: 36827, lengths: 0x200 }, Desc { program: 36868, lengths: 0x200 }, Desc { program: 36877, lengths: 0x200 }, Desc { program: 36893, lengths: 0x200 }, Desc { program: 36899, lengths: 0x200 }, Desc { program: 36909, lengths: 0x200 }, Desc { program: 36935, lengths: 0x200 }, Desc { program: 36963, lengths: 0x200 }, Desc { program: 36996, lengths: 0x200 }, Desc { program: 37036, lengths: 0x200 }], same_fixed_mobile: false, lengths: 0x200, local_lengths: 0x0 },
-    Region { id: *b"PW", country_code: 680, international_prefix: 37111, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 37115, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 37135, lengths: 0x80 }, Desc { program: 37212, lengths: 0x80 }], same_fixed_mobile: false, lengths: 0x80, local_lengths: 0x0 },
-    Region { id: *b"PY", country_code: 595, international_prefix: 0, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 37258, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc { program: 37300, lengths: 0xe00 }, Desc::ABSENT, Desc { program: 37309, lengths: 0x200 }, Desc::ABSENT, Desc::ABSENT, Desc { program: 37318, lengths: 0x3c0 }, Desc::ABSENT, Desc { program: 37339, lengths: 0x380 }, Desc { program: 37492, lengths: 0x200 }], same_fixed_mobile: false, lengths: 0xfc0, local_lengths: 0x20 },
-    Region { id: *b"QA", country_code: 974, international_prefix: 0, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 37516, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc { program: 37551, lengths: 0xa80 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 37577, lengths: 0x80 }, Desc::ABSENT, Desc::ABSENT, Desc { program: 37585, lengths: 0x100 }, Desc { program: 37611, lengths: 0x100 }], same_fixed_mobile: false, lengths: 0xb80, local_lengths: 0x0 },
-    Region { id: *b"RE", country_code: 262, international_prefix: 0, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 37618, lengths: 0xffffffff }, types: [Desc { program: 37642, lengths: 0x200 }, Desc { program: 33334, lengths: 0x200 }, Desc { program: 37651, lengths: 0x200 }, Desc { program: 37674, lengths: 0x200 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 37706, lengths: 0x200 }, Desc { program: 37735, lengths: 0x200 }], same_fixed_mobile: false, lengths: 0x200, local_lengths: 0x0 },
-    Region { id: *b"RO", country_code: 40, international_prefix: 0, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 37795, lengths: 0xffffffff }, types: [Desc { program: 37817, lengths: 0x200 }, Desc { program: 9472, lengths: 0x200 }, Desc { program: 36452, lengths: 0x200 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 37826, lengths: 0x200 }, Desc::ABSENT, Desc { program: 37842, lengths: 0x240 }, Desc { program: 37875, lengths: 0x200 }], same_fixed_mobile: false, lengths: 0x240, local_lengths: 0x0 },
-    Region { id: *b"RS", country_code: 381, international_prefix: 0, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 37934, lengths: 0xffffffff }, types: [Desc { program: 37997, lengths: 0x7c0 }, Desc { program: 38014, lengths: 0x1fc0 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 38022, lengths: 0x1fc0 }, Desc::ABSENT, Desc { program: 38031, lengths: 0x1f80 }, Desc { program: 38086, lengths: 0x700 }], same_fixed_mobile: false, lengths: 0x1fc0, local_lengths: 0x30 },
-    Region { id: *b"RU", country_code: 7, international_prefix: 8346, national_prefix: 27537, national_prefix_groups: 0, transform_rule: "", leading_digits: 38101, general: Desc { program: 38105, lengths: 0xffffffff }, types: [Desc { program: 38120, lengths: 0x400 }, Desc { program: 38129, lengths: 0x4400 }, Desc::ABSENT, Desc::ABSENT, Desc { program: 27578, lengths: 0x400 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 38148, lengths: 0x400 }, Desc { program: 38246, lengths: 0x400 }], same_fixed_mobile: false, lengths: 0x4400, local_lengths: 0x80 },
-    Region { id: *b"RW", country_code: 250, international_prefix: 0, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 38251, lengths: 0xffffffff }, types: [Desc { program: 38270, lengths: 0x200 }, Desc { program: 9472, lengths: 0x200 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 38277, lengths: 0x300 }, Desc { program: 38292, lengths: 0x200 }], same_fixed_mobile: false, lengths: 0x300, local_lengths: 0x0 },
-    Region { id: *b"SA", country_code: 966, international_prefix: 0, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 38300, lengths: 0xffffffff }, types: [Desc { program: 38318, lengths: 0x200 }, Desc { program: 11751, lengths: 0x400 }, Desc { program: 38325, lengths: 0x200 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 38332, lengths: 0x200 }, Desc { program: 38365, lengths: 0x200 }], same_fixed_mobile: false, lengths: 0x600, local_lengths: 0x80 },
-    Region { id: *b"SB", country_code: 677, international_prefix: 38391, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 38394, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc { program: 38407, lengths: 0x20 }, Desc::ABSENT, Desc { program: 38415, lengths: 0x20 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 38421, lengths: 0x20 }, Desc { program: 38448, lengths: 0xa0 }], same_fixed_mobile: false, lengths: 0xa0, local_lengths: 0x0 },
-    Region { id: *b"SC", country_code: 248, international_prefix: 38514, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 38524, lengths: 0xffffffff }, types: [Desc { program: 38538, lengths: 0x80 }, Desc { program: 38544, lengths: 0x80 }, Desc::ABSENT, Desc { program: 38554, lengths: 0x80 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 38576, lengths: 0x80 }, Desc { program: 38584, lengths: 0x80 }], same_fixed_mobile: false, lengths: 0x80, local_lengths: 0x0 },
-    Region { id: *b"SD", country_code: 249, international_prefix: 0, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 38592, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 38599, lengths: 0x200 }, Desc { program: 38614, lengths: 0x200 }], same_fixed_mobile: false, lengths: 0x200, local_lengths: 0x0 },
-    Region { id: *b"SE", country_code: 46, international_prefix: 0, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 38628, lengths: 0xffffffff }, types: [Desc { program: 38669, lengths: 0x780 }, Desc { program: 38713, lengths: 0x3c0 }, Desc { program: 38720, lengths: 0x200 }, Desc::ABSENT, Desc { program: 38727, lengths: 0x200 }, Desc { program: 38734, lengths: 0x200 }, Desc { program: 38743, lengths: 0x200 }, Desc { program: 38750, lengths: 0x1000 }, Desc { program: 38768, lengths: 0x380 }, Desc { program: 39047, lengths: 0x200 }], same_fixed_mobile: false, lengths: 0x17c0, local_lengths: 0x0 },
-    Region { id: *b"SG", country_code: 65, international_prefix: 39055, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 39059, lengths: 0xffffffff }, types: [Desc { program: 39090, lengths: 0x800 }, Desc { program: 39098, lengths: 0xc00 }, Desc::ABSENT, Desc { program: 39111, lengths: 0x100 }, Desc::ABSENT, Desc::ABSENT, Desc { program: 39125, lengths: 0x800 }, Desc::ABSENT, Desc { program: 39133, lengths: 0x100 }, Desc { program: 39168, lengths: 0x100 }], same_fixed_mobile: false, lengths: 0xd00, local_lengths: 0x0 },
-    Region { id: *b"SH", country_code: 290, international_prefix: 0, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: 39190, general: Desc { program: 39194, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 39207, lengths: 0x20 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 39213, lengths: 0x30 }, Desc { program: 15301, lengths: 0x20 }], same_fixed_mobile: false, lengths: 0x30, local_lengths: 0x0 },
-    Region { id: *b"SI", country_code: 386, international_prefix: 39227, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 39250, lengths: 0xffffffff }, types: [Desc { program: 39271, lengths: 0x1e0 }, Desc { program: 39289, lengths: 0x1c0 }, Desc::ABSENT, Desc { program: 39296, lengths: 0x100 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 39346, lengths: 0x100 }, Desc { program: 39362, lengths: 0x100 }], same_fixed_mobile: false, lengths: 0x1e0, local_lengths: 0x0 },
-    Region { id: *b"SJ", country_code: 47, international_prefix: 0, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: 39408, general: Desc { program: 39411, lengths: 0xffffffff }, types: [Desc { program: 34414, lengths: 0x100 }, Desc { program: 34423, lengths: 0x100 }, Desc { program: 34430, lengths: 0x100 }, Desc { program: 34445, lengths: 0x100 }, Desc { program: 34452, lengths: 0x100 }, Desc::ABSENT, Desc { program: 34459, lengths: 0x120 }, Desc { program: 34489, lengths: 0x100 }, Desc { program: 39433, lengths: 0x100 }, Desc { program: 34523, lengths: 0x100 }], same_fixed_mobile: false, lengths: 0x120, local_lengths: 0x0 },
-    Region { id: *b"SK", country_code: 421, international_prefix: 0, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 39439, lengths: 0xffffffff }, types: [Desc { program: 39461, lengths: 0x200 }, Desc { program: 9472, lengths: 0x200 }, Desc { program: 39474, lengths: 0x200 }, Desc { program: 39480, lengths: 0x200 }, Desc::ABSENT, Desc { program: 39496, lengths: 0x80 }, Desc { program: 39504, lengths: 0x200 }, Desc::ABSENT, Desc { program: 39510, lengths: 0x2c0 }, Desc { program: 39572, lengths: 0x200 }], same_fixed_mobile: false, lengths: 0x2c0, local_lengths: 0x0 },
-    Region { id: *b"SL", country_code: 232, international_prefix: 0, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 39606, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 39620, lengths: 0x100 }, Desc { program: 39628, lengths: 0x100 }], same_fixed_mobile: false, lengths: 0x100, local_lengths: 0x40 },
-    Region { id: *b"SM", country_code: 378, international_prefix: 0, national_prefix: 39656, national_prefix_groups: 1, transform_rule: "0549$1", leading_digits: NONE, general: Desc { program: 39666, lengths: 0xffffffff }, types: [Desc { program: 39680, lengths: 0x100 }, Desc::ABSENT, Desc::ABSENT, Desc { program: 39688, lengths: 0x100 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 39696, lengths: 0x400 }, Desc { program: 39714, lengths: 0x100 }], same_fixed_mobile: false, lengths: 0x500, local_lengths: 0x40 },
-    Region { id: *b"SN", country_code: 221, international_prefix: 0, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 39722, lengths: 0xffffffff }, types: [Desc { program: 39736, lengths: 0x200 }, Desc { program: 9472, lengths: 0x200 }, Desc { program: 39745, lengths: 0x200 }, Desc { program: 39754, lengths: 0x200 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 39788, lengths: 0x200 }, Desc { program: 39823, lengths: 0x200 }], same_fixed_mobile: false, lengths: 0x200, local_lengths: 0x0 },
-    Region { id: *b"SO", country_code: 252, international_prefix: 0, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 39841, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 39870, lengths: 0xc0 }, Desc { program: 39916, lengths: 0x380 }], same_fixed_mobile: false, lengths: 0x3c0, local_lengths: 0x0 },
-    Region { id: *b"SR", country_code: 597, international_prefix: 0, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 39989, lengths: 0xffffffff }, types: [Desc { program: 8167, lengths: 0x80 }, Desc { program: 40000, lengths: 0x80 }, Desc::ABSENT, Desc { program: 40006, lengths: 0xc0 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 40019, lengths: 0x40 }, Desc { program: 40039, lengths: 0x80 }], same_fixed_mobile: false, lengths: 0xc0, local_lengths: 0x0 },
-    Region { id: *b"SS", country_code: 211, international_prefix: 0, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 38592, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 40058, lengths: 0x200 }, Desc { program: 40064, lengths: 0x200 }], same_fixed_mobile: false, lengths: 0x200, local_lengths: 0x0 },
-    Region { id: *b"ST", country_code: 239, international_prefix: 0, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 40078, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 40090, lengths: 0x80 }, Desc { program: 40096, lengths: 0x80 }], same_fixed_mobile: false, lengths: 0x80, local_lengths: 0x0 },
-    Region { id: *b"SV", country_code: 503, international_prefix: 0, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 40120, lengths: 0xffffffff }, types: [Desc { program: 40151, lengths: 0x880 }, Desc { program: 40165, lengths: 0x880 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 40182, lengths: 0x100 }, Desc { program: 40232, lengths: 0x100 }], same_fixed_mobile: false, lengths: 0x980, local_lengths: 0x0 },
-    Region { id: *b"SX", country_code: 1, international_prefix: 231, national_prefix: 40237, national_prefix_groups: 1, transform_rule: "721$1", leading_digits: 40252, general: Desc { program: 40256, lengths: 0xffffffff }, types: [Desc { program: 276, lengths: 0x400 }, Desc { program: 284, lengths: 0x400 }, Desc::ABSENT, Desc::ABSENT, Desc { program: 323, lengths: 0x400 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 40283, lengths: 0x400 }, Desc { program: 40306, lengths: 0x400 }], same_fixed_mobile: false, lengths: 0x400, local_lengths: 0x80 },
-    Region { id: *b"SY", country_code: 963, international_prefix: 0, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 40334, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 40349, lengths: 0x300 }, Desc { program: 40402, lengths: 0x200 }], same_fixed_mobile: false, lengths: 0x300, local_lengths: 0xc0 },
-    Region { id: *b"SZ", country_code: 268, international_prefix: 0, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 40414, lengths: 0xffffffff }, types: [Desc { program: 38270, lengths: 0x200 }, Desc { program: 40440, lengths: 0x100 }, Desc::ABSENT, Desc { program: 40448, lengths: 0x100 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 40454, lengths: 0x100 }, Desc { program: 40460, lengths: 0x100 }], same_fixed_mobile: false, lengths: 0x300, local_lengths: 0x0 },
-    Region { id: *b"TA", country_code: 290, international_prefix: 0, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: 27537, general: Desc { program: 40466, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 40466, lengths: 0x10 }, Desc::ABSENT], same_fixed_mobile: false, lengths: 0x10, local_lengths: 0x0 },
-    Region { id: *b"TC", country_code: 1, international_prefix: 231, national_prefix: 40471, national_prefix_groups: 1, transform_rule: "649$1", leading_digits: 40488, general: Desc { program: 40492, lengths: 0xffffffff }, types: [Desc { program: 276, lengths: 0x400 }, Desc { program: 284, lengths: 0x400 }, Desc::ABSENT, Desc { program: 40512, lengths: 0x400 }, Desc { program: 323, lengths: 0x400 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 40529, lengths: 0x400 }, Desc { program: 40556, lengths: 0x400 }], same_fixed_mobile: false, lengths: 0x400, local_lengths: 0x80 },
-    Region { id: *b"TD", country_code: 235, international_prefix: 40587, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 40596, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 40613, lengths: 0x100 }, Desc { program: 40632, lengths: 0x100 }], same_fixed_mobile: false, lengths: 0x100, local_lengths: 0x0 },
-    Region { id: *b"TG", country_code: 228, international_prefix: 0, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 40652, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 40659, lengths: 0x100 }, Desc { program: 40684, lengths: 0x100 }], same_fixed_mobile: false, lengths: 0x100, local_lengths: 0x0 },
-    Region { id: *b"TH", country_code: 66, international_prefix: 40700, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 40704, lengths: 0xffffffff }, types: [Desc { program: 40735, lengths: 0x400 }, Desc { program: 40743, lengths: 0x2400 }, Desc::ABSENT, Desc { program: 40762, lengths: 0x200 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 40770, lengths: 0x100 }, Desc { program: 40796, lengths: 0x200 }], same_fixed_mobile: false, lengths: 0x2700, local_lengths: 0x0 },
-    Region { id: *b"TJ", country_code: 992, international_prefix: 8346, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 40834, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 40848, lengths: 0x200 }, Desc { program: 40895, lengths: 0x200 }], same_fixed_mobile: false, lengths: 0x200, local_lengths: 0xe8 },
-    Region { id: *b"TK", country_code: 690, international_prefix: 0, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 40975, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 40983, lengths: 0xf0 }, Desc { program: 40996, lengths: 0xf0 }], same_fixed_mobile: false, lengths: 0xf0, local_lengths: 0x0 },
-    Region { id: *b"TL", country_code: 670, international_prefix: 0, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 41003, lengths: 0xffffffff }, types: [Desc { program: 8167, lengths: 0x80 }, Desc { program: 40000, lengths: 0x80 }, Desc::ABSENT, Desc::ABSENT, Desc { program: 41025, lengths: 0x80 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 41031, lengths: 0x80 }, Desc { program: 41046, lengths: 0x100 }], same_fixed_mobile: false, lengths: 0x180, local_lengths: 0x0 },
-    Region { id: *b"TM", country_code: 993, international_prefix: 8346, national_prefix: 27537, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 41052, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 41064, lengths: 0x100 }, Desc { program: 41139, lengths: 0x100 }], same_fixed_mobile: false, lengths: 0x100, local_lengths: 0x0 },
-    Region { id: *b"TN", country_code: 216, international_prefix: 0, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 41151, lengths: 0xffffffff }, types: [Desc { program: 41158, lengths: 0x100 }, Desc { program: 41164, lengths: 0x100 }, Desc { program: 41172, lengths: 0x100 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 41180, lengths: 0x100 }, Desc { program: 41204, lengths: 0x100 }], same_fixed_mobile: false, lengths: 0x100, local_lengths: 0x0 },
-    Region { id: *b"TO", country_code: 676, international_prefix: 0, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 41255, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc { program: 31256, lengths: 0x80 }, Desc::ABSENT, Desc { program: 41286, lengths: 0x80 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 41295, lengths: 0x20 }, Desc { program: 41328, lengths: 0x80 }], same_fixed_mobile: false, lengths: 0xa0, local_lengths: 0x0 },
-    Region { id: *b"TR", country_code: 90, international_prefix: 0, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 41379, lengths: 0xffffffff }, types: [Desc { program: 41409, lengths: 0x400 }, Desc { program: 41423, lengths: 0x3400 }, Desc::ABSENT, Desc { program: 41447, lengths: 0x400 }, Desc { program: 41454, lengths: 0x400 }, Desc { program: 41471, lengths: 0x400 }, Desc { program: 34691, lengths: 0x80 }, Desc::ABSENT, Desc { program: 41478, lengths: 0x400 }, Desc { program: 41559, lengths: 0x400 }], same_fixed_mobile: false, lengths: 0x3480, local_lengths: 0x0 },
-    Region { id: *b"TT", country_code: 1, international_prefix: 231, national_prefix: 41614, national_prefix_groups: 1, transform_rule: "868$1", leading_digits: 41631, general: Desc { program: 13537, lengths: 0xffffffff }, types: [Desc { program: 276, lengths: 0x400 }, Desc { program: 41635, lengths: 0x400 }, Desc::ABSENT, Desc::ABSENT, Desc { program: 323, lengths: 0x400 }, Desc::ABSENT, Desc::ABSENT, Desc { program: 41677, lengths: 0x400 }, Desc { program: 41687, lengths: 0x400 }, Desc { program: 41743, lengths: 0x400 }], same_fixed_mobile: false, lengths: 0x400, local_lengths: 0x80 },
-    Region { id: *b"TV", country_code: 688, international_prefix: 0, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 41800, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 41815, lengths: 0x20 }, Desc { program: 41823, lengths: 0xc0 }], same_fixed_mobile: false, lengths: 0xe0, local_lengths: 0x0 },
-    Region { id: *b"TW", country_code: 886, international_prefix: 41836, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 41848, lengths: 0xffffffff }, types: [Desc { program: 41874, lengths: 0x280 }, Desc { program: 41890, lengths: 0x300 }, Desc::ABSENT, Desc { program: 41909, lengths: 0xc00 }, Desc { program: 41939, lengths: 0x200 }, Desc::ABSENT, Desc { program: 41945, lengths: 0x200 }, Desc::ABSENT, Desc { program: 41954, lengths: 0x300 }, Desc { program: 42262, lengths: 0x200 }], same_fixed_mobile: false, lengths: 0xf80, local_lengths: 0x0 },
-    Region { id: *b"TZ", country_code: 255, international_prefix: 42281, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 42287, lengths: 0xffffffff }, types: [Desc { program: 42304, lengths: 0x200 }, Desc { program: 42310, lengths: 0x200 }, Desc { program: 42319, lengths: 0x200 }, Desc { program: 42332, lengths: 0x200 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 42338, lengths: 0x200 }, Desc { program: 42344, lengths: 0x200 }], same_fixed_mobile: false, lengths: 0x200, local_lengths: 0x0 },
-    Region { id: *b"UA", country_code: 380, international_prefix: 0, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 42360, lengths: 0xffffffff }, types: [Desc { program: 42373, lengths: 0x600 }, Desc { program: 42384, lengths: 0x600 }, Desc::ABSENT, Desc { program: 42393, lengths: 0x200 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 42402, lengths: 0x200 }, Desc { program: 42424, lengths: 0x200 }], same_fixed_mobile: false, lengths: 0x600, local_lengths: 0xe0 },
-    Region { id: *b"UG", country_code: 256, international_prefix: 42459, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 42465, lengths: 0xffffffff }, types: [Desc { program: 42491, lengths: 0x200 }, Desc { program: 42498, lengths: 0x200 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 42506, lengths: 0x200 }, Desc { program: 42576, lengths: 0x200 }], same_fixed_mobile: false, lengths: 0x200, local_lengths: 0xe0 },
-    Region { id: *b"US", country_code: 1, international_prefix: 231, national_prefix: 8703, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 8705, lengths: 0xffffffff }, types: [Desc { program: 276, lengths: 0x400 }, Desc { program: 284, lengths: 0x400 }, Desc::ABSENT, Desc::ABSENT, Desc { program: 323, lengths: 0x400 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 42614, lengths: 0x400 }, Desc { program: 42614, lengths: 0x400 }], same_fixed_mobile: true, lengths: 0x400, local_lengths: 0x80 },
-    Region { id: *b"UY", country_code: 598, international_prefix: 43014, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 43024, lengths: 0xffffffff }, types: [Desc { program: 43063, lengths: 0x80 }, Desc { program: 43070, lengths: 0x3fc0 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 43098, lengths: 0x30 }, Desc::ABSENT, Desc { program: 43105, lengths: 0x100 }, Desc { program: 43140, lengths: 0x100 }], same_fixed_mobile: false, lengths: 0x3ff0, local_lengths: 0x0 },
-    Region { id: *b"UZ", country_code: 998, international_prefix: 0, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 43146, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 43161, lengths: 0x200 }, Desc { program: 43368, lengths: 0x200 }], same_fixed_mobile: false, lengths: 0x200, local_lengths: 0x0 },
-    Region { id: *b"VA", country_code: 39, international_prefix: 0, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: 44038, general: Desc { program: 44044, lengths: 0xffffffff }, types: [Desc { program: 23945, lengths: 0x740 }, Desc { program: 24018, lengths: 0x240 }, Desc { program: 24033, lengths: 0x240 }, Desc { program: 24052, lengths: 0x400 }, Desc { program: 24058, lengths: 0x600 }, Desc::ABSENT, Desc::ABSENT, Desc { program: 24072, lengths: 0x1800 }, Desc { program: 44092, lengths: 0xfc0 }, Desc { program: 44102, lengths: 0x600 }], same_fixed_mobile: false, lengths: 0x1fc0, local_lengths: 0x0 },
-    Region { id: *b"VC", country_code: 1, international_prefix: 231, national_prefix: 13416, national_prefix_groups: 1, transform_rule: "784$1", leading_digits: 44116, general: Desc { program: 44120, lengths: 0xffffffff }, types: [Desc { program: 276, lengths: 0x400 }, Desc { program: 284, lengths: 0x400 }, Desc::ABSENT, Desc { program: 44140, lengths: 0x400 }, Desc { program: 323, lengths: 0x400 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 44150, lengths: 0x400 }, Desc { program: 44212, lengths: 0x400 }], same_fixed_mobile: false, lengths: 0x400, local_lengths: 0x80 },
-    Region { id: *b"VE", country_code: 58, international_prefix: 0, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 44251, lengths: 0xffffffff }, types: [Desc { program: 44279, lengths: 0x400 }, Desc { program: 11751, lengths: 0x400 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 44286, lengths: 0x400 }, Desc::ABSENT, Desc { program: 44293, lengths: 0x400 }, Desc { program: 44328, lengths: 0x400 }], same_fixed_mobile: false, lengths: 0x400, local_lengths: 0x80 },
-    Region { id: *b"VG", country_code: 1, international_prefix: 231, national_prefix: 44345, national_prefix_groups: 1, transform_rule: "284$1", leading_digits: 44362, general: Desc { program: 44366, lengths: 0xffffffff }, types: [Desc { program: 276, lengths: 0x400 }, Desc { program: 284, lengths: 0x400 }, Desc::ABSENT, Desc::ABSENT, Desc { program: 323, lengths: 0x400 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 44386, lengths: 0x400 }, Desc { program: 44425, lengths: 0x400 }], same_fixed_mobile: false, lengths: 0x400, local_lengths: 0x80 },
-    Region { id: *b"VI", country_code: 1, international_prefix: 231, national_prefix: 4931, national_prefix_groups: 1, transform_rule: "340$1", leading_digits: 44484, general: Desc { program: 44488, lengths: 0xffffffff }, types: [Desc { program: 276, lengths: 0x400 }, Desc { program: 284, lengths: 0x400 }, Desc::ABSENT, Desc::ABSENT, Desc { program: 323, lengths: 0x400 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 44511, lengths: 0x400 }, Desc { program: 44511, lengths: 0x400 }], same_fixed_mobile: true, lengths: 0x400, local_lengths: 0x80 },
-    Region { id: *b"VN", country_code: 84, international_prefix: 0, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 44622, lengths: 0xffffffff }, types: [Desc { program: 44650, lengths: 0x700 }, Desc { program: 44659, lengths: 0x700 }, Desc::ABSENT, Desc { program: 44687, lengths: 0x200 }, Desc::ABSENT, Desc::ABSENT, Desc { program: 44694, lengths: 0x180 }, Desc::ABSENT, Desc { program: 44713, lengths: 0x400 }, Desc { program: 44759, lengths: 0x200 }], same_fixed_mobile: false, lengths: 0x780, local_lengths: 0x0 },
-    Region { id: *b"VU", country_code: 678, international_prefix: 0, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 44831, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc { program: 44855, lengths: 0x20 }, Desc::ABSENT, Desc { program: 44863, lengths: 0x80 }, Desc::ABSENT, Desc::ABSENT, Desc { program: 44876, lengths: 0xa0 }, Desc::ABSENT, Desc { program: 44892, lengths: 0x20 }, Desc { program: 44925, lengths: 0x80 }], same_fixed_mobile: false, lengths: 0xa0, local_lengths: 0x0 },
-    Region { id: *b"WF", country_code: 681, international_prefix: 0, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 44939, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc { program: 6969, lengths: 0x200 }, Desc::ABSENT, Desc { program: 44964, lengths: 0x40 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 44970, lengths: 0x40 }, Desc { program: 44978, lengths: 0x40 }, Desc { program: 44984, lengths: 0x40 }], same_fixed_mobile: false, lengths: 0x240, local_lengths: 0x0 },
-    Region { id: *b"WS", country_code: 685, international_prefix: 105, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 44996, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc { program: 45024, lengths: 0x40 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 45031, lengths: 0x60 }, Desc { program: 45051, lengths: 0x480 }], same_fixed_mobile: false, lengths: 0x4e0, local_lengths: 0x0 },
-    Region { id: *b"XK", country_code: 383, international_prefix: 0, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 45073, lengths: 0xffffffff }, types: [Desc { program: 35028, lengths: 0x100 }, Desc { program: 814, lengths: 0x100 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 45102, lengths: 0x1f00 }, Desc { program: 45134, lengths: 0x100 }], same_fixed_mobile: false, lengths: 0x1f00, local_lengths: 0x0 },
-    Region { id: *b"YE", country_code: 967, international_prefix: 0, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 45140, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 45159, lengths: 0x180 }, Desc { program: 45209, lengths: 0x200 }], same_fixed_mobile: false, lengths: 0x380, local_lengths: 0x40 },
-    Region { id: *b"YT", country_code: 262, international_prefix: 0, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 45217, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc { program: 33334, lengths: 0x200 }, Desc::ABSENT, Desc { program: 45251, lengths: 0x200 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 45274, lengths: 0x200 }, Desc { program: 45307, lengths: 0x200 }], same_fixed_mobile: false, lengths: 0x200, local_lengths: 0x0 },
-    Region { id: *b"ZA", country_code: 27, international_prefix: 0, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 45358, lengths: 0xffffffff }, types: [Desc { program: 45374, lengths: 0x200 }, Desc { program: 33334, lengths: 0x200 }, Desc { program: 45388, lengths: 0x200 }, Desc { program: 45395, lengths: 0x200 }, Desc::ABSENT, Desc::ABSENT, Desc { program: 45452, lengths: 0x600 }, Desc::ABSENT, Desc { program: 45460, lengths: 0x200 }, Desc { program: 45517, lengths: 0x3e0 }], same_fixed_mobile: false, lengths: 0x7e0, local_lengths: 0x0 },
-    Region { id: *b"ZM", country_code: 260, international_prefix: 0, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 45701, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc { program: 9472, lengths: 0x200 }, Desc::ABSENT, Desc { program: 45728, lengths: 0x200 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 45734, lengths: 0x200 }, Desc { program: 45741, lengths: 0x200 }], same_fixed_mobile: false, lengths: 0x200, local_lengths: 0x40 },
-    Region { id: *b"ZW", country_code: 263, international_prefix: 0, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 45755, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc { program: 45819, lengths: 0x80 }, Desc::ABSENT, Desc { program: 45836, lengths: 0x400 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 45867, lengths: 0x7e0 }, Desc { program: 46268, lengths: 0x200 }], same_fixed_mobile: false, lengths: 0x7e0, local_lengths: 0x18 },
-    Region { id: *b"00", country_code: 800, international_prefix: NONE, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 46283, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc { program: 46283, lengths: 0x100 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT], same_fixed_mobile: false, lengths: 0x100, local_lengths: 0x0 },
-    Region { id: *b"00", country_code: 808, international_prefix: NONE, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 46295, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc::ABSENT, Desc { program: 46295, lengths: 0x100 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT], same_fixed_mobile: false, lengths: 0x100, local_lengths: 0x0 },
-    Region { id: *b"00", country_code: 870, international_prefix: NONE, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 46300, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 46315, lengths: 0x200 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 46320, lengths: 0x1200 }], same_fixed_mobile: false, lengths: 0x1200, local_lengths: 0x0 },
-    Region { id: *b"00", country_code: 878, international_prefix: NONE, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 46344, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 46344, lengths: 0x1000 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT], same_fixed_mobile: false, lengths: 0x1000, local_lengths: 0x0 },
-    Region { id: *b"00", country_code: 881, international_prefix: NONE, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 46350, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 46350, lengths: 0x600 }], same_fixed_mobile: false, lengths: 0x600, local_lengths: 0x0 },
-    Region { id: *b"00", country_code: 882, international_prefix: NONE, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 46365, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 46411, lengths: 0x1f80 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 46528, lengths: 0x800 }, Desc::ABSENT, Desc { program: 46538, lengths: 0x1780 }], same_fixed_mobile: false, lengths: 0x1f80, local_lengths: 0x0 },
-    Region { id: *b"00", country_code: 883, international_prefix: NONE, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 46593, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 46606, lengths: 0x1f00 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT], same_fixed_mobile: false, lengths: 0x1f00, local_lengths: 0x0 },
-    Region { id: *b"00", country_code: 888, international_prefix: NONE, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 46687, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 46687, lengths: 0x800 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT], same_fixed_mobile: false, lengths: 0x800, local_lengths: 0x0 },
-    Region { id: *b"00", country_code: 979, international_prefix: NONE, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, general: Desc { program: 46691, lengths: 0xffffffff }, types: [Desc { program: 46691, lengths: 0x200 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT], same_fixed_mobile: false, lengths: 0x200, local_lengths: 0x100 },
+    Region { id: *b"AC", country_code: 247, international_prefix: 0, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 0, formats_len: 0, general: Desc { program: 3, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 18, lengths: 0x40 }, Desc::ABSENT, Desc { program: 32, lengths: 0x20 }, Desc { program: 40, lengths: 0x20 }], same_fixed_mobile: false, lengths: 0x60, local_lengths: 0x0 },
+    Region { id: *b"AD", country_code: 376, international_prefix: 0, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 0, formats_len: 3, general: Desc { program: 45, lengths: 0xffffffff }, types: [Desc { program: 66, lengths: 0x40 }, Desc { program: 73, lengths: 0x100 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 83, lengths: 0x40 }, Desc { program: 88, lengths: 0x240 }], same_fixed_mobile: false, lengths: 0x340, local_lengths: 0x0 },
+    Region { id: *b"AE", country_code: 971, international_prefix: 0, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 3, formats_len: 4, general: Desc { program: 107, lengths: 0xffffffff }, types: [Desc { program: 139, lengths: 0x200 }, Desc { program: 149, lengths: 0x1fe0 }, Desc { program: 167, lengths: 0x200 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 177, lengths: 0x200 }, Desc::ABSENT, Desc { program: 187, lengths: 0x100 }, Desc { program: 195, lengths: 0x200 }], same_fixed_mobile: false, lengths: 0x1fe0, local_lengths: 0x0 },
+    Region { id: *b"AF", country_code: 93, international_prefix: 0, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 7, formats_len: 2, general: Desc { program: 203, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 208, lengths: 0x200 }, Desc { program: 226, lengths: 0x200 }], same_fixed_mobile: false, lengths: 0x200, local_lengths: 0x80 },
+    Region { id: *b"AG", country_code: 1, international_prefix: 231, national_prefix: 235, national_prefix_groups: 1, transform_rule: "268$1", leading_digits: 252, formats: 0, formats_len: 0, general: Desc { program: 256, lengths: 0xffffffff }, types: [Desc { program: 276, lengths: 0x400 }, Desc { program: 284, lengths: 0x400 }, Desc::ABSENT, Desc { program: 313, lengths: 0x400 }, Desc { program: 323, lengths: 0x400 }, Desc { program: 459, lengths: 0x400 }, Desc::ABSENT, Desc::ABSENT, Desc { program: 471, lengths: 0x400 }, Desc { program: 496, lengths: 0x400 }], same_fixed_mobile: false, lengths: 0x400, local_lengths: 0x80 },
+    Region { id: *b"AI", country_code: 1, international_prefix: 231, national_prefix: 534, national_prefix_groups: 1, transform_rule: "264$1", leading_digits: 551, formats: 0, formats_len: 0, general: Desc { program: 555, lengths: 0xffffffff }, types: [Desc { program: 276, lengths: 0x400 }, Desc { program: 284, lengths: 0x400 }, Desc::ABSENT, Desc::ABSENT, Desc { program: 323, lengths: 0x400 }, Desc { program: 575, lengths: 0x400 }, Desc::ABSENT, Desc::ABSENT, Desc { program: 585, lengths: 0x400 }, Desc { program: 608, lengths: 0x400 }], same_fixed_mobile: false, lengths: 0x400, local_lengths: 0x80 },
+    Region { id: *b"AL", country_code: 355, international_prefix: 0, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 9, formats_len: 5, general: Desc { program: 651, lengths: 0xffffffff }, types: [Desc { program: 687, lengths: 0x40 }, Desc { program: 694, lengths: 0x80 }, Desc { program: 701, lengths: 0x40 }, Desc::ABSENT, Desc { program: 708, lengths: 0x100 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 716, lengths: 0x100 }, Desc { program: 772, lengths: 0x200 }], same_fixed_mobile: false, lengths: 0x3c0, local_lengths: 0x20 },
+    Region { id: *b"AM", country_code: 374, international_prefix: 0, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 14, formats_len: 4, general: Desc { program: 785, lengths: 0xffffffff }, types: [Desc { program: 805, lengths: 0x100 }, Desc { program: 814, lengths: 0x100 }, Desc { program: 821, lengths: 0x100 }, Desc { program: 828, lengths: 0x100 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 858, lengths: 0x100 }, Desc { program: 906, lengths: 0x100 }], same_fixed_mobile: false, lengths: 0x100, local_lengths: 0x60 },
+    Region { id: *b"AO", country_code: 244, international_prefix: 0, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 18, formats_len: 1, general: Desc { program: 934, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 941, lengths: 0x200 }, Desc { program: 961, lengths: 0x200 }], same_fixed_mobile: false, lengths: 0x200, local_lengths: 0x0 },
+    Region { id: *b"AR", country_code: 54, international_prefix: 0, national_prefix: 969, national_prefix_groups: 1, transform_rule: "9$1", leading_digits: NONE, formats: 19, formats_len: 12, general: Desc { program: 1369, lengths: 0xffffffff }, types: [Desc { program: 1392, lengths: 0x400 }, Desc { program: 1401, lengths: 0xc00 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 1409, lengths: 0x400 }, Desc::ABSENT, Desc { program: 1416, lengths: 0x400 }, Desc { program: 2279, lengths: 0xc00 }], same_fixed_mobile: false, lengths: 0xc00, local_lengths: 0x1c0 },
+    Region { id: *b"AS", country_code: 1, international_prefix: 231, national_prefix: 3152, national_prefix_groups: 1, transform_rule: "684$1", leading_digits: 3169, formats: 0, formats_len: 0, general: Desc { program: 3173, lengths: 0xffffffff }, types: [Desc { program: 276, lengths: 0x400 }, Desc { program: 284, lengths: 0x400 }, Desc::ABSENT, Desc::ABSENT, Desc { program: 323, lengths: 0x400 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 3193, lengths: 0x400 }, Desc { program: 3233, lengths: 0x400 }], same_fixed_mobile: false, lengths: 0x400, local_lengths: 0x80 },
+    Region { id: *b"AT", country_code: 43, international_prefix: 0, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 31, formats_len: 9, general: Desc { program: 3274, lengths: 0xffffffff }, types: [Desc { program: 3369, lengths: 0x3e00 }, Desc { program: 3396, lengths: 0x3e00 }, Desc { program: 3404, lengths: 0x3f00 }, Desc { program: 3430, lengths: 0x3fe0 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 3462, lengths: 0x3ff0 }, Desc { program: 3696, lengths: 0x3f80 }], same_fixed_mobile: false, lengths: 0x3ff0, local_lengths: 0x8 },
+    Region { id: *b"AU", country_code: 61, international_prefix: 3725, national_prefix: 3768, national_prefix_groups: 1, transform_rule: "", leading_digits: NONE, formats: 40, formats_len: 10, general: Desc { program: 3782, lengths: 0xffffffff }, types: [Desc { program: 3829, lengths: 0x400 }, Desc { program: 3839, lengths: 0x480 }, Desc { program: 3855, lengths: 0x1540 }, Desc { program: 3884, lengths: 0x200 }, Desc::ABSENT, Desc { program: 3910, lengths: 0x3e0 }, Desc::ABSENT, Desc::ABSENT, Desc { program: 3918, lengths: 0x200 }, Desc { program: 4164, lengths: 0x200 }], same_fixed_mobile: false, lengths: 0x17e0, local_lengths: 0x0 },
+    Region { id: *b"AW", country_code: 297, international_prefix: 0, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 50, formats_len: 1, general: Desc { program: 4221, lengths: 0xffffffff }, types: [Desc { program: 4237, lengths: 0x80 }, Desc { program: 694, lengths: 0x80 }, Desc::ABSENT, Desc { program: 4244, lengths: 0x80 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 4258, lengths: 0x80 }, Desc { program: 4271, lengths: 0x80 }], same_fixed_mobile: false, lengths: 0x80, local_lengths: 0x0 },
+    Region { id: *b"AX", country_code: 358, international_prefix: 4329, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: 4372, formats: 0, formats_len: 0, general: Desc { program: 4375, lengths: 0xffffffff }, types: [Desc { program: 4433, lengths: 0x300 }, Desc { program: 4441, lengths: 0x380 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 4449, lengths: 0x1fe0 }, Desc::ABSENT, Desc { program: 4541, lengths: 0x3c0 }, Desc { program: 4549, lengths: 0x7c0 }], same_fixed_mobile: false, lengths: 0x1fe0, local_lengths: 0x0 },
+    Region { id: *b"AZ", country_code: 994, international_prefix: 0, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 51, formats_len: 4, general: Desc { program: 4574, lengths: 0xffffffff }, types: [Desc { program: 4601, lengths: 0x200 }, Desc { program: 4611, lengths: 0x200 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 4617, lengths: 0x200 }, Desc { program: 4697, lengths: 0x200 }], same_fixed_mobile: false, lengths: 0x200, local_lengths: 0x80 },
+    Region { id: *b"BA", country_code: 387, international_prefix: 0, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 55, formats_len: 4, general: Desc { program: 4738, lengths: 0xffffffff }, types: [Desc { program: 4763, lengths: 0x100 }, Desc { program: 4771, lengths: 0x100 }, Desc { program: 4779, lengths: 0x100 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 4785, lengths: 0x100 }, Desc::ABSENT, Desc { program: 4818, lengths: 0x100 }, Desc { program: 4900, lengths: 0x300 }], same_fixed_mobile: false, lengths: 0x300, local_lengths: 0x40 },
+    Region { id: *b"BB", country_code: 1, international_prefix: 231, national_prefix: 4931, national_prefix_groups: 1, transform_rule: "246$1", leading_digits: 4946, formats: 0, formats_len: 0, general: Desc { program: 4950, lengths: 0xffffffff }, types: [Desc { program: 4970, lengths: 0x400 }, Desc { program: 284, lengths: 0x400 }, Desc::ABSENT, Desc { program: 4990, lengths: 0x400 }, Desc { program: 323, lengths: 0x400 }, Desc::ABSENT, Desc { program: 4999, lengths: 0x400 }, Desc::ABSENT, Desc { program: 5052, lengths: 0x400 }, Desc { program: 5144, lengths: 0x400 }], same_fixed_mobile: false, lengths: 0x400, local_lengths: 0x80 },
+    Region { id: *b"BD", country_code: 880, international_prefix: 0, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 59, formats_len: 4, general: Desc { program: 5218, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc { program: 5261, lengths: 0x400 }, Desc::ABSENT, Desc { program: 5270, lengths: 0x400 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 5304, lengths: 0x7c0 }, Desc { program: 6227, lengths: 0x400 }], same_fixed_mobile: false, lengths: 0x7c0, local_lengths: 0x0 },
+    Region { id: *b"BE", country_code: 32, international_prefix: 0, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 63, formats_len: 4, general: Desc { program: 6264, lengths: 0xffffffff }, types: [Desc { program: 6277, lengths: 0x100 }, Desc { program: 6316, lengths: 0x100 }, Desc { program: 6324, lengths: 0x100 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 6332, lengths: 0x100 }, Desc::ABSENT, Desc { program: 6379, lengths: 0x100 }, Desc { program: 6425, lengths: 0x200 }], same_fixed_mobile: false, lengths: 0x300, local_lengths: 0x0 },
+    Region { id: *b"BF", country_code: 226, international_prefix: 0, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 67, formats_len: 1, general: Desc { program: 6431, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 6438, lengths: 0x100 }, Desc { program: 6496, lengths: 0x100 }], same_fixed_mobile: false, lengths: 0x100, local_lengths: 0x0 },
+    Region { id: *b"BG", country_code: 359, international_prefix: 0, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 68, formats_len: 9, general: Desc { program: 6514, lengths: 0xffffffff }, types: [Desc { program: 6543, lengths: 0x100 }, Desc { program: 6549, lengths: 0x1100 }, Desc { program: 6567, lengths: 0x100 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 6574, lengths: 0x1c0 }, Desc { program: 6626, lengths: 0x300 }], same_fixed_mobile: false, lengths: 0x13c0, local_lengths: 0x30 },
+    Region { id: *b"BH", country_code: 973, international_prefix: 0, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 77, formats_len: 1, general: Desc { program: 6660, lengths: 0xffffffff }, types: [Desc { program: 6667, lengths: 0x100 }, Desc { program: 6679, lengths: 0x100 }, Desc { program: 6687, lengths: 0x100 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 6693, lengths: 0x100 }, Desc { program: 6781, lengths: 0x100 }], same_fixed_mobile: false, lengths: 0x100, local_lengths: 0x0 },
+    Region { id: *b"BI", country_code: 257, international_prefix: 0, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 78, formats_len: 1, general: Desc { program: 6844, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 6858, lengths: 0x100 }, Desc { program: 6870, lengths: 0x100 }], same_fixed_mobile: false, lengths: 0x100, local_lengths: 0x0 },
+    Region { id: *b"BJ", country_code: 229, international_prefix: 0, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 79, formats_len: 2, general: Desc { program: 6887, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 6899, lengths: 0x100 }, Desc::ABSENT, Desc::ABSENT, Desc { program: 6909, lengths: 0x100 }, Desc::ABSENT, Desc { program: 6915, lengths: 0x400 }, Desc { program: 6922, lengths: 0x400 }], same_fixed_mobile: false, lengths: 0x500, local_lengths: 0x0 },
+    Region { id: *b"BL", country_code: 590, international_prefix: 0, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 0, formats_len: 0, general: Desc { program: 6938, lengths: 0xffffffff }, types: [Desc { program: 6961, lengths: 0x200 }, Desc { program: 6969, lengths: 0x200 }, Desc::ABSENT, Desc { program: 6976, lengths: 0x200 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 7002, lengths: 0x200 }, Desc { program: 7039, lengths: 0x200 }], same_fixed_mobile: false, lengths: 0x200, local_lengths: 0x0 },
+    Region { id: *b"BM", country_code: 1, international_prefix: 231, national_prefix: 4931, national_prefix_groups: 1, transform_rule: "441$1", leading_digits: 7070, formats: 0, formats_len: 0, general: Desc { program: 7074, lengths: 0xffffffff }, types: [Desc { program: 276, lengths: 0x400 }, Desc { program: 284, lengths: 0x400 }, Desc::ABSENT, Desc::ABSENT, Desc { program: 323, lengths: 0x400 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 7094, lengths: 0x400 }, Desc { program: 7122, lengths: 0x400 }], same_fixed_mobile: false, lengths: 0x400, local_lengths: 0x80 },
+    Region { id: *b"BN", country_code: 673, international_prefix: 0, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 81, formats_len: 1, general: Desc { program: 7146, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 7153, lengths: 0x80 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 7159, lengths: 0x80 }, Desc { program: 7188, lengths: 0x80 }], same_fixed_mobile: false, lengths: 0x80, local_lengths: 0x0 },
+    Region { id: *b"BO", country_code: 591, international_prefix: 7202, national_prefix: 7211, national_prefix_groups: 1, transform_rule: "", leading_digits: NONE, formats: 82, formats_len: 3, general: Desc { program: 7223, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc { program: 7238, lengths: 0x200 }, Desc::ABSENT, Desc { program: 7249, lengths: 0x100 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 7255, lengths: 0x100 }, Desc { program: 7401, lengths: 0x100 }], same_fixed_mobile: false, lengths: 0x300, local_lengths: 0x80 },
+    Region { id: *b"BQ", country_code: 599, international_prefix: 0, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: 7413, formats: 0, formats_len: 0, general: Desc { program: 7417, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 7429, lengths: 0x80 }, Desc { program: 7473, lengths: 0x80 }], same_fixed_mobile: false, lengths: 0x80, local_lengths: 0x0 },
+    Region { id: *b"BR", country_code: 55, international_prefix: 7522, national_prefix: 7551, national_prefix_groups: 2, transform_rule: "$2", leading_digits: NONE, formats: 85, formats_len: 7, general: Desc { program: 7601, lengths: 0xffffffff }, types: [Desc { program: 7648, lengths: 0x600 }, Desc { program: 7658, lengths: 0x600 }, Desc { program: 7666, lengths: 0x500 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 7713, lengths: 0x400 }, Desc { program: 7745, lengths: 0xc00 }], same_fixed_mobile: false, lengths: 0xf00, local_lengths: 0x0 },
+    Region { id: *b"BS", country_code: 1, international_prefix: 231, national_prefix: 7783, national_prefix_groups: 1, transform_rule: "242$1", leading_digits: 7798, formats: 0, formats_len: 0, general: Desc { program: 7802, lengths: 0xffffffff }, types: [Desc { program: 276, lengths: 0x400 }, Desc { program: 7822, lengths: 0x400 }, Desc::ABSENT, Desc::ABSENT, Desc { program: 323, lengths: 0x400 }, Desc::ABSENT, Desc { program: 7864, lengths: 0x400 }, Desc::ABSENT, Desc { program: 7874, lengths: 0x400 }, Desc { program: 7963, lengths: 0x400 }], same_fixed_mobile: false, lengths: 0x400, local_lengths: 0x80 },
+    Region { id: *b"BT", country_code: 975, international_prefix: 0, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 92, formats_len: 3, general: Desc { program: 8072, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 8087, lengths: 0x80 }, Desc { program: 8117, lengths: 0x100 }], same_fixed_mobile: false, lengths: 0x180, local_lengths: 0x40 },
+    Region { id: *b"BW", country_code: 267, international_prefix: 0, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 95, formats_len: 5, general: Desc { program: 8129, lengths: 0xffffffff }, types: [Desc { program: 8167, lengths: 0x80 }, Desc { program: 8173, lengths: 0x400 }, Desc::ABSENT, Desc { program: 8189, lengths: 0x100 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 8211, lengths: 0x80 }, Desc { program: 8324, lengths: 0x100 }], same_fixed_mobile: false, lengths: 0x580, local_lengths: 0x0 },
+    Region { id: *b"BY", country_code: 375, international_prefix: 8346, national_prefix: 8350, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 100, formats_len: 6, general: Desc { program: 8361, lengths: 0xffffffff }, types: [Desc { program: 8440, lengths: 0x400 }, Desc { program: 8454, lengths: 0xfc0 }, Desc::ABSENT, Desc { program: 8481, lengths: 0x200 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 8488, lengths: 0x200 }, Desc { program: 8589, lengths: 0x200 }], same_fixed_mobile: false, lengths: 0xfc0, local_lengths: 0x20 },
+    Region { id: *b"BZ", country_code: 501, international_prefix: 0, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 106, formats_len: 2, general: Desc { program: 8617, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc { program: 8631, lengths: 0x800 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 8639, lengths: 0x80 }, Desc { program: 8695, lengths: 0x80 }], same_fixed_mobile: false, lengths: 0x880, local_lengths: 0x0 },
+    Region { id: *b"CA", country_code: 1, international_prefix: 231, national_prefix: 8703, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 0, formats_len: 0, general: Desc { program: 8705, lengths: 0xffffffff }, types: [Desc { program: 276, lengths: 0x400 }, Desc { program: 284, lengths: 0x400 }, Desc::ABSENT, Desc { program: 8718, lengths: 0x400 }, Desc { program: 8726, lengths: 0x400 }, Desc::ABSENT, Desc { program: 8872, lengths: 0x80 }, Desc::ABSENT, Desc { program: 8879, lengths: 0x400 }, Desc { program: 8879, lengths: 0x400 }], same_fixed_mobile: true, lengths: 0x480, local_lengths: 0x0 },
+    Region { id: *b"CC", country_code: 61, international_prefix: 3725, national_prefix: 9057, national_prefix_groups: 1, transform_rule: "8$1", leading_digits: NONE, formats: 0, formats_len: 0, general: Desc { program: 9074, lengths: 0xffffffff }, types: [Desc { program: 3829, lengths: 0x400 }, Desc { program: 3839, lengths: 0x480 }, Desc { program: 3855, lengths: 0x1540 }, Desc { program: 3884, lengths: 0x200 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 9116, lengths: 0x200 }, Desc { program: 4164, lengths: 0x200 }], same_fixed_mobile: false, lengths: 0x17c0, local_lengths: 0x0 },
+    Region { id: *b"CD", country_code: 243, international_prefix: 0, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 108, formats_len: 6, general: Desc { program: 9228, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 9257, lengths: 0x780 }, Desc { program: 9287, lengths: 0x280 }], same_fixed_mobile: false, lengths: 0x780, local_lengths: 0x0 },
+    Region { id: *b"CF", country_code: 236, international_prefix: 0, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 114, formats_len: 1, general: Desc { program: 9312, lengths: 0xffffffff }, types: [Desc { program: 9337, lengths: 0x100 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 9345, lengths: 0x100 }, Desc { program: 9357, lengths: 0x100 }], same_fixed_mobile: false, lengths: 0x100, local_lengths: 0x0 },
+    Region { id: *b"CG", country_code: 242, international_prefix: 0, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 115, formats_len: 2, general: Desc { program: 9365, lengths: 0xffffffff }, types: [Desc { program: 9387, lengths: 0x200 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 9394, lengths: 0x200 }, Desc { program: 9404, lengths: 0x200 }], same_fixed_mobile: false, lengths: 0x200, local_lengths: 0x0 },
+    Region { id: *b"CH", country_code: 41, international_prefix: 0, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 117, formats_len: 3, general: Desc { program: 9450, lengths: 0xffffffff }, types: [Desc { program: 9463, lengths: 0x200 }, Desc { program: 9472, lengths: 0x200 }, Desc { program: 9479, lengths: 0x200 }, Desc::ABSENT, Desc { program: 9488, lengths: 0x200 }, Desc { program: 9495, lengths: 0x200 }, Desc { program: 9504, lengths: 0x200 }, Desc { program: 9512, lengths: 0x1000 }, Desc { program: 9519, lengths: 0x200 }, Desc { program: 9549, lengths: 0x200 }], same_fixed_mobile: false, lengths: 0x1200, local_lengths: 0x0 },
+    Region { id: *b"CI", country_code: 225, international_prefix: 0, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 120, formats_len: 2, general: Desc { program: 9563, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 9570, lengths: 0x400 }, Desc { program: 9626, lengths: 0x400 }], same_fixed_mobile: false, lengths: 0x400, local_lengths: 0x0 },
+    Region { id: *b"CK", country_code: 682, international_prefix: 0, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 122, formats_len: 1, general: Desc { program: 9634, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 9641, lengths: 0x20 }, Desc { program: 9658, lengths: 0x20 }], same_fixed_mobile: false, lengths: 0x20, local_lengths: 0x0 },
+    Region { id: *b"CL", country_code: 56, international_prefix: 9665, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 123, formats_len: 10, general: Desc { program: 9703, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc { program: 9726, lengths: 0xa00 }, Desc { program: 9740, lengths: 0xc00 }, Desc { program: 9748, lengths: 0x200 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 9754, lengths: 0x200 }, Desc { program: 10002, lengths: 0x200 }], same_fixed_mobile: false, lengths: 0xe00, local_lengths: 0x0 },
+    Region { id: *b"CM", country_code: 237, international_prefix: 0, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 133, formats_len: 2, general: Desc { program: 10243, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc { program: 10260, lengths: 0x300 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 10267, lengths: 0x200 }, Desc { program: 10280, lengths: 0x200 }], same_fixed_mobile: false, lengths: 0x300, local_lengths: 0x0 },
+    Region { id: *b"CN", country_code: 86, international_prefix: 10302, national_prefix: 10322, national_prefix_groups: 1, transform_rule: "", leading_digits: NONE, formats: 135, formats_len: 15, general: Desc { program: 10343, lengths: 0xffffffff }, types: [Desc { program: 10415, lengths: 0x100 }, Desc { program: 10424, lengths: 0x1400 }, Desc { program: 10444, lengths: 0xf80 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 10673, lengths: 0xf80 }, Desc { program: 11371, lengths: 0x800 }], same_fixed_mobile: false, lengths: 0x1f80, local_lengths: 0x60 },
+    Region { id: *b"CO", country_code: 57, international_prefix: 11417, national_prefix: 11438, national_prefix_groups: 1, transform_rule: "", leading_digits: NONE, formats: 150, formats_len: 4, general: Desc { program: 11466, lengths: 0xffffffff }, types: [Desc { program: 11496, lengths: 0xc00 }, Desc { program: 11517, lengths: 0x800 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 11525, lengths: 0x500 }, Desc { program: 11585, lengths: 0x400 }], same_fixed_mobile: false, lengths: 0xd00, local_lengths: 0x90 },
+    Region { id: *b"CR", country_code: 506, international_prefix: 0, national_prefix: 11678, national_prefix_groups: 1, transform_rule: "", leading_digits: NONE, formats: 154, formats_len: 2, general: Desc { program: 11709, lengths: 0xffffffff }, types: [Desc { program: 11742, lengths: 0x400 }, Desc { program: 11751, lengths: 0x400 }, Desc::ABSENT, Desc { program: 11758, lengths: 0x100 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 11779, lengths: 0x100 }, Desc { program: 11805, lengths: 0x100 }], same_fixed_mobile: false, lengths: 0x500, local_lengths: 0x0 },
+    Region { id: *b"CU", country_code: 53, international_prefix: 11846, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 156, formats_len: 4, general: Desc { program: 11850, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc { program: 11751, lengths: 0x400 }, Desc { program: 11877, lengths: 0x400 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 11884, lengths: 0x5c0 }, Desc { program: 11945, lengths: 0x100 }], same_fixed_mobile: false, lengths: 0x5c0, local_lengths: 0x30 },
+    Region { id: *b"CV", country_code: 238, international_prefix: 105, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 160, formats_len: 1, general: Desc { program: 11957, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc { program: 694, lengths: 0x80 }, Desc::ABSENT, Desc { program: 11973, lengths: 0x80 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 11987, lengths: 0x80 }, Desc { program: 12017, lengths: 0x80 }], same_fixed_mobile: false, lengths: 0x80, local_lengths: 0x0 },
+    Region { id: *b"CW", country_code: 599, international_prefix: 0, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: 12034, formats: 161, formats_len: 2, general: Desc { program: 12038, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc::ABSENT, Desc { program: 12059, lengths: 0x80 }, Desc::ABSENT, Desc::ABSENT, Desc { program: 12066, lengths: 0x100 }, Desc::ABSENT, Desc::ABSENT, Desc { program: 12073, lengths: 0x180 }, Desc { program: 12149, lengths: 0x180 }], same_fixed_mobile: false, lengths: 0x180, local_lengths: 0x0 },
+    Region { id: *b"CX", country_code: 61, international_prefix: 3725, national_prefix: 9057, national_prefix_groups: 1, transform_rule: "8$1", leading_digits: NONE, formats: 0, formats_len: 0, general: Desc { program: 9074, lengths: 0xffffffff }, types: [Desc { program: 3829, lengths: 0x400 }, Desc { program: 3839, lengths: 0x480 }, Desc { program: 3855, lengths: 0x1540 }, Desc { program: 3884, lengths: 0x200 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 12175, lengths: 0x200 }, Desc { program: 4164, lengths: 0x200 }], same_fixed_mobile: false, lengths: 0x17c0, local_lengths: 0x0 },
+    Region { id: *b"CY", country_code: 357, international_prefix: 0, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 163, formats_len: 1, general: Desc { program: 12301, lengths: 0xffffffff }, types: [Desc { program: 12317, lengths: 0x100 }, Desc { program: 814, lengths: 0x100 }, Desc { program: 12326, lengths: 0x100 }, Desc::ABSENT, Desc { program: 6567, lengths: 0x100 }, Desc::ABSENT, Desc { program: 12333, lengths: 0x100 }, Desc::ABSENT, Desc { program: 12345, lengths: 0x100 }, Desc { program: 12351, lengths: 0x100 }], same_fixed_mobile: false, lengths: 0x100, local_lengths: 0x0 },
+    Region { id: *b"CZ", country_code: 420, international_prefix: 0, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 164, formats_len: 4, general: Desc { program: 12366, lengths: 0xffffffff }, types: [Desc { program: 12389, lengths: 0x200 }, Desc { program: 9472, lengths: 0x200 }, Desc { program: 12404, lengths: 0x200 }, Desc { program: 12412, lengths: 0x200 }, Desc { program: 12421, lengths: 0x200 }, Desc::ABSENT, Desc { program: 12428, lengths: 0x200 }, Desc { program: 12441, lengths: 0x1e00 }, Desc { program: 12456, lengths: 0x200 }, Desc { program: 12480, lengths: 0x200 }], same_fixed_mobile: false, lengths: 0x1e00, local_lengths: 0x0 },
+    Region { id: *b"DE", country_code: 49, international_prefix: 0, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 168, formats_len: 19, general: Desc { program: 12516, lengths: 0xffffffff }, types: [Desc { program: 12638, lengths: 0xc00 }, Desc { program: 12662, lengths: 0xfc00 }, Desc { program: 12670, lengths: 0x7f80 }, Desc::ABSENT, Desc { program: 12696, lengths: 0x800 }, Desc { program: 12703, lengths: 0x7ff0 }, Desc { program: 12720, lengths: 0x7f00 }, Desc { program: 12736, lengths: 0x3000 }, Desc { program: 12826, lengths: 0xffe0 }, Desc { program: 13083, lengths: 0xc00 }], same_fixed_mobile: false, lengths: 0xfff0, local_lengths: 0xc },
+    Region { id: *b"DJ", country_code: 253, international_prefix: 0, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 187, formats_len: 1, general: Desc { program: 13126, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 13138, lengths: 0x100 }, Desc { program: 13151, lengths: 0x100 }], same_fixed_mobile: false, lengths: 0x100, local_lengths: 0x0 },
+    Region { id: *b"DK", country_code: 45, international_prefix: 0, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 188, formats_len: 1, general: Desc { program: 13157, lengths: 0xffffffff }, types: [Desc { program: 6543, lengths: 0x100 }, Desc { program: 13162, lengths: 0x100 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 13168, lengths: 0x100 }, Desc { program: 13358, lengths: 0x100 }], same_fixed_mobile: false, lengths: 0x100, local_lengths: 0x0 },
+    Region { id: *b"DM", country_code: 1, international_prefix: 231, national_prefix: 13416, national_prefix_groups: 1, transform_rule: "767$1", leading_digits: 13431, formats: 0, formats_len: 0, general: Desc { program: 13435, lengths: 0xffffffff }, types: [Desc { program: 276, lengths: 0x400 }, Desc { program: 284, lengths: 0x400 }, Desc::ABSENT, Desc::ABSENT, Desc { program: 323, lengths: 0x400 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 13455, lengths: 0x400 }, Desc { program: 13490, lengths: 0x400 }], same_fixed_mobile: false, lengths: 0x400, local_lengths: 0x80 },
+    Region { id: *b"DO", country_code: 1, international_prefix: 231, national_prefix: 8703, national_prefix_groups: 0, transform_rule: "", leading_digits: 13523, formats: 0, formats_len: 0, general: Desc { program: 13537, lengths: 0xffffffff }, types: [Desc { program: 276, lengths: 0x400 }, Desc { program: 13553, lengths: 0x400 }, Desc::ABSENT, Desc::ABSENT, Desc { program: 323, lengths: 0x400 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 13607, lengths: 0x400 }, Desc { program: 13800, lengths: 0x400 }], same_fixed_mobile: false, lengths: 0x400, local_lengths: 0x80 },
+    Region { id: *b"DZ", country_code: 213, international_prefix: 0, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 189, formats_len: 3, general: Desc { program: 13810, lengths: 0xffffffff }, types: [Desc { program: 13826, lengths: 0x200 }, Desc { program: 9472, lengths: 0x200 }, Desc { program: 13836, lengths: 0x200 }, Desc { program: 13844, lengths: 0x200 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 13851, lengths: 0x300 }, Desc { program: 13876, lengths: 0x200 }], same_fixed_mobile: false, lengths: 0x300, local_lengths: 0x0 },
+    Region { id: *b"EC", country_code: 593, international_prefix: 0, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 192, formats_len: 4, general: Desc { program: 13909, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc { program: 13929, lengths: 0xc00 }, Desc::ABSENT, Desc { program: 13948, lengths: 0x100 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 13956, lengths: 0x100 }, Desc { program: 13962, lengths: 0x200 }], same_fixed_mobile: false, lengths: 0xf00, local_lengths: 0x80 },
+    Region { id: *b"EE", country_code: 372, international_prefix: 0, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 196, formats_len: 4, general: Desc { program: 13996, lengths: 0xffffffff }, types: [Desc { program: 14023, lengths: 0x180 }, Desc { program: 14038, lengths: 0x580 }, Desc::ABSENT, Desc::ABSENT, Desc { program: 14059, lengths: 0x100 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 14066, lengths: 0x80 }, Desc { program: 14089, lengths: 0x180 }], same_fixed_mobile: false, lengths: 0x580, local_lengths: 0x0 },
+    Region { id: *b"EG", country_code: 20, international_prefix: 0, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 200, formats_len: 4, general: Desc { program: 14268, lengths: 0xffffffff }, types: [Desc { program: 14293, lengths: 0x400 }, Desc { program: 11751, lengths: 0x400 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 14300, lengths: 0x300 }, Desc { program: 14359, lengths: 0x400 }], same_fixed_mobile: false, lengths: 0x700, local_lengths: 0xc0 },
+    Region { id: *b"EH", country_code: 212, international_prefix: 0, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 0, formats_len: 0, general: Desc { program: 14367, lengths: 0xffffffff }, types: [Desc { program: 14372, lengths: 0x200 }, Desc { program: 14378, lengths: 0x200 }, Desc::ABSENT, Desc { program: 14385, lengths: 0x200 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 14409, lengths: 0x200 }, Desc { program: 14417, lengths: 0x200 }], same_fixed_mobile: false, lengths: 0x200, local_lengths: 0x0 },
+    Region { id: *b"ER", country_code: 291, international_prefix: 0, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 204, formats_len: 1, general: Desc { program: 14452, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 14459, lengths: 0x80 }, Desc { program: 14491, lengths: 0x80 }], same_fixed_mobile: false, lengths: 0x80, local_lengths: 0x40 },
+    Region { id: *b"ES", country_code: 34, international_prefix: 0, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 205, formats_len: 4, general: Desc { program: 14505, lengths: 0xffffffff }, types: [Desc { program: 14510, lengths: 0x200 }, Desc { program: 14519, lengths: 0x200 }, Desc { program: 14526, lengths: 0x200 }, Desc::ABSENT, Desc { program: 14533, lengths: 0x200 }, Desc::ABSENT, Desc { program: 14539, lengths: 0x200 }, Desc::ABSENT, Desc { program: 14545, lengths: 0x200 }, Desc { program: 14645, lengths: 0x200 }], same_fixed_mobile: false, lengths: 0x200, local_lengths: 0x0 },
+    Region { id: *b"ET", country_code: 251, international_prefix: 0, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 209, formats_len: 1, general: Desc { program: 14705, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 14719, lengths: 0x200 }, Desc { program: 15062, lengths: 0x200 }], same_fixed_mobile: false, lengths: 0x200, local_lengths: 0x80 },
+    Region { id: *b"FI", country_code: 358, international_prefix: 4329, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: 15116, formats: 210, formats_len: 7, general: Desc { program: 15126, lengths: 0xffffffff }, types: [Desc { program: 4433, lengths: 0x300 }, Desc { program: 4441, lengths: 0x380 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 4449, lengths: 0x1fe0 }, Desc::ABSENT, Desc { program: 15164, lengths: 0x3e0 }, Desc { program: 4549, lengths: 0x7c0 }], same_fixed_mobile: false, lengths: 0x1fe0, local_lengths: 0x0 },
+    Region { id: *b"FJ", country_code: 679, international_prefix: 15202, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 217, formats_len: 2, general: Desc { program: 15211, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc { program: 8631, lengths: 0x800 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 15236, lengths: 0x80 }, Desc { program: 15265, lengths: 0x80 }], same_fixed_mobile: false, lengths: 0x880, local_lengths: 0x0 },
+    Region { id: *b"FK", country_code: 500, international_prefix: 0, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 0, formats_len: 0, general: Desc { program: 15289, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 15294, lengths: 0x20 }, Desc { program: 15301, lengths: 0x20 }], same_fixed_mobile: false, lengths: 0x20, local_lengths: 0x0 },
+    Region { id: *b"FM", country_code: 691, international_prefix: 0, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 219, formats_len: 1, general: Desc { program: 15306, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 15322, lengths: 0x80 }, Desc { program: 15384, lengths: 0x80 }], same_fixed_mobile: false, lengths: 0x80, local_lengths: 0x0 },
+    Region { id: *b"FO", country_code: 298, international_prefix: 0, national_prefix: 15446, national_prefix_groups: 1, transform_rule: "", leading_digits: NONE, formats: 220, formats_len: 1, general: Desc { program: 15464, lengths: 0xffffffff }, types: [Desc { program: 15469, lengths: 0x40 }, Desc { program: 15491, lengths: 0x40 }, Desc::ABSENT, Desc { program: 15500, lengths: 0x40 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 15514, lengths: 0x40 }, Desc { program: 15531, lengths: 0x40 }], same_fixed_mobile: false, lengths: 0x40, local_lengths: 0x0 },
+    Region { id: *b"FR", country_code: 33, international_prefix: 0, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 221, formats_len: 4, general: Desc { program: 15550, lengths: 0xffffffff }, types: [Desc { program: 15555, lengths: 0x200 }, Desc { program: 6969, lengths: 0x200 }, Desc { program: 15605, lengths: 0x200 }, Desc { program: 15628, lengths: 0x200 }, Desc::ABSENT, Desc::ABSENT, Desc { program: 15633, lengths: 0x200 }, Desc::ABSENT, Desc { program: 15640, lengths: 0x200 }, Desc { program: 15683, lengths: 0x200 }], same_fixed_mobile: false, lengths: 0x200, local_lengths: 0x0 },
+    Region { id: *b"GA", country_code: 241, international_prefix: 0, national_prefix: 15710, national_prefix_groups: 1, transform_rule: "$1", leading_digits: NONE, formats: 225, formats_len: 3, general: Desc { program: 15752, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 15774, lengths: 0x100 }, Desc { program: 15780, lengths: 0x180 }], same_fixed_mobile: false, lengths: 0x180, local_lengths: 0x0 },
+    Region { id: *b"GB", country_code: 44, international_prefix: 0, national_prefix: 15821, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 228, formats_len: 8, general: Desc { program: 15833, lengths: 0xffffffff }, types: [Desc { program: 15855, lengths: 0x480 }, Desc { program: 15894, lengths: 0x680 }, Desc::ABSENT, Desc { program: 15921, lengths: 0x400 }, Desc { program: 15927, lengths: 0x400 }, Desc { program: 15933, lengths: 0x400 }, Desc { program: 15999, lengths: 0x400 }, Desc::ABSENT, Desc { program: 16013, lengths: 0x600 }, Desc { program: 16904, lengths: 0x400 }], same_fixed_mobile: false, lengths: 0x680, local_lengths: 0x170 },
+    Region { id: *b"GD", country_code: 1, international_prefix: 231, national_prefix: 4931, national_prefix_groups: 1, transform_rule: "473$1", leading_digits: 17025, formats: 0, formats_len: 0, general: Desc { program: 17029, lengths: 0xffffffff }, types: [Desc { program: 276, lengths: 0x400 }, Desc { program: 284, lengths: 0x400 }, Desc::ABSENT, Desc::ABSENT, Desc { program: 323, lengths: 0x400 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 17049, lengths: 0x400 }, Desc { program: 17128, lengths: 0x400 }], same_fixed_mobile: false, lengths: 0x400, local_lengths: 0x80 },
+    Region { id: *b"GE", country_code: 995, international_prefix: 0, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 236, formats_len: 4, general: Desc { program: 17174, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc { program: 9472, lengths: 0x200 }, Desc::ABSENT, Desc { program: 17190, lengths: 0x200 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 17197, lengths: 0x200 }, Desc { program: 17246, lengths: 0x200 }], same_fixed_mobile: false, lengths: 0x200, local_lengths: 0xc0 },
+    Region { id: *b"GF", country_code: 594, international_prefix: 0, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 240, formats_len: 2, general: Desc { program: 17631, lengths: 0xffffffff }, types: [Desc { program: 6961, lengths: 0x200 }, Desc { program: 6969, lengths: 0x200 }, Desc::ABSENT, Desc { program: 17662, lengths: 0x200 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 17686, lengths: 0x200 }, Desc { program: 17728, lengths: 0x200 }], same_fixed_mobile: false, lengths: 0x200, local_lengths: 0x0 },
+    Region { id: *b"GG", country_code: 44, international_prefix: 0, national_prefix: 17754, national_prefix_groups: 1, transform_rule: "1481$1", leading_digits: NONE, formats: 0, formats_len: 0, general: Desc { program: 17778, lengths: 0xffffffff }, types: [Desc { program: 17811, lengths: 0x480 }, Desc { program: 15894, lengths: 0x680 }, Desc::ABSENT, Desc { program: 15921, lengths: 0x400 }, Desc { program: 15927, lengths: 0x400 }, Desc { program: 15933, lengths: 0x400 }, Desc { program: 15999, lengths: 0x400 }, Desc::ABSENT, Desc { program: 17848, lengths: 0x400 }, Desc { program: 17859, lengths: 0x400 }], same_fixed_mobile: false, lengths: 0x680, local_lengths: 0x40 },
+    Region { id: *b"GH", country_code: 233, international_prefix: 0, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 242, formats_len: 3, general: Desc { program: 17885, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc { program: 17903, lengths: 0x300 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 17911, lengths: 0x200 }, Desc { program: 18039, lengths: 0x200 }], same_fixed_mobile: false, lengths: 0x300, local_lengths: 0x80 },
+    Region { id: *b"GI", country_code: 350, international_prefix: 0, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 245, formats_len: 1, general: Desc { program: 18069, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 18083, lengths: 0x100 }, Desc { program: 18124, lengths: 0x100 }], same_fixed_mobile: false, lengths: 0x100, local_lengths: 0x0 },
+    Region { id: *b"GL", country_code: 299, international_prefix: 0, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 246, formats_len: 1, general: Desc { program: 18167, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc { program: 18184, lengths: 0x40 }, Desc::ABSENT, Desc { program: 18190, lengths: 0x40 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 18196, lengths: 0x40 }, Desc { program: 18219, lengths: 0x40 }], same_fixed_mobile: false, lengths: 0x40, local_lengths: 0x0 },
+    Region { id: *b"GM", country_code: 220, international_prefix: 0, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 247, formats_len: 1, general: Desc { program: 18226, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 18231, lengths: 0x80 }, Desc { program: 18304, lengths: 0x80 }], same_fixed_mobile: false, lengths: 0x80, local_lengths: 0x0 },
+    Region { id: *b"GN", country_code: 224, international_prefix: 0, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 248, formats_len: 2, general: Desc { program: 18338, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 18359, lengths: 0x200 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 18366, lengths: 0x100 }, Desc { program: 18410, lengths: 0x200 }], same_fixed_mobile: false, lengths: 0x300, local_lengths: 0x0 },
+    Region { id: *b"GP", country_code: 590, international_prefix: 0, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 250, formats_len: 2, general: Desc { program: 6938, lengths: 0xffffffff }, types: [Desc { program: 6961, lengths: 0x200 }, Desc { program: 6969, lengths: 0x200 }, Desc::ABSENT, Desc { program: 6976, lengths: 0x200 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 18418, lengths: 0x200 }, Desc { program: 7039, lengths: 0x200 }], same_fixed_mobile: false, lengths: 0x200, local_lengths: 0x0 },
+    Region { id: *b"GQ", country_code: 240, international_prefix: 0, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 252, formats_len: 2, general: Desc { program: 18483, lengths: 0xffffffff }, types: [Desc { program: 18508, lengths: 0x200 }, Desc { program: 18516, lengths: 0x200 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 18524, lengths: 0x200 }, Desc { program: 18555, lengths: 0x200 }], same_fixed_mobile: false, lengths: 0x200, local_lengths: 0x0 },
+    Region { id: *b"GR", country_code: 30, international_prefix: 0, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 254, formats_len: 4, general: Desc { program: 18569, lengths: 0xffffffff }, types: [Desc { program: 18603, lengths: 0x400 }, Desc { program: 18612, lengths: 0x1c00 }, Desc { program: 18620, lengths: 0x400 }, Desc::ABSENT, Desc { program: 15927, lengths: 0x400 }, Desc::ABSENT, Desc { program: 18643, lengths: 0x400 }, Desc::ABSENT, Desc { program: 18654, lengths: 0x400 }, Desc { program: 18857, lengths: 0x400 }], same_fixed_mobile: false, lengths: 0x1c00, local_lengths: 0x0 },
+    Region { id: *b"GT", country_code: 502, international_prefix: 0, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 258, formats_len: 2, general: Desc { program: 18881, lengths: 0xffffffff }, types: [Desc { program: 18903, lengths: 0x800 }, Desc { program: 18909, lengths: 0x800 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 18916, lengths: 0x100 }, Desc { program: 18924, lengths: 0x100 }], same_fixed_mobile: false, lengths: 0x900, local_lengths: 0x0 },
+    Region { id: *b"GU", country_code: 1, international_prefix: 231, national_prefix: 4931, national_prefix_groups: 1, transform_rule: "671$1", leading_digits: 18938, formats: 0, formats_len: 0, general: Desc { program: 18942, lengths: 0xffffffff }, types: [Desc { program: 276, lengths: 0x400 }, Desc { program: 284, lengths: 0x400 }, Desc::ABSENT, Desc::ABSENT, Desc { program: 323, lengths: 0x400 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 18962, lengths: 0x400 }, Desc { program: 18962, lengths: 0x400 }], same_fixed_mobile: true, lengths: 0x400, local_lengths: 0x80 },
+    Region { id: *b"GW", country_code: 245, international_prefix: 0, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 260, formats_len: 2, general: Desc { program: 19117, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 19132, lengths: 0x80 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 19138, lengths: 0x200 }, Desc { program: 19145, lengths: 0x200 }], same_fixed_mobile: false, lengths: 0x280, local_lengths: 0x0 },
+    Region { id: *b"GY", country_code: 592, international_prefix: 19163, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 247, formats_len: 1, general: Desc { program: 19167, lengths: 0xffffffff }, types: [Desc { program: 19183, lengths: 0x80 }, Desc { program: 19191, lengths: 0x80 }, Desc::ABSENT, Desc { program: 19219, lengths: 0x80 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 19226, lengths: 0x80 }, Desc { program: 19292, lengths: 0x80 }], same_fixed_mobile: false, lengths: 0x80, local_lengths: 0x0 },
+    Region { id: *b"HK", country_code: 852, international_prefix: 19321, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 262, formats_len: 4, general: Desc { program: 19341, lengths: 0xffffffff }, types: [Desc { program: 19372, lengths: 0x9e0 }, Desc { program: 9472, lengths: 0x200 }, Desc::ABSENT, Desc::ABSENT, Desc { program: 19391, lengths: 0x100 }, Desc { program: 19433, lengths: 0x100 }, Desc { program: 19586, lengths: 0x100 }, Desc::ABSENT, Desc { program: 19610, lengths: 0x100 }, Desc { program: 19682, lengths: 0x100 }], same_fixed_mobile: false, lengths: 0xbe0, local_lengths: 0x0 },
+    Region { id: *b"HN", country_code: 504, international_prefix: 0, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 266, formats_len: 2, general: Desc { program: 19929, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc { program: 19944, lengths: 0x800 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 19952, lengths: 0x100 }, Desc { program: 20143, lengths: 0x100 }], same_fixed_mobile: false, lengths: 0x900, local_lengths: 0x0 },
+    Region { id: *b"HR", country_code: 385, international_prefix: 0, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 268, formats_len: 7, general: Desc { program: 20150, lengths: 0xffffffff }, types: [Desc { program: 20179, lengths: 0x180 }, Desc { program: 20195, lengths: 0x380 }, Desc::ABSENT, Desc::ABSENT, Desc { program: 20202, lengths: 0x100 }, Desc::ABSENT, Desc { program: 20208, lengths: 0x300 }, Desc::ABSENT, Desc { program: 20224, lengths: 0x300 }, Desc { program: 20253, lengths: 0x300 }], same_fixed_mobile: false, lengths: 0x380, local_lengths: 0x40 },
+    Region { id: *b"HT", country_code: 509, international_prefix: 0, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 275, formats_len: 1, general: Desc { program: 20313, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc { program: 20320, lengths: 0x100 }, Desc::ABSENT, Desc { program: 20325, lengths: 0x100 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 20343, lengths: 0x100 }, Desc { program: 20364, lengths: 0x100 }], same_fixed_mobile: false, lengths: 0x100, local_lengths: 0x0 },
+    Region { id: *b"HU", country_code: 36, international_prefix: 0, national_prefix: 20378, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 276, formats_len: 3, general: Desc { program: 20381, lengths: 0xffffffff }, types: [Desc { program: 20396, lengths: 0x100 }, Desc { program: 20402, lengths: 0x300 }, Desc::ABSENT, Desc { program: 20421, lengths: 0x200 }, Desc::ABSENT, Desc::ABSENT, Desc { program: 20427, lengths: 0x200 }, Desc::ABSENT, Desc { program: 20433, lengths: 0x100 }, Desc { program: 20475, lengths: 0x200 }], same_fixed_mobile: false, lengths: 0x300, local_lengths: 0xc0 },
+    Region { id: *b"ID", country_code: 62, international_prefix: 20489, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 279, formats_len: 11, general: Desc { program: 20493, lengths: 0xffffffff }, types: [Desc { program: 20536, lengths: 0x400 }, Desc { program: 20543, lengths: 0x3ff00 }, Desc { program: 20584, lengths: 0x400 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 20591, lengths: 0x480 }, Desc::ABSENT, Desc { program: 20610, lengths: 0xf80 }, Desc { program: 20876, lengths: 0x1e00 }], same_fixed_mobile: false, lengths: 0x3ff80, local_lengths: 0x60 },
+    Region { id: *b"IE", country_code: 353, international_prefix: 0, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 290, formats_len: 10, general: Desc { program: 20885, lengths: 0xffffffff }, types: [Desc { program: 20919, lengths: 0x400 }, Desc { program: 20938, lengths: 0x400 }, Desc { program: 20946, lengths: 0x400 }, Desc { program: 20956, lengths: 0x200 }, Desc { program: 20962, lengths: 0x200 }, Desc::ABSENT, Desc { program: 20969, lengths: 0x200 }, Desc { program: 20976, lengths: 0x400 }, Desc { program: 21023, lengths: 0x780 }, Desc { program: 21136, lengths: 0x200 }], same_fixed_mobile: false, lengths: 0x780, local_lengths: 0x60 },
+    Region { id: *b"IL", country_code: 972, international_prefix: 21151, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 300, formats_len: 8, general: Desc { program: 21160, lengths: 0xffffffff }, types: [Desc { program: 21190, lengths: 0x500 }, Desc { program: 21225, lengths: 0x480 }, Desc { program: 21245, lengths: 0x400 }, Desc { program: 21253, lengths: 0x200 }, Desc::ABSENT, Desc::ABSENT, Desc { program: 21329, lengths: 0x400 }, Desc { program: 21337, lengths: 0x1800 }, Desc { program: 21345, lengths: 0x1900 }, Desc { program: 21377, lengths: 0x200 }], same_fixed_mobile: false, lengths: 0x1f80, local_lengths: 0x0 },
+    Region { id: *b"IM", country_code: 44, international_prefix: 0, national_prefix: 21470, national_prefix_groups: 1, transform_rule: "1624$1", leading_digits: 21494, formats: 0, formats_len: 0, general: Desc { program: 21514, lengths: 0xffffffff }, types: [Desc { program: 21539, lengths: 0x400 }, Desc { program: 21590, lengths: 0x400 }, Desc::ABSENT, Desc { program: 15921, lengths: 0x400 }, Desc { program: 15927, lengths: 0x400 }, Desc::ABSENT, Desc { program: 21600, lengths: 0x400 }, Desc::ABSENT, Desc { program: 21663, lengths: 0x400 }, Desc { program: 21681, lengths: 0x400 }], same_fixed_mobile: false, lengths: 0x400, local_lengths: 0x40 },
+    Region { id: *b"IN", country_code: 91, international_prefix: 0, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 308, formats_len: 11, general: Desc { program: 21722, lengths: 0xffffffff }, types: [Desc { program: 21748, lengths: 0x2000 }, Desc { program: 21756, lengths: 0x3f00 }, Desc { program: 21786, lengths: 0x800 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 21794, lengths: 0x400 }, Desc::ABSENT, Desc { program: 21801, lengths: 0x400 }, Desc { program: 22611, lengths: 0x400 }], same_fixed_mobile: false, lengths: 0x3f00, local_lengths: 0xc0 },
+    Region { id: *b"IO", country_code: 246, international_prefix: 0, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 319, formats_len: 1, general: Desc { program: 23207, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 23212, lengths: 0x80 }, Desc { program: 23218, lengths: 0x80 }], same_fixed_mobile: false, lengths: 0x80, local_lengths: 0x0 },
+    Region { id: *b"IQ", country_code: 964, international_prefix: 0, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 320, formats_len: 3, general: Desc { program: 23224, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 23245, lengths: 0x300 }, Desc { program: 23285, lengths: 0x400 }], same_fixed_mobile: false, lengths: 0x700, local_lengths: 0xc0 },
+    Region { id: *b"IR", country_code: 98, international_prefix: 0, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 323, formats_len: 4, general: Desc { program: 23291, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 23312, lengths: 0x30 }, Desc::ABSENT, Desc { program: 23365, lengths: 0x4c0 }, Desc { program: 23506, lengths: 0x400 }], same_fixed_mobile: false, lengths: 0x4f0, local_lengths: 0x100 },
+    Region { id: *b"IS", country_code: 354, international_prefix: 23580, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 327, formats_len: 2, general: Desc { program: 23604, lengths: 0xffffffff }, types: [Desc { program: 23616, lengths: 0x80 }, Desc { program: 23662, lengths: 0x80 }, Desc::ABSENT, Desc { program: 23669, lengths: 0x80 }, Desc::ABSENT, Desc::ABSENT, Desc { program: 23678, lengths: 0x80 }, Desc { program: 23685, lengths: 0x80 }, Desc { program: 23713, lengths: 0x80 }, Desc { program: 23800, lengths: 0x280 }], same_fixed_mobile: false, lengths: 0x280, local_lengths: 0x0 },
+    Region { id: *b"IT", country_code: 39, international_prefix: 0, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 329, formats_len: 12, general: Desc { program: 23886, lengths: 0xffffffff }, types: [Desc { program: 23945, lengths: 0x740 }, Desc { program: 24018, lengths: 0x240 }, Desc { program: 24033, lengths: 0x240 }, Desc { program: 24052, lengths: 0x400 }, Desc { program: 24058, lengths: 0x600 }, Desc::ABSENT, Desc::ABSENT, Desc { program: 24072, lengths: 0x1800 }, Desc { program: 24079, lengths: 0x1fc0 }, Desc { program: 24320, lengths: 0x600 }], same_fixed_mobile: false, lengths: 0x1fc0, local_lengths: 0x0 },
+    Region { id: *b"JE", country_code: 44, international_prefix: 0, national_prefix: 24342, national_prefix_groups: 1, transform_rule: "1534$1", leading_digits: NONE, formats: 0, formats_len: 0, general: Desc { program: 24366, lengths: 0xffffffff }, types: [Desc { program: 24391, lengths: 0x400 }, Desc { program: 24480, lengths: 0x400 }, Desc::ABSENT, Desc { program: 15921, lengths: 0x400 }, Desc { program: 24504, lengths: 0x400 }, Desc { program: 15933, lengths: 0x400 }, Desc { program: 24514, lengths: 0x400 }, Desc::ABSENT, Desc { program: 24606, lengths: 0x400 }, Desc { program: 24617, lengths: 0x400 }], same_fixed_mobile: false, lengths: 0x400, local_lengths: 0x40 },
+    Region { id: *b"JM", country_code: 1, international_prefix: 231, national_prefix: 8703, national_prefix_groups: 0, transform_rule: "", leading_digits: 24656, formats: 0, formats_len: 0, general: Desc { program: 24667, lengths: 0xffffffff }, types: [Desc { program: 276, lengths: 0x400 }, Desc { program: 284, lengths: 0x400 }, Desc::ABSENT, Desc::ABSENT, Desc { program: 323, lengths: 0x400 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 24687, lengths: 0x400 }, Desc { program: 24824, lengths: 0x400 }], same_fixed_mobile: false, lengths: 0x400, local_lengths: 0x80 },
+    Region { id: *b"JO", country_code: 962, international_prefix: 0, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 341, formats_len: 4, general: Desc { program: 24926, lengths: 0xffffffff }, types: [Desc { program: 24953, lengths: 0x100 }, Desc { program: 13162, lengths: 0x100 }, Desc { program: 24958, lengths: 0x100 }, Desc::ABSENT, Desc { program: 14533, lengths: 0x200 }, Desc { program: 24964, lengths: 0x200 }, Desc { program: 24978, lengths: 0x100 }, Desc::ABSENT, Desc { program: 24991, lengths: 0x100 }, Desc { program: 25292, lengths: 0x200 }], same_fixed_mobile: false, lengths: 0x300, local_lengths: 0x0 },
+    Region { id: *b"JP", country_code: 81, international_prefix: 25314, national_prefix: 25318, national_prefix_groups: 1, transform_rule: "$1", leading_digits: NONE, formats: 345, formats_len: 16, general: Desc { program: 25350, lengths: 0xffffffff }, types: [Desc { program: 25381, lengths: 0x200 }, Desc { program: 25388, lengths: 0x3ff00 }, Desc::ABSENT, Desc { program: 25461, lengths: 0x400 }, Desc { program: 25468, lengths: 0x200 }, Desc { program: 25474, lengths: 0x400 }, Desc { program: 25480, lengths: 0x200 }, Desc::ABSENT, Desc { program: 25487, lengths: 0x200 }, Desc { program: 25625, lengths: 0x400 }], same_fixed_mobile: false, lengths: 0x3ff00, local_lengths: 0x0 },
+    Region { id: *b"KE", country_code: 254, international_prefix: 25632, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 361, formats_len: 3, general: Desc { program: 25636, lengths: 0xffffffff }, types: [Desc { program: 25674, lengths: 0x200 }, Desc { program: 25684, lengths: 0x600 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 25695, lengths: 0x380 }, Desc { program: 25754, lengths: 0x200 }], same_fixed_mobile: false, lengths: 0x780, local_lengths: 0x0 },
+    Region { id: *b"KG", country_code: 996, international_prefix: 0, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 364, formats_len: 3, general: Desc { program: 25785, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc { program: 7658, lengths: 0x600 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 25800, lengths: 0x200 }, Desc { program: 25967, lengths: 0x200 }], same_fixed_mobile: false, lengths: 0x600, local_lengths: 0x60 },
+    Region { id: *b"KH", country_code: 855, international_prefix: 26045, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 367, formats_len: 2, general: Desc { program: 26051, lengths: 0xffffffff }, types: [Desc { program: 26065, lengths: 0x400 }, Desc { program: 26083, lengths: 0x400 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 26101, lengths: 0x300 }, Desc { program: 26175, lengths: 0x300 }], same_fixed_mobile: false, lengths: 0x700, local_lengths: 0xc0 },
+    Region { id: *b"KI", country_code: 686, international_prefix: 0, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 0, formats_len: 0, general: Desc { program: 26264, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 26297, lengths: 0x100 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 26320, lengths: 0x120 }, Desc { program: 26405, lengths: 0x100 }], same_fixed_mobile: false, lengths: 0x120, local_lengths: 0x0 },
+    Region { id: *b"KM", country_code: 269, international_prefix: 0, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 369, formats_len: 1, general: Desc { program: 26526, lengths: 0xffffffff }, types: [Desc { program: 26533, lengths: 0x80 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 26538, lengths: 0x80 }, Desc { program: 26544, lengths: 0x80 }], same_fixed_mobile: false, lengths: 0x80, local_lengths: 0x10 },
+    Region { id: *b"KN", country_code: 1, international_prefix: 231, national_prefix: 13416, national_prefix_groups: 1, transform_rule: "869$1", leading_digits: 26549, formats: 0, formats_len: 0, general: Desc { program: 13537, lengths: 0xffffffff }, types: [Desc { program: 276, lengths: 0x400 }, Desc { program: 284, lengths: 0x400 }, Desc::ABSENT, Desc::ABSENT, Desc { program: 323, lengths: 0x400 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 26553, lengths: 0x400 }, Desc { program: 26592, lengths: 0x400 }], same_fixed_mobile: false, lengths: 0x400, local_lengths: 0x80 },
+    Region { id: *b"KP", country_code: 850, international_prefix: 26619, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 370, formats_len: 3, general: Desc { program: 26628, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 26649, lengths: 0x500 }, Desc { program: 26693, lengths: 0x400 }], same_fixed_mobile: false, lengths: 0x500, local_lengths: 0xc0 },
+    Region { id: *b"KR", country_code: 82, international_prefix: 26700, national_prefix: 26741, national_prefix_groups: 1, transform_rule: "", leading_digits: NONE, formats: 373, formats_len: 11, general: Desc { program: 26762, lengths: 0xffffffff }, types: [Desc { program: 26823, lengths: 0x200 }, Desc { program: 26830, lengths: 0x7a00 }, Desc::ABSENT, Desc { program: 15927, lengths: 0x400 }, Desc { program: 26871, lengths: 0xc00 }, Desc { program: 26878, lengths: 0x600 }, Desc { program: 26885, lengths: 0x100 }, Desc::ABSENT, Desc { program: 26956, lengths: 0x760 }, Desc { program: 26999, lengths: 0x600 }], same_fixed_mobile: false, lengths: 0x7f60, local_lengths: 0x98 },
+    Region { id: *b"KW", country_code: 965, international_prefix: 0, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 384, formats_len: 2, general: Desc { program: 27050, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc { program: 27073, lengths: 0x80 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 27079, lengths: 0x100 }, Desc { program: 27122, lengths: 0x100 }], same_fixed_mobile: false, lengths: 0x180, local_lengths: 0x0 },
+    Region { id: *b"KY", country_code: 1, international_prefix: 231, national_prefix: 4931, national_prefix_groups: 1, transform_rule: "345$1", leading_digits: 27329, formats: 0, formats_len: 0, general: Desc { program: 27333, lengths: 0xffffffff }, types: [Desc { program: 27353, lengths: 0x400 }, Desc { program: 284, lengths: 0x400 }, Desc::ABSENT, Desc::ABSENT, Desc { program: 323, lengths: 0x400 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 27373, lengths: 0x400 }, Desc { program: 27465, lengths: 0x400 }], same_fixed_mobile: false, lengths: 0x400, local_lengths: 0x80 },
+    Region { id: *b"KZ", country_code: 7, international_prefix: 8346, national_prefix: 27537, national_prefix_groups: 0, transform_rule: "", leading_digits: 27539, formats: 0, formats_len: 0, general: Desc { program: 27541, lengths: 0xffffffff }, types: [Desc { program: 20536, lengths: 0x400 }, Desc { program: 27554, lengths: 0x4400 }, Desc::ABSENT, Desc { program: 27571, lengths: 0x400 }, Desc { program: 27578, lengths: 0x400 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 27585, lengths: 0x400 }, Desc { program: 27878, lengths: 0x400 }], same_fixed_mobile: false, lengths: 0x4400, local_lengths: 0xe0 },
+    Region { id: *b"LA", country_code: 856, international_prefix: 0, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 386, formats_len: 3, general: Desc { program: 27904, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 27931, lengths: 0x100 }, Desc { program: 27957, lengths: 0x600 }], same_fixed_mobile: false, lengths: 0x700, local_lengths: 0x40 },
+    Region { id: *b"LB", country_code: 961, international_prefix: 0, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 389, formats_len: 2, general: Desc { program: 27992, lengths: 0xffffffff }, types: [Desc { program: 20396, lengths: 0x100 }, Desc::ABSENT, Desc { program: 13162, lengths: 0x100 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 28009, lengths: 0x180 }, Desc { program: 28063, lengths: 0x180 }], same_fixed_mobile: false, lengths: 0x180, local_lengths: 0x0 },
+    Region { id: *b"LC", country_code: 1, international_prefix: 231, national_prefix: 28096, national_prefix_groups: 1, transform_rule: "758$1", leading_digits: 28111, formats: 0, formats_len: 0, general: Desc { program: 28115, lengths: 0xffffffff }, types: [Desc { program: 276, lengths: 0x400 }, Desc { program: 284, lengths: 0x400 }, Desc::ABSENT, Desc::ABSENT, Desc { program: 323, lengths: 0x400 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 28135, lengths: 0x400 }, Desc { program: 28178, lengths: 0x400 }], same_fixed_mobile: false, lengths: 0x400, local_lengths: 0x80 },
+    Region { id: *b"LI", country_code: 423, international_prefix: 0, national_prefix: 28235, national_prefix_groups: 1, transform_rule: "", leading_digits: NONE, formats: 391, formats_len: 4, general: Desc { program: 28249, lengths: 0xffffffff }, types: [Desc { program: 28273, lengths: 0x80 }, Desc { program: 28304, lengths: 0x280 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 28331, lengths: 0x80 }, Desc { program: 28345, lengths: 0x200 }, Desc { program: 28363, lengths: 0x80 }, Desc { program: 28424, lengths: 0x280 }], same_fixed_mobile: false, lengths: 0x280, local_lengths: 0x0 },
+    Region { id: *b"LK", country_code: 94, international_prefix: 0, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 395, formats_len: 2, general: Desc { program: 15550, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 28478, lengths: 0x200 }, Desc::ABSENT, Desc { program: 28486, lengths: 0x200 }, Desc { program: 28557, lengths: 0x200 }], same_fixed_mobile: false, lengths: 0x200, local_lengths: 0x80 },
+    Region { id: *b"LR", country_code: 231, international_prefix: 0, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 397, formats_len: 3, general: Desc { program: 28572, lengths: 0xffffffff }, types: [Desc { program: 28603, lengths: 0x200 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 28618, lengths: 0x100 }, Desc { program: 28623, lengths: 0x280 }], same_fixed_mobile: false, lengths: 0x380, local_lengths: 0x0 },
+    Region { id: *b"LS", country_code: 266, international_prefix: 0, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 400, formats_len: 1, general: Desc { program: 28679, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc { program: 28695, lengths: 0x100 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 28618, lengths: 0x100 }, Desc { program: 28705, lengths: 0x100 }], same_fixed_mobile: false, lengths: 0x100, local_lengths: 0x0 },
+    Region { id: *b"LT", country_code: 370, international_prefix: 0, national_prefix: 28710, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 401, formats_len: 4, general: Desc { program: 28714, lengths: 0xffffffff }, types: [Desc { program: 28731, lengths: 0x100 }, Desc { program: 28746, lengths: 0x100 }, Desc { program: 28755, lengths: 0x100 }, Desc { program: 28762, lengths: 0x100 }, Desc { program: 28769, lengths: 0x100 }, Desc::ABSENT, Desc { program: 28778, lengths: 0x100 }, Desc::ABSENT, Desc { program: 28785, lengths: 0x100 }, Desc { program: 28804, lengths: 0x100 }], same_fixed_mobile: false, lengths: 0x100, local_lengths: 0x0 },
+    Region { id: *b"LU", country_code: 352, international_prefix: 0, national_prefix: 28809, national_prefix_groups: 1, transform_rule: "", leading_digits: NONE, formats: 405, formats_len: 9, general: Desc { program: 28851, lengths: 0xffffffff }, types: [Desc { program: 28893, lengths: 0x100 }, Desc { program: 814, lengths: 0x100 }, Desc { program: 28902, lengths: 0x100 }, Desc { program: 28909, lengths: 0x7f0 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 28927, lengths: 0xff0 }, Desc { program: 28981, lengths: 0x200 }], same_fixed_mobile: false, lengths: 0xff0, local_lengths: 0x0 },
+    Region { id: *b"LV", country_code: 371, international_prefix: 0, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 414, formats_len: 1, general: Desc { program: 29013, lengths: 0xffffffff }, types: [Desc { program: 6543, lengths: 0x100 }, Desc { program: 13162, lengths: 0x100 }, Desc { program: 6909, lengths: 0x100 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 28804, lengths: 0x100 }, Desc { program: 29030, lengths: 0x100 }], same_fixed_mobile: false, lengths: 0x100, local_lengths: 0x0 },
+    Region { id: *b"LY", country_code: 218, international_prefix: 0, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 415, formats_len: 1, general: Desc { program: 29079, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 29084, lengths: 0x200 }, Desc { program: 29214, lengths: 0x200 }], same_fixed_mobile: false, lengths: 0x200, local_lengths: 0x80 },
+    Region { id: *b"MA", country_code: 212, international_prefix: 0, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: 29220, formats: 416, formats_len: 3, general: Desc { program: 14367, lengths: 0xffffffff }, types: [Desc { program: 14372, lengths: 0x200 }, Desc { program: 14378, lengths: 0x200 }, Desc::ABSENT, Desc { program: 14385, lengths: 0x200 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 29222, lengths: 0x200 }, Desc { program: 14417, lengths: 0x200 }], same_fixed_mobile: false, lengths: 0x200, local_lengths: 0x0 },
+    Region { id: *b"MC", country_code: 377, international_prefix: 0, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 419, formats_len: 4, general: Desc { program: 29297, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc { program: 29310, lengths: 0x100 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 29324, lengths: 0x100 }, Desc { program: 29340, lengths: 0x300 }], same_fixed_mobile: false, lengths: 0x300, local_lengths: 0x0 },
+    Region { id: *b"MD", country_code: 373, international_prefix: 0, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 423, formats_len: 3, general: Desc { program: 29369, lengths: 0xffffffff }, types: [Desc { program: 29383, lengths: 0x100 }, Desc { program: 814, lengths: 0x100 }, Desc { program: 28755, lengths: 0x100 }, Desc { program: 29392, lengths: 0x100 }, Desc::ABSENT, Desc::ABSENT, Desc { program: 29400, lengths: 0x100 }, Desc::ABSENT, Desc { program: 29407, lengths: 0x100 }, Desc { program: 29437, lengths: 0x100 }], same_fixed_mobile: false, lengths: 0x100, local_lengths: 0x0 },
+    Region { id: *b"ME", country_code: 382, international_prefix: 0, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 426, formats_len: 1, general: Desc { program: 29461, lengths: 0xffffffff }, types: [Desc { program: 29485, lengths: 0x100 }, Desc { program: 29502, lengths: 0x300 }, Desc::ABSENT, Desc { program: 29517, lengths: 0x100 }, Desc::ABSENT, Desc::ABSENT, Desc { program: 29526, lengths: 0x100 }, Desc::ABSENT, Desc { program: 29533, lengths: 0x100 }, Desc { program: 29588, lengths: 0x100 }], same_fixed_mobile: false, lengths: 0x300, local_lengths: 0x40 },
+    Region { id: *b"MF", country_code: 590, international_prefix: 0, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 0, formats_len: 0, general: Desc { program: 6938, lengths: 0xffffffff }, types: [Desc { program: 6961, lengths: 0x200 }, Desc { program: 6969, lengths: 0x200 }, Desc::ABSENT, Desc { program: 6976, lengths: 0x200 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 29610, lengths: 0x200 }, Desc { program: 7039, lengths: 0x200 }], same_fixed_mobile: false, lengths: 0x200, local_lengths: 0x0 },
+    Region { id: *b"MG", country_code: 261, international_prefix: 0, national_prefix: 29665, national_prefix_groups: 1, transform_rule: "20$1", leading_digits: NONE, formats: 427, formats_len: 1, general: Desc { program: 29682, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 29687, lengths: 0x200 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 29693, lengths: 0x200 }, Desc { program: 29748, lengths: 0x200 }], same_fixed_mobile: false, lengths: 0x200, local_lengths: 0x80 },
+    Region { id: *b"MH", country_code: 692, international_prefix: 231, national_prefix: 8703, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 428, formats_len: 1, general: Desc { program: 29754, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 29778, lengths: 0x80 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 29785, lengths: 0x80 }, Desc { program: 29803, lengths: 0x80 }], same_fixed_mobile: false, lengths: 0x80, local_lengths: 0x0 },
+    Region { id: *b"MK", country_code: 389, international_prefix: 0, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 429, formats_len: 3, general: Desc { program: 29829, lengths: 0xffffffff }, types: [Desc { program: 29836, lengths: 0x100 }, Desc { program: 814, lengths: 0x100 }, Desc { program: 29841, lengths: 0x100 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 29854, lengths: 0x100 }, Desc { program: 29983, lengths: 0x100 }], same_fixed_mobile: false, lengths: 0x100, local_lengths: 0xc0 },
+    Region { id: *b"ML", country_code: 223, international_prefix: 0, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 432, formats_len: 2, general: Desc { program: 30066, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc { program: 13162, lengths: 0x100 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 30073, lengths: 0x100 }, Desc { program: 30121, lengths: 0x100 }], same_fixed_mobile: false, lengths: 0x100, local_lengths: 0x0 },
+    Region { id: *b"MM", country_code: 95, international_prefix: 0, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 434, formats_len: 9, general: Desc { program: 30164, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc { program: 30205, lengths: 0x400 }, Desc::ABSENT, Desc { program: 30222, lengths: 0x100 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 30230, lengths: 0x3c0 }, Desc { program: 30937, lengths: 0x780 }], same_fixed_mobile: false, lengths: 0x7c0, local_lengths: 0x20 },
+    Region { id: *b"MN", country_code: 976, international_prefix: 19163, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 443, formats_len: 5, general: Desc { program: 31054, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 31068, lengths: 0x100 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 31098, lengths: 0x700 }, Desc { program: 31181, lengths: 0x100 }], same_fixed_mobile: false, lengths: 0x700, local_lengths: 0x70 },
+    Region { id: *b"MO", country_code: 853, international_prefix: 0, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 448, formats_len: 2, general: Desc { program: 31231, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc { program: 31256, lengths: 0x80 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 31264, lengths: 0x100 }, Desc { program: 31286, lengths: 0x100 }], same_fixed_mobile: false, lengths: 0x180, local_lengths: 0x0 },
+    Region { id: *b"MP", country_code: 1, international_prefix: 231, national_prefix: 4931, national_prefix_groups: 1, transform_rule: "670$1", leading_digits: 31343, formats: 0, formats_len: 0, general: Desc { program: 31347, lengths: 0xffffffff }, types: [Desc { program: 276, lengths: 0x400 }, Desc { program: 284, lengths: 0x400 }, Desc::ABSENT, Desc::ABSENT, Desc { program: 323, lengths: 0x400 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 31370, lengths: 0x400 }, Desc { program: 31370, lengths: 0x400 }], same_fixed_mobile: true, lengths: 0x400, local_lengths: 0x80 },
+    Region { id: *b"MQ", country_code: 596, international_prefix: 0, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 450, formats_len: 2, general: Desc { program: 31450, lengths: 0xffffffff }, types: [Desc { program: 6961, lengths: 0x200 }, Desc { program: 6969, lengths: 0x200 }, Desc::ABSENT, Desc { program: 31473, lengths: 0x200 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 31503, lengths: 0x200 }, Desc { program: 31567, lengths: 0x200 }], same_fixed_mobile: false, lengths: 0x200, local_lengths: 0x0 },
+    Region { id: *b"MR", country_code: 222, international_prefix: 0, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 452, formats_len: 1, general: Desc { program: 31585, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc { program: 814, lengths: 0x100 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 31599, lengths: 0x100 }, Desc { program: 31619, lengths: 0x100 }], same_fixed_mobile: false, lengths: 0x100, local_lengths: 0x0 },
+    Region { id: *b"MS", country_code: 1, international_prefix: 231, national_prefix: 31627, national_prefix_groups: 1, transform_rule: "664$1", leading_digits: 31642, formats: 0, formats_len: 0, general: Desc { program: 31646, lengths: 0xffffffff }, types: [Desc { program: 276, lengths: 0x400 }, Desc { program: 284, lengths: 0x400 }, Desc::ABSENT, Desc::ABSENT, Desc { program: 323, lengths: 0x400 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 31666, lengths: 0x400 }, Desc { program: 31682, lengths: 0x400 }], same_fixed_mobile: false, lengths: 0x400, local_lengths: 0x80 },
+    Region { id: *b"MT", country_code: 356, international_prefix: 0, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 453, formats_len: 1, general: Desc { program: 31705, lengths: 0xffffffff }, types: [Desc { program: 31732, lengths: 0x100 }, Desc { program: 31773, lengths: 0x100 }, Desc::ABSENT, Desc { program: 31790, lengths: 0x100 }, Desc::ABSENT, Desc { program: 31798, lengths: 0x100 }, Desc { program: 31806, lengths: 0x100 }, Desc::ABSENT, Desc { program: 31813, lengths: 0x100 }, Desc { program: 31852, lengths: 0x100 }], same_fixed_mobile: false, lengths: 0x100, local_lengths: 0x0 },
+    Region { id: *b"MU", country_code: 230, international_prefix: 31899, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 454, formats_len: 3, general: Desc { program: 31915, lengths: 0xffffffff }, types: [Desc { program: 31939, lengths: 0x80 }, Desc { program: 31945, lengths: 0x480 }, Desc::ABSENT, Desc { program: 31962, lengths: 0x80 }, Desc::ABSENT, Desc { program: 31975, lengths: 0x80 }, Desc::ABSENT, Desc::ABSENT, Desc { program: 31982, lengths: 0x180 }, Desc { program: 32047, lengths: 0x100 }], same_fixed_mobile: false, lengths: 0x580, local_lengths: 0x0 },
+    Region { id: *b"MV", country_code: 960, international_prefix: 32118, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 457, formats_len: 2, general: Desc { program: 32127, lengths: 0xffffffff }, types: [Desc { program: 14293, lengths: 0x400 }, Desc { program: 11751, lengths: 0x400 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 32153, lengths: 0x80 }, Desc::ABSENT, Desc { program: 32166, lengths: 0x80 }, Desc { program: 32205, lengths: 0x80 }], same_fixed_mobile: false, lengths: 0x480, local_lengths: 0x0 },
+    Region { id: *b"MW", country_code: 265, international_prefix: 0, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 459, formats_len: 2, general: Desc { program: 32223, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 32248, lengths: 0x80 }, Desc { program: 32254, lengths: 0x200 }], same_fixed_mobile: false, lengths: 0x280, local_lengths: 0x0 },
+    Region { id: *b"MX", country_code: 52, international_prefix: 32282, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 461, formats_len: 3, general: Desc { program: 32287, lengths: 0xffffffff }, types: [Desc { program: 14293, lengths: 0x400 }, Desc { program: 32292, lengths: 0x400 }, Desc { program: 32305, lengths: 0x400 }, Desc::ABSENT, Desc { program: 32312, lengths: 0x400 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 32319, lengths: 0x400 }, Desc { program: 32556, lengths: 0x400 }], same_fixed_mobile: false, lengths: 0x400, local_lengths: 0x180 },
+    Region { id: *b"MY", country_code: 60, international_prefix: 0, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 464, formats_len: 6, general: Desc { program: 32790, lengths: 0xffffffff }, types: [Desc { program: 32810, lengths: 0x400 }, Desc { program: 32818, lengths: 0x400 }, Desc::ABSENT, Desc { program: 32828, lengths: 0x400 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 32891, lengths: 0x300 }, Desc { program: 33103, lengths: 0x600 }], same_fixed_mobile: false, lengths: 0x700, local_lengths: 0xc0 },
+    Region { id: *b"MZ", country_code: 258, international_prefix: 0, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 470, formats_len: 2, general: Desc { program: 33278, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc { program: 9472, lengths: 0x200 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 33289, lengths: 0x100 }, Desc { program: 33310, lengths: 0x200 }], same_fixed_mobile: false, lengths: 0x300, local_lengths: 0x0 },
+    Region { id: *b"NA", country_code: 264, international_prefix: 0, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 472, formats_len: 4, general: Desc { program: 33318, lengths: 0xffffffff }, types: [Desc { program: 33326, lengths: 0x200 }, Desc { program: 33334, lengths: 0x200 }, Desc::ABSENT, Desc { program: 33340, lengths: 0x300 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 33354, lengths: 0x300 }, Desc { program: 33609, lengths: 0x200 }], same_fixed_mobile: false, lengths: 0x300, local_lengths: 0x0 },
+    Region { id: *b"NC", country_code: 687, international_prefix: 0, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 476, formats_len: 2, general: Desc { program: 33623, lengths: 0xffffffff }, types: [Desc { program: 33639, lengths: 0x40 }, Desc { program: 33645, lengths: 0x40 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 33652, lengths: 0x40 }, Desc { program: 33672, lengths: 0x40 }], same_fixed_mobile: false, lengths: 0x40, local_lengths: 0x0 },
+    Region { id: *b"NE", country_code: 227, international_prefix: 0, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 478, formats_len: 2, general: Desc { program: 33688, lengths: 0xffffffff }, types: [Desc { program: 33695, lengths: 0x100 }, Desc { program: 33701, lengths: 0x100 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 33707, lengths: 0x100 }, Desc { program: 33771, lengths: 0x100 }], same_fixed_mobile: false, lengths: 0x100, local_lengths: 0x0 },
+    Region { id: *b"NF", country_code: 672, international_prefix: 0, national_prefix: 33788, national_prefix_groups: 1, transform_rule: "3$1", leading_digits: NONE, formats: 480, formats_len: 2, general: Desc { program: 33800, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 33807, lengths: 0x40 }, Desc { program: 33833, lengths: 0x40 }], same_fixed_mobile: false, lengths: 0x40, local_lengths: 0x20 },
+    Region { id: *b"NG", country_code: 234, international_prefix: 33847, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 482, formats_len: 5, general: Desc { program: 33851, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc { program: 33872, lengths: 0x7c00 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 33880, lengths: 0x7c00 }, Desc::ABSENT, Desc { program: 33888, lengths: 0x400 }, Desc { program: 33922, lengths: 0x400 }], same_fixed_mobile: false, lengths: 0x7c00, local_lengths: 0xc0 },
+    Region { id: *b"NI", country_code: 505, international_prefix: 0, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 487, formats_len: 1, general: Desc { program: 33981, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc { program: 33999, lengths: 0x100 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 28618, lengths: 0x100 }, Desc { program: 34007, lengths: 0x100 }], same_fixed_mobile: false, lengths: 0x100, local_lengths: 0x0 },
+    Region { id: *b"NL", country_code: 31, international_prefix: 0, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 488, formats_len: 9, general: Desc { program: 34066, lengths: 0xffffffff }, types: [Desc { program: 34111, lengths: 0x780 }, Desc { program: 34121, lengths: 0x780 }, Desc::ABSENT, Desc { program: 34129, lengths: 0x200 }, Desc::ABSENT, Desc { program: 34141, lengths: 0x200 }, Desc { program: 34147, lengths: 0x260 }, Desc::ABSENT, Desc { program: 34231, lengths: 0x200 }, Desc { program: 34375, lengths: 0xa00 }], same_fixed_mobile: false, lengths: 0xfe0, local_lengths: 0x0 },
+    Region { id: *b"NO", country_code: 47, international_prefix: 0, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: 34391, formats: 497, formats_len: 2, general: Desc { program: 34401, lengths: 0xffffffff }, types: [Desc { program: 34414, lengths: 0x100 }, Desc { program: 34423, lengths: 0x100 }, Desc { program: 34430, lengths: 0x100 }, Desc { program: 34445, lengths: 0x100 }, Desc { program: 34452, lengths: 0x100 }, Desc::ABSENT, Desc { program: 34459, lengths: 0x120 }, Desc { program: 34489, lengths: 0x100 }, Desc { program: 34496, lengths: 0x100 }, Desc { program: 34523, lengths: 0x100 }], same_fixed_mobile: false, lengths: 0x120, local_lengths: 0x0 },
+    Region { id: *b"NP", country_code: 977, international_prefix: 0, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 499, formats_len: 4, general: Desc { program: 34530, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc { program: 34549, lengths: 0x800 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 34568, lengths: 0x100 }, Desc { program: 34632, lengths: 0x400 }], same_fixed_mobile: false, lengths: 0xd00, local_lengths: 0xc0 },
+    Region { id: *b"NR", country_code: 674, international_prefix: 0, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 503, formats_len: 1, general: Desc { program: 34655, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 34691, lengths: 0x80 }, Desc { program: 34698, lengths: 0x80 }], same_fixed_mobile: false, lengths: 0x80, local_lengths: 0x0 },
+    Region { id: *b"NU", country_code: 683, international_prefix: 0, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 504, formats_len: 1, general: Desc { program: 34728, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 34741, lengths: 0x10 }, Desc { program: 34748, lengths: 0x90 }], same_fixed_mobile: false, lengths: 0x90, local_lengths: 0x0 },
+    Region { id: *b"NZ", country_code: 64, international_prefix: 34761, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 505, formats_len: 6, general: Desc { program: 34771, lengths: 0xffffffff }, types: [Desc { program: 34823, lengths: 0x780 }, Desc { program: 34869, lengths: 0x700 }, Desc::ABSENT, Desc::ABSENT, Desc { program: 14533, lengths: 0x200 }, Desc::ABSENT, Desc { program: 34887, lengths: 0x7e0 }, Desc::ABSENT, Desc { program: 34929, lengths: 0x100 }, Desc { program: 34965, lengths: 0x700 }], same_fixed_mobile: false, lengths: 0x7e0, local_lengths: 0x0 },
+    Region { id: *b"OM", country_code: 968, international_prefix: 0, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 511, formats_len: 3, general: Desc { program: 34995, lengths: 0xffffffff }, types: [Desc { program: 35028, lengths: 0x100 }, Desc { program: 35035, lengths: 0x380 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 35064, lengths: 0x100 }, Desc { program: 35070, lengths: 0x100 }], same_fixed_mobile: false, lengths: 0x380, local_lengths: 0x0 },
+    Region { id: *b"PA", country_code: 507, international_prefix: 0, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 514, formats_len: 3, general: Desc { program: 35103, lengths: 0xffffffff }, types: [Desc { program: 35137, lengths: 0x80 }, Desc { program: 35172, lengths: 0xd80 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 35200, lengths: 0x80 }, Desc { program: 35459, lengths: 0x180 }], same_fixed_mobile: false, lengths: 0xd80, local_lengths: 0x0 },
+    Region { id: *b"PE", country_code: 51, international_prefix: 35490, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 517, formats_len: 4, general: Desc { program: 35514, lengths: 0xffffffff }, types: [Desc { program: 35527, lengths: 0x100 }, Desc { program: 814, lengths: 0x100 }, Desc { program: 28902, lengths: 0x100 }, Desc::ABSENT, Desc { program: 35534, lengths: 0x100 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 35543, lengths: 0x100 }, Desc { program: 15628, lengths: 0x200 }], same_fixed_mobile: false, lengths: 0x300, local_lengths: 0xc0 },
+    Region { id: *b"PF", country_code: 689, international_prefix: 0, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 521, formats_len: 3, general: Desc { program: 35655, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc { program: 6969, lengths: 0x200 }, Desc::ABSENT, Desc { program: 35676, lengths: 0x100 }, Desc::ABSENT, Desc::ABSENT, Desc { program: 35683, lengths: 0x40 }, Desc::ABSENT, Desc { program: 35689, lengths: 0x100 }, Desc { program: 35706, lengths: 0x100 }], same_fixed_mobile: false, lengths: 0x340, local_lengths: 0x0 },
+    Region { id: *b"PG", country_code: 675, international_prefix: 35712, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 524, formats_len: 2, general: Desc { program: 35723, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc { program: 35755, lengths: 0x80 }, Desc::ABSENT, Desc { program: 35762, lengths: 0x80 }, Desc::ABSENT, Desc { program: 35779, lengths: 0x80 }, Desc::ABSENT, Desc::ABSENT, Desc { program: 35786, lengths: 0x80 }, Desc { program: 35820, lengths: 0x100 }], same_fixed_mobile: false, lengths: 0x180, local_lengths: 0x0 },
+    Region { id: *b"PH", country_code: 63, international_prefix: 0, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 526, formats_len: 8, general: Desc { program: 35834, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc { program: 35867, lengths: 0x3800 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 35876, lengths: 0x740 }, Desc { program: 35941, lengths: 0x400 }], same_fixed_mobile: false, lengths: 0x3f40, local_lengths: 0xb0 },
+    Region { id: *b"PK", country_code: 92, international_prefix: 0, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 534, formats_len: 8, general: Desc { program: 35987, lengths: 0xffffffff }, types: [Desc { program: 35028, lengths: 0x100 }, Desc { program: 36074, lengths: 0x900 }, Desc::ABSENT, Desc::ABSENT, Desc { program: 36088, lengths: 0x200 }, Desc::ABSENT, Desc { program: 36095, lengths: 0x1800 }, Desc::ABSENT, Desc { program: 36226, lengths: 0x600 }, Desc { program: 36386, lengths: 0x400 }], same_fixed_mobile: false, lengths: 0x1f00, local_lengths: 0xe0 },
+    Region { id: *b"PL", country_code: 48, international_prefix: 0, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 542, formats_len: 7, general: Desc { program: 36409, lengths: 0xffffffff }, types: [Desc { program: 36443, lengths: 0x200 }, Desc { program: 7658, lengths: 0x600 }, Desc { program: 36452, lengths: 0x200 }, Desc { program: 36459, lengths: 0x200 }, Desc::ABSENT, Desc { program: 36465, lengths: 0x3c0 }, Desc { program: 36472, lengths: 0x200 }, Desc::ABSENT, Desc { program: 36479, lengths: 0x280 }, Desc { program: 36570, lengths: 0x200 }], same_fixed_mobile: false, lengths: 0x7c0, local_lengths: 0x0 },
+    Region { id: *b"PM", country_code: 508, international_prefix: 0, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 549, formats_len: 3, general: Desc { program: 36619, lengths: 0xffffffff }, types: [Desc { program: 6961, lengths: 0x200 }, Desc { program: 6969, lengths: 0x200 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 36632, lengths: 0x240 }, Desc { program: 36663, lengths: 0x240 }], same_fixed_mobile: false, lengths: 0x240, local_lengths: 0x0 },
+    Region { id: *b"PR", country_code: 1, international_prefix: 231, national_prefix: 8703, national_prefix_groups: 0, transform_rule: "", leading_digits: 36702, formats: 0, formats_len: 0, general: Desc { program: 36713, lengths: 0xffffffff }, types: [Desc { program: 276, lengths: 0x400 }, Desc { program: 284, lengths: 0x400 }, Desc::ABSENT, Desc::ABSENT, Desc { program: 323, lengths: 0x400 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 36729, lengths: 0x400 }, Desc { program: 36729, lengths: 0x400 }], same_fixed_mobile: true, lengths: 0x400, local_lengths: 0x80 },
+    Region { id: *b"PS", country_code: 970, international_prefix: 0, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 552, formats_len: 3, general: Desc { program: 36744, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc { program: 20938, lengths: 0x400 }, Desc { program: 21245, lengths: 0x400 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 36766, lengths: 0x100 }, Desc { program: 36794, lengths: 0x200 }], same_fixed_mobile: false, lengths: 0x700, local_lengths: 0x80 },
+    Region { id: *b"PT", country_code: 351, international_prefix: 0, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 555, formats_len: 2, general: Desc { program: 36802, lengths: 0xffffffff }, types: [Desc { program: 36827, lengths: 0x200 }, Desc { program: 36868, lengths: 0x200 }, Desc { program: 36877, lengths: 0x200 }, Desc { program: 36893, lengths: 0x200 }, Desc { program: 36899, lengths: 0x200 }, Desc { program: 36909, lengths: 0x200 }, Desc { program: 36935, lengths: 0x200 }, Desc { program: 36963, lengths: 0x200 }, Desc { program: 36996, lengths: 0x200 }, Desc { program: 37036, lengths: 0x200 }], same_fixed_mobile: false, lengths: 0x200, local_lengths: 0x0 },
+    Region { id: *b"PW", country_code: 680, international_prefix: 37111, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 247, formats_len: 1, general: Desc { program: 37115, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 37135, lengths: 0x80 }, Desc { program: 37212, lengths: 0x80 }], same_fixed_mobile: false, lengths: 0x80, local_lengths: 0x0 },
+    Region { id: *b"PY", country_code: 595, international_prefix: 0, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 557, formats_len: 9, general: Desc { program: 37258, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc { program: 37300, lengths: 0xe00 }, Desc::ABSENT, Desc { program: 37309, lengths: 0x200 }, Desc::ABSENT, Desc::ABSENT, Desc { program: 37318, lengths: 0x3c0 }, Desc::ABSENT, Desc { program: 37339, lengths: 0x380 }, Desc { program: 37492, lengths: 0x200 }], same_fixed_mobile: false, lengths: 0xfc0, local_lengths: 0x20 },
+    Region { id: *b"QA", country_code: 974, international_prefix: 0, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 566, formats_len: 2, general: Desc { program: 37516, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc { program: 37551, lengths: 0xa80 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 37577, lengths: 0x80 }, Desc::ABSENT, Desc::ABSENT, Desc { program: 37585, lengths: 0x100 }, Desc { program: 37611, lengths: 0x100 }], same_fixed_mobile: false, lengths: 0xb80, local_lengths: 0x0 },
+    Region { id: *b"RE", country_code: 262, international_prefix: 0, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 568, formats_len: 1, general: Desc { program: 37618, lengths: 0xffffffff }, types: [Desc { program: 37642, lengths: 0x200 }, Desc { program: 33334, lengths: 0x200 }, Desc { program: 37651, lengths: 0x200 }, Desc { program: 37674, lengths: 0x200 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 37706, lengths: 0x200 }, Desc { program: 37735, lengths: 0x200 }], same_fixed_mobile: false, lengths: 0x200, local_lengths: 0x0 },
+    Region { id: *b"RO", country_code: 40, international_prefix: 0, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 569, formats_len: 4, general: Desc { program: 37795, lengths: 0xffffffff }, types: [Desc { program: 37817, lengths: 0x200 }, Desc { program: 9472, lengths: 0x200 }, Desc { program: 36452, lengths: 0x200 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 37826, lengths: 0x200 }, Desc::ABSENT, Desc { program: 37842, lengths: 0x240 }, Desc { program: 37875, lengths: 0x200 }], same_fixed_mobile: false, lengths: 0x240, local_lengths: 0x0 },
+    Region { id: *b"RS", country_code: 381, international_prefix: 0, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 573, formats_len: 2, general: Desc { program: 37934, lengths: 0xffffffff }, types: [Desc { program: 37997, lengths: 0x7c0 }, Desc { program: 38014, lengths: 0x1fc0 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 38022, lengths: 0x1fc0 }, Desc::ABSENT, Desc { program: 38031, lengths: 0x1f80 }, Desc { program: 38086, lengths: 0x700 }], same_fixed_mobile: false, lengths: 0x1fc0, local_lengths: 0x30 },
+    Region { id: *b"RU", country_code: 7, international_prefix: 8346, national_prefix: 27537, national_prefix_groups: 0, transform_rule: "", leading_digits: 38101, formats: 575, formats_len: 6, general: Desc { program: 38105, lengths: 0xffffffff }, types: [Desc { program: 38120, lengths: 0x400 }, Desc { program: 38129, lengths: 0x4400 }, Desc::ABSENT, Desc::ABSENT, Desc { program: 27578, lengths: 0x400 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 38148, lengths: 0x400 }, Desc { program: 38246, lengths: 0x400 }], same_fixed_mobile: false, lengths: 0x4400, local_lengths: 0x80 },
+    Region { id: *b"RW", country_code: 250, international_prefix: 0, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 581, formats_len: 3, general: Desc { program: 38251, lengths: 0xffffffff }, types: [Desc { program: 38270, lengths: 0x200 }, Desc { program: 9472, lengths: 0x200 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 38277, lengths: 0x300 }, Desc { program: 38292, lengths: 0x200 }], same_fixed_mobile: false, lengths: 0x300, local_lengths: 0x0 },
+    Region { id: *b"SA", country_code: 966, international_prefix: 0, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 584, formats_len: 4, general: Desc { program: 38300, lengths: 0xffffffff }, types: [Desc { program: 38318, lengths: 0x200 }, Desc { program: 11751, lengths: 0x400 }, Desc { program: 38325, lengths: 0x200 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 38332, lengths: 0x200 }, Desc { program: 38365, lengths: 0x200 }], same_fixed_mobile: false, lengths: 0x600, local_lengths: 0x80 },
+    Region { id: *b"SB", country_code: 677, international_prefix: 38391, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 588, formats_len: 1, general: Desc { program: 38394, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc { program: 38407, lengths: 0x20 }, Desc::ABSENT, Desc { program: 38415, lengths: 0x20 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 38421, lengths: 0x20 }, Desc { program: 38448, lengths: 0xa0 }], same_fixed_mobile: false, lengths: 0xa0, local_lengths: 0x0 },
+    Region { id: *b"SC", country_code: 248, international_prefix: 38514, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 589, formats_len: 1, general: Desc { program: 38524, lengths: 0xffffffff }, types: [Desc { program: 38538, lengths: 0x80 }, Desc { program: 38544, lengths: 0x80 }, Desc::ABSENT, Desc { program: 38554, lengths: 0x80 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 38576, lengths: 0x80 }, Desc { program: 38584, lengths: 0x80 }], same_fixed_mobile: false, lengths: 0x80, local_lengths: 0x0 },
+    Region { id: *b"SD", country_code: 249, international_prefix: 0, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 590, formats_len: 1, general: Desc { program: 38592, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 38599, lengths: 0x200 }, Desc { program: 38614, lengths: 0x200 }], same_fixed_mobile: false, lengths: 0x200, local_lengths: 0x0 },
+    Region { id: *b"SE", country_code: 46, international_prefix: 0, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 591, formats_len: 12, general: Desc { program: 38628, lengths: 0xffffffff }, types: [Desc { program: 38669, lengths: 0x780 }, Desc { program: 38713, lengths: 0x3c0 }, Desc { program: 38720, lengths: 0x200 }, Desc::ABSENT, Desc { program: 38727, lengths: 0x200 }, Desc { program: 38734, lengths: 0x200 }, Desc { program: 38743, lengths: 0x200 }, Desc { program: 38750, lengths: 0x1000 }, Desc { program: 38768, lengths: 0x380 }, Desc { program: 39047, lengths: 0x200 }], same_fixed_mobile: false, lengths: 0x17c0, local_lengths: 0x0 },
+    Region { id: *b"SG", country_code: 65, international_prefix: 39055, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 603, formats_len: 5, general: Desc { program: 39059, lengths: 0xffffffff }, types: [Desc { program: 39090, lengths: 0x800 }, Desc { program: 39098, lengths: 0xc00 }, Desc::ABSENT, Desc { program: 39111, lengths: 0x100 }, Desc::ABSENT, Desc::ABSENT, Desc { program: 39125, lengths: 0x800 }, Desc::ABSENT, Desc { program: 39133, lengths: 0x100 }, Desc { program: 39168, lengths: 0x100 }], same_fixed_mobile: false, lengths: 0xd00, local_lengths: 0x0 },
+    Region { id: *b"SH", country_code: 290, international_prefix: 0, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: 39190, formats: 0, formats_len: 0, general: Desc { program: 39194, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 39207, lengths: 0x20 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 39213, lengths: 0x30 }, Desc { program: 15301, lengths: 0x20 }], same_fixed_mobile: false, lengths: 0x30, local_lengths: 0x0 },
+    Region { id: *b"SI", country_code: 386, international_prefix: 39227, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 608, formats_len: 4, general: Desc { program: 39250, lengths: 0xffffffff }, types: [Desc { program: 39271, lengths: 0x1e0 }, Desc { program: 39289, lengths: 0x1c0 }, Desc::ABSENT, Desc { program: 39296, lengths: 0x100 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 39346, lengths: 0x100 }, Desc { program: 39362, lengths: 0x100 }], same_fixed_mobile: false, lengths: 0x1e0, local_lengths: 0x0 },
+    Region { id: *b"SJ", country_code: 47, international_prefix: 0, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: 39408, formats: 0, formats_len: 0, general: Desc { program: 39411, lengths: 0xffffffff }, types: [Desc { program: 34414, lengths: 0x100 }, Desc { program: 34423, lengths: 0x100 }, Desc { program: 34430, lengths: 0x100 }, Desc { program: 34445, lengths: 0x100 }, Desc { program: 34452, lengths: 0x100 }, Desc::ABSENT, Desc { program: 34459, lengths: 0x120 }, Desc { program: 34489, lengths: 0x100 }, Desc { program: 39433, lengths: 0x100 }, Desc { program: 34523, lengths: 0x100 }], same_fixed_mobile: false, lengths: 0x120, local_lengths: 0x0 },
+    Region { id: *b"SK", country_code: 421, international_prefix: 0, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 612, formats_len: 6, general: Desc { program: 39439, lengths: 0xffffffff }, types: [Desc { program: 39461, lengths: 0x200 }, Desc { program: 9472, lengths: 0x200 }, Desc { program: 39474, lengths: 0x200 }, Desc { program: 39480, lengths: 0x200 }, Desc::ABSENT, Desc { program: 39496, lengths: 0x80 }, Desc { program: 39504, lengths: 0x200 }, Desc::ABSENT, Desc { program: 39510, lengths: 0x2c0 }, Desc { program: 39572, lengths: 0x200 }], same_fixed_mobile: false, lengths: 0x2c0, local_lengths: 0x0 },
+    Region { id: *b"SL", country_code: 232, international_prefix: 0, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 618, formats_len: 1, general: Desc { program: 39606, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 39620, lengths: 0x100 }, Desc { program: 39628, lengths: 0x100 }], same_fixed_mobile: false, lengths: 0x100, local_lengths: 0x40 },
+    Region { id: *b"SM", country_code: 378, international_prefix: 0, national_prefix: 39656, national_prefix_groups: 1, transform_rule: "0549$1", leading_digits: NONE, formats: 619, formats_len: 3, general: Desc { program: 39666, lengths: 0xffffffff }, types: [Desc { program: 39680, lengths: 0x100 }, Desc::ABSENT, Desc::ABSENT, Desc { program: 39688, lengths: 0x100 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 39696, lengths: 0x400 }, Desc { program: 39714, lengths: 0x100 }], same_fixed_mobile: false, lengths: 0x500, local_lengths: 0x40 },
+    Region { id: *b"SN", country_code: 221, international_prefix: 0, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 622, formats_len: 2, general: Desc { program: 39722, lengths: 0xffffffff }, types: [Desc { program: 39736, lengths: 0x200 }, Desc { program: 9472, lengths: 0x200 }, Desc { program: 39745, lengths: 0x200 }, Desc { program: 39754, lengths: 0x200 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 39788, lengths: 0x200 }, Desc { program: 39823, lengths: 0x200 }], same_fixed_mobile: false, lengths: 0x200, local_lengths: 0x0 },
+    Region { id: *b"SO", country_code: 252, international_prefix: 0, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 624, formats_len: 6, general: Desc { program: 39841, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 39870, lengths: 0xc0 }, Desc { program: 39916, lengths: 0x380 }], same_fixed_mobile: false, lengths: 0x3c0, local_lengths: 0x0 },
+    Region { id: *b"SR", country_code: 597, international_prefix: 0, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 630, formats_len: 3, general: Desc { program: 39989, lengths: 0xffffffff }, types: [Desc { program: 8167, lengths: 0x80 }, Desc { program: 40000, lengths: 0x80 }, Desc::ABSENT, Desc { program: 40006, lengths: 0xc0 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 40019, lengths: 0x40 }, Desc { program: 40039, lengths: 0x80 }], same_fixed_mobile: false, lengths: 0xc0, local_lengths: 0x0 },
+    Region { id: *b"SS", country_code: 211, international_prefix: 0, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 633, formats_len: 1, general: Desc { program: 38592, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 40058, lengths: 0x200 }, Desc { program: 40064, lengths: 0x200 }], same_fixed_mobile: false, lengths: 0x200, local_lengths: 0x0 },
+    Region { id: *b"ST", country_code: 239, international_prefix: 0, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 634, formats_len: 1, general: Desc { program: 40078, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 40090, lengths: 0x80 }, Desc { program: 40096, lengths: 0x80 }], same_fixed_mobile: false, lengths: 0x80, local_lengths: 0x0 },
+    Region { id: *b"SV", country_code: 503, international_prefix: 0, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 635, formats_len: 3, general: Desc { program: 40120, lengths: 0xffffffff }, types: [Desc { program: 40151, lengths: 0x880 }, Desc { program: 40165, lengths: 0x880 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 40182, lengths: 0x100 }, Desc { program: 40232, lengths: 0x100 }], same_fixed_mobile: false, lengths: 0x980, local_lengths: 0x0 },
+    Region { id: *b"SX", country_code: 1, international_prefix: 231, national_prefix: 40237, national_prefix_groups: 1, transform_rule: "721$1", leading_digits: 40252, formats: 0, formats_len: 0, general: Desc { program: 40256, lengths: 0xffffffff }, types: [Desc { program: 276, lengths: 0x400 }, Desc { program: 284, lengths: 0x400 }, Desc::ABSENT, Desc::ABSENT, Desc { program: 323, lengths: 0x400 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 40283, lengths: 0x400 }, Desc { program: 40306, lengths: 0x400 }], same_fixed_mobile: false, lengths: 0x400, local_lengths: 0x80 },
+    Region { id: *b"SY", country_code: 963, international_prefix: 0, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 638, formats_len: 2, general: Desc { program: 40334, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 40349, lengths: 0x300 }, Desc { program: 40402, lengths: 0x200 }], same_fixed_mobile: false, lengths: 0x300, local_lengths: 0xc0 },
+    Region { id: *b"SZ", country_code: 268, international_prefix: 0, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 640, formats_len: 2, general: Desc { program: 40414, lengths: 0xffffffff }, types: [Desc { program: 38270, lengths: 0x200 }, Desc { program: 40440, lengths: 0x100 }, Desc::ABSENT, Desc { program: 40448, lengths: 0x100 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 40454, lengths: 0x100 }, Desc { program: 40460, lengths: 0x100 }], same_fixed_mobile: false, lengths: 0x300, local_lengths: 0x0 },
+    Region { id: *b"TA", country_code: 290, international_prefix: 0, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: 27537, formats: 0, formats_len: 0, general: Desc { program: 40466, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 40466, lengths: 0x10 }, Desc::ABSENT], same_fixed_mobile: false, lengths: 0x10, local_lengths: 0x0 },
+    Region { id: *b"TC", country_code: 1, international_prefix: 231, national_prefix: 40471, national_prefix_groups: 1, transform_rule: "649$1", leading_digits: 40488, formats: 0, formats_len: 0, general: Desc { program: 40492, lengths: 0xffffffff }, types: [Desc { program: 276, lengths: 0x400 }, Desc { program: 284, lengths: 0x400 }, Desc::ABSENT, Desc { program: 40512, lengths: 0x400 }, Desc { program: 323, lengths: 0x400 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 40529, lengths: 0x400 }, Desc { program: 40556, lengths: 0x400 }], same_fixed_mobile: false, lengths: 0x400, local_lengths: 0x80 },
+    Region { id: *b"TD", country_code: 235, international_prefix: 40587, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 642, formats_len: 1, general: Desc { program: 40596, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 40613, lengths: 0x100 }, Desc { program: 40632, lengths: 0x100 }], same_fixed_mobile: false, lengths: 0x100, local_lengths: 0x0 },
+    Region { id: *b"TG", country_code: 228, international_prefix: 0, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 643, formats_len: 1, general: Desc { program: 40652, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 40659, lengths: 0x100 }, Desc { program: 40684, lengths: 0x100 }], same_fixed_mobile: false, lengths: 0x100, local_lengths: 0x0 },
+    Region { id: *b"TH", country_code: 66, international_prefix: 40700, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 644, formats_len: 3, general: Desc { program: 40704, lengths: 0xffffffff }, types: [Desc { program: 40735, lengths: 0x400 }, Desc { program: 40743, lengths: 0x2400 }, Desc::ABSENT, Desc { program: 40762, lengths: 0x200 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 40770, lengths: 0x100 }, Desc { program: 40796, lengths: 0x200 }], same_fixed_mobile: false, lengths: 0x2700, local_lengths: 0x0 },
+    Region { id: *b"TJ", country_code: 992, international_prefix: 8346, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 647, formats_len: 4, general: Desc { program: 40834, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 40848, lengths: 0x200 }, Desc { program: 40895, lengths: 0x200 }], same_fixed_mobile: false, lengths: 0x200, local_lengths: 0xe8 },
+    Region { id: *b"TK", country_code: 690, international_prefix: 0, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 0, formats_len: 0, general: Desc { program: 40975, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 40983, lengths: 0xf0 }, Desc { program: 40996, lengths: 0xf0 }], same_fixed_mobile: false, lengths: 0xf0, local_lengths: 0x0 },
+    Region { id: *b"TL", country_code: 670, international_prefix: 0, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 651, formats_len: 2, general: Desc { program: 41003, lengths: 0xffffffff }, types: [Desc { program: 8167, lengths: 0x80 }, Desc { program: 40000, lengths: 0x80 }, Desc::ABSENT, Desc::ABSENT, Desc { program: 41025, lengths: 0x80 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 41031, lengths: 0x80 }, Desc { program: 41046, lengths: 0x100 }], same_fixed_mobile: false, lengths: 0x180, local_lengths: 0x0 },
+    Region { id: *b"TM", country_code: 993, international_prefix: 8346, national_prefix: 27537, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 653, formats_len: 3, general: Desc { program: 41052, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 41064, lengths: 0x100 }, Desc { program: 41139, lengths: 0x100 }], same_fixed_mobile: false, lengths: 0x100, local_lengths: 0x0 },
+    Region { id: *b"TN", country_code: 216, international_prefix: 0, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 656, formats_len: 1, general: Desc { program: 41151, lengths: 0xffffffff }, types: [Desc { program: 41158, lengths: 0x100 }, Desc { program: 41164, lengths: 0x100 }, Desc { program: 41172, lengths: 0x100 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 41180, lengths: 0x100 }, Desc { program: 41204, lengths: 0x100 }], same_fixed_mobile: false, lengths: 0x100, local_lengths: 0x0 },
+    Region { id: *b"TO", country_code: 676, international_prefix: 0, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 657, formats_len: 3, general: Desc { program: 41255, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc { program: 31256, lengths: 0x80 }, Desc::ABSENT, Desc { program: 41286, lengths: 0x80 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 41295, lengths: 0x20 }, Desc { program: 41328, lengths: 0x80 }], same_fixed_mobile: false, lengths: 0xa0, local_lengths: 0x0 },
+    Region { id: *b"TR", country_code: 90, international_prefix: 0, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 660, formats_len: 5, general: Desc { program: 41379, lengths: 0xffffffff }, types: [Desc { program: 41409, lengths: 0x400 }, Desc { program: 41423, lengths: 0x3400 }, Desc::ABSENT, Desc { program: 41447, lengths: 0x400 }, Desc { program: 41454, lengths: 0x400 }, Desc { program: 41471, lengths: 0x400 }, Desc { program: 34691, lengths: 0x80 }, Desc::ABSENT, Desc { program: 41478, lengths: 0x400 }, Desc { program: 41559, lengths: 0x400 }], same_fixed_mobile: false, lengths: 0x3480, local_lengths: 0x0 },
+    Region { id: *b"TT", country_code: 1, international_prefix: 231, national_prefix: 41614, national_prefix_groups: 1, transform_rule: "868$1", leading_digits: 41631, formats: 0, formats_len: 0, general: Desc { program: 13537, lengths: 0xffffffff }, types: [Desc { program: 276, lengths: 0x400 }, Desc { program: 41635, lengths: 0x400 }, Desc::ABSENT, Desc::ABSENT, Desc { program: 323, lengths: 0x400 }, Desc::ABSENT, Desc::ABSENT, Desc { program: 41677, lengths: 0x400 }, Desc { program: 41687, lengths: 0x400 }, Desc { program: 41743, lengths: 0x400 }], same_fixed_mobile: false, lengths: 0x400, local_lengths: 0x80 },
+    Region { id: *b"TV", country_code: 688, international_prefix: 0, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 665, formats_len: 3, general: Desc { program: 41800, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 41815, lengths: 0x20 }, Desc { program: 41823, lengths: 0xc0 }], same_fixed_mobile: false, lengths: 0xe0, local_lengths: 0x0 },
+    Region { id: *b"TW", country_code: 886, international_prefix: 41836, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 668, formats_len: 8, general: Desc { program: 41848, lengths: 0xffffffff }, types: [Desc { program: 41874, lengths: 0x280 }, Desc { program: 41890, lengths: 0x300 }, Desc::ABSENT, Desc { program: 41909, lengths: 0xc00 }, Desc { program: 41939, lengths: 0x200 }, Desc::ABSENT, Desc { program: 41945, lengths: 0x200 }, Desc::ABSENT, Desc { program: 41954, lengths: 0x300 }, Desc { program: 42262, lengths: 0x200 }], same_fixed_mobile: false, lengths: 0xf80, local_lengths: 0x0 },
+    Region { id: *b"TZ", country_code: 255, international_prefix: 42281, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 676, formats_len: 4, general: Desc { program: 42287, lengths: 0xffffffff }, types: [Desc { program: 42304, lengths: 0x200 }, Desc { program: 42310, lengths: 0x200 }, Desc { program: 42319, lengths: 0x200 }, Desc { program: 42332, lengths: 0x200 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 42338, lengths: 0x200 }, Desc { program: 42344, lengths: 0x200 }], same_fixed_mobile: false, lengths: 0x200, local_lengths: 0x0 },
+    Region { id: *b"UA", country_code: 380, international_prefix: 0, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 680, formats_len: 4, general: Desc { program: 42360, lengths: 0xffffffff }, types: [Desc { program: 42373, lengths: 0x600 }, Desc { program: 42384, lengths: 0x600 }, Desc::ABSENT, Desc { program: 42393, lengths: 0x200 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 42402, lengths: 0x200 }, Desc { program: 42424, lengths: 0x200 }], same_fixed_mobile: false, lengths: 0x600, local_lengths: 0xe0 },
+    Region { id: *b"UG", country_code: 256, international_prefix: 42459, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 684, formats_len: 3, general: Desc { program: 42465, lengths: 0xffffffff }, types: [Desc { program: 42491, lengths: 0x200 }, Desc { program: 42498, lengths: 0x200 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 42506, lengths: 0x200 }, Desc { program: 42576, lengths: 0x200 }], same_fixed_mobile: false, lengths: 0x200, local_lengths: 0xe0 },
+    Region { id: *b"US", country_code: 1, international_prefix: 231, national_prefix: 8703, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 687, formats_len: 3, general: Desc { program: 8705, lengths: 0xffffffff }, types: [Desc { program: 276, lengths: 0x400 }, Desc { program: 284, lengths: 0x400 }, Desc::ABSENT, Desc::ABSENT, Desc { program: 323, lengths: 0x400 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 42614, lengths: 0x400 }, Desc { program: 42614, lengths: 0x400 }], same_fixed_mobile: true, lengths: 0x400, local_lengths: 0x80 },
+    Region { id: *b"UY", country_code: 598, international_prefix: 43014, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 690, formats_len: 7, general: Desc { program: 43024, lengths: 0xffffffff }, types: [Desc { program: 43063, lengths: 0x80 }, Desc { program: 43070, lengths: 0x3fc0 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 43098, lengths: 0x30 }, Desc::ABSENT, Desc { program: 43105, lengths: 0x100 }, Desc { program: 43140, lengths: 0x100 }], same_fixed_mobile: false, lengths: 0x3ff0, local_lengths: 0x0 },
+    Region { id: *b"UZ", country_code: 998, international_prefix: 0, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 697, formats_len: 1, general: Desc { program: 43146, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 43161, lengths: 0x200 }, Desc { program: 43368, lengths: 0x200 }], same_fixed_mobile: false, lengths: 0x200, local_lengths: 0x0 },
+    Region { id: *b"VA", country_code: 39, international_prefix: 0, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: 44038, formats: 0, formats_len: 0, general: Desc { program: 44044, lengths: 0xffffffff }, types: [Desc { program: 23945, lengths: 0x740 }, Desc { program: 24018, lengths: 0x240 }, Desc { program: 24033, lengths: 0x240 }, Desc { program: 24052, lengths: 0x400 }, Desc { program: 24058, lengths: 0x600 }, Desc::ABSENT, Desc::ABSENT, Desc { program: 24072, lengths: 0x1800 }, Desc { program: 44092, lengths: 0xfc0 }, Desc { program: 44102, lengths: 0x600 }], same_fixed_mobile: false, lengths: 0x1fc0, local_lengths: 0x0 },
+    Region { id: *b"VC", country_code: 1, international_prefix: 231, national_prefix: 13416, national_prefix_groups: 1, transform_rule: "784$1", leading_digits: 44116, formats: 0, formats_len: 0, general: Desc { program: 44120, lengths: 0xffffffff }, types: [Desc { program: 276, lengths: 0x400 }, Desc { program: 284, lengths: 0x400 }, Desc::ABSENT, Desc { program: 44140, lengths: 0x400 }, Desc { program: 323, lengths: 0x400 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 44150, lengths: 0x400 }, Desc { program: 44212, lengths: 0x400 }], same_fixed_mobile: false, lengths: 0x400, local_lengths: 0x80 },
+    Region { id: *b"VE", country_code: 58, international_prefix: 0, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 698, formats_len: 1, general: Desc { program: 44251, lengths: 0xffffffff }, types: [Desc { program: 44279, lengths: 0x400 }, Desc { program: 11751, lengths: 0x400 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 44286, lengths: 0x400 }, Desc::ABSENT, Desc { program: 44293, lengths: 0x400 }, Desc { program: 44328, lengths: 0x400 }], same_fixed_mobile: false, lengths: 0x400, local_lengths: 0x80 },
+    Region { id: *b"VG", country_code: 1, international_prefix: 231, national_prefix: 44345, national_prefix_groups: 1, transform_rule: "284$1", leading_digits: 44362, formats: 0, formats_len: 0, general: Desc { program: 44366, lengths: 0xffffffff }, types: [Desc { program: 276, lengths: 0x400 }, Desc { program: 284, lengths: 0x400 }, Desc::ABSENT, Desc::ABSENT, Desc { program: 323, lengths: 0x400 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 44386, lengths: 0x400 }, Desc { program: 44425, lengths: 0x400 }], same_fixed_mobile: false, lengths: 0x400, local_lengths: 0x80 },
+    Region { id: *b"VI", country_code: 1, international_prefix: 231, national_prefix: 4931, national_prefix_groups: 1, transform_rule: "340$1", leading_digits: 44484, formats: 0, formats_len: 0, general: Desc { program: 44488, lengths: 0xffffffff }, types: [Desc { program: 276, lengths: 0x400 }, Desc { program: 284, lengths: 0x400 }, Desc::ABSENT, Desc::ABSENT, Desc { program: 323, lengths: 0x400 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 44511, lengths: 0x400 }, Desc { program: 44511, lengths: 0x400 }], same_fixed_mobile: true, lengths: 0x400, local_lengths: 0x80 },
+    Region { id: *b"VN", country_code: 84, international_prefix: 0, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 699, formats_len: 7, general: Desc { program: 44622, lengths: 0xffffffff }, types: [Desc { program: 44650, lengths: 0x700 }, Desc { program: 44659, lengths: 0x700 }, Desc::ABSENT, Desc { program: 44687, lengths: 0x200 }, Desc::ABSENT, Desc::ABSENT, Desc { program: 44694, lengths: 0x180 }, Desc::ABSENT, Desc { program: 44713, lengths: 0x400 }, Desc { program: 44759, lengths: 0x200 }], same_fixed_mobile: false, lengths: 0x780, local_lengths: 0x0 },
+    Region { id: *b"VU", country_code: 678, international_prefix: 0, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 706, formats_len: 1, general: Desc { program: 44831, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc { program: 44855, lengths: 0x20 }, Desc::ABSENT, Desc { program: 44863, lengths: 0x80 }, Desc::ABSENT, Desc::ABSENT, Desc { program: 44876, lengths: 0xa0 }, Desc::ABSENT, Desc { program: 44892, lengths: 0x20 }, Desc { program: 44925, lengths: 0x80 }], same_fixed_mobile: false, lengths: 0xa0, local_lengths: 0x0 },
+    Region { id: *b"WF", country_code: 681, international_prefix: 0, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 707, formats_len: 2, general: Desc { program: 44939, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc { program: 6969, lengths: 0x200 }, Desc::ABSENT, Desc { program: 44964, lengths: 0x40 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 44970, lengths: 0x40 }, Desc { program: 44978, lengths: 0x40 }, Desc { program: 44984, lengths: 0x40 }], same_fixed_mobile: false, lengths: 0x240, local_lengths: 0x0 },
+    Region { id: *b"WS", country_code: 685, international_prefix: 105, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 709, formats_len: 3, general: Desc { program: 44996, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc { program: 45024, lengths: 0x40 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 45031, lengths: 0x60 }, Desc { program: 45051, lengths: 0x480 }], same_fixed_mobile: false, lengths: 0x4e0, local_lengths: 0x0 },
+    Region { id: *b"XK", country_code: 383, international_prefix: 0, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 712, formats_len: 4, general: Desc { program: 45073, lengths: 0xffffffff }, types: [Desc { program: 35028, lengths: 0x100 }, Desc { program: 814, lengths: 0x100 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 45102, lengths: 0x1f00 }, Desc { program: 45134, lengths: 0x100 }], same_fixed_mobile: false, lengths: 0x1f00, local_lengths: 0x0 },
+    Region { id: *b"YE", country_code: 967, international_prefix: 0, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 716, formats_len: 2, general: Desc { program: 45140, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 45159, lengths: 0x180 }, Desc { program: 45209, lengths: 0x200 }], same_fixed_mobile: false, lengths: 0x380, local_lengths: 0x40 },
+    Region { id: *b"YT", country_code: 262, international_prefix: 0, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 0, formats_len: 0, general: Desc { program: 45217, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc { program: 33334, lengths: 0x200 }, Desc::ABSENT, Desc { program: 45251, lengths: 0x200 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 45274, lengths: 0x200 }, Desc { program: 45307, lengths: 0x200 }], same_fixed_mobile: false, lengths: 0x200, local_lengths: 0x0 },
+    Region { id: *b"ZA", country_code: 27, international_prefix: 0, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 718, formats_len: 5, general: Desc { program: 45358, lengths: 0xffffffff }, types: [Desc { program: 45374, lengths: 0x200 }, Desc { program: 33334, lengths: 0x200 }, Desc { program: 45388, lengths: 0x200 }, Desc { program: 45395, lengths: 0x200 }, Desc::ABSENT, Desc::ABSENT, Desc { program: 45452, lengths: 0x600 }, Desc::ABSENT, Desc { program: 45460, lengths: 0x200 }, Desc { program: 45517, lengths: 0x3e0 }], same_fixed_mobile: false, lengths: 0x7e0, local_lengths: 0x0 },
+    Region { id: *b"ZM", country_code: 260, international_prefix: 0, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 723, formats_len: 3, general: Desc { program: 45701, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc { program: 9472, lengths: 0x200 }, Desc::ABSENT, Desc { program: 45728, lengths: 0x200 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 45734, lengths: 0x200 }, Desc { program: 45741, lengths: 0x200 }], same_fixed_mobile: false, lengths: 0x200, local_lengths: 0x40 },
+    Region { id: *b"ZW", country_code: 263, international_prefix: 0, national_prefix: 105, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 726, formats_len: 10, general: Desc { program: 45755, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc { program: 45819, lengths: 0x80 }, Desc::ABSENT, Desc { program: 45836, lengths: 0x400 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 45867, lengths: 0x7e0 }, Desc { program: 46268, lengths: 0x200 }], same_fixed_mobile: false, lengths: 0x7e0, local_lengths: 0x18 },
+    Region { id: *b"00", country_code: 800, international_prefix: NONE, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 736, formats_len: 1, general: Desc { program: 46283, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc { program: 46283, lengths: 0x100 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT], same_fixed_mobile: false, lengths: 0x100, local_lengths: 0x0 },
+    Region { id: *b"00", country_code: 808, international_prefix: NONE, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 737, formats_len: 1, general: Desc { program: 46295, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc::ABSENT, Desc { program: 46295, lengths: 0x100 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT], same_fixed_mobile: false, lengths: 0x100, local_lengths: 0x0 },
+    Region { id: *b"00", country_code: 870, international_prefix: NONE, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 738, formats_len: 1, general: Desc { program: 46300, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 46315, lengths: 0x200 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 46320, lengths: 0x1200 }], same_fixed_mobile: false, lengths: 0x1200, local_lengths: 0x0 },
+    Region { id: *b"00", country_code: 878, international_prefix: NONE, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 739, formats_len: 1, general: Desc { program: 46344, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 46344, lengths: 0x1000 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT], same_fixed_mobile: false, lengths: 0x1000, local_lengths: 0x0 },
+    Region { id: *b"00", country_code: 881, international_prefix: NONE, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 740, formats_len: 2, general: Desc { program: 46350, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 46350, lengths: 0x600 }], same_fixed_mobile: false, lengths: 0x600, local_lengths: 0x0 },
+    Region { id: *b"00", country_code: 882, international_prefix: NONE, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 742, formats_len: 8, general: Desc { program: 46365, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 46411, lengths: 0x1f80 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 46528, lengths: 0x800 }, Desc::ABSENT, Desc { program: 46538, lengths: 0x1780 }], same_fixed_mobile: false, lengths: 0x1f80, local_lengths: 0x0 },
+    Region { id: *b"00", country_code: 883, international_prefix: NONE, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 750, formats_len: 5, general: Desc { program: 46593, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 46606, lengths: 0x1f00 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT], same_fixed_mobile: false, lengths: 0x1f00, local_lengths: 0x0 },
+    Region { id: *b"00", country_code: 888, international_prefix: NONE, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 755, formats_len: 1, general: Desc { program: 46687, lengths: 0xffffffff }, types: [Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc { program: 46687, lengths: 0x800 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT], same_fixed_mobile: false, lengths: 0x800, local_lengths: 0x0 },
+    Region { id: *b"00", country_code: 979, international_prefix: NONE, national_prefix: NONE, national_prefix_groups: 0, transform_rule: "", leading_digits: NONE, formats: 756, formats_len: 1, general: Desc { program: 46691, lengths: 0xffffffff }, types: [Desc { program: 46691, lengths: 0x200 }, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT, Desc::ABSENT], same_fixed_mobile: false, lengths: 0x200, local_lengths: 0x100 },
 ];
 
 /// The regions with a two-letter id, sorted by it: indices into `REGIONS`.
@@ -330,7 +330,2152 @@ pub(super) static CHAR_CLASSES: [(u128, &[(char, char)]); 35] = [
     (0x41000202010002020800100800000000, &[('Б', 'Б'), ('б', 'б'), ('＃', '＃'), ('Ｉ', 'Ｉ'), ('Ｘ', 'Ｘ'), ('ｉ', 'ｉ'), ('ｘ', 'ｘ'), ('～', '～')]),
 ];
 
-// The patterns the programs were compiled from, by offset:
+/// Every region's number formats (`<availableFormats>`), each region's in a run that `Region::formats`
+/// starts; regions with the same formats share a run.
+pub(super) static FORMATS: [NumberFormat; 757] = [
+    NumberFormat { pattern: 0, leading_digits: 15, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 19, leading_digits: 34, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 36, leading_digits: 58, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 60, leading_digits: 76, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 84, leading_digits: 104, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 116, leading_digits: 136, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 140, leading_digits: 162, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 164, leading_digits: 179, format: 0, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 140, leading_digits: 181, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 183, leading_digits: 199, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 84, leading_digits: 207, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 210, leading_digits: 232, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 242, leading_digits: 257, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 140, leading_digits: 58, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 261, leading_digits: 283, format: 1, intl_format: 1, national_prefix_rule: 1, national_prefix_optional: false },
+    NumberFormat { pattern: 242, leading_digits: 286, format: 0, intl_format: 0, national_prefix_rule: 2, national_prefix_optional: false },
+    NumberFormat { pattern: 294, leading_digits: 309, format: 0, intl_format: 0, national_prefix_rule: 2, national_prefix_optional: false },
+    NumberFormat { pattern: 294, leading_digits: 317, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 36, leading_digits: 319, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 323, leading_digits: 331, format: 2, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 369, leading_digits: 179, format: 3, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 164, leading_digits: 384, format: 3, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 19, leading_digits: 386, format: 3, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 388, leading_digits: 410, format: 4, intl_format: 4, national_prefix_rule: 0, national_prefix_optional: true },
+    NumberFormat { pattern: 658, leading_digits: 34, format: 4, intl_format: 4, national_prefix_rule: 0, national_prefix_optional: true },
+    NumberFormat { pattern: 680, leading_digits: 702, format: 5, intl_format: 5, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 680, leading_digits: 706, format: 4, intl_format: 4, national_prefix_rule: 0, national_prefix_optional: true },
+    NumberFormat { pattern: 708, leading_digits: 735, format: 6, intl_format: 7, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 987, leading_digits: 1014, format: 6, intl_format: 7, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 1017, leading_digits: 1039, format: 5, intl_format: 5, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 1041, leading_digits: 1068, format: 6, intl_format: 7, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 1070, leading_digits: 1078, format: 2, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 1081, leading_digits: 1095, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 1104, leading_digits: 1119, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 1123, leading_digits: 1139, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 1144, leading_digits: 1152, format: 2, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 1156, leading_digits: 1172, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 1216, leading_digits: 1232, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 1242, leading_digits: 162, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 1265, leading_digits: 162, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 1288, leading_digits: 1304, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 1307, leading_digits: 1329, format: 1, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 0, leading_digits: 1332, format: 0, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 164, leading_digits: 1335, format: 0, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 1340, leading_digits: 1332, format: 0, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 1356, leading_digits: 1304, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 36, leading_digits: 1379, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 1387, leading_digits: 1407, format: 1, intl_format: 1, national_prefix_rule: 2, national_prefix_optional: false },
+    NumberFormat { pattern: 1411, leading_digits: 1433, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 1442, leading_digits: 1464, format: 1, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 164, leading_digits: 1468, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 1472, leading_digits: 179, format: 1, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 1494, leading_digits: 1523, format: 8, intl_format: 8, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 1526, leading_digits: 1555, format: 8, intl_format: 8, national_prefix_rule: 2, national_prefix_optional: false },
+    NumberFormat { pattern: 1526, leading_digits: 1581, format: 8, intl_format: 8, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 0, leading_digits: 384, format: 3, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 210, leading_digits: 1585, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 210, leading_digits: 1593, format: 4, intl_format: 4, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 1601, leading_digits: 58, format: 8, intl_format: 8, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 1630, leading_digits: 1646, format: 3, intl_format: 3, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 1658, leading_digits: 1674, format: 3, intl_format: 3, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 1797, leading_digits: 1813, format: 3, intl_format: 3, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 1823, leading_digits: 1837, format: 3, intl_format: 3, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 261, leading_digits: 1839, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 1848, leading_digits: 1875, format: 8, intl_format: 8, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 1885, leading_digits: 1914, format: 8, intl_format: 8, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 1494, leading_digits: 1918, format: 8, intl_format: 8, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 1885, leading_digits: 1920, format: 8, intl_format: 8, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 1144, leading_digits: 34, format: 2, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 1924, leading_digits: 1837, format: 8, intl_format: 8, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 164, leading_digits: 1949, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 1960, leading_digits: 1837, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 1981, leading_digits: 2004, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 261, leading_digits: 2025, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 2034, leading_digits: 2056, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 1242, leading_digits: 2065, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 36, leading_digits: 1068, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 19, leading_digits: 2077, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 1885, leading_digits: 2089, format: 8, intl_format: 8, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 1885, leading_digits: 1039, format: 8, intl_format: 8, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 2093, leading_digits: 2129, format: 9, intl_format: 9, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 164, leading_digits: 2131, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 2135, leading_digits: 2148, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 2161, leading_digits: 2169, format: 2, intl_format: 2, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 2171, leading_digits: 1039, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 2193, leading_digits: 2202, format: 2, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 19, leading_digits: 2252, format: 3, intl_format: 3, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 19, leading_digits: 2280, format: 3, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 2306, leading_digits: 2329, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 2340, leading_digits: 1068, format: 3, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 658, leading_digits: 2355, format: 4, intl_format: 4, national_prefix_rule: 3, national_prefix_optional: false },
+    NumberFormat { pattern: 2386, leading_digits: 2408, format: 4, intl_format: 4, national_prefix_rule: 3, national_prefix_optional: false },
+    NumberFormat { pattern: 0, leading_digits: 181, format: 0, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 2420, leading_digits: 2440, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 1885, leading_digits: 2453, format: 8, intl_format: 8, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 2461, leading_digits: 1523, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 164, leading_digits: 2476, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 210, leading_digits: 2488, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 1411, leading_digits: 2129, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 2492, leading_digits: 1039, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 0, leading_digits: 2514, format: 0, intl_format: 0, national_prefix_rule: 4, national_prefix_optional: false },
+    NumberFormat { pattern: 2518, leading_digits: 2514, format: 1, intl_format: 1, national_prefix_rule: 4, national_prefix_optional: false },
+    NumberFormat { pattern: 2541, leading_digits: 2563, format: 4, intl_format: 4, national_prefix_rule: 5, national_prefix_optional: false },
+    NumberFormat { pattern: 1494, leading_digits: 2619, format: 10, intl_format: 10, national_prefix_rule: 5, national_prefix_optional: false },
+    NumberFormat { pattern: 1526, leading_digits: 2636, format: 10, intl_format: 10, national_prefix_rule: 5, national_prefix_optional: false },
+    NumberFormat { pattern: 2638, leading_digits: 2661, format: 1, intl_format: 1, national_prefix_rule: 4, national_prefix_optional: false },
+    NumberFormat { pattern: 164, leading_digits: 2663, format: 3, intl_format: 3, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 2665, leading_digits: 2129, format: 11, intl_format: 11, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 2692, leading_digits: 2714, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 2461, leading_digits: 2717, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 2719, leading_digits: 1837, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 140, leading_digits: 34, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 36, leading_digits: 2661, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 2741, leading_digits: 162, format: 8, intl_format: 8, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 1885, leading_digits: 2770, format: 8, intl_format: 8, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 1387, leading_digits: 1039, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 140, leading_digits: 2774, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 36, leading_digits: 2778, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 1526, leading_digits: 2789, format: 8, intl_format: 8, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 2799, leading_digits: 1039, format: 9, intl_format: 9, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 2835, leading_digits: 1837, format: 8, intl_format: 8, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 2862, leading_digits: 2129, format: 8, intl_format: 8, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 2891, leading_digits: 2131, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 1070, leading_digits: 2906, format: 2, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 2340, leading_digits: 2928, format: 0, intl_format: 0, national_prefix_rule: 3, national_prefix_optional: false },
+    NumberFormat { pattern: 36, leading_digits: 2933, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 140, leading_digits: 2943, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 1387, leading_digits: 2946, format: 1, intl_format: 1, national_prefix_rule: 3, national_prefix_optional: false },
+    NumberFormat { pattern: 1387, leading_digits: 2951, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 140, leading_digits: 2960, format: 1, intl_format: 1, national_prefix_rule: 3, national_prefix_optional: false },
+    NumberFormat { pattern: 2989, leading_digits: 76, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 3012, leading_digits: 34, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 3034, leading_digits: 3063, format: 8, intl_format: 8, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 1885, leading_digits: 2714, format: 8, intl_format: 8, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 3066, leading_digits: 3100, format: 9, intl_format: 9, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 3110, leading_digits: 3119, format: 2, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 3110, leading_digits: 3142, format: 2, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 3174, leading_digits: 3190, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 164, leading_digits: 3428, format: 0, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 19, leading_digits: 3926, format: 0, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 3932, leading_digits: 3948, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 19, leading_digits: 4155, format: 0, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 680, leading_digits: 4618, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 658, leading_digits: 4627, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: true },
+    NumberFormat { pattern: 680, leading_digits: 4666, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: true },
+    NumberFormat { pattern: 4784, leading_digits: 1068, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 3012, leading_digits: 4800, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: true },
+    NumberFormat { pattern: 4803, leading_digits: 4825, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: true },
+    NumberFormat { pattern: 4803, leading_digits: 4829, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 4832, leading_digits: 4861, format: 8, intl_format: 8, national_prefix_rule: 0, national_prefix_optional: true },
+    NumberFormat { pattern: 19, leading_digits: 4863, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 4866, leading_digits: 4881, format: 0, intl_format: 0, national_prefix_rule: 3, national_prefix_optional: false },
+    NumberFormat { pattern: 4866, leading_digits: 4889, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 4902, leading_digits: 34, format: 5, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 19, leading_digits: 4922, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 680, leading_digits: 2661, format: 5, intl_format: 5, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 1630, leading_digits: 4930, format: 0, intl_format: 0, national_prefix_rule: 2, national_prefix_optional: false },
+    NumberFormat { pattern: 4938, leading_digits: 4952, format: 0, intl_format: 0, national_prefix_rule: 2, national_prefix_optional: false },
+    NumberFormat { pattern: 2135, leading_digits: 4954, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 4866, leading_digits: 1039, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 1472, leading_digits: 4956, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 164, leading_digits: 4960, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 84, leading_digits: 4964, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 294, leading_digits: 4967, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 36, leading_digits: 4971, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 4981, leading_digits: 5010, format: 8, intl_format: 8, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 5013, leading_digits: 1068, format: 8, intl_format: 8, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 5042, leading_digits: 1068, format: 8, intl_format: 8, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 5071, leading_digits: 5087, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 1144, leading_digits: 5103, format: 2, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 5108, leading_digits: 5124, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 5196, leading_digits: 5212, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 164, leading_digits: 5490, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 5494, leading_digits: 5510, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 5512, leading_digits: 5528, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 5532, leading_digits: 5553, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 4784, leading_digits: 5567, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 5570, leading_digits: 1039, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 5586, leading_digits: 5601, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 4803, leading_digits: 4952, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 5607, leading_digits: 5622, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 5607, leading_digits: 5628, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 5586, leading_digits: 5634, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 5648, leading_digits: 5663, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 5666, leading_digits: 5689, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 5700, leading_digits: 5722, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 5728, leading_digits: 5750, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 1885, leading_digits: 5753, format: 8, intl_format: 8, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 1885, leading_digits: 384, format: 8, intl_format: 8, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 1885, leading_digits: 2636, format: 8, intl_format: 8, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 1526, leading_digits: 1068, format: 8, intl_format: 8, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 1494, leading_digits: 5757, format: 8, intl_format: 8, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 164, leading_digits: 181, format: 3, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 84, leading_digits: 181, format: 4, intl_format: 5, national_prefix_rule: 2, national_prefix_optional: false },
+    NumberFormat { pattern: 140, leading_digits: 1068, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 5759, leading_digits: 34, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 164, leading_digits: 5782, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 1340, leading_digits: 5832, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 2719, leading_digits: 4952, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 1411, leading_digits: 1039, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 1823, leading_digits: 706, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 5849, leading_digits: 5865, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 680, leading_digits: 2661, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 5885, leading_digits: 34, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 2420, leading_digits: 5900, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 1070, leading_digits: 5904, format: 2, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 1144, leading_digits: 5908, format: 2, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 36, leading_digits: 5913, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 1494, leading_digits: 5917, format: 8, intl_format: 8, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 140, leading_digits: 5919, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 5923, leading_digits: 5931, format: 2, intl_format: NO_TEXT, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 5923, leading_digits: 5935, format: 2, intl_format: 2, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 1144, leading_digits: 5941, format: 2, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 1658, leading_digits: 5944, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 5964, leading_digits: 5980, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 6000, leading_digits: 4952, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 6016, leading_digits: 6030, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 164, leading_digits: 6055, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 3012, leading_digits: 2129, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 164, leading_digits: 6065, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 1144, leading_digits: 384, format: 2, intl_format: 2, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 1070, leading_digits: 6069, format: 2, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 0, leading_digits: 34, format: 0, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 1494, leading_digits: 1039, format: 8, intl_format: 8, national_prefix_rule: 1, national_prefix_optional: false },
+    NumberFormat { pattern: 3066, leading_digits: 6072, format: 9, intl_format: 9, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 6076, leading_digits: 181, format: 8, intl_format: 8, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 1885, leading_digits: 2129, format: 8, intl_format: 8, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 1885, leading_digits: 6103, format: 8, intl_format: 8, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 164, leading_digits: 6111, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 1472, leading_digits: 6119, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 6126, leading_digits: 2514, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 6141, leading_digits: 6157, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 6197, leading_digits: 6213, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 658, leading_digits: 6226, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 6252, leading_digits: 4952, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 680, leading_digits: 6267, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 36, leading_digits: 6271, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 1526, leading_digits: 6274, format: 8, intl_format: 8, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 1494, leading_digits: 6277, format: 8, intl_format: 8, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 1494, leading_digits: 6281, format: 8, intl_format: 8, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 1494, leading_digits: 6285, format: 8, intl_format: 8, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 1494, leading_digits: 2661, format: 8, intl_format: 8, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 164, leading_digits: 6299, format: 0, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 242, leading_digits: 1039, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 140, leading_digits: 6309, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 242, leading_digits: 1837, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 1307, leading_digits: 6313, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 164, leading_digits: 384, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 1885, leading_digits: 5510, format: 8, intl_format: 8, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 1494, leading_digits: 6321, format: 8, intl_format: 8, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 1494, leading_digits: 6323, format: 8, intl_format: 8, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 1494, leading_digits: 1039, format: 8, intl_format: 8, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 36, leading_digits: 6334, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 6126, leading_digits: 2661, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 658, leading_digits: 6338, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 6252, leading_digits: 6346, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 680, leading_digits: 6385, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 6389, leading_digits: 1039, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 19, leading_digits: 2663, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 3012, leading_digits: 34, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 164, leading_digits: 6412, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 36, leading_digits: 6415, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 6419, leading_digits: 6435, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 19, leading_digits: 6440, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 36, leading_digits: 1039, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 6457, leading_digits: 1068, format: 8, intl_format: 8, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 19, leading_digits: 6486, format: 3, intl_format: 3, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 4803, leading_digits: 1039, format: 1, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 2692, leading_digits: 6490, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 6493, leading_digits: 1039, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 6516, leading_digits: 34, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 1242, leading_digits: 6536, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 1242, leading_digits: 1068, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 1242, leading_digits: 6546, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 36, leading_digits: 1039, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 2719, leading_digits: 4956, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 84, leading_digits: 34, format: 1, intl_format: 1, national_prefix_rule: 6, national_prefix_optional: false },
+    NumberFormat { pattern: 210, leading_digits: 6550, format: 1, intl_format: 1, national_prefix_rule: 6, national_prefix_optional: false },
+    NumberFormat { pattern: 1242, leading_digits: 384, format: 1, intl_format: 1, national_prefix_rule: 7, national_prefix_optional: false },
+    NumberFormat { pattern: 2420, leading_digits: 5750, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 6583, leading_digits: 6599, format: 0, intl_format: 0, national_prefix_rule: 2, national_prefix_optional: false },
+    NumberFormat { pattern: 6612, leading_digits: 2514, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 6628, leading_digits: 6644, format: 0, intl_format: 0, national_prefix_rule: 2, national_prefix_optional: false },
+    NumberFormat { pattern: 6648, leading_digits: 6671, format: 5, intl_format: 5, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 6676, leading_digits: 34, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 680, leading_digits: 6692, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 6696, leading_digits: 4800, format: 8, intl_format: 8, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 6723, leading_digits: 1039, format: 5, intl_format: 5, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 6746, leading_digits: 6776, format: 8, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 6780, leading_digits: 2129, format: 8, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 2461, leading_digits: 6809, format: 0, intl_format: 0, national_prefix_rule: 2, national_prefix_optional: false },
+    NumberFormat { pattern: 242, leading_digits: 6833, format: 0, intl_format: 0, national_prefix_rule: 2, national_prefix_optional: false },
+    NumberFormat { pattern: 6836, leading_digits: 34, format: 1, intl_format: 1, national_prefix_rule: 2, national_prefix_optional: false },
+    NumberFormat { pattern: 1242, leading_digits: 6857, format: 1, intl_format: 1, national_prefix_rule: 2, national_prefix_optional: false },
+    NumberFormat { pattern: 36, leading_digits: 6271, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 36, leading_digits: 6874, format: 1, intl_format: 1, national_prefix_rule: 2, national_prefix_optional: false },
+    NumberFormat { pattern: 140, leading_digits: 6877, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 1411, leading_digits: 34, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 658, leading_digits: 1918, format: 1, intl_format: 1, national_prefix_rule: 2, national_prefix_optional: false },
+    NumberFormat { pattern: 6879, leading_digits: 1039, format: 8, intl_format: 8, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 6906, leading_digits: 6921, format: 3, intl_format: 3, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 6925, leading_digits: 6947, format: 5, intl_format: 5, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 84, leading_digits: 6951, format: 5, intl_format: 5, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 140, leading_digits: 6277, format: 5, intl_format: 5, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 1411, leading_digits: 6955, format: 5, intl_format: 5, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 6252, leading_digits: 6958, format: 3, intl_format: 3, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 6962, leading_digits: 6989, format: 11, intl_format: 11, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 6992, leading_digits: 5750, format: 12, intl_format: 12, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 7022, leading_digits: 7030, format: 2, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 2161, leading_digits: 7034, format: 2, intl_format: 2, national_prefix_rule: NO_TEXT, national_prefix_optional: true },
+    NumberFormat { pattern: 7071, leading_digits: 7087, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: true },
+    NumberFormat { pattern: 680, leading_digits: 7092, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: true },
+    NumberFormat { pattern: 658, leading_digits: 7096, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: true },
+    NumberFormat { pattern: 680, leading_digits: 7158, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: true },
+    NumberFormat { pattern: 1411, leading_digits: 7541, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: true },
+    NumberFormat { pattern: 7758, leading_digits: 7773, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: true },
+    NumberFormat { pattern: 7781, leading_digits: 7804, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: true },
+    NumberFormat { pattern: 7811, leading_digits: 2129, format: 8, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 7840, leading_digits: 5663, format: 8, intl_format: 8, national_prefix_rule: NO_TEXT, national_prefix_optional: true },
+    NumberFormat { pattern: 164, leading_digits: 5510, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 84, leading_digits: 34, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 1242, leading_digits: 7869, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 680, leading_digits: 4952, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 7871, leading_digits: 5010, format: 2, intl_format: 2, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 7880, leading_digits: 7896, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 2989, leading_digits: 1068, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 658, leading_digits: 386, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 164, leading_digits: 7942, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 36, leading_digits: 5510, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 7871, leading_digits: 7944, format: 2, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 1144, leading_digits: 7961, format: 2, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 1630, leading_digits: 7970, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 7975, leading_digits: 7991, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 8028, leading_digits: 8044, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 19, leading_digits: 8060, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 8064, leading_digits: 8087, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 2989, leading_digits: 8097, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 2638, leading_digits: 8118, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 8132, leading_digits: 7970, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 3012, leading_digits: 2129, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 6723, leading_digits: 8154, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 84, leading_digits: 8158, format: 1, intl_format: 1, national_prefix_rule: 2, national_prefix_optional: false },
+    NumberFormat { pattern: 3932, leading_digits: 2661, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 8168, leading_digits: 6271, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 1387, leading_digits: 8183, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 19, leading_digits: 8187, format: 3, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 8194, leading_digits: 8203, format: 2, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 36, leading_digits: 8207, format: 5, intl_format: 5, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 8220, leading_digits: 8240, format: 5, intl_format: 5, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 140, leading_digits: 3063, format: 5, intl_format: 5, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 1387, leading_digits: 8380, format: 5, intl_format: 5, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 140, leading_digits: 8414, format: 5, intl_format: 5, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 2171, leading_digits: 8934, format: 5, intl_format: 5, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 8954, leading_digits: 8977, format: 5, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 388, leading_digits: 8982, format: 5, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 680, leading_digits: 2514, format: 5, intl_format: 5, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 658, leading_digits: 1468, format: 5, intl_format: 5, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 5759, leading_digits: 2129, format: 5, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 8986, leading_digits: 2129, format: 5, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 9009, leading_digits: 2129, format: 5, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 9032, leading_digits: 2129, format: 5, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 9055, leading_digits: 9071, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 6126, leading_digits: 9075, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 2989, leading_digits: 2661, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 9079, leading_digits: 9094, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 36, leading_digits: 9107, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 9117, leading_digits: 1039, format: 8, intl_format: 8, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 1242, leading_digits: 179, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 1411, leading_digits: 34, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 1472, leading_digits: 9145, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 210, leading_digits: 1039, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 84, leading_digits: 181, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 680, leading_digits: 34, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 5923, leading_digits: 9149, format: 2, intl_format: NO_TEXT, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 1288, leading_digits: 9157, format: 3, intl_format: 3, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 19, leading_digits: 34, format: 3, intl_format: 3, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 6836, leading_digits: 1837, format: 5, intl_format: 5, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 140, leading_digits: 9172, format: 5, intl_format: 5, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 8064, leading_digits: 9182, format: 5, intl_format: 5, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 658, leading_digits: 6277, format: 5, intl_format: 5, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 9192, leading_digits: 9214, format: 1, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 2386, leading_digits: 162, format: 5, intl_format: 5, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 9219, leading_digits: 2129, format: 1, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 9242, leading_digits: 2129, format: 8, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 1340, leading_digits: 9271, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 242, leading_digits: 9294, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 210, leading_digits: 9298, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 1601, leading_digits: 5510, format: 8, intl_format: 8, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 2741, leading_digits: 706, format: 8, intl_format: 8, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 2420, leading_digits: 9313, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 210, leading_digits: 9344, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 1472, leading_digits: 9348, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 36, leading_digits: 1039, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 140, leading_digits: 9370, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 36, leading_digits: 58, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 140, leading_digits: 4952, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 36, leading_digits: 9373, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 2420, leading_digits: 9377, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 210, leading_digits: 1837, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 140, leading_digits: 2131, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 19, leading_digits: 9385, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 84, leading_digits: 9389, format: 1, intl_format: 1, national_prefix_rule: 8, national_prefix_optional: true },
+    NumberFormat { pattern: 261, leading_digits: 9393, format: 1, intl_format: 1, national_prefix_rule: 1, national_prefix_optional: true },
+    NumberFormat { pattern: 294, leading_digits: 9395, format: 0, intl_format: 0, national_prefix_rule: 8, national_prefix_optional: true },
+    NumberFormat { pattern: 242, leading_digits: 9412, format: 0, intl_format: 0, national_prefix_rule: 8, national_prefix_optional: true },
+    NumberFormat { pattern: 2891, leading_digits: 9414, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 1307, leading_digits: 9414, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 2692, leading_digits: 9454, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 9460, leading_digits: 9490, format: 8, intl_format: 8, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 9493, leading_digits: 9523, format: 8, intl_format: 8, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 261, leading_digits: 9555, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 1601, leading_digits: 9490, format: 8, intl_format: 8, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 36, leading_digits: 58, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 9568, leading_digits: 9490, format: 9, intl_format: 9, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 210, leading_digits: 9605, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 8168, leading_digits: 384, format: 3, intl_format: 3, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 9079, leading_digits: 9615, format: 3, intl_format: 3, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 8168, leading_digits: 9619, format: 3, intl_format: 3, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 3066, leading_digits: 5757, format: 9, intl_format: 9, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 2034, leading_digits: 9628, format: 1, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 210, leading_digits: 1918, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 1885, leading_digits: 6065, format: 8, intl_format: 8, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 3066, leading_digits: 6321, format: 9, intl_format: 9, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 242, leading_digits: 2661, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 210, leading_digits: 9631, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 261, leading_digits: 9639, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 1242, leading_digits: 384, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 9643, leading_digits: 706, format: 8, intl_format: 8, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 164, leading_digits: 7869, format: 3, intl_format: 3, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 84, leading_digits: 9672, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 210, leading_digits: 9700, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 9704, leading_digits: 9731, format: 8, intl_format: 8, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 1070, leading_digits: 9735, format: 2, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 1885, leading_digits: 9775, format: 8, intl_format: 8, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 9779, leading_digits: 9799, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 2692, leading_digits: 9807, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 1960, leading_digits: 9858, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 1242, leading_digits: 9875, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 9885, leading_digits: 9906, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 1387, leading_digits: 1837, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 680, leading_digits: 1039, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 6962, leading_digits: 9922, format: 8, intl_format: 8, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 9925, leading_digits: 1068, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 2719, leading_digits: 9945, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 19, leading_digits: 5917, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 3932, leading_digits: 9956, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 6197, leading_digits: 9960, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 6141, leading_digits: 4861, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 6906, leading_digits: 2129, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 19, leading_digits: 9981, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 1494, leading_digits: 9985, format: 8, intl_format: 8, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 1494, leading_digits: 1039, format: 8, intl_format: 8, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 1885, leading_digits: 10003, format: 8, intl_format: 8, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 19, leading_digits: 10007, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 164, leading_digits: 10011, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 19, leading_digits: 6277, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 7758, leading_digits: 1039, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 164, leading_digits: 10023, format: 3, intl_format: 3, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 680, leading_digits: 2661, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 2420, leading_digits: 10027, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 1494, leading_digits: 10030, format: 8, intl_format: 8, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 5923, leading_digits: 10034, format: 2, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 658, leading_digits: 10037, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 680, leading_digits: 384, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 84, leading_digits: 10049, format: 13, intl_format: 13, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 1242, leading_digits: 10053, format: 13, intl_format: 13, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 1387, leading_digits: 5510, format: 13, intl_format: 13, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 10085, leading_digits: 10112, format: 11, intl_format: 11, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 680, leading_digits: 5750, format: 13, intl_format: 13, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 658, leading_digits: 34, format: 13, intl_format: 13, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 1242, leading_digits: 10123, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 36, leading_digits: 1039, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 210, leading_digits: 2714, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 1242, leading_digits: 58, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 36, leading_digits: 9628, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 140, leading_digits: 1039, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 323, leading_digits: 10133, format: 2, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 1307, leading_digits: 10136, format: 14, intl_format: 14, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 210, leading_digits: 10140, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 1885, leading_digits: 10143, format: 8, intl_format: 8, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 369, leading_digits: 10160, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 10163, leading_digits: 10176, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 2989, leading_digits: 9393, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 680, leading_digits: 10180, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 388, leading_digits: 1837, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 6723, leading_digits: 6877, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 10186, leading_digits: 6877, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 19, leading_digits: 10209, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 1070, leading_digits: 10213, format: 2, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 1288, leading_digits: 1078, format: 0, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 1144, leading_digits: 34, format: 2, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 10223, leading_digits: 283, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 8168, leading_digits: 10239, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 10242, leading_digits: 58, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 36, leading_digits: 10255, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 140, leading_digits: 10283, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 1017, leading_digits: 1068, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 261, leading_digits: 1039, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 1885, leading_digits: 6644, format: 8, intl_format: 8, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 2135, leading_digits: 10293, format: 3, intl_format: 3, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 294, leading_digits: 10296, format: 3, intl_format: 3, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 4866, leading_digits: 1068, format: 3, intl_format: 3, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 10315, leading_digits: 34, format: 5, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 164, leading_digits: 9775, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 164, leading_digits: 1039, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 10337, leading_digits: 10353, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 6493, leading_digits: 10358, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 84, leading_digits: 10378, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 2989, leading_digits: 10396, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 8064, leading_digits: 10413, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 10423, leading_digits: 10446, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 10464, leading_digits: 9731, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 294, leading_digits: 1837, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 19, leading_digits: 10480, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 164, leading_digits: 5919, format: 3, intl_format: 3, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 19, leading_digits: 702, format: 3, intl_format: 3, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 680, leading_digits: 1039, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 242, leading_digits: 4800, format: 0, intl_format: 0, national_prefix_rule: 2, national_prefix_optional: false },
+    NumberFormat { pattern: 2135, leading_digits: 34, format: 0, intl_format: 0, national_prefix_rule: 2, national_prefix_optional: false },
+    NumberFormat { pattern: 294, leading_digits: 10484, format: 0, intl_format: 0, national_prefix_rule: 2, national_prefix_optional: false },
+    NumberFormat { pattern: 36, leading_digits: 1068, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 1307, leading_digits: 2943, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 1885, leading_digits: 10486, format: 8, intl_format: 8, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 1494, leading_digits: 1039, format: 8, intl_format: 8, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 164, leading_digits: 10494, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 19, leading_digits: 6877, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 10163, leading_digits: 1837, format: 0, intl_format: 0, national_prefix_rule: 2, national_prefix_optional: false },
+    NumberFormat { pattern: 10507, leading_digits: 10523, format: 0, intl_format: 0, national_prefix_rule: 2, national_prefix_optional: false },
+    NumberFormat { pattern: 2340, leading_digits: 10626, format: 0, intl_format: 0, national_prefix_rule: 2, national_prefix_optional: false },
+    NumberFormat { pattern: 1387, leading_digits: 1837, format: 1, intl_format: 1, national_prefix_rule: 2, national_prefix_optional: false },
+    NumberFormat { pattern: 140, leading_digits: 10657, format: 1, intl_format: 1, national_prefix_rule: 2, national_prefix_optional: false },
+    NumberFormat { pattern: 680, leading_digits: 2661, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 3012, leading_digits: 34, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 10665, leading_digits: 34, format: 8, intl_format: 8, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 10695, leading_digits: 283, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 9079, leading_digits: 34, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 10718, leading_digits: 10734, format: 0, intl_format: 0, national_prefix_rule: 2, national_prefix_optional: false },
+    NumberFormat { pattern: 10839, leading_digits: 10855, format: 0, intl_format: 0, national_prefix_rule: 2, national_prefix_optional: false },
+    NumberFormat { pattern: 7758, leading_digits: 10890, format: 0, intl_format: 0, national_prefix_rule: 2, national_prefix_optional: false },
+    NumberFormat { pattern: 4866, leading_digits: 5510, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 5013, leading_digits: 10893, format: 8, intl_format: 8, national_prefix_rule: 2, national_prefix_optional: false },
+    NumberFormat { pattern: 5042, leading_digits: 9775, format: 8, intl_format: 8, national_prefix_rule: 2, national_prefix_optional: false },
+    NumberFormat { pattern: 5923, leading_digits: 1332, format: 2, intl_format: 2, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 0, leading_digits: 10927, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 2692, leading_digits: 10939, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 6493, leading_digits: 10991, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 36, leading_digits: 10994, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 1526, leading_digits: 11032, format: 8, intl_format: 8, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 2989, leading_digits: 1039, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 1307, leading_digits: 384, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 36, leading_digits: 4952, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 1494, leading_digits: 1039, format: 8, intl_format: 8, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 84, leading_digits: 11050, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 36, leading_digits: 162, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 1411, leading_digits: 34, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 140, leading_digits: 11054, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 36, leading_digits: 11057, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 11067, leading_digits: 11076, format: 2, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 7975, leading_digits: 11086, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 2461, leading_digits: 11089, format: 0, intl_format: 0, national_prefix_rule: 2, national_prefix_optional: false },
+    NumberFormat { pattern: 11113, leading_digits: 11129, format: 0, intl_format: 0, national_prefix_rule: 2, national_prefix_optional: false },
+    NumberFormat { pattern: 1242, leading_digits: 11168, format: 1, intl_format: 1, national_prefix_rule: 2, national_prefix_optional: false },
+    NumberFormat { pattern: 140, leading_digits: 9628, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 6126, leading_digits: 11205, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 36, leading_digits: 2663, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 3012, leading_digits: 1068, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 164, leading_digits: 11216, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 19, leading_digits: 11226, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 1494, leading_digits: 11228, format: 8, intl_format: 8, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 0, leading_digits: 11232, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 369, leading_digits: 11237, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 140, leading_digits: 11247, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 36, leading_digits: 11250, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 11254, leading_digits: 11270, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 11287, leading_digits: 11303, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 1472, leading_digits: 11307, format: 5, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 11311, leading_digits: 11340, format: 8, intl_format: 8, national_prefix_rule: 9, national_prefix_optional: true },
+    NumberFormat { pattern: 11391, leading_digits: 11418, format: 8, intl_format: 8, national_prefix_rule: 9, national_prefix_optional: true },
+    NumberFormat { pattern: 680, leading_digits: 4952, format: 1, intl_format: 1, national_prefix_rule: 9, national_prefix_optional: true },
+    NumberFormat { pattern: 11544, leading_digits: 11573, format: 10, intl_format: 10, national_prefix_rule: 9, national_prefix_optional: true },
+    NumberFormat { pattern: 11591, leading_digits: 1039, format: 8, intl_format: 8, national_prefix_rule: 9, national_prefix_optional: false },
+    NumberFormat { pattern: 1885, leading_digits: 2129, format: 8, intl_format: 8, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 36, leading_digits: 1837, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 36, leading_digits: 9393, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 9079, leading_digits: 1068, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 140, leading_digits: 34, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 140, leading_digits: 162, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 680, leading_digits: 1039, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 2461, leading_digits: 11620, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 2420, leading_digits: 11640, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 140, leading_digits: 11652, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 11656, leading_digits: 9490, format: 13, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 164, leading_digits: 11679, format: 3, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 11694, leading_digits: 11716, format: 13, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 11743, leading_digits: 1039, format: 15, intl_format: 8, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 11771, leading_digits: 11794, format: 13, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 11862, leading_digits: 11885, format: 13, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 11898, leading_digits: 11928, format: 15, intl_format: 8, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 1526, leading_digits: 11963, format: 15, intl_format: 8, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 11971, leading_digits: 1039, format: 15, intl_format: 8, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 1494, leading_digits: 11998, format: 15, intl_format: 8, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 12045, leading_digits: 1068, format: 15, intl_format: 8, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 2799, leading_digits: 12074, format: 16, intl_format: 9, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 7871, leading_digits: 12078, format: 2, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 19, leading_digits: 12101, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 680, leading_digits: 1039, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 12117, leading_digits: 4952, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 3012, leading_digits: 34, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 12139, leading_digits: 12155, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 242, leading_digits: 12165, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 210, leading_digits: 12173, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 1848, leading_digits: 12191, format: 8, intl_format: 8, national_prefix_rule: 2, national_prefix_optional: false },
+    NumberFormat { pattern: 12195, leading_digits: 12216, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 12219, leading_digits: 12242, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 6906, leading_digits: 12247, format: 0, intl_format: NO_TEXT, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 11971, leading_digits: 1837, format: 8, intl_format: 8, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 36, leading_digits: 12252, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 1526, leading_digits: 12256, format: 8, intl_format: 8, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 294, leading_digits: 11250, format: 0, intl_format: 0, national_prefix_rule: 2, national_prefix_optional: false },
+    NumberFormat { pattern: 1144, leading_digits: 2661, format: 2, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 1885, leading_digits: 2169, format: 8, intl_format: 8, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 6252, leading_digits: 2129, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 1494, leading_digits: 1039, format: 8, intl_format: 8, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 1526, leading_digits: 12258, format: 8, intl_format: 8, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 369, leading_digits: 12262, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 1144, leading_digits: 12267, format: 2, intl_format: 2, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 12271, leading_digits: 12284, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 9055, leading_digits: 12304, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 2135, leading_digits: 12315, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 140, leading_digits: 12326, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 1307, leading_digits: 12330, format: 5, intl_format: 5, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 0, leading_digits: 12333, format: 3, intl_format: 3, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 164, leading_digits: 12335, format: 3, intl_format: 3, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 36, leading_digits: 11652, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 164, leading_digits: 319, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 164, leading_digits: 2661, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 19, leading_digits: 9639, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 4803, leading_digits: 2661, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 1242, leading_digits: 12337, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: true },
+    NumberFormat { pattern: 36, leading_digits: 12345, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: true },
+    NumberFormat { pattern: 19, leading_digits: 12349, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 2340, leading_digits: 1068, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 1885, leading_digits: 11250, format: 8, intl_format: 8, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 1885, leading_digits: 12353, format: 8, intl_format: 8, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 84, leading_digits: 1837, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 1242, leading_digits: 1581, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 1411, leading_digits: 34, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 12357, leading_digits: 12377, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 2171, leading_digits: 12382, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 8220, leading_digits: 12394, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 140, leading_digits: 12405, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 164, leading_digits: 12407, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 19, leading_digits: 4952, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 1885, leading_digits: 6955, format: 10, intl_format: 10, national_prefix_rule: 10, national_prefix_optional: false },
+    NumberFormat { pattern: 9704, leading_digits: 12417, format: 10, intl_format: 10, national_prefix_rule: 10, national_prefix_optional: false },
+    NumberFormat { pattern: 294, leading_digits: 6321, format: 0, intl_format: 0, national_prefix_rule: 4, national_prefix_optional: false },
+    NumberFormat { pattern: 210, leading_digits: 12419, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 2891, leading_digits: 12423, format: 3, intl_format: 3, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 6906, leading_digits: 2129, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 164, leading_digits: 5917, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 12446, leading_digits: 12466, format: 1, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: true },
+    NumberFormat { pattern: 680, leading_digits: 12470, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: true },
+    NumberFormat { pattern: 11544, leading_digits: 12485, format: 8, intl_format: 8, national_prefix_rule: 0, national_prefix_optional: true },
+    NumberFormat { pattern: 11544, leading_digits: 12490, format: 8, intl_format: 8, national_prefix_rule: 2, national_prefix_optional: true },
+    NumberFormat { pattern: 12501, leading_digits: 4800, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: true },
+    NumberFormat { pattern: 2891, leading_digits: 1837, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 369, leading_digits: 1523, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 2461, leading_digits: 4952, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 12524, leading_digits: 12544, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 242, leading_digits: 12548, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 261, leading_digits: 12552, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 2719, leading_digits: 12555, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 1242, leading_digits: 12558, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 6836, leading_digits: 12577, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 36, leading_digits: 6415, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 12607, leading_digits: 4952, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 2171, leading_digits: 2661, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 140, leading_digits: 12630, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 8168, leading_digits: 162, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 36, leading_digits: 6321, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 36, leading_digits: 12634, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 9079, leading_digits: 12692, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 140, leading_digits: 12745, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 2989, leading_digits: 2661, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 9079, leading_digits: 12756, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 6126, leading_digits: 12761, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 8168, leading_digits: 12777, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 164, leading_digits: 12779, format: 3, intl_format: 3, national_prefix_rule: NO_TEXT, national_prefix_optional: true },
+    NumberFormat { pattern: 164, leading_digits: 12783, format: 3, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 680, leading_digits: 384, format: 17, intl_format: 5, national_prefix_rule: NO_TEXT, national_prefix_optional: true },
+    NumberFormat { pattern: 7871, leading_digits: 12216, format: 2, intl_format: 2, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 183, leading_digits: 2129, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 164, leading_digits: 12801, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 210, leading_digits: 1068, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 19, leading_digits: 12811, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 12815, leading_digits: 2129, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 12838, leading_digits: 2129, format: 8, intl_format: 8, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 1526, leading_digits: 12868, format: 8, intl_format: 8, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 4866, leading_digits: 12872, format: 3, intl_format: 3, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 164, leading_digits: 12876, format: 0, intl_format: NO_TEXT, national_prefix_rule: 0, national_prefix_optional: true },
+    NumberFormat { pattern: 11113, leading_digits: 9370, format: 0, intl_format: NO_TEXT, national_prefix_rule: 0, national_prefix_optional: true },
+    NumberFormat { pattern: 10507, leading_digits: 12882, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: true },
+    NumberFormat { pattern: 1526, leading_digits: 12893, format: 8, intl_format: 8, national_prefix_rule: 0, national_prefix_optional: true },
+    NumberFormat { pattern: 36, leading_digits: 12903, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: true },
+    NumberFormat { pattern: 658, leading_digits: 12907, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: true },
+    NumberFormat { pattern: 2492, leading_digits: 1837, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: true },
+    NumberFormat { pattern: 164, leading_digits: 12912, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 1307, leading_digits: 12916, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 1494, leading_digits: 1039, format: 8, intl_format: 8, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 5923, leading_digits: 12920, format: 2, intl_format: 2, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 1658, leading_digits: 702, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 2461, leading_digits: 4952, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 242, leading_digits: 2661, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 210, leading_digits: 12928, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 36, leading_digits: 12930, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 12938, leading_digits: 5510, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 1960, leading_digits: 12954, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 36, leading_digits: 4952, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 1288, leading_digits: 12970, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 1981, leading_digits: 12970, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 36, leading_digits: 12973, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 140, leading_digits: 179, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 680, leading_digits: 1039, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 0, leading_digits: 179, format: 0, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 36, leading_digits: 12977, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 8168, leading_digits: 12981, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 12985, leading_digits: 13001, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 13068, leading_digits: 6415, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 164, leading_digits: 4800, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 8168, leading_digits: 13089, format: 0, intl_format: 0, national_prefix_rule: 2, national_prefix_optional: false },
+    NumberFormat { pattern: 140, leading_digits: 4952, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 2989, leading_digits: 13149, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 6252, leading_digits: 1039, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 1123, leading_digits: 13186, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 1242, leading_digits: 13279, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 13294, leading_digits: 13310, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false },
+    NumberFormat { pattern: 19, leading_digits: 12405, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 19, leading_digits: 179, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 36, leading_digits: 13322, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 13326, leading_digits: 34, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 13348, leading_digits: 13368, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 13372, leading_digits: 58, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 2461, leading_digits: 13393, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 294, leading_digits: 13403, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 2719, leading_digits: 13406, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 13416, leading_digits: 13438, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 8064, leading_digits: 1304, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 658, leading_digits: 13441, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 4803, leading_digits: 13468, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 13471, leading_digits: 13494, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 13498, leading_digits: 13521, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 36, leading_digits: 13544, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 680, leading_digits: 12216, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 1442, leading_digits: 13548, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 5042, leading_digits: 6334, format: 8, intl_format: 8, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 1017, leading_digits: NONE, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 1387, leading_digits: 13554, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+];
+
+/// The format texts (`$1 $2-$3`) of `FORMATS`.
+pub(super) static FORMAT_TEXTS: [&str; 18] = ["$1 $2", "$1 $2 $3", "$1", "$1-$2", "$1 $2-$3", "$1-$2-$3", "$2 15-$3-$4", "$1 $2 $3-$4", "$1 $2 $3 $4", "$1 $2 $3 $4 $5", "$1 $2-$3-$4", "$1-$2-$3-$4", "$1-$2 $3-$4", "$1-$2 $3", "$1.$2.$3", "$1-$2 $3 $4", "$1-$2 $3 $4 $5", "($1) $2-$3"];
+
+/// The national prefix formatting rules of `FORMATS`, the national prefix written in and `$1` for the
+/// first group (`0$1`, `($1)`).
+pub(super) static NATIONAL_PREFIX_RULES: [&str; 11] = ["0$1", "0 $1", "(0$1)", "($1)", "8 $1", "8 0$1", "(06 $1)", "06 $1", "(0-$1)", "8 ($1)", "(8 $1)"];
+
+// The patterns the programs of FORMAT_PROGRAMS were compiled from, by offset:
+// 0: (\d{3})(\d{3})
+// 15: [135-9]
+// 19: (\d{4})(\d{4})
+// 34: 1
+// 36: (\d{3})(\d{3})(\d{3})
+// 58: 6
+// 60: (\d{3})(\d{2,9})
+// 76: 60|8
+// 84: (\d)(\d{3})(\d{4})
+// 104: [236]|[479][2-8]
+// 116: (\d{3})(\d)(\d{5})
+// 136: [479]
+// 140: (\d{2})(\d{3})(\d{4})
+// 162: 5
+// 164: (\d{3})(\d{4})
+// 179: [1-9]
+// 181: [2-7]
+// 183: (\d{3})(\d{3,4})
+// 199: 80|9
+// 207: 4[2-6]
+// 210: (\d{2})(\d{3})(\d{3})
+// 232: [2358][2-5]|4
+// 242: (\d{3})(\d{5})
+// 257: [23578]
+// 261: (\d{3})(\d{2})(\d{3})
+// 283: [89]0
+// 286: 2|3[12]
+// 294: (\d{2})(\d{6})
+// 309: 1|47
+// 317: [3-9]
+// 319: [29]
+// 323: (\d{3})
+// 331: 0|1(?:0[0-35-7]|1[02-5]|2[015]|3[47]|4[478])|911
+// 369: (\d{2})(\d{4})
+// 384: [2-9]
+// 386: [1-8]
+// 388: (\d{4})(\d{2})(\d{4})
+// 410: 2(?:[23]02|6(?:[25]|4(?:64|[78]))|9(?:[02356]|4(?:[0268]|5[2-6])|72|8[23]))|3(?:3[28]|4(?:[04679]|3(?:5(?:4[0-25689]|[56])|[78])|58|8[2379])|5(?:[2467]|3[237]|8(?:[23]|4(?:[45]|60)|5(?:4[0-39]|5|64)))|7[1-578]|8(?:[2469]|3[278]|54(?:4|5[13-7]|6[89])|86[3-6]))|2(?:2[24-9]|3[1-59]|47)|38(?:[58][78]|7[378])|3(?:454|85[56])[46]|3(?:4(?:36|5[56])|8(?:[38]5|76))[4-6]
+// 658: (\d{2})(\d{4})(\d{4})
+// 680: (\d{3})(\d{3})(\d{4})
+// 702: [68]
+// 706: [23]
+// 708: (\d)(\d{4})(\d{2})(\d{4})
+// 735: 9(?:2(?:[23]02|6(?:[25]|4(?:64|[78]))|9(?:[02356]|4(?:[0268]|5[2-6])|72|8[23]))|3(?:3[28]|4(?:[04679]|3(?:5(?:4[0-25689]|[56])|[78])|5(?:4[46]|8)|8[2379])|5(?:[2467]|3[237]|8(?:[23]|4(?:[45]|60)|5(?:4[0-39]|5|64)))|7[1-578]|8(?:[2469]|3[278]|5(?:4(?:4|5[13-7]|6[89])|[56][46]|[78])|7[378]|8(?:6[3-6]|[78]))))|92(?:2[24-9]|3[1-59]|47)|93(?:4(?:36|5[56])|8(?:[38]5|76))[4-6]
+// 987: (\d)(\d{2})(\d{4})(\d{4})
+// 1014: 91
+// 1017: (\d{3})(\d{3})(\d{5})
+// 1039: 8
+// 1041: (\d)(\d{3})(\d{3})(\d{4})
+// 1068: 9
+// 1070: (\d{4})
+// 1078: 14
+// 1081: (\d)(\d{3,12})
+// 1095: 1(?:11|[2-9])
+// 1104: (\d{3})(\d{2})
+// 1119: 517
+// 1123: (\d{2})(\d{3,5})
+// 1139: 5[079]
+// 1144: (\d{6})
+// 1152: [18]
+// 1156: (\d{3})(\d{3,10})
+// 1172: (?:31|4)6|51|6(?:485|5[0-3579]|[6-9])|7(?:20|32|8)|[89]
+// 1216: (\d{4})(\d{3,9})
+// 1232: [2-467]|5[2-6]
+// 1242: (\d{2})(\d{3})(\d{3,4})
+// 1265: (\d{2})(\d{4})(\d{4,7})
+// 1288: (\d{2})(\d{3,4})
+// 1304: 16
+// 1307: (\d{2})(\d{2})(\d{2})
+// 1329: 13
+// 1332: 19
+// 1335: 1802
+// 1340: (\d{4})(\d{3,4})
+// 1356: (\d{2})(\d{3})(\d{2,4})
+// 1379: 14|4
+// 1387: (\d)(\d{4})(\d{4})
+// 1407: [2378]
+// 1411: (\d{4})(\d{3})(\d{3})
+// 1433: 1(?:30|[89])
+// 1442: (\d{4})(\d{4})(\d{4})
+// 1464: 130
+// 1468: [25-9]
+// 1472: (\d{3})(\d{2})(\d{2})
+// 1494: (\d{3})(\d{2})(\d{2})(\d{2})
+// 1523: 90
+// 1526: (\d{2})(\d{3})(\d{2})(\d{2})
+// 1555: 1[28]|2|365(?:4|5[02])|46
+// 1581: [13-9]
+// 1585: 6[1-3]|[7-9]
+// 1593: [3-5]|6[56]
+// 1601: (\d{2})(\d{2})(\d{2})(\d{3})
+// 1630: (\d{2})(\d{4,6})
+// 1646: 31[5-8]|[459]1
+// 1658: (\d{3})(\d{3,7})
+// 1674: 3(?:[67]|8[013-9])|4(?:6[168]|7|[89][18])|5(?:6[128]|9)|6(?:[15]|28|4[14])|7[2-589]|8(?:0[014-9]|[12])|9[358]|(?:3[2-5]|4[235]|5[2-578]|6[0389]|76|8[3-7]|9[24])1|(?:44|66)[01346-9]
+// 1797: (\d{4})(\d{3,6})
+// 1813: [13-9]|2[23]
+// 1823: (\d)(\d{7,8})
+// 1837: 2
+// 1839: (?:80|9)0
+// 1848: (\d)(\d{3})(\d{2})(\d{2})
+// 1875: [239]|4[23]
+// 1885: (\d{2})(\d{2})(\d{2})(\d{2})
+// 1914: [15-8]
+// 1918: 4
+// 1920: [024-7]
+// 1924: (\d)(\d)(\d{2})(\d{2})
+// 1949: 43[1-6]|70[1-9]
+// 1960: (\d)(\d{3})(\d{3,4})
+// 1981: (\d{2})(\d{3})(\d{2,3})
+// 2004: [356]|4[124-7]|7[1-9]|8[1-6]|9[1-7]
+// 2025: (?:70|8)0
+// 2034: (\d{3})(\d{3})(\d{2})
+// 2056: 43[1-7]|7
+// 2065: [48]|9[08]
+// 2077: [13679]|8[02-4679]
+// 2089: [2367]
+// 2093: (\d{2})(\d{2})(\d{2})(\d{2})(\d{2})
+// 2129: 0
+// 2131: [2-578]
+// 2135: (\d)(\d{7})
+// 2148: [23]|4[46]|50
+// 2161: (\d{8})
+// 2169: [5-7]
+// 2171: (\d{3})(\d{2})(\d{4})
+// 2193: (\d{3,6})
+// 2202: 1(?:1[25-8]|2[357-9]|3[02-68]|4[12568]|5|6[0-8]|8[015]|9[0-47-9])|321|610
+// 2252: 300|4(?:0(?:0|20)|370|864)
+// 2280: [2357]|4(?:[0-24-9]|3(?:[0-689]|7[1-9]))
+// 2306: (\d{3})(\d{2,3})(\d{4})
+// 2329: (?:[358]|90)0
+// 2340: (\d{5})(\d{4})
+// 2355: (?:[14689][1-9]|2[12478]|3[1-578]|5[13-5]|7[13-579])[2-57]
+// 2386: (\d{2})(\d{5})(\d{4})
+// 2408: [16][1-9]|[2-57-9]
+// 2420: (\d)(\d{3})(\d{3})
+// 2440: [2-6]|7[246]|8[2-4]
+// 2453: 1[67]|[78]
+// 2461: (\d{2})(\d{5})
+// 2476: [24-6]|3[15-9]
+// 2488: [37]
+// 2492: (\d{3})(\d{4})(\d{3})
+// 2514: 800
+// 2518: (\d{3})(\d{2})(\d{2,4})
+// 2541: (\d{4})(\d{2})(\d{3})
+// 2563: 1(?:5[169]|6(?:3[1-3]|4|5[125])|7(?:1[3-9]|7[0-24-6]|9[2-7]))|2(?:1[35]|2[34]|3[3-5])
+// 2619: 1(?:[56]|7[467])|2[1-3]
+// 2636: [1-4]
+// 2638: (\d{3})(\d{3,4})(\d{4})
+// 2661: [89]
+// 2663: [2-8]
+// 2665: (\d)(\d{3})(\d{4})(\d{3})
+// 2692: (\d{2})(\d{2})(\d{3})
+// 2714: 88
+// 2717: [1-6]
+// 2719: (\d{2})(\d{2})(\d{4})
+// 2741: (\d{2})(\d{2})(\d{3})(\d{3})
+// 2770: [26-8]
+// 2774: [02]
+// 2778: 8[047]|90
+// 2789: [2-79]|81
+// 2799: (\d{3})(\d{2})(\d{3})(\d{2})(\d{2})
+// 2835: (\d{2})(\d{2})(\d)(\d{5})
+// 2862: (\d{2})(\d{2})(\d{2})(\d{4})
+// 2891: (\d{2})(\d{3})
+// 2906: 1(?:[03-589]|21)|[29]0|78
+// 2928: 2196
+// 2933: 60|809
+// 2943: 44
+// 2946: 2[1-36]
+// 2951: 9(?:10|[2-9])
+// 2960: 3[2-5]|[47]|5[1-3578]|6[13-57]|8(?:0[1-8]|[1-9])
+// 2989: (\d{3})(\d{3})(\d{3,4})
+// 3012: (\d{4})(\d{3})(\d{4})
+// 3034: (\d{3})(\d{3})(\d{2})(\d{3})
+// 3063: 60
+// 3066: (\d)(\d{2})(\d{2})(\d{2})(\d{2})
+// 3100: [26]|88
+// 3110: (\d{5,6})
+// 3119: 1(?:00|2(?:1|395))|9[56]
+// 3142: 1(?:0|23(?:[0-8]|9[0-46-9]))|78123|[1-9]123
+// 3174: (\d{2})(\d{5,6})
+// 3190: 10(?:1(?:0|23)|9[56])|2[0-57-9](?:1(?:00|23)|9[56])|(?:3(?:[157]\d|35|49|9[1-68])|4(?:1[124-9]|2[179]|[35][1-9]|6[47-9]|7\d|8[23])|5(?:[1357]\d|2[37]|4[36]|6[1-46]|80|9[1-9])|6(?:3[1-5]|6[0238]|9[12])|7(?:01|[1579]\d|2[248]|3[014-9]|4[3-6]|6[023689])|8(?:078|1[236-8]|2[5-7]|[37]\d|5[1-9]|8[36-8]|9[1-8])|9(?:0[1-3689]|1[1-79]|3\d|4[13]|5[1-5]|7[0-79]|9[0-35-9]))123
+// 3428: 1(?:0(?:[02-8]|1(?:[013-9]|2[0-24-9])|9[0-47-9])|[1-9])|2(?:[0-57-9](?:[02-8]|1(?:0[1-9]|[13-9]|2[0-24-9])|9[0-47-9])|6)|3(?:[0268]|3[0-46-9]|4[0-8]|9[079])|4(?:[049]|1[03]|2[02-68]|[35]0|6[0-356]|8[014-9])|5(?:0|2[0-24-689]|4[0-2457-9]|6[057-9]|8[1-9]|90)|6(?:[0-24578]|3[06-9]|6[14-79]|9[03-9])|7(?:0[02-9]|2[0135-79]|3[23]|4[0-27-9]|6[1457]|8)|8(?:0(?:[0-689]|7[0-79])|1[01459]|2[0-489]|[46]|50|8[0-2459]|9[09])|9(?:0[0457]|1[08]|[268]|4[024-9]|5[06-9]|78|94)|(?:3(?:[157]\d|35|49|9[1-68])|4(?:1[124-9]|2[179]|[35][1-9]|6[47-9]|7\d|8[23])|5(?:[1357]\d|2[37]|4[36]|6[1-46]|80|9[1-9])|6(?:3[1-5]|6[0238]|9[12])|7(?:01|[1579]\d|2[248]|3[014-9]|4[3-6]|6[023689])|8(?:078|1[236-8]|2[5-7]|[37]\d|5[1-9]|8[36-8]|9[1-8])|9(?:0[1-3689]|1[1-79]|3\d|4[13]|5[1-5]|7[0-79]|9[0-35-9]))(?:[02-9]|1(?:[013-9]|2[0-24-9]))
+// 3926: 16[08]
+// 3932: (\d{3})(\d{5,6})
+// 3948: 85[23](?:100|95)|(?:3(?:[157]\d|35|49|9[1-68])|4(?:[17]\d|2[179]|[35][1-9]|6[47-9]|8[23])|5(?:[1357]\d|2[37]|4[36]|6[1-46]|80|9[1-9])|6(?:3[1-5]|6[0238]|9[12])|7(?:01|[1579]\d|2[248]|3[014-9]|4[3-6]|6[023689])|8(?:1[236-8]|2[5-7]|[37]\d|5[14-9]|8[36-8]|9[1-8])|9(?:0[1-3689]|1[1-79]|[379]\d|4[13]|5[1-5]))(?:100|9[56])
+// 4155: 1(?:0[02-8]|[1-9])|2(?:[0-57-9][0-8]|6)|3(?:[0268]|3[0-46-9]|4[0-8]|9[079])|4(?:[049]|2[02-68]|[35]0|6[0-356]|8[014-9])|5(?:0|2[0-24-689]|4[0-2457-9]|6[057-9]|90)|6(?:[0-24578]|3[06-9]|6[14-79]|9[03-9])|7(?:0[02-9]|2[0135-79]|3[23]|4[0-27-9]|6[1457]|8)|8(?:[046]|1[01459]|2[0-489]|5(?:0|[23](?:[02-8]|1[1-9]|9[0-46-9]))|8[0-2459]|9[09])|9(?:0[0457]|1[08]|[268]|4[024-9]|5[06-9])|(?:10|2[0-57-9])9[0-47-9]|(?:101|58|85[23]10)[1-9]|(?:3(?:[157]\d|35|49|9[1-68])|4(?:[17]\d|2[179]|[35][1-9]|6[47-9]|8[23])|5(?:[1357]\d|2[37]|4[36]|6[1-46]|80|9[1-9])|6(?:3[1-5]|6[0238]|9[12])|7(?:01|[1579]\d|2[248]|3[014-9]|4[3-6]|6[023689])|8(?:1[236-8]|2[5-7]|[37]\d|5[14-9]|8[36-8]|9[1-8])|9(?:0[1-3689]|1[1-79]|[379]\d|4[13]|5[1-5]))(?:[02-8]|1(?:0[1-9]|[1-9])|9[0-47-9])
+// 4618: (?:4|80)0
+// 4627: 10[0-79]|2(?:[02-57-9]|1[1-79])|(?:10|21)8(?:0[1-9]|[1-9])
+// 4666: 3(?:[3-59]|7[02-68])|4(?:[26-8]|3[3-9]|5[2-9])|5(?:3[03-9]|[468]|7[028]|9[2-46-9])|6|7(?:[0-247]|3[04-9]|5[0-4689]|6[2368])|8(?:[1-358]|9[1-7])|9(?:[013479]|5[1-5])|(?:[34]1|55|79|87)[02-9]
+// 4784: (\d{3})(\d{7,8})
+// 4800: 80
+// 4803: (\d{3})(\d{4})(\d{4})
+// 4825: [3-578]
+// 4829: 1[3-9]
+// 4832: (\d{2})(\d{3})(\d{3})(\d{4})
+// 4861: [12]
+// 4863: 46
+// 4866: (\d{3})(\d{7})
+// 4881: 6|90
+// 4889: 3[0-357]|9[14]
+// 4902: (\d)(\d{3})(\d{7})
+// 4922: [2-7]|8[3-9]
+// 4930: 2[1-4]|[34]
+// 4938: (\d)(\d{6,7})
+// 4952: 7
+// 4954: [56]
+// 4956: [2-589]
+// 4960: [3467]
+// 4964: 9[4-8]
+// 4967: [257-9]
+// 4971: [2-8]|9[015-7]
+// 4981: (\d{2})(\d{3})(\d{3})(\d{2})
+// 5010: 96
+// 5013: (\d{2})(\d{3})(\d{3})(\d{3})
+// 5042: (\d{3})(\d{3})(\d{3})(\d{3})
+// 5071: (\d{2})(\d{3,13})
+// 5087: 3[02]|40|[68]9
+// 5103: 2277
+// 5108: (\d{3})(\d{3,12})
+// 5124: 2(?:0[1-389]|12[0-8])|3(?:[35-9][15]|4[015])|906|2(?:[13][14]|2[18])|(?:2[4-9]|4[2-9]|[579][1-9]|[68][1-8])1
+// 5196: (\d{4})(\d{2,11})
+// 5212: [24-6]|3(?:3(?:0[1-467]|2[127-9]|3[124578]|7[1257-9]|8[1256]|9[145])|4(?:2[135]|4[13578]|9[1346])|5(?:0[14]|2[1-3589]|6[1-4]|7[13468]|8[13568])|6(?:2[1-489]|3[124-6]|6[13]|7[12579]|8[1-356]|9[135])|7(?:2[1-7]|4[145]|6[1-5]|7[1-4])|8(?:21|3[1468]|6|7[1467]|8[136])|9(?:0[12479]|2[1358]|4[134679]|6[1-9]|7[136]|8[147]|9[1468]))|70[2-8]|8(?:0[2-9]|[1-8])|90[7-9]|[79][1-9]|3[68]4[1347]|3(?:47|60)[1356]|3(?:3[46]|46|5[49])[1246]|3[4579]3[1357]
+// 5490: 138
+// 5494: (\d{5})(\d{2,10})
+// 5510: 3
+// 5512: (\d{3})(\d{5,11})
+// 5528: 181
+// 5532: (\d{3})(\d)(\d{4,10})
+// 5553: 1(?:3|80)|9
+// 5567: 1[67]
+// 5570: (\d{3})(\d{7,12})
+// 5586: (\d{5})(\d{6})
+// 5601: 18500
+// 5607: (\d{4})(\d{7})
+// 5622: 18[68]
+// 5628: 15[1279]
+// 5634: 15(?:[0568]|3[13])
+// 5648: (\d{3})(\d{8})
+// 5663: 18
+// 5666: (\d{3})(\d{2})(\d{7,8})
+// 5689: 1(?:6[023]|7)
+// 5700: (\d{4})(\d{2})(\d{7})
+// 5722: 15[279]
+// 5728: (\d{3})(\d{2})(\d{8})
+// 5750: 15
+// 5753: [27]
+// 5757: [5-8]
+// 5759: (\d{4})(\d{3})(\d{3,4})
+// 5782: [369]|4[3-8]|5(?:[02]|1(?:[0-8]|95)|5[0-478]|6(?:4[0-4]|5[1-589]))|7[1-9]|88
+// 5832: [45]|8(?:00[1-9]|[1-49])
+// 5849: (\d{2})(\d{6,7})
+// 5865: 1[35]|[4-6]|8[2468]|9[235-7]
+// 5885: (\d{2})(\d{8})
+// 5900: [178]
+// 5904: 905
+// 5908: [79]9
+// 5913: [89]00
+// 5917: [5-9]
+// 5919: [1-57-9]
+// 5923: (\d{5})
+// 5931: 75[12]
+// 5935: 20[2-59]
+// 5941: 11
+// 5944: (?:[1-3]0|[68])0|70[07-9]
+// 5964: (\d{2})(\d{4,8})
+// 5980: [14]|2[09]|50|7[135]
+// 6000: (\d{2})(\d{6,10})
+// 6016: (\d)(\d{4,9})
+// 6030: (?:19|[2568])[1-8]|3(?:0[1-9]|[1-9])|9
+// 6055: [235-9]|45
+// 6065: [389]
+// 6069: 10
+// 6072: [1-79]
+// 6076: (\d)(\d{2})(\d{2})(\d{2})
+// 6103: 11|[67]
+// 6111: 8001111
+// 6119: 845464
+// 6126: (\d{3})(\d{6})
+// 6141: (\d{5})(\d{4,5})
+// 6157: 1(?:3873|5(?:242|39[4-6])|(?:697|768)[347]|9467)
+// 6197: (\d{4})(\d{5,6})
+// 6213: 1(?:[2-69][02-9]|[78])
+// 6226: [25]|7(?:0|6(?:[03-9]|2[356]))
+// 6252: (\d{4})(\d{6})
+// 6267: [1389]
+// 6271: 70
+// 6274: 32
+// 6277: [57]
+// 6281: [348]
+// 6285: [5-7]|80[6-9]|9[47]
+// 6299: [237]|8[0-2]
+// 6309: [2358]
+// 6313: 19|[2-9]
+// 6321: [67]
+// 6323: [5-79]|80[6-9]
+// 6334: [235]
+// 6338: 21|7
+// 6346: 2(?:2|3[2-57-9]|4[2-469]|5[2-59]|6[2-9]|7[2-69]|8[2-49])|5
+// 6385: [2689]
+// 6389: (\d{3})(\d{3,4})(\d{5})
+// 6412: 40
+// 6415: [49]
+// 6419: (\d{3})(\d{2,5})
+// 6435: 9003
+// 6440: [2-7]|8[1-4]|9(?:0[1-9]|[1-8])
+// 6457: (\d{3})(\d{2})(\d{3})(\d{3})
+// 6486: [237-9]
+// 6490: 6[01]
+// 6493: (\d{3})(\d{2})(\d{2,3})
+// 6516: (\d)(\d{4})(\d{3})
+// 6536: 6|7[245]
+// 6546: [2-57]
+// 6550: [27][2-9]|3[2-7]|4[24-9]|5[2-79]|6|8[2-57-9]|9[2-69]
+// 6583: (\d{2})(\d{5,9})
+// 6599: 2[124]|[36]1
+// 6612: (\d{3})(\d{5,7})
+// 6628: (\d{3})(\d{5,8})
+// 6644: [2-79]
+// 6648: (\d{3})(\d{3,4})(\d{3})
+// 6671: 8[1-35-9]
+// 6676: (\d{3})(\d{6,8})
+// 6692: 804
+// 6696: (\d{3})(\d)(\d{3})(\d{3})
+// 6723: (\d{3})(\d{4})(\d{4,5})
+// 6746: (\d{3})(\d{3})(\d{3})(\d{2,8})
+// 6776: 001
+// 6780: (\d{2})(\d{4})(\d{3})(\d{4})
+// 6809: 2[24-9]|47|58|6[237-9]|9[35-9]
+// 6833: [45]0
+// 6836: (\d)(\d{3,4})(\d{4})
+// 6857: [2569]|4[1-69]|7[14]
+// 6874: 81
+// 6877: [78]
+// 6879: (\d{2})(\d)(\d{3})(\d{4})
+// 6906: (\d{4})(\d{3})
+// 6921: 125
+// 6925: (\d{4})(\d{2})(\d{2})
+// 6947: 121
+// 6951: [2-489]
+// 6955: 12
+// 6958: 159
+// 6962: (\d)(\d{3})(\d{3})(\d{3})
+// 6989: 1[7-9]
+// 6992: (\d{3})(\d{1,2})(\d{3})(\d{4})
+// 7022: (\d{7})
+// 7030: 575
+// 7034: 5(?:0|2(?:21|3)|3(?:0|3[23])|616|717|8888)
+// 7071: (\d{4})(\d{4,5})
+// 7087: 1800
+// 7092: 140
+// 7096: 11|2[02]|33|4[04]|79(?:[124-6]|3(?:[02-9]|1[0-24-9])|7(?:1|9[1-6]))|80(?:[2-4]|6[0-589])
+// 7158: 1(?:2[0-24]|3[0-25]|4[145]|[59][14]|6[1-9]|7[1257]|8[1-57-9])|2(?:1[257]|3[013]|4[01]|5[0137]|6[058]|78|8[1568]|9[14])|3(?:26|4[1-3]|5[34]|6[01489]|7[02-46]|8[159])|4(?:1[36]|2[1-47]|3[15]|5[12]|6[0-26-9]|7[0-24-9]|8[013-57]|9[014-7])|5(?:1[025]|22|[36][25]|4[28]|[578]1|9[15])|6(?:12(?:[2-6]|7[0-8])|74[2-7])|7(?:3171|5[15][2-6]|61[346]|88(?:[2-7]|82))|8(?:70[2-6]|84(?:[2356]|7[19])|91(?:[3-6]|7[19]))|73[134][2-6]|8(?:16|2[014]|3[126]|6[136]|7[78]|83)(?:[2-6]|7[19])|(?:1(?:29|60|8[06])|261|552|6(?:[2-4]1|5[17]|6[13]|7(?:1|4[0189])|80)|7(?:12|88[01]))[2-7]
+// 7541: 1(?:[2-479]|5(?:[0236-9]|5[013-9]))|[2-5]|6(?:2(?:84|95)|355|8(?:28[235-7]|3))|73179|807(?:1|9[1-3])|(?:1552|6(?:(?:1[1358]|2[2457]|3[2-4]|4[235-7]|5[2-689]|6[24578])\d|7(?:[23569]\d|8[0-57-9])|8(?:[14-6]\d|2[0-79]))|7(?:1(?:[013-8]\d|9[6-9])|3(?:2[0-49]|9[2-57])|5(?:2[1-3]|9[0-6])|6(?:0[5689]|2[5-9]|3[02-8]|4\d|5[0-367])|70[13-7]))[2-7]
+// 7758: (\d{5})(\d{5})
+// 7773: 16|[6-9]
+// 7781: (\d{4})(\d{2,4})(\d{4})
+// 7804: 18[06]0
+// 7811: (\d{3})(\d{3})(\d{3})(\d{4})
+// 7840: (\d{4})(\d{3})(\d{3})(\d{3})
+// 7869: [2-6]
+// 7871: (\d{4,5})
+// 7880: (\d{2})(\d{4,5})
+// 7896: (?:1[137]|2[13-68]|3[1458]|4[145]|5[1468]|6[16]|7[1467]|8[13467])[12689]
+// 7942: [4-9]
+// 7944: 1(?:0|9(?:2[2-9]|[46]))
+// 7961: 1(?:1|92)
+// 7970: 0[26]
+// 7975: (\d{3})(\d{3,6})
+// 7991: 0[13-57-9][0159]|8(?:03|4[17]|9(?:2|3[04]|[45][0-4]))
+// 8028: (\d{4})(\d{2,6})
+// 8044: 0(?:[13-579][2-46-8]|8[236-8])
+// 8060: 894
+// 8064: (\d{2})(\d{3,4})(\d{4})
+// 8087: 0[26]|5
+// 8097: 1(?:44|[679])|[378]|43
+// 8118: 0[13-57-9][0159]|14
+// 8132: (\d{2})(\d{4})(\d{5})
+// 8154: [03]
+// 8158: [2356]|87
+// 8168: (\d{2})(\d{7})
+// 8183: [47]
+// 8187: 00777[01]
+// 8194: (\d{8,10})
+// 8203: 000
+// 8207: (?:12|57|99)0
+// 8220: (\d{4})(\d)(\d{4})
+// 8240: 1(?:267|3(?:7[247]|9[278])|466|5(?:47|58|64)|6(?:3[245]|48|5[4-68]))|499[2468]|5(?:769|979[2-69])|7468|8(?:3(?:8[7-9]|96[2457-9])|477|51[2-9])|9(?:802|9(?:1[23]|69))|1(?:45|58)[67]
+// 8380: 3|4(?:2(?:0|9[02-69])|7(?:0[019]|1))|6[1-9]
+// 8414: 1(?:1|5(?:4[018]|5[017])|77|88|9[69])|2(?:2[127]|3[0-269]|4[59]|5(?:[1-3]|5[0-69]|9(?:17|99))|6(?:2|4[016-9])|7(?:[1-35]|8[0189])|8(?:[16]|3[0134]|9[0-5])|9(?:[028]|17))|4(?:2(?:[13-79]|8[014-6])|3[0-57]|[45]|6[248]|7[2-47]|9[29])|5(?:2|3(?:[045]|9(?:[0-58]|6[4-9]|7[0-35689]))|4[0-369]|5[29]|8[02389]|9[0-3])|7(?:2[02-46-9]|34|[58]|6[0249]|7[57]|9(?:[23]|4[0-59]|5[01569]|6[0167]))|8(?:2(?:[1258]|4[0-39]|9[0169])|3(?:[29]|60|7(?:[017-9]|6[6-8]))|49|51|6(?:[0-24]|36[2-57-9]|5(?:[0-389]|5[23])|6(?:[01]|9[178])|7(?:2[2-468]|3[78])|9[0145])|7[0-468]|8[68])|9(?:4[15]|5[138]|7[156]|8[189]|9(?:[1289]|3(?:31|4[357])|4[0178]))|(?:8294|96)[1-3]|2(?:57|93)[015-9]|(?:223|8699)[014-9]|(?:25[0468]|422|838)[01]|(?:48|8292|9[23])[1-9]|(?:47[59]|59[89]|8(?:68|9))[019]
+// 8934: [14]|[289][2-9]|5[3-9]|7[2-4679]
+// 8954: (\d{4})(\d{2})(\d{3,4})
+// 8977: 0077
+// 8982: 008
+// 8986: (\d{4})(\d{4})(\d{4,5})
+// 9009: (\d{4})(\d{5})(\d{5,6})
+// 9032: (\d{4})(\d{6})(\d{6,7})
+// 9055: (\d{2})(\d{5,7})
+// 9071: [24-6]
+// 9075: [17]
+// 9079: (\d{4})(\d{5})
+// 9094: 3(?:1[346]|[24-79])
+// 9107: [235-79]|88
+// 9117: (\d{3})(\d{3})(\d)(\d{2,3})
+// 9145: [3478]
+// 9149: 1[016-9]114
+// 9157: (?:3[1-3]|[46][1-4]|5[1-5])1
+// 9172: [36]0|8
+// 9182: [1346]|5[1-5]
+// 9192: (\d{5})(\d{3})(\d{3})
+// 9214: 0030
+// 9219: (\d{5})(\d{3,4})(\d{4})
+// 9242: (\d{5})(\d{2})(\d{3})(\d{4})
+// 9271: [169]|2(?:[235]|4[1-35-9])|52
+// 9294: [245]
+// 9298: 2[13]|3[14]|[4-8]
+// 9313: [13-69]|7(?:[2-57]|62|8[0-6]|9[04-9])|8[02-9]
+// 9344: [27-9]
+// 9348: [2379]|8(?:0(?:02|9)|7)
+// 9370: 69
+// 9373: [1-689]
+// 9377: 4[67]|[56]
+// 9385: [2568]
+// 9389: 52[0-7]
+// 9393: [7-9]
+// 9395: 37|4(?:[15]|6[1-8])
+// 9412: [3-6]
+// 9414: 2(?:0[2-689]|[2-9])|[3-57]|8(?:0[2-9]|[13-9])|9(?:0[89]|[2-579])
+// 9454: 20[2-689]
+// 9460: (\d{2})(\d{2})(\d{2})(\d{1,2})
+// 9490: 20
+// 9493: (\d{2})(\d{2})(\d{2})(\d{1,5})
+// 9523: [3-57]|8[13-9]|9(?:0[89]|[2-579])|(?:2|80)[2-9]
+// 9555: 80[01]|90[015]
+// 9568: (\d{2})(\d{2})(\d{2})(\d{2})(\d{1,2})
+// 9605: [2679]|8[01]
+// 9615: 892
+// 9619: 8(?:0[0-7]|9)
+// 9628: 87
+// 9631: 22|3
+// 9639: [25-7]
+// 9643: (\d{2})(\d{2})(\d{3})(\d{2})
+// 9672: 2|34[47]|4(?:[37]7|5[47]|64)
+// 9700: [347]
+// 9704: (\d{3})(\d)(\d{2})(\d{2})
+// 9731: [58]
+// 9735: 67(?:0[09]|[59]9|77|8[89])|74(?:0[02]|44|55)
+// 9775: [24-9]
+// 9779: (\d)(\d{2})(\d{3})
+// 9799: 16|2
+// 9807: 4(?:[2-46]|5[3-5])|5|6(?:[1-689]|7[235-7])|7(?:[0-4]|5[2-7])|8[1-5]|(?:60|86)[23]
+// 9858: [12]|452|6788|86
+// 9875: [4-7]|8[1-35]
+// 9885: (\d)(\d{3})(\d{4,6})
+// 9906: 9(?:2[0-4]|[35-9]|4[137-9])
+// 9922: 92
+// 9925: (\d)(\d{5})(\d{4})
+// 9945: 11|2[16]
+// 9956: [12]2[1-3]
+// 9960: [12](?:27|3[2-8]|4[2-68]|5[1-4689])[0-3]
+// 9981: [268]
+// 9985: [5-79]|8(?:0[6-9]|[36])
+// 10003: [2-48]
+// 10007: [2357-9]
+// 10011: [2-46]|8[013]
+// 10023: [34679]
+// 10027: 1[2-9]
+// 10030: [1-37-9]
+// 10034: 53
+// 10037: 33|5[56]|81
+// 10049: [4-79]
+// 10053: 1(?:[02469]|[37][1-9]|53|8(?:[1-46-9]|5[7-9]))|8
+// 10085: (\d)(\d{3})(\d{2})(\d{4})
+// 10112: 1(?:[367]|80)
+// 10123: 2|8[2-79]
+// 10133: 5[6-8]
+// 10136: [02-57-9]
+// 10140: 08
+// 10143: [089]|2[013]|7[0467]
+// 10160: 1[0-3]
+// 10163: (\d)(\d{5})
+// 10176: [13]
+// 10180: 20[129]
+// 10186: (\d{3})(\d{5})(\d{5,6})
+// 10209: [125-8]
+// 10213: 1[238]|[34]
+// 10223: (\d{3})(\d{4,7})
+// 10239: 66
+// 10242: (\d)(\d{8})
+// 10255: 1[16-8]|2[259]|3[124]|4[17-9]|5[124679]
+// 10283: [1-578]|91
+// 10293: 1[2-6]
+// 10296: 1[01]|[2-8]|9(?:[1-59]|[67][2-6])
+// 10315: (\d{4})(\d{2})(\d{5})
+// 10337: (\d{2})(\d{3,8})
+// 10353: 8[1-79]
+// 10358: 50(?:[0367]|88)|8|90
+// 10378: 24|[346]|7[2-57-9]|9[2-9]
+// 10396: 2(?:10|74)|[589]
+// 10413: 1|2[028]
+// 10423: (\d{2})(\d{3})(\d{3,5})
+// 10446: 2(?:[169]|7[0-35-9])|7
+// 10464: (\d{3})(\d{4,6})
+// 10480: [179]
+// 10484: [4-8]
+// 10486: 4|8[7-9]
+// 10494: 18|[2-69]|85
+// 10507: (\d{4})(\d{4,6})
+// 10523: 3(?:230|397|461)|4(?:2(?:35|[46]4|51)|396|4(?:22|63)|59[347]|76[15])|5(?:221|446)|642[23]|8(?:622|8(?:[24]2|5[13]))
+// 10626: 3469|4(?:279|9(?:30|56))|8834
+// 10657: [3-7]|8[2-8]
+// 10665: (\d{4})(\d{1,2})(\d{3})(\d{4})
+// 10695: (\d{3})(\d{3})(\d{2,7})
+// 10718: (\d{3})(\d{6,7})
+// 10734: 9(?:2[3-8]|98)|(?:2(?:3[2358]|4[2-4]|9[2-8])|45[3479]|54[2-467]|60[468]|72[236]|8(?:2[2-689]|3[23578]|4[3478]|5[2356])|9(?:22|3[27-9]|4[2-6]|6[3569]|9[25-7]))[2-9]
+// 10839: (\d{2})(\d{7,8})
+// 10855: (?:2[125]|4[0-246-9]|5[1-35-7]|6[1-8]|7[14]|8[16]|91)[2-9]
+// 10890: 58
+// 10893: 2[125]|4[0-246-9]|5[1-35-7]|6[1-8]|7[14]|8[16]|91
+// 10927: 11|20|64
+// 10939: 30|(?:1[2-8]|2[2-69]|3[2-4]|4[1-468]|5[24-689]|6[1-3578]|7[14-7]|8[1-79]|9[145])19
+// 10991: 64
+// 10994: 21|39|45|5[0137]|6[0469]|7[02389]|8(?:0[14]|8)
+// 11032: 1[2-8]|[2-7]|8[1-79]|9[145]
+// 11050: [2489]
+// 11054: 2[12]
+// 11057: 16|[236-9]
+// 11067: (\d{6,7})
+// 11076: [125]|4[01]
+// 11086: [2-9]0
+// 11089: 3[289]|4[246-8]|61|7[1-3]|8[1-36]
+// 11113: (\d{3})(\d{4,5})
+// 11129: 2[279]|3[13-5]|4[359]|5|6(?:[34]|7[1-46-8])|7[46-8]|85
+// 11168: 2[14-68]|3[26-9]|4[1246-8]|6(?:1|75)|7[1-35]|8[1-36]
+// 11205: 9(?:[5-79]|8[1-7])
+// 11216: 2[136]|8
+// 11226: [3-7]
+// 11228: [26-9]
+// 11232: 2[3-6]\d9
+// 11237: 219|31
+// 11247: [23]1
+// 11250: [236-9]
+// 11254: (\d{3})(\d{3,9})
+// 11270: (?:2[389]|39)0|[7-9]
+// 11287: (\d{2})(\d{5,10})
+// 11303: [1-36]
+// 11307: [0-79]
+// 11311: (\d{4})(\d{2})(\d{2})(\d{2})
+// 11340: 7(?:1(?:[0-356]2|4[29]|7|8[27])|2(?:13[03-69]|62[013-9]))|72[1-57-9]2
+// 11391: (\d{5})(\d)(\d{2})(\d{2})
+// 11418: 7(?:1(?:0(?:[356]|4[023])|[18]|2(?:3[013-9]|5)|3[45]|43[013-79]|5(?:3[1-8]|4[1-7]|5)|6(?:3[0-35-9]|[4-6]))|2(?:1(?:3[178]|[45])|[24-689]|3[35]|7[457]))|7(?:14|23)4[0-8]|71(?:33|45)[1-79]
+// 11544: (\d{3})(\d{3})(\d{2})(\d{2})
+// 11573: [349]|8(?:[02-7]|1[1-8])
+// 11591: (\d{4})(\d{4})(\d{3})(\d{3})
+// 11620: 6[89]|7|8[4-9]|9(?:[1-8]|9[0-8])
+// 11640: [246]|9[57]
+// 11652: [19]
+// 11656: (\d{2})(\d{2,3})(\d{2})
+// 11679: 9(?:00|39|44|9)
+// 11694: (\d{2})(\d{3})(\d{2})
+// 11716: [12][136]|3[356]|4[0246]|6[03]|90[1-9]
+// 11743: (\d)(\d{2,3})(\d{2})(\d{2})
+// 11771: (\d{3})(\d{2,3})(\d{2})
+// 11794: 1[2457]|2(?:[247-9]|5[0138])|3[0247-9]|4[1357-9]|5[0-35-9]|6(?:[125689]|4[02-57]|7[0-2])|9(?:[125-8]|3[02-5]|4[0-3])
+// 11862: (\d{3})(\d{2,3})(\d{3})
+// 11885: 9(?:00|39|44)
+// 11898: (\d{2})(\d{2,3})(\d{2})(\d{2})
+// 11928: 1[13689]|2[0136]|3[1356]|4[0246]|54|6[03]|90[1-9]
+// 11963: 10|7
+// 11971: (\d)(\d{3})(\d{3})(\d{2})
+// 11998: [13-5]|2(?:[247-9]|5[0138])|6(?:[124-689]|7[0-2])|9(?:[125-8]|3[02-5]|4[0-3])
+// 12045: (\d{3})(\d{2})(\d{2})(\d{3})
+// 12074: [26]
+// 12078: 1(?:[013-8]|9(?:0[1-9]|[1-9]))|77
+// 12101: [369]|8(?:0[1-9]|[1-9])
+// 12117: (\d{4})(\d{4})(\d{3})
+// 12139: (\d{2})(\d{3,6})
+// 12155: 8[09]|9
+// 12165: 59|8
+// 12173: [37][01]|4[013]|51|6
+// 12191: [1-57]
+// 12195: (\d)(\d{2})(\d{3,4})
+// 12216: 21
+// 12219: (\d{2})(\d{2})(\d{2,3})
+// 12242: [3-5][1-8]1[67]
+// 12247: 9090
+// 12252: [689]
+// 12256: [3-5]
+// 12258: [379]
+// 12262: 8[125]
+// 12267: [134]
+// 12271: (\d)(\d{6})
+// 12284: [15]|2[0-79]|3[0-46-8]|4[0-7]
+// 12304: 1|28|9[2-9]
+// 12315: [267]|904
+// 12326: [346-9]
+// 12330: 56
+// 12333: [2-5]
+// 12335: [6-9]
+// 12337: [1-4]|5[1-3]
+// 12345: [59]
+// 12349: [0237]
+// 12353: [279]
+// 12357: (\d{6})(\d)(\d{2})
+// 12377: 3317
+// 12382: 44[02-479]|[34]7
+// 12394: 3(?:[1245]|3[12])
+// 12405: \d
+// 12407: [2-489]|70
+// 12417: [1-5]
+// 12419: [2-57-9]
+// 12423: [2-4]|50|6[09]|7[0-24-69]|8[05]
+// 12446: (\d{3})(\d)(\d{3})
+// 12466: 444
+// 12470: 512|8[01589]|90
+// 12485: 5[0-79]
+// 12490: [24][1-8]|3[1-9]
+// 12501: (\d{3})(\d{3})(\d{6,7})
+// 12524: (\d{2})(\d)(\d{4})
+// 12544: 202
+// 12548: 826
+// 12552: 83
+// 12555: 82
+// 12558: [25]0|37|49|8[09]
+// 12577: [23568]|4(?:0[2-48]|[1-478])|(?:400|7)[1-9]
+// 12607: (\d{2})(\d{4})(\d{4,5})
+// 12630: [24]
+// 12634: 6[12][29]|(?:35|4[1378]|5[12457]|6[49])2|(?:56|65)[24]|(?:3[1-46-8]|46)2[013-9]
+// 12692: 3[1-8]|4(?:[1367]|[45][6-9]|8[4-6])|5(?:[1-5]|6(?:[015689]|3[02389])|7[4-6])|6(?:[12][3-7]|[459])
+// 12745: [3-7]|89|9[1-9]
+// 12756: 2024
+// 12761: [27-9]|4(?:6[45]|[7-9])
+// 12777: [34]
+// 12779: 310
+// 12783: [24-9]|3(?:[02-9]|1[1-9])
+// 12801: [49]0|8
+// 12811: [124]
+// 12815: (\d{3})(\d{3})(\d{2,4})
+// 12838: (\d{3})(\d{3})(\d{3})(\d{2,4})
+// 12868: [235-9]
+// 12872: [24-689]
+// 12876: [17]99
+// 12882: 1(?:2[02]|[89])
+// 12893: 1[26]|6
+// 12903: [357-9]
+// 12907: 2[48]
+// 12912: [57-9]
+// 12916: [47-9]
+// 12920: [2-5]|6[1-9]
+// 12928: [2-4]
+// 12930: 2|39
+// 12938: (\d{2})(\d{7,10})
+// 12954: [1-6]|7(?:[24-6]|8[0-7])
+// 12970: 8[1-4]
+// 12973: 860
+// 12977: [28]
+// 12981: [579]
+// 12985: (\d{3})(\d{3,5})
+// 13001: 2(?:0[45]|2[278]|[49]8)|3(?:[09]8|17)|6(?:[29]8|37|75)|[23][78]|(?:33|5[15]|6[68])[78]
+// 13068: (\d)(\d{3})(\d{2,4})
+// 13089: 2(?:02[014]|4|[56]20|[79]2)|392|5(?:42|525)|6(?:[16-8]21|52[013])|8[13-59]
+// 13149: 2(?:1[39]|2[0157]|[378]|[56][14])|3(?:123|29)
+// 13186: 1|2(?:0[0-36-9]|12|29|[56])|3(?:1[0-689]|[24-6])|5(?:[0236-9]|1[2-4])|6(?:[013-59]|7[0-46-9])|(?:33|55|6[68])[0-69]|(?:29|3[09]|62)[0-79]
+// 13279: 29[013-9]|39|54
+// 13294: (\d{4})(\d{3,5})
+// 13310: 258|5483
+// 13322: [235-7]
+// 13326: (\d{2})(\d{5})(\d{5})
+// 13348: (\d)(\d{3})(\d{5})
+// 13368: [0-37-9]
+// 13372: (\d)(\d{3})(\d{5,6})
+// 13393: 16|342
+// 13403: 49
+// 13406: 1[36]|9
+// 13416: (\d{2})(\d{4})(\d{3})
+// 13438: 3[23]
+// 13441: 10|23|3(?:[15]|4[57])|4|5[12]
+// 13468: 34
+// 13471: (\d{2})(\d{4,5})(\d{5})
+// 13494: [1-35]
+// 13498: (\d{3})(\d{3})(\d{2,8})
+// 13521: [14]|2[24-689]|3[02-689]|51[24-9]
+// 13544: 510
+// 13548: 51[13]
+// 13554: [1359]
+/// The number formats' patterns and leading digits, back to back, each ending in its match instruction.
+pub(super) static FORMAT_PROGRAMS: &[u8] = b"\
+\x15\x02\x0d\x03\x0a\x15\x03\x15\x04\x0d\x03\x0a\x15\x05\x17\
+\x0b\xea\x03\x17\
+\x15\x02\x0d\x04\x0a\x15\x03\x15\x04\x0d\x04\x0a\x15\x05\x17\
+\x01\x17\
+\x15\x02\x0d\x03\x0a\x15\x03\x15\x04\x0d\x03\x0a\x15\x05\x15\x06\x0d\x03\x0a\x15\x07\x17\
+\x06\x17\
+\x15\x02\x0d\x03\x0a\x15\x03\x15\x04\x0c\x02\x09\x0a\x15\x05\x17\
+\x0e\x05\x06\x00\x10\x08\x11\x17\
+\x15\x02\x0a\x15\x03\x15\x04\x0d\x03\x0a\x15\x05\x15\x06\x0d\x04\x0a\x15\x07\x17\
+\x0e\x09\x0bL\x00\x10\x0b\x90\x02<\x11\x17\
+\x15\x02\x0d\x03\x0a\x15\x03\x15\x04\x0a\x15\x05\x15\x06\x0d\x05\x0a\x15\x07\x17\
+\x0b\x90\x02\x17\
+\x15\x02\x0d\x02\x0a\x15\x03\x15\x04\x0d\x03\x0a\x15\x05\x15\x06\x0d\x04\x0a\x15\x07\x17\
+\x05\x17\
+\x15\x02\x0d\x03\x0a\x15\x03\x15\x04\x0d\x04\x0a\x15\x05\x17\
+3\x17\
+;\x17\
+\x15\x02\x0d\x03\x0a\x15\x03\x15\x04\x0c\x03\x04\x0a\x15\x05\x17\
+\x0e\x05\x08\x00\x10\x09\x11\x17\
+\x04:\x17\
+\x15\x02\x0d\x02\x0a\x15\x03\x15\x04\x0d\x03\x0a\x15\x05\x15\x06\x0d\x03\x0a\x15\x07\x17\
+\x0e\x07\x0b,\x019\x10\x04\x11\x17\
+\x15\x02\x0d\x03\x0a\x15\x03\x15\x04\x0d\x05\x0a\x15\x05\x17\
+\x0b\xac\x01\x17\
+\x15\x02\x0d\x03\x0a\x15\x03\x15\x04\x0d\x02\x0a\x15\x05\x15\x06\x0d\x03\x0a\x15\x07\x17\
+y\x00\x17\
+\x0e\x05\x02\x10\x03,\x11\x17\
+\x15\x02\x0d\x02\x0a\x15\x03\x15\x04\x0d\x06\x0a\x15\x05\x17\
+\x0e\x05\x01\x10\x04\x07\x11\x17\
+G\x17\
+\x0b\x04\x02\x17\
+\x15\x02\x0d\x03\x0a\x15\x03\x17\
+\x0e#\x00\x10\x01\x0e\x19\x00\x0b\xef\x00\x10\x01\x0b=\x00\x10\x02\x0b#\x00\x10\x03\x0b\x90\x00\x10\x04\x0b\x90\x01\x11\x10\x09\x01\x01\x11\x17\
+\x15\x02\x0d\x02\x0a\x15\x03\x15\x04\x0d\x04\x0a\x15\x05\x17\
+=\x17\
+2\x17\
+\x15\x02\x0d\x04\x0a\x15\x03\x15\x04\x0d\x02\x0a\x15\x05\x15\x06\x0d\x04\x0a\x15\x07\x17\
+\x0e\xf5\x02\x0e.7\x00\x02\x10\x06\x0e\x0d\x0b$\x00\x10\x04\x0e\x05\x06\x04\x10n\x11\x11\x10\x09\x0e\x15\x0bm\x00\x10\x04\x0e\x07\x0bE\x01\x10\x05:\x11\x10\x07\x02\x10\x087\x11\x11\x10\x03\x0eu\x03\x0b\x04\x01\x10\x04\x0e\x1d\x0b\xd1\x02\x10\x03\x0e\x0d\x05\x0e\x07\x04\x0bg\x03\x10X\x11\x10n\x11\x10\x05\x08\x10\x08\x0b\x8c\x02\x11\x10\x05\x0e&\x0b\xd4\x00\x10\x03\x0b\x8c\x00\x10\x08\x0e\x197\x10\x04\x0e\x05M\x10\x06\x00\x11\x10\x05\x0e\x0a\x04\x0b\x0f\x02\x10\x05\x10\x06\x04\x11\x11\x11\x10\x07\x0b\xbe\x01\x10\x08\x0e\x1c\x0bT\x02\x10\x03\x0b\x84\x01\x10\x05\x04\x0e\x0a\x04\x10\x05\x0b\xfa\x00\x10\x06y\x11\x10\x08\x06D\x11\x11\x10\x02\x0e\x0d\x02\x0b\xf4\x03\x10\x03\x0b>\x02\x10\x04\x07\x11\x10\x03\x08\x0e\x0a\x0b\x20\x01n\x10\x07\x0b\x88\x01\x11\x10\x03\x0e\x08\x04\x05\x04\x10\x08\x05X\x11\x0bP\x00\x10\x03\x0e\x16\x04\x0e\x06\x03\x06\x10\x05X\x11\x10\x08\x0e\x08\x0b\x08\x01\x05\x10\x07\x06\x11\x11N\x11\x17\
+\x15\x02\x0d\x02\x0a\x15\x03\x15\x04\x0d\x04\x0a\x15\x05\x15\x06\x0d\x04\x0a\x15\x07\x17\
+\x15\x02\x0d\x03\x0a\x15\x03\x15\x04\x0d\x03\x0a\x15\x05\x15\x06\x0d\x04\x0a\x15\x07\x17\
+\x0b@\x01\x17\
+7\x17\
+\x15\x02\x0a\x15\x03\x15\x04\x0d\x04\x0a\x15\x05\x15\x06\x0d\x02\x0a\x15\x07\x15\x08\x0d\x04\x0a\x15\x09\x17\
+\x0e\xf9\x09\x0e\xc7\x02\x0e.7\x00\x02\x10\x06\x0e\x0d\x0b$\x00\x10\x04\x0e\x05\x06\x04\x10n\x11\x11\x10\x09\x0e\x15\x0bm\x00\x10\x04\x0e\x07\x0bE\x01\x10\x05:\x11\x10\x07\x02\x10\x087\x11\x11\x10\x03\x0e\x91\x03\x0b\x04\x01\x10\x04\x0e%\x0b\xd1\x02\x10\x03\x0e\x0d\x05\x0e\x07\x04\x0bg\x03\x10X\x11\x10n\x11\x10\x05\x0e\x07\x04\x0bP\x00\x10\x08\x11\x10\x08\x0b\x8c\x02\x11\x10\x05\x0e&\x0b\xd4\x00\x10\x03\x0b\x8c\x00\x10\x08\x0e\x197\x10\x04\x0e\x05M\x10\x06\x00\x11\x10\x05\x0e\x0a\x04\x0b\x0f\x02\x10\x05\x10\x06\x04\x11\x11\x11\x10\x07\x0b\xbe\x01\x10\x08\x0e0\x0bT\x02\x10\x03\x0b\x84\x01\x10\x05\x0e\x15\x04\x0e\x0a\x04\x10\x05\x0b\xfa\x00\x10\x06y\x11\x10X\x0bP\x00\x10n\x11\x10\x07\x0b\x88\x01\x10\x08\x0e\x05\x06D\x10n\x11\x11\x11\x11\x10\x09\x02\x0e\x0d\x02\x0b\xf4\x03\x10\x03\x0b>\x02\x10\x04\x07\x11\x10\x09\x03\x0e\x16\x04\x0e\x06\x03\x06\x10\x05X\x11\x10\x08\x0e\x08\x0b\x08\x01\x05\x10\x07\x06\x11\x11N\x11\x17\
+\x15\x02\x0a\x15\x03\x15\x04\x0d\x02\x0a\x15\x05\x15\x06\x0d\x04\x0a\x15\x07\x15\x08\x0d\x04\x0a\x15\x09\x17\
+\x09\x01\x17\
+\x15\x02\x0d\x03\x0a\x15\x03\x15\x04\x0d\x03\x0a\x15\x05\x15\x06\x0d\x05\x0a\x15\x07\x17\
+\x08\x17\
+\x15\x02\x0a\x15\x03\x15\x04\x0d\x03\x0a\x15\x05\x15\x06\x0d\x03\x0a\x15\x07\x15\x08\x0d\x04\x0a\x15\x09\x17\
+\x09\x17\
+\x15\x02\x0d\x04\x0a\x15\x03\x17\
+\x01\x04\x17\
+\x15\x02\x0a\x15\x03\x15\x04\x0c\x03\x0c\x0a\x15\x05\x17\
+\x01\x0e\x05\x01\x01\x10=\x11\x17\
+\x15\x02\x0d\x03\x0a\x15\x03\x15\x04\x0d\x02\x0a\x15\x05\x17\
+\x05\x01\x07\x17\
+\x15\x02\x0d\x02\x0a\x15\x03\x15\x04\x0c\x03\x05\x0a\x15\x05\x17\
+\x05\x0b\x81\x02\x17\
+\x15\x02\x0d\x06\x0a\x15\x03\x17\
+\x0b\x02\x01\x17\
+\x15\x02\x0d\x03\x0a\x15\x03\x15\x04\x0c\x03\x0a\x0a\x15\x05\x17\
+\x0e)\x0e\x05\x03\x01\x10\x04\x11\x06\x10\x05\x01\x10\x06\x0e\x0b\x04\x08\x05\x10\x05\x0b\xaf\x02\x10e\x11\x10\x07\x0e\x08\x02\x00\x10\x03\x02\x10\x08\x11\x10y\x11\x17\
+\x15\x02\x0d\x04\x0a\x15\x03\x15\x04\x0c\x03\x09\x0a\x15\x05\x17\
+\x0e\x07\x0b\xdc\x00\x10\x05:\x11\x17\
+\x15\x02\x0d\x02\x0a\x15\x03\x15\x04\x0d\x03\x0a\x15\x05\x15\x06\x0c\x03\x04\x0a\x15\x07\x17\
+\x15\x02\x0d\x02\x0a\x15\x03\x15\x04\x0d\x04\x0a\x15\x05\x15\x06\x0c\x04\x07\x0a\x15\x07\x17\
+\x15\x02\x0d\x02\x0a\x15\x03\x15\x04\x0c\x03\x04\x0a\x15\x05\x17\
+\x01\x06\x17\
+\x15\x02\x0d\x02\x0a\x15\x03\x15\x04\x0d\x02\x0a\x15\x05\x15\x06\x0d\x02\x0a\x15\x07\x17\
+\x01\x03\x17\
+\x01\x09\x17\
+\x01\x08\x00\x02\x17\
+\x15\x02\x0d\x04\x0a\x15\x03\x15\x04\x0c\x03\x04\x0a\x15\x05\x17\
+\x15\x02\x0d\x02\x0a\x15\x03\x15\x04\x0d\x03\x0a\x15\x05\x15\x06\x0c\x02\x04\x0a\x15\x07\x17\
+\x0e\x05\x01\x04\x10\x04\x11\x17\
+\x15\x02\x0a\x15\x03\x15\x04\x0d\x04\x0a\x15\x05\x15\x06\x0d\x04\x0a\x15\x07\x17\
+\x0b\x8c\x01\x17\
+\x15\x02\x0d\x04\x0a\x15\x03\x15\x04\x0d\x03\x0a\x15\x05\x15\x06\x0d\x03\x0a\x15\x07\x17\
+\x01\x0e\x05\x03\x00\x10y\x11\x17\
+\x15\x02\x0d\x04\x0a\x15\x03\x15\x04\x0d\x04\x0a\x15\x05\x15\x06\x0d\x04\x0a\x15\x07\x17\
+\x01\x03\x00\x17\
+\x0b\xe4\x03\x17\
+\x15\x02\x0d\x03\x0a\x15\x03\x15\x04\x0d\x02\x0a\x15\x05\x15\x06\x0d\x02\x0a\x15\x07\x17\
+\x15\x02\x0d\x03\x0a\x15\x03\x15\x04\x0d\x02\x0a\x15\x05\x15\x06\x0d\x02\x0a\x15\x07\x15\x08\x0d\x02\x0a\x15\x09\x17\
+\x09\x00\x17\
+\x15\x02\x0d\x02\x0a\x15\x03\x15\x04\x0d\x03\x0a\x15\x05\x15\x06\x0d\x02\x0a\x15\x07\x15\x08\x0d\x02\x0a\x15\x09\x17\
+\x0e\x17\x01\x0b\x04\x01\x10\x02\x10\x03\x06\x05\x0e\x07\x04\x10\x05\x0b\x05\x00\x11\x10\x04\x06\x11\x17\
+\x0b\xfa\x03\x17\
+\x0e\x05\x06-\x10o\x11\x17\
+\x0e\x05C\x10\x06X\x11\x17\
+\x15\x02\x0d\x02\x0a\x15\x03\x15\x04\x0d\x02\x0a\x15\x05\x15\x06\x0d\x02\x0a\x15\x07\x15\x08\x0d\x03\x0a\x15\x09\x17\
+\x15\x02\x0d\x02\x0a\x15\x03\x15\x04\x0c\x04\x06\x0a\x15\x05\x17\
+\x0e\x09\x03\x01Z\x10\x0b0\x02\x01\x11\x17\
+\x15\x02\x0d\x03\x0a\x15\x03\x15\x04\x0c\x03\x07\x0a\x15\x05\x17\
+\x0ex\x03\x0e\x07c\x10\x08\x0b\xfb\x03\x11\x10\x04\x0e\x0c\x06\x0bB\x01\x10\x07\x10y\x0b\x02\x01\x11\x10\x05\x0e\x07\x06\x0b\x06\x01\x10\x09\x11\x10\x06\x0e\x0c\x0b\x22\x00\x10\x02\x08\x10\x04\x0b\x12\x00\x11\x10\x07\x0b<\x03\x10\x08\x0e\x07\x00\x0b\xf3\x03\x10,\x11\x10\x09\x0b(\x01\x10\x0e\x1d\x039\x10\x04\x0b,\x00\x10\x05\x0b\xbc\x01\x10\x06\x0b\x09\x03\x10\x07\x06\x10\x08E\x10\x09\x0b\x14\x00\x11\x01\x10\x0e\x06\x04\x04\x10\x06\x06\x11\x0b\xdb\x03\x11\x17\
+\x15\x02\x0d\x04\x0a\x15\x03\x15\x04\x0c\x03\x06\x0a\x15\x05\x17\
+\x0e\x07\x0b\xfa\x03\x10\x027\x11\x17\
+\x15\x02\x0a\x15\x03\x15\x04\x0c\x07\x08\x0a\x15\x05\x17\
+\x02\x17\
+\x0e\x05\x08\x00\x10\x09\x11\x00\x17\
+\x15\x02\x0a\x15\x03\x15\x04\x0d\x03\x0a\x15\x05\x15\x06\x0d\x02\x0a\x15\x07\x15\x08\x0d\x02\x0a\x15\x09\x17\
+\x0e\x07\x0b\x0c\x02\x10\x047\x11\x17\
+\x15\x02\x0d\x02\x0a\x15\x03\x15\x04\x0d\x02\x0a\x15\x05\x15\x06\x0d\x02\x0a\x15\x07\x15\x08\x0d\x02\x0a\x15\x09\x17\
+\x0b\xe2\x01\x17\
+\x04\x17\
+\x0b\xf5\x00\x17\
+\x15\x02\x0a\x15\x03\x15\x04\x0a\x15\x05\x15\x06\x0d\x02\x0a\x15\x07\x15\x08\x0d\x02\x0a\x15\x09\x17\
+\x0e\x08\x04\x030\x10\x07\x003\x11\x17\
+\x15\x02\x0a\x15\x03\x15\x04\x0d\x03\x0a\x15\x05\x15\x06\x0c\x03\x04\x0a\x15\x07\x17\
+\x15\x02\x0d\x02\x0a\x15\x03\x15\x04\x0d\x03\x0a\x15\x05\x15\x06\x0c\x02\x03\x0a\x15\x07\x17\
+\x0e\x12\x0bh\x00\x10\x04\x0b\xf6\x00\x10\x073\x10\x080\x10\x091\x11\x17\
+\x0e\x05\x07\x00\x10\x08\x11\x00\x17\
+\x15\x02\x0d\x03\x0a\x15\x03\x15\x04\x0d\x03\x0a\x15\x05\x15\x06\x0d\x02\x0a\x15\x07\x17\
+\x0e\x06\x04\x031\x10\x07\x11\x17\
+\x0e\x09\x0b\x10\x01\x10\x09\x0b\x01\x01\x11\x17\
+\x0e\x09\x0b\xca\x02\x10\x08\x0b\xdd\x02\x11\x17\
+\x0b\xcc\x00\x17\
+\x15\x02\x0d\x02\x0a\x15\x03\x15\x04\x0d\x02\x0a\x15\x05\x15\x06\x0d\x02\x0a\x15\x07\x15\x08\x0d\x02\x0a\x15\x09\x15\x0a\x0d\x02\x0a\x15\x0b\x17\
+\x00\x17\
+\x0b\xbc\x01\x17\
+\x15\x02\x0a\x15\x03\x15\x04\x0d\x07\x0a\x15\x05\x17\
+\x0e\x0a7\x10\x04\x0bP\x00\x10\x05\x00\x11\x17\
+\x15\x02\x0d\x08\x0a\x15\x03\x17\
+Y\x17\
+\x15\x02\x0d\x03\x0a\x15\x03\x15\x04\x0d\x02\x0a\x15\x05\x15\x06\x0d\x04\x0a\x15\x07\x17\
+\x15\x02\x0c\x03\x06\x0a\x15\x03\x17\
+\x0e/\x01\x0e#\x01\x0b\xe4\x01\x10\x02\x0b\xa8\x03\x10\x03\x0b}\x01\x10\x04\x0bf\x01\x10\x05\x10\x06(\x10\x08\x0b#\x00\x10\x09\x0b\x9f\x03\x11\x10\x03\x02\x01\x10\x06\x01\x00\x11\x17\
+\x0e\x19\x03\x00\x00\x10\x04\x0e\x11\x00\x0e\x05\x00\x10\x02\x00\x11\x10\x03\x07\x00\x10\x08\x06\x04\x11\x11\x17\
+\x0e\x17\x0b\xac\x00\x10\x04\x0e\x0f\x0b\xf7\x03\x10\x03\x0e\x07\x0b\x7f\x03\x10\x073\x11\x11\x11\x17\
+\x15\x02\x0d\x03\x0a\x15\x03\x15\x04\x0c\x02\x03\x0a\x15\x05\x15\x06\x0d\x04\x0a\x15\x07\x17\
+\x0e\x07\x0b(\x01\x10\x09\x00\x11\x00\x17\
+\x15\x02\x0d\x05\x0a\x15\x03\x15\x04\x0d\x04\x0a\x15\x05\x17\
+\x0e\x19\x0bR\x033\x10\x02\x0b\x96\x01\x10\x03\x0b\xbe\x01\x10\x05\x0b:\x00\x10\x07\x0b\xba\x02\x11\x0b\xbc\x00\x17\
+\x15\x02\x0d\x02\x0a\x15\x03\x15\x04\x0d\x05\x0a\x15\x05\x15\x06\x0d\x04\x0a\x15\x07\x17\
+\x0e\x09\x0bB\x003\x10\x0b\xbc\x03\x11\x17\
+\x15\x02\x0a\x15\x03\x15\x04\x0d\x03\x0a\x15\x05\x15\x06\x0d\x03\x0a\x15\x07\x17\
+\x0e\x0a:\x10\x07\x0bT\x00\x10\x088\x11\x17\
+\x0e\x05\x01c\x10n\x11\x17\
+\x15\x02\x0d\x02\x0a\x15\x03\x15\x04\x0d\x05\x0a\x15\x05\x17\
+\x0e\x09\x0bt\x00\x10\x03\x0b\xe2\x03\x11\x17\
+\x0b\x88\x00\x17\
+\x15\x02\x0d\x03\x0a\x15\x03\x15\x04\x0d\x04\x0a\x15\x05\x15\x06\x0d\x03\x0a\x15\x07\x17\
+\x08\x00\x00\x17\
+\x15\x02\x0d\x03\x0a\x15\x03\x15\x04\x0d\x02\x0a\x15\x05\x15\x06\x0c\x02\x04\x0a\x15\x07\x17\
+\x15\x02\x0d\x04\x0a\x15\x03\x15\x04\x0d\x02\x0a\x15\x05\x15\x06\x0d\x03\x0a\x15\x07\x17\
+\x0e5\x01\x0e\x22\x05\x0bB\x02\x10\x06\x0e\x0a\x03-\x10\x04\x10\x05\x0b&\x00\x11\x10\x07\x0e\x0b\x01G\x10\x07\x0bw\x00\x10\x09;\x11\x11\x10\x02\x0e\x0b\x01\x0b(\x00\x10\x02B\x10\x03C\x11\x11\x17\
+\x0e\x0e\x01\x0e\x07X\x10\x07\x0b\xd0\x00\x11\x10\x02-\x11\x17\
+.\x17\
+\x15\x02\x0d\x03\x0a\x15\x03\x15\x04\x0c\x03\x04\x0a\x15\x05\x15\x06\x0d\x04\x0a\x15\x07\x17\
+y\x17\
+<\x17\
+\x15\x02\x0a\x15\x03\x15\x04\x0d\x03\x0a\x15\x05\x15\x06\x0d\x04\x0a\x15\x07\x15\x08\x0d\x03\x0a\x15\x09\x17\
+\x15\x02\x0d\x02\x0a\x15\x03\x15\x04\x0d\x02\x0a\x15\x05\x15\x06\x0d\x03\x0a\x15\x07\x17\
+\x08\x08\x17\
+0\x17\
+\x15\x02\x0d\x02\x0a\x15\x03\x15\x04\x0d\x02\x0a\x15\x05\x15\x06\x0d\x04\x0a\x15\x07\x17\
+\x15\x02\x0d\x02\x0a\x15\x03\x15\x04\x0d\x02\x0a\x15\x05\x15\x06\x0d\x03\x0a\x15\x07\x15\x08\x0d\x03\x0a\x15\x09\x17\
+\x0b\xc4\x01\x17\
+\x0b\x05\x00\x17\
+\x0e\x08\x08\x0b\x91\x00\x10\x09\x00\x11\x17\
+\x0e\x07\x0b\xfc\x02\x10\x08\x01\x11\x17\
+\x15\x02\x0d\x03\x0a\x15\x03\x15\x04\x0d\x02\x0a\x15\x05\x15\x06\x0d\x03\x0a\x15\x07\x15\x08\x0d\x02\x0a\x15\x09\x15\x0a\x0d\x02\x0a\x15\x0b\x17\
+\x15\x02\x0d\x02\x0a\x15\x03\x15\x04\x0d\x02\x0a\x15\x05\x15\x06\x0a\x15\x07\x15\x08\x0d\x05\x0a\x15\x09\x17\
+\x15\x02\x0d\x02\x0a\x15\x03\x15\x04\x0d\x02\x0a\x15\x05\x15\x06\x0d\x02\x0a\x15\x07\x15\x08\x0d\x04\x0a\x15\x09\x17\
+\x15\x02\x0d\x02\x0a\x15\x03\x15\x04\x0d\x03\x0a\x15\x05\x17\
+\x0e\x13\x01\x0e\x07\x0b9\x03\x10\x02\x01\x11\x10\x0b\x04\x02\x00\x10\x07\x08\x11\x17\
+\x02\x01\x09\x06\x17\
+\x0e\x07\x06\x00\x10\x08\x00\x09\x11\x17\
+\x04\x04\x17\
+\x02\x0bN\x00\x17\
+\x09\x0e\x05\x01\x00\x10=\x11\x17\
+\x0e\x1a\x039\x10\x0b\x90\x00\x10\x05\x0b\xae\x01\x10\x06\x0b\xba\x00\x10\x08\x0e\x05\x002\x103\x11\x11\x17\
+\x15\x02\x0d\x03\x0a\x15\x03\x15\x04\x0d\x03\x0a\x15\x05\x15\x06\x0c\x03\x04\x0a\x15\x07\x17\
+\x15\x02\x0d\x04\x0a\x15\x03\x15\x04\x0d\x03\x0a\x15\x05\x15\x06\x0d\x04\x0a\x15\x07\x17\
+\x15\x02\x0d\x03\x0a\x15\x03\x15\x04\x0d\x03\x0a\x15\x05\x15\x06\x0d\x02\x0a\x15\x07\x15\x08\x0d\x03\x0a\x15\x09\x17\
+\x06\x00\x17\
+\x15\x02\x0a\x15\x03\x15\x04\x0d\x02\x0a\x15\x05\x15\x06\x0d\x02\x0a\x15\x07\x15\x08\x0d\x02\x0a\x15\x09\x15\x0a\x0d\x02\x0a\x15\x0b\x17\
+\x0e\x07\x0bD\x00\x10\x08\x08\x11\x17\
+\x15\x02\x0c\x05\x06\x0a\x15\x03\x17\
+\x0e\x14\x01\x0e\x0d\x00\x00\x10\x02\x0e\x06\x01\x10\x03\x09\x05\x11\x11\x10\x09X\x11\x17\
+\x0e\x1d\x01\x0e\x0e\x00\x10\x02\x03\x0e\x07(\x10\x09\x0b\xdf\x03\x11\x11\x10\x07\x08\x01\x02\x03\x103\x01\x02\x03\x11\x17\
+\x15\x02\x0d\x02\x0a\x15\x03\x15\x04\x0c\x05\x06\x0a\x15\x05\x17\
+\x0e\xeb\x01\x00\x0e\x0c\x01\x0e\x05\x00\x10\x02\x03\x11\x10\x09X\x11\x10\x02\x0b\xbf\x03\x0e\x0d\x01\x0e\x06\x00\x00\x10\x02\x03\x11\x10\x09X\x11\x10\x0e\xc0\x03\x0e\x10\x0b\xa2\x00\x0a\x10\x03\x05\x10\x04\x09\x10\x09\x0b~\x01\x11\x10\x04\x0e\x1a\x01\x0b\xf6\x03\x10\x02\x0b\x82\x02\x10\x0b(\x003\x10\x06\x0b\x90\x03\x10\x07\x0a\x10\x087\x11\x10\x05\x0e\x1a\x0b\xaa\x00\x0a\x10\x02\x0b\x88\x00\x10\x04\x0bH\x00\x10\x06\x0b^\x00\x10\x08\x00\x10\x093\x11\x10\x06\x0e\x0b\x03/\x10\x06\x0b\x0d\x01\x10\x09,\x11\x10\x07\x0e\x1a\x00\x01\x10\x0b\xa2\x02\x0a\x10\x02\x0b\x14\x01\x10\x03\x0b\xf3\x03\x10\x04D\x10\x06\x0bM\x03\x11\x10\x08\x0e\x1c\x00\x07\x08\x10\x01\x0b\xcc\x01\x10\x02Y\x10\x0b\x88\x00\x0a\x10\x053\x10\x08\x0b\xc8\x01\x10\x092\x11\x10\x09\x0e\x1f\x00\x0bN\x03\x10\x01\x0b\xfe\x02\x10\x03\x0a\x10\x04\x0b\x0a\x00\x10\x05/\x10\x07\x0b\xff\x02\x10\x09\x0b\xef\x03\x11\x11\x01\x02\x03\x11\x17\
+\x0f\xee\x01\x01\x0e\x1c\x00\x0e\x16\x0b\xfd\x01\x10\x01\x0e\x09\x0b\xfb\x03\x10\x02\x0b\xf7\x03\x11\x10\x09\x0b\x9f\x03\x11\x103\x11\x10\x02\x0e!\x0b\xbf\x03\x0e\x19\x0b\xfd\x01\x10\x01\x0e\x0c\x003\x10\x0b\xfa\x03\x10\x02\x0b\xf7\x03\x11\x10\x09\x0b\x9f\x03\x11\x10\x06\x11\x10\x03\x0e\x11\x0bE\x01\x10\x03\x0b\xdf\x03\x10\x04(\x10\x09\x0b\x81\x02\x11\x10\x04\x0e\x1d\x0b\x11\x02\x10\x01\x0b\x09\x00\x10\x02\x0b}\x01\x10\x0b(\x00\x00\x10\x06\x0bo\x00\x10\x08\x0b\xf3\x03\x11\x10\x05\x0e\x17\x00\x10\x02\x0bw\x03\x10\x04\x0b\xb7\x03\x10\x06\x0b\xa1\x03\x10\x083\x10\x09\x00\x11\x10\x06\x0e\x13\x0b\xb7\x01\x10\x03\x0b\xc1\x03\x10\x06\x0b\xf2\x02\x10\x09\x0b\xf9\x03\x11\x10\x07\x0e\x19\x00\x0b\xfd\x03\x10\x02\x0b\xeb\x02\x10\x037\x10\x04\x0b\x87\x03\x10\x06\x0b\xb2\x00\x10\x08\x11\x10\x08\x0e(\x00\x0e\x09\x0b\x7f\x03\x10\x07\x0b\xff\x02\x11\x10\x01\x0b3\x02\x10\x02\x0b\x1f\x03\x10\x0bP\x00\x10\x05\x00\x10\x08\x0b7\x02\x10\x09\x0b\x01\x02\x11\x10\x09\x0e\x1e\x00\x0b\xb1\x00\x10\x01\x0b\x01\x01\x10\x0bD\x01\x10\x04\x0b\xf5\x03\x10\x05\x0b\xc1\x03\x10\x07\x08\x10\x09\x04\x11\x10\x0e\xc0\x03\x0e\x10\x0b\xa2\x00\x0a\x10\x03\x05\x10\x04\x09\x10\x09\x0b~\x01\x11\x10\x04\x0e\x1a\x01\x0b\xf6\x03\x10\x02\x0b\x82\x02\x10\x0b(\x003\x10\x06\x0b\x90\x03\x10\x07\x0a\x10\x087\x11\x10\x05\x0e\x1a\x0b\xaa\x00\x0a\x10\x02\x0b\x88\x00\x10\x04\x0bH\x00\x10\x06\x0b^\x00\x10\x08\x00\x10\x093\x11\x10\x06\x0e\x0b\x03/\x10\x06\x0b\x0d\x01\x10\x09,\x11\x10\x07\x0e\x1a\x00\x01\x10\x0b\xa2\x02\x0a\x10\x02\x0b\x14\x01\x10\x03\x0b\xf3\x03\x10\x04D\x10\x06\x0bM\x03\x11\x10\x08\x0e\x1c\x00\x07\x08\x10\x01\x0b\xcc\x01\x10\x02Y\x10\x0b\x88\x00\x0a\x10\x053\x10\x08\x0b\xc8\x01\x10\x092\x11\x10\x09\x0e\x1f\x00\x0bN\x03\x10\x01\x0b\xfe\x02\x10\x03\x0a\x10\x04\x0b\x0a\x00\x10\x05/\x10\x07\x0b\xff\x02\x10\x09\x0b\xef\x03\x11\x11\x0e\x11\x0b\xfd\x03\x10\x01\x0e\x09\x0b\xfb\x03\x10\x02\x0b\xf7\x03\x11\x11\x11\x17\
+\x01\x06\x0b\x01\x01\x17\
+\x15\x02\x0d\x03\x0a\x15\x03\x15\x04\x0c\x05\x06\x0a\x15\x05\x17\
+\x0e\xcc\x08\x057\x0e\x07\x01\x00\x00\x10\x09\x05\x11\x10\x0e\xb3\x03\x0e\x10\x0b\xa2\x00\x0a\x10\x03\x05\x10\x04\x09\x10\x09\x0b~\x01\x11\x10\x04\x0e\x17\x0b\x82\x00\x0a\x10\x02\x0b\x82\x02\x10\x0b(\x003\x10\x06\x0b\x90\x03\x10\x087\x11\x10\x05\x0e\x1a\x0b\xaa\x00\x0a\x10\x02\x0b\x88\x00\x10\x04\x0bH\x00\x10\x06\x0b^\x00\x10\x08\x00\x10\x093\x11\x10\x06\x0e\x0b\x03/\x10\x06\x0b\x0d\x01\x10\x09,\x11\x10\x07\x0e\x1a\x00\x01\x10\x0b\xa2\x02\x0a\x10\x02\x0b\x14\x01\x10\x03\x0b\xf3\x03\x10\x04D\x10\x06\x0bM\x03\x11\x10\x08\x0e\x1a\x01\x0b\xcc\x01\x10\x02Y\x10\x0b\x88\x00\x0a\x10\x05\x0b\xf2\x03\x10\x08\x0b\xc8\x01\x10\x092\x11\x10\x09\x0e\x17\x00\x0bN\x03\x10\x01\x0b\xfe\x02\x10\x0b\x88\x02\x0a\x10\x04\x0b\x0a\x00\x10\x05/\x11\x11\x0e\x07\x01\x00\x00\x10\x09X\x11\x11\x17\
+\x0f\xcb\x01\x01\x0e\x07\x00\x0b\xfd\x01\x103\x11\x10\x02\x0e\x07\x0b\xbf\x03(\x10\x06\x11\x10\x03\x0e\x11\x0bE\x01\x10\x03\x0b\xdf\x03\x10\x04(\x10\x09\x0b\x81\x02\x11\x10\x04\x0e\x18\x0b\x11\x02\x10\x02\x0b}\x01\x10\x0b(\x00\x00\x10\x06\x0bo\x00\x10\x08\x0b\xf3\x03\x11\x10\x05\x0e\x14\x00\x10\x02\x0bw\x03\x10\x04\x0b\xb7\x03\x10\x06\x0b\xa1\x03\x10\x09\x00\x11\x10\x06\x0e\x13\x0b\xb7\x01\x10\x03\x0b\xc1\x03\x10\x06\x0b\xf2\x02\x10\x09\x0b\xf9\x03\x11\x10\x07\x0e\x19\x00\x0b\xfd\x03\x10\x02\x0b\xeb\x02\x10\x037\x10\x04\x0b\x87\x03\x10\x06\x0b\xb2\x00\x10\x08\x11\x10\x08\x0e.\x0bQ\x00\x10\x01\x0b3\x02\x10\x02\x0b\x1f\x03\x10\x05\x0e\x12\x00\x107\x0e\x0c\x0b\xfd\x01\x10\x013\x10\x09\x0b\xdf\x03\x11\x11\x10\x08\x0b7\x02\x10\x09\x0b\x01\x02\x11\x10\x09\x0e\x18\x00\x0b\xb1\x00\x10\x01\x0b\x01\x01\x10\x0bD\x01\x10\x04\x0b\xf5\x03\x10\x05\x0b\xc1\x03\x11\x10\x0e\x08\x01\x00\x10\x02\x0b\xbf\x03\x11\x09\x0b\x9f\x03\x10\x0e\x0d\x01\x00\x01\x10\x05\x08\x10\x08\x057\x01\x00\x113\x10\x0e\xb3\x03\x0e\x10\x0b\xa2\x00\x0a\x10\x03\x05\x10\x04\x09\x10\x09\x0b~\x01\x11\x10\x04\x0e\x17\x0b\x82\x00\x0a\x10\x02\x0b\x82\x02\x10\x0b(\x003\x10\x06\x0b\x90\x03\x10\x087\x11\x10\x05\x0e\x1a\x0b\xaa\x00\x0a\x10\x02\x0b\x88\x00\x10\x04\x0bH\x00\x10\x06\x0b^\x00\x10\x08\x00\x10\x093\x11\x10\x06\x0e\x0b\x03/\x10\x06\x0b\x0d\x01\x10\x09,\x11\x10\x07\x0e\x1a\x00\x01\x10\x0b\xa2\x02\x0a\x10\x02\x0b\x14\x01\x10\x03\x0b\xf3\x03\x10\x04D\x10\x06\x0bM\x03\x11\x10\x08\x0e\x1a\x01\x0b\xcc\x01\x10\x02Y\x10\x0b\x88\x00\x0a\x10\x05\x0b\xf2\x03\x10\x08\x0b\xc8\x01\x10\x092\x11\x10\x09\x0e\x17\x00\x0bN\x03\x10\x01\x0b\xfe\x02\x10\x0b\x88\x02\x0a\x10\x04\x0b\x0a\x00\x10\x05/\x11\x11\x0e\x12\x0b\xfd\x01\x10\x01\x0e\x05\x003\x103\x11\x10\x09\x0b\x9f\x03\x11\x11\x17\
+\x0e\x05\x04\x10\x08\x00\x11\x00\x17\
+\x0e$\x01\x00\x0b\xff\x02\x10\x02\x0e\x09\x0b\xbd\x03\x10\x01\x0b\xfe\x02\x11\x10\x0e\x06\x01\x00\x10\x02\x01\x11\x08\x0e\x05\x003\x103\x11\x11\x17\
+\x0es\x03\x0e\x09\x0b8\x02\x10\x07\x0b}\x01\x11\x10\x04\x0e\x0a\x0b\xc4\x01\x10\x03G\x10\x05=\x11\x10\x05\x0e\x13\x03\x0b\xf9\x03\x10\x0bP\x01\x10\x07\x0b\x05\x01\x10\x09\x0b\xdc\x03\x11\x10\x06\x10\x07\x0e\x13\x0b\x97\x00\x10\x03\x0b\xf1\x03\x10\x05\x0b_\x03\x10\x06\x0bL\x01\x11\x10\x08\x0e\x07\x0b.\x01\x10\x091\x11\x10\x09\x0e\x07\x0b\x9b\x02\x10\x05/\x11\x10\x0e\x0cB\x01\x10\x05\x05\x10\x07\x09\x10\x08\x07\x11\x0b\xfd\x03\x11\x17\
+\x15\x02\x0d\x03\x0a\x15\x03\x15\x04\x0c\x07\x08\x0a\x15\x05\x17\
+\x08\x00\x17\
+\x15\x02\x0d\x03\x0a\x15\x03\x15\x04\x0d\x04\x0a\x15\x05\x15\x06\x0d\x04\x0a\x15\x07\x17\
+\x0b\xb8\x01\x17\
+\x01G\x17\
+\x15\x02\x0d\x02\x0a\x15\x03\x15\x04\x0d\x03\x0a\x15\x05\x15\x06\x0d\x03\x0a\x15\x07\x15\x08\x0d\x04\x0a\x15\x09\x17\
+,\x17\
+\x04\x06\x17\
+\x15\x02\x0d\x03\x0a\x15\x03\x15\x04\x0d\x07\x0a\x15\x05\x17\
+\x0e\x05\x06\x10\x09\x00\x11\x17\
+\x0e\x0a\x03\x0b\xaf\x00\x10\x09\x0b\x12\x00\x11\x17\
+\x15\x02\x0a\x15\x03\x15\x04\x0d\x03\x0a\x15\x05\x15\x06\x0d\x07\x0a\x15\x07\x17\
+\x0e\x05;\x10\x08G\x11\x17\
+\x0e\x05\x02.\x10B\x11\x17\
+\x15\x02\x0a\x15\x03\x15\x04\x0c\x06\x07\x0a\x15\x05\x17\
+\x07\x17\
+X\x17\
+\x0b<\x03\x17\
+\x0b\xd8\x00\x17\
+\x09P\x17\
+\x0b\xa4\x03\x17\
+\x0e\x07<\x10\x09\x0b\xe3\x00\x11\x17\
+\x15\x02\x0d\x02\x0a\x15\x03\x15\x04\x0d\x03\x0a\x15\x05\x15\x06\x0d\x03\x0a\x15\x07\x15\x08\x0d\x02\x0a\x15\x09\x17\
+\x09\x06\x17\
+\x15\x02\x0d\x02\x0a\x15\x03\x15\x04\x0d\x03\x0a\x15\x05\x15\x06\x0d\x03\x0a\x15\x07\x15\x08\x0d\x03\x0a\x15\x09\x17\
+\x15\x02\x0d\x03\x0a\x15\x03\x15\x04\x0d\x03\x0a\x15\x05\x15\x06\x0d\x03\x0a\x15\x07\x15\x08\x0d\x03\x0a\x15\x09\x17\
+\x15\x02\x0d\x02\x0a\x15\x03\x15\x04\x0c\x03\x0d\x0a\x15\x05\x17\
+\x0e\x0d\x03\x0b\x05\x00\x10\x04\x00\x10\x0b@\x01\x09\x11\x17\
+\x02\x02\x07\x07\x17\
+\x15\x02\x0d\x03\x0a\x15\x03\x15\x04\x0c\x03\x0c\x0a\x15\x05\x17\
+\x0eE\x02\x0e\x09\x00\x0b\x0e\x03\x10\x01\x02(\x11\x10\x03\x0e\x0c\x0b\xe8\x03\x0b\x22\x00\x10\x04\x0b#\x00\x11\x10\x09\x00\x06\x10\x02\x0e\x0c\x0b\x0a\x00\x0b\x12\x00\x10\x02\x0b\x02\x01\x11\x10\x0e\x10\x02Q\x10\x04=\x10\x0b\xa0\x023\x10\x0b@\x012\x11\x01\x11\x17\
+\x15\x02\x0d\x04\x0a\x15\x03\x15\x04\x0c\x02\x0b\x0a\x15\x05\x17\
+\x0f\x12\x01\x0bt\x00\x10\x03\x0e\xc1\x03\x0e\x1e\x00\x0b\xde\x00\x10\x02\x0b\x86\x03\x10\x03\x0b\xb6\x01\x10\x07\x0b\xa6\x03\x10\x08\x0bf\x00\x10\x09\x0b2\x00\x11\x10\x04\x0e\x0f\x02\x0b*\x00\x10\x04\x0b\xaa\x01\x10\x09\x0bZ\x00\x11\x10\x05\x0e\x17\x00\x0b\x12\x00\x10\x02\x0b.\x03\x10\x06.\x10\x07\x0bZ\x01\x10\x08\x0bj\x01\x11\x10\x06\x0e\x1e\x02\x0b\x1e\x03\x10\x03\x0bv\x00\x10\x06\x0b\x0a\x00\x10\x07\x0b\xa6\x02\x10\x08\x0bn\x00\x10\x09\x0b*\x00\x11\x10\x07\x0e\x0e\x021\x10\x04\x0b2\x00\x10\x06/\x10\x07.\x11\x10\x08\x0e\x14\x02\x01\x10\x03\x0bR\x01\x10\x06\x10\x07\x0b\xd2\x00\x10\x08\x0bJ\x00\x11\x10\x09\x0e!\x00\x0b\x96\x02\x10\x02\x0b*\x01\x10\x04\x0b\xda\x02\x10\x063\x10\x07\x0bJ\x00\x10\x08\x0b\x92\x00\x10\x09\x0bR\x01\x11\x11\x10\x07\x00<\x10\x08\x0e\x05\x00=\x102\x11\x10\x09\x00o\x10\x0b\x80\x023\x10\x03\x0b@\x01\x04\x0b\x9a\x00\x10\x03\x0e\x06\x04\x07\x10\x06\x00\x11\x0bj\x00\x10\x03\x0e\x0d\x03\x0bP\x00\x10\x04\x06\x10\x05\x0b\x10\x02\x11\x0bV\x00\x10\x03\x0b\xb0\x02\x03\x0b\xaa\x00\x11\x17\
+\x01\x03\x08\x17\
+\x15\x02\x0d\x05\x0a\x15\x03\x15\x04\x0c\x02\x0a\x0a\x15\x05\x17\
+\x03\x17\
+\x15\x02\x0d\x03\x0a\x15\x03\x15\x04\x0c\x05\x0b\x0a\x15\x05\x17\
+\x01\x08\x01\x17\
+\x15\x02\x0d\x03\x0a\x15\x03\x15\x04\x0a\x15\x05\x15\x06\x0c\x04\x0a\x0a\x15\x07\x17\
+\x0e\x0b\x01\x0e\x05\x03\x10\x08\x00\x11\x10\x09\x11\x17\
+\x01c\x17\
+\x15\x02\x0d\x03\x0a\x15\x03\x15\x04\x0c\x07\x0c\x0a\x15\x05\x17\
+\x15\x02\x0d\x05\x0a\x15\x03\x15\x04\x0d\x06\x0a\x15\x05\x17\
+\x01\x08\x05\x00\x00\x17\
+\x15\x02\x0d\x04\x0a\x15\x03\x15\x04\x0d\x07\x0a\x15\x05\x17\
+\x01\x08\x0b@\x01\x17\
+\x01\x05\x0b\x86\x02\x17\
+\x01\x05\x0e\x09\x0ba\x01\x10\x03\x0b\x0a\x00\x11\x17\
+\x15\x02\x0d\x03\x0a\x15\x03\x15\x04\x0d\x08\x0a\x15\x05\x17\
+\x01\x08\x17\
+\x15\x02\x0d\x03\x0a\x15\x03\x15\x04\x0d\x02\x0a\x15\x05\x15\x06\x0c\x07\x08\x0a\x15\x07\x17\
+\x01\x0e\x07\x06\x0b\x0d\x00\x10\x07\x11\x17\
+\x15\x02\x0d\x04\x0a\x15\x03\x15\x04\x0d\x02\x0a\x15\x05\x15\x06\x0d\x07\x0a\x15\x07\x17\
+\x01\x05\x0b\x84\x02\x17\
+\x15\x02\x0d\x03\x0a\x15\x03\x15\x04\x0d\x02\x0a\x15\x05\x15\x06\x0d\x08\x0a\x15\x07\x17\
+\x01\x05\x17\
+\x0b\x84\x00\x17\
+Z\x17\
+\x15\x02\x0d\x04\x0a\x15\x03\x15\x04\x0d\x03\x0a\x15\x05\x15\x06\x0c\x03\x04\x0a\x15\x07\x17\
+\x0e/\x0bH\x02\x10\x04F\x10\x05\x0e\x1e\x0b\x05\x00\x10\x01\x0e\x05(\x10\x09\x05\x11\x10\x05\x0b\x9f\x01\x10\x06\x0e\x08\x04$\x10\x05\x0b>\x03\x11\x11\x10\x073\x10\x08\x08\x11\x17\
+\x0e\x0eM\x10\x08\x0e\x08\x00\x003\x10\x0b\x1e\x02\x11\x11\x17\
+\x15\x02\x0d\x02\x0a\x15\x03\x15\x04\x0c\x06\x07\x0a\x15\x05\x17\
+\x0e\x11\x01\x0b(\x00\x10N\x10\x08\x0bT\x01\x10\x09\x0b\xec\x00\x11\x17\
+\x15\x02\x0d\x02\x0a\x15\x03\x15\x04\x0d\x08\x0a\x15\x05\x17\
+\x0b\x82\x01\x17\
+\x09\x00\x05\x17\
+\x0b\x80\x02\x09\x17\
+y\x00\x00\x17\
+[\x17\
+\x0b\xbe\x03\x17\
+\x15\x02\x0d\x05\x0a\x15\x03\x17\
+\x07\x05,\x17\
+\x02\x00\x0b<\x02\x17\
+\x01\x01\x17\
+\x0e\x11\x0e\x07-\x00\x10\x0b@\x01\x11\x00\x10\x07\x00\x0b\x81\x03\x11\x17\
+\x15\x02\x0d\x02\x0a\x15\x03\x15\x04\x0c\x04\x08\x0a\x15\x05\x17\
+\x0e\x11\x0b\x12\x00\x10\x02\x0b\x01\x02\x10\x05\x00\x10\x07\x0b*\x00\x11\x17\
+\x15\x02\x0d\x02\x0a\x15\x03\x15\x04\x0c\x06\x0a\x0a\x15\x05\x17\
+\x15\x02\x0a\x15\x03\x15\x04\x0c\x04\x09\x0a\x15\x05\x17\
+\x0e\x16\x0e\x07\x01\x09\x10\x0bd\x01\x112\x10\x03\x0e\x05\x003\x103\x11\x10\x09\x11\x17\
+\x0e\x07\x0b\xec\x03\x10\x04\x05\x11\x17\
+\x0b\x08\x03\x17\
+\x01\x00\x17\
+\x0b\xfe\x02\x17\
+\x15\x02\x0a\x15\x03\x15\x04\x0d\x02\x0a\x15\x05\x15\x06\x0d\x02\x0a\x15\x07\x15\x08\x0d\x02\x0a\x15\x09\x17\
+\x0e\x05\x01\x01\x10c\x11\x17\
+\x08\x00\x00\x01\x01\x01\x01\x17\
+\x08\x04\x05\x04\x06\x04\x17\
+\x15\x02\x0d\x03\x0a\x15\x03\x15\x04\x0d\x06\x0a\x15\x05\x17\
+\x15\x02\x0d\x05\x0a\x15\x03\x15\x04\x0c\x04\x05\x0a\x15\x05\x17\
+\x01\x0e$\x03\x08\x07\x03\x10\x05\x0e\x08\x02\x04\x02\x10\x03\x09N\x11\x10\x0e\x08\x06\x09\x07\x10\x07\x06\x08\x11\x0b\x98\x00\x10\x09\x04\x06\x07\x11\x17\
+\x15\x02\x0d\x04\x0a\x15\x03\x15\x04\x0c\x05\x06\x0a\x15\x05\x17\
+\x01\x0e\x09\x0b|\x02\x0b\xfd\x03\x10n\x11\x17\
+\x0e\x17\x0b$\x00\x10\x07\x0e\x0f\x00\x10\x06\x0e\x09\x0b\xf9\x03\x10\x02\x0bh\x00\x11\x11\x11\x17\
+\x15\x02\x0d\x04\x0a\x15\x03\x15\x04\x0d\x06\x0a\x15\x05\x17\
+\x0b\x0a\x03\x17\
+\x07\x00\x17\
+\x03\x02\x17\
+\x0b\xa0\x00\x17\
+\x0b\x18\x01\x17\
+\x0e\x0bY\x10\x08\x00e\x10\x09\x0b\x90\x00\x11\x17\
+\x0e\x07\x0b\x8c\x00\x10\x08\x22\x11\x17\
+\x0b,\x01\x17\
+\x0e\x05\x01\x09\x10=\x11\x17\
+c\x17\
+\x0e\x08\x0b\xe0\x02\x10\x08\x00e\x11\x17\
+\x0b,\x00\x17\
+\x0e\x05\x02\x01\x10\x07\x11\x17\
+\x0e$\x02\x0e\x1e\x02\x10\x03\x0b\xbc\x03\x10\x04\x0b\x5c\x02\x10\x05\x0b<\x02\x10\x06=\x10\x07\x0b|\x02\x10\x08\x0b\x1c\x02\x11\x10\x05\x11\x17\
+\x0bD\x03\x17\
+\x15\x02\x0d\x03\x0a\x15\x03\x15\x04\x0c\x03\x04\x0a\x15\x05\x15\x06\x0d\x05\x0a\x15\x07\x17\
+\x04\x00\x17\
+\x0b\x10\x02\x17\
+\x15\x02\x0d\x03\x0a\x15\x03\x15\x04\x0c\x02\x05\x0a\x15\x05\x17\
+\x09\x00\x00\x03\x17\
+\x0e\x0e;\x10\x08.\x10\x09\x0e\x05\x003\x102\x11\x11\x17\
+\x15\x02\x0d\x03\x0a\x15\x03\x15\x04\x0d\x02\x0a\x15\x05\x15\x06\x0d\x03\x0a\x15\x07\x15\x08\x0d\x03\x0a\x15\x09\x17\
+\x0b\x8c\x03\x17\
+\x06!\x17\
+\x15\x02\x0d\x03\x0a\x15\x03\x15\x04\x0d\x02\x0a\x15\x05\x15\x06\x0c\x02\x03\x0a\x15\x07\x17\
+\x15\x02\x0a\x15\x03\x15\x04\x0d\x04\x0a\x15\x05\x15\x06\x0d\x03\x0a\x15\x07\x17\
+\x0e\x07\x06\x10\x07\x0b4\x00\x11\x17\
+\x0b\xbc\x00\x17\
+\x0e\x1e\x0b\x84\x00=\x10\x03;\x10\x04\x0b\xf4\x03\x10\x05\x0b\xfc\x02\x10\x06\x10\x08\x0b\xbc\x03\x10\x09\x0b|\x02\x11\x17\
+\x15\x02\x0d\x02\x0a\x15\x03\x15\x04\x0c\x05\x09\x0a\x15\x05\x17\
+\x0e\x0a\x02\x0b\x16\x00\x10\x0bH\x00\x01\x11\x17\
+\x15\x02\x0d\x03\x0a\x15\x03\x15\x04\x0c\x05\x07\x0a\x15\x05\x17\
+\x15\x02\x0d\x03\x0a\x15\x03\x15\x04\x0c\x05\x08\x0a\x15\x05\x17\
+\x0b\xfc\x02\x17\
+\x15\x02\x0d\x03\x0a\x15\x03\x15\x04\x0c\x03\x04\x0a\x15\x05\x15\x06\x0d\x03\x0a\x15\x07\x17\
+\x08\x0b\xee\x03\x17\
+\x15\x02\x0d\x03\x0a\x15\x03\x15\x04\x0c\x06\x08\x0a\x15\x05\x17\
+\x08\x00\x04\x17\
+\x15\x02\x0d\x03\x0a\x15\x03\x15\x04\x0a\x15\x05\x15\x06\x0d\x03\x0a\x15\x07\x15\x08\x0d\x03\x0a\x15\x09\x17\
+\x15\x02\x0d\x03\x0a\x15\x03\x15\x04\x0d\x04\x0a\x15\x05\x15\x06\x0c\x04\x05\x0a\x15\x07\x17\
+\x15\x02\x0d\x03\x0a\x15\x03\x15\x04\x0d\x03\x0a\x15\x05\x15\x06\x0d\x03\x0a\x15\x07\x15\x08\x0c\x02\x08\x0a\x15\x09\x17\
+\x00\x00\x01\x17\
+\x15\x02\x0d\x02\x0a\x15\x03\x15\x04\x0d\x04\x0a\x15\x05\x15\x06\x0d\x03\x0a\x15\x07\x15\x08\x0d\x04\x0a\x15\x09\x17\
+\x0e\x15\x02\x0b\xf4\x03\x10\x04\x07\x10\x05\x08\x10\x06\x0b\x8c\x03\x10\x09\x0b\xe8\x03\x11\x17\
+M\x00\x17\
+\x15\x02\x0a\x15\x03\x15\x04\x0c\x03\x04\x0a\x15\x05\x15\x06\x0d\x04\x0a\x15\x07\x17\
+\x0e\x0e\x0bd\x02\x10\x04\x0b~\x02\x10\x07\x0b\x12\x00\x11\x17\
+\x08\x01\x17\
+n\x17\
+\x15\x02\x0d\x02\x0a\x15\x03\x15\x04\x0a\x15\x05\x15\x06\x0d\x03\x0a\x15\x07\x15\x08\x0d\x04\x0a\x15\x09\x17\
+\x15\x02\x0d\x04\x0a\x15\x03\x15\x04\x0d\x03\x0a\x15\x05\x17\
+\x01\x02\x05\x17\
+\x15\x02\x0d\x04\x0a\x15\x03\x15\x04\x0d\x02\x0a\x15\x05\x15\x06\x0d\x02\x0a\x15\x07\x17\
+\x01\x02\x01\x17\
+\x0b\x1c\x03\x17\
+\x01\x02\x17\
+\x01\x05\x09\x17\
+\x15\x02\x0a\x15\x03\x15\x04\x0d\x03\x0a\x15\x05\x15\x06\x0d\x03\x0a\x15\x07\x15\x08\x0d\x03\x0a\x15\x09\x17\
+\x01o\x17\
+\x15\x02\x0d\x03\x0a\x15\x03\x15\x04\x0c\x01\x02\x0a\x15\x05\x15\x06\x0d\x03\x0a\x15\x07\x15\x08\x0d\x04\x0a\x15\x09\x17\
+\x15\x02\x0d\x07\x0a\x15\x03\x17\
+\x05\x07\x05\x17\
+\x05\x0e!\x00\x10\x02\x0e\x05\x02\x01\x10\x03\x11\x10\x03\x0e\x05\x00\x10\x037\x11\x10\x06\x01\x06\x10\x07\x01\x07\x10\x08\x08\x08\x08\x11\x17\
+\x15\x02\x0d\x04\x0a\x15\x03\x15\x04\x0c\x04\x05\x0a\x15\x05\x17\
+\x01\x08\x00\x00\x17\
+\x01\x04\x00\x17\
+\x0e;\x01\x01\x10\x02\x0b\x05\x00\x10\x03\x03\x10\x04\x0b\x11\x00\x10\x07\x09\x0e\x1a\x0bv\x00\x10\x03\x0e\x09\x0b\xfd\x03\x10\x01\x0b\xf7\x03\x11\x10\x07\x0e\x05\x01\x10\x090\x11\x11\x10\x08\x00\x0e\x078\x10\x06\x0b?\x03\x11\x11\x17\
+\x0f{\x01\x01\x0e#\x02\x0b\x17\x00\x10\x03\x0b'\x00\x10\x04\x0b2\x00\x10\x0b\x20\x02\x0b\x12\x00\x10\x063\x10\x07\x0b\xa6\x00\x10\x08\x0b\xbe\x03\x11\x10\x02\x0e$\x01\x0b\xa4\x00\x10\x03\x0b\x0b\x00\x10\x04!\x10\x05\x0b\x8b\x00\x10\x06\x0b!\x01\x10\x07\x08\x10\x08\x0bb\x01\x10\x09\x0b\x12\x00\x11\x10\x03\x0e\x18\x02\x06\x10\x04-\x10\x05B\x10\x06\x0b\x13\x03\x10\x07\x0b]\x00\x10\x08\x0b\x22\x02\x11\x10\x04\x0e&\x01\x0bH\x00\x10\x02\x0b\x9e\x00\x10\x03\x0b\x22\x00\x10\x05,\x10\x06\x0b\xc7\x03\x10\x07\x0b\xf7\x03\x10\x08\x0b\xbb\x00\x10\x09\x0b\xf3\x00\x11\x10\x05\x0e\x1e\x01\x0b%\x00\x10\x02\x02\x10\x0bH\x00\x0b$\x00\x10\x04\x0b\x04\x01\x10\x0b\xa0\x01\x01\x10\x09\x0b\x22\x00\x11\x10\x06\x0e\x0e\x01\x02\x0e\x05:\x10\x07(\x11\x10\x07\x04;\x11\x10\x07\x0e\x1b\x03\x01\x07\x01\x10\x05\x0b\x22\x00:\x10\x06\x01\x0bX\x00\x10\x08\x08\x0e\x05;\x10\x08\x02\x11\x11\x10\x08\x0e\x1e\x07\x00:\x10\x08\x04\x0e\x09\x0bl\x00\x10\x07\x0b\x02\x02\x11\x10\x09\x01\x0e\x07D\x10\x07\x0b\x02\x02\x11\x11\x10\x07\x03\x0b\x1a\x00:\x10\x08\x0e\x18\x01\x06\x10\x02\x0b\x13\x00\x10\x03\x0bF\x00\x10\x06\x0bJ\x00\x10\x07n\x10\x08\x03\x11\x0e\x07:\x10\x07\x0b\x02\x02\x11\x10\x0eA\x01\x0e\x0b\x02\x09\x10\x06\x00\x10\x08\x0bA\x00\x11\x10\x02\x06\x01\x10\x05\x05\x02\x10\x06\x0e\x1b8\x01\x10\x05\x0b\x82\x00\x10\x06\x0b\x0a\x00\x10\x07\x0e\x07\x01\x10\x04\x0b\x03\x03\x11\x10\x08\x00\x11\x10\x07\x0e\x07\x01\x02\x10\x08\x08!\x11\x11;\x11\x17\
+\x0e\xd6\x01\x0e\x11\x0b\x9c\x02\x10\x05\x0e\x09\x0b\xcd\x03\x10\x05\x0b\xfb\x03\x11\x11\x109\x10\x06\x0e\x1a\x02\x0e\x06\x08\x04\x10\x09\x05\x11\x10\x03\x05\x05\x10\x08\x0e\x08\x02\x08\x0b\xec\x00\x10\x03\x11\x11\x10\x07\x03\x01\x07\x09\x10\x08\x00\x07\x0e\x05\x01\x10\x09-\x11\x10\x0e\x8c\x01\x05\x05\x02\x10\x06\x0e<\x0e\x1c\x01\x0b*\x01\x10\x02\x0b\xb4\x00\x10\x038\x10\x04\x0b\xec\x00\x10\x05\x0b|\x03\x10\x06\x0b\xb4\x01\x11\x0a\x10\x07\x0e\x0a\x0bl\x02\x0a\x10\x08\x0b\xbf\x03\x11\x10\x08\x0e\x0a\x0br\x00\x0a\x10\x02\x0b\xff\x02\x11\x11\x10\x07\x0eC\x01\x0e\x08\x0b\xfb\x01\x0a\x10\x09e\x11\x10\x03\x0e\x0a\x02\x0b\x1f\x02\x10\x09\x0b\xbc\x00\x11\x10\x05\x0e\x06\x02-\x10\x09&\x11\x10\x06\x0e\x15\x00\x0b`\x03\x10\x02[\x10\x03\x0b\xfd\x01\x10\x04\x0a\x10\x05\x0b\xcf\x00\x11\x10\x07\x00\x0b\xfa\x00\x11\x11;\x11\x17\
+\x15\x02\x0d\x05\x0a\x15\x03\x15\x04\x0d\x05\x0a\x15\x05\x17\
+\x0e\x05\x01\x06\x10e\x11\x17\
+\x15\x02\x0d\x04\x0a\x15\x03\x15\x04\x0c\x02\x04\x0a\x15\x05\x15\x06\x0d\x04\x0a\x15\x07\x17\
+\x01\x08\x0bA\x00\x00\x17\
+\x15\x02\x0d\x03\x0a\x15\x03\x15\x04\x0d\x03\x0a\x15\x05\x15\x06\x0d\x03\x0a\x15\x07\x15\x08\x0d\x04\x0a\x15\x09\x17\
+\x15\x02\x0d\x04\x0a\x15\x03\x15\x04\x0d\x03\x0a\x15\x05\x15\x06\x0d\x03\x0a\x15\x07\x15\x08\x0d\x03\x0a\x15\x09\x17\
+:\x17\
+\x15\x02\x0c\x04\x05\x0a\x15\x03\x17\
+\x15\x02\x0d\x02\x0a\x15\x03\x15\x04\x0c\x04\x05\x0a\x15\x05\x17\
+\x0e(\x01\x0b\x8a\x00\x10\x02\x0bz\x01\x10\x03\x0b2\x01\x10\x04\x0b2\x00\x10\x05\x0bR\x01\x10\x06\x0bB\x00\x10\x07\x0b\xd2\x00\x10\x08\x0b\xda\x00\x11\x0bF\x03\x17\
+Q\x17\
+\x01\x0e\x0d\x00\x10\x09\x0e\x07\x02=\x10\x0bP\x00\x11\x11\x17\
+\x01\x0e\x05\x01\x10\x09\x02\x11\x17\
+\x00\x0bD\x00\x17\
+\x15\x02\x0d\x03\x0a\x15\x03\x15\x04\x0c\x03\x06\x0a\x15\x05\x17\
+\x0e\x22\x00\x0b\xba\x03\x0b#\x02\x10\x08\x0e\x16\x00\x03\x10\x04\x0b\x82\x00\x10\x09\x0e\x0a\x02\x10\x03\x0b\x11\x00\x10M$\x11\x11\x11\x17\
+\x15\x02\x0d\x04\x0a\x15\x03\x15\x04\x0c\x02\x06\x0a\x15\x05\x17\
+\x00\x0e\x0c\x0b\xba\x02\x0b\xdc\x01\x10\x08\x0b\xcc\x01\x11\x17\
+\x08\x09\x04\x17\
+\x15\x02\x0d\x02\x0a\x15\x03\x15\x04\x0c\x03\x04\x0a\x15\x05\x15\x06\x0d\x04\x0a\x15\x07\x17\
+\x0e\x07\x00\x0bD\x00\x10\x05\x11\x17\
+\x0e\x12\x01\x0e\x07\x04\x04\x10\x0b\xc0\x02\x11\x10\x0b\x88\x01\x10\x04\x03\x11\x17\
+\x0e\x0b\x00\x0b\xba\x03\x0b#\x02\x10\x01\x04\x11\x17\
+\x15\x02\x0d\x02\x0a\x15\x03\x15\x04\x0d\x04\x0a\x15\x05\x15\x06\x0d\x05\x0a\x15\x07\x17\
+\x0b\x09\x00\x17\
+\x0e\x07\x0bl\x00\x10\x08\x07\x11\x17\
+\x15\x02\x0d\x02\x0a\x15\x03\x15\x04\x0d\x07\x0a\x15\x05\x17\
+\x0b\x90\x00\x17\
+\x00\x00\x07\x07\x07!\x17\
+\x15\x02\x0c\x08\x0a\x0a\x15\x03\x17\
+\x00\x00\x00\x17\
+\x0e\x09\x01\x02\x10\x05\x07\x10\x09\x09\x11\x00\x17\
+\x15\x02\x0d\x04\x0a\x15\x03\x15\x04\x0a\x15\x05\x15\x06\x0d\x04\x0a\x15\x07\x17\
+\x0e\x89\x01\x0e4\x02\x06\x07\x10\x03\x0e\x0a\x07\x0b\x94\x00\x10\x09\x0b\x84\x01\x11\x10\x04\x06\x06\x10\x05\x0e\x09\x04\x07\x10\x05\x08\x10\x06\x04\x11\x10\x06\x0e\x0d\x03\x0b4\x00\x10\x04\x08\x10\x05\x0bp\x01\x11\x11\x10\x04\x09\x09\x0bT\x01\x10\x05\x0e\x0b\x07\x06\x09\x10\x09\x07\x09\x0b|\x02\x11\x10\x07\x04\x06\x08\x10\x08\x0e\x15\x03\x0e\x09\x08o\x10\x09\x06\x0b\xb4\x03\x11\x10\x04\x07\x07\x10\x05\x01=\x11\x10\x09\x0e\x0e\x08\x00\x02\x10\x09\x0e\x06\x017\x10\x06\x09\x11\x11\x10\x01\x0e\x06\x04\x05\x10\x05\x08\x11c\x11\x17\
+\x0e\x1f\x03\x10\x04\x0e\x16\x02\x0e\x07\x00\x10\x09\x0b}\x02\x11\x10\x07\x0e\x07\x00\x0b\x03\x02\x10\x01\x11\x11\x10\x063\x11\x17\
+\x0f\x04\x02\x01\x0e\x1b\x01\x10\x05\x0e\x0a\x04\x0b\x03\x01\x10\x05\x0b\x83\x00\x11\x10\x07\x07\x10\x08\x08\x10\x09\x0b@\x02\x11\x10\x02\x0eW\x02\x0b\x86\x00\x10\x03\x0bG\x02\x10\x04\x0b\x20\x02\x10\x05\x0e\x11-\x10\x05\x0b\x7f\x02\x10\x09\x0e\x06\x01\x07\x10\x09\x09\x11\x11\x10\x06\x0e\x07\x02\x10\x04\x0b\xc3\x03\x11\x10\x07\x0e\x09\x0b.\x00\x10\x08\x0b\x03\x03\x11\x10\x08\x0e\x0c\x0bB\x00\x10\x03\x0b\x1b\x00\x10\x09%\x11\x10\x09\x0e\x07\x0b\x05\x01\x10\x01\x07\x11\x11\x10\x04\x0e#\x02\x0e\x09\x0b\xfa\x02\x10\x08\x0bs\x00\x11\x10\x03\x0b\xbf\x00\x10M\x10\x06\x0b\x14\x01\x10\x07\x0b\x9c\x00\x10\x09\x0b\x04\x02\x11\x10\x05\x0e,\x02\x10\x03\x0e\x14\x0b1\x00\x10\x09\x0e\x0c\x0b?\x01\x10\x06Q\x10\x07\x0bo\x03\x11\x11\x10\x04\x0bO\x02\x10\x05\x0b\x04\x02\x10\x08\x0b\x0d\x03\x10\x09#\x11\x10\x07\x0e+\x02\x0b\xdd\x03\x10\x03\x04\x10\x0b\x20\x01\x10\x06\x0b\x15\x02\x10\x07\x0b\xa0\x00\x10\x09\x0e\x117\x10\x04\x0b?\x02\x10\x05\x0bc\x02\x10\x06\x0b\xc3\x00\x11\x11\x10\x08\x0em\x02\x0e\x0e\x0b&\x01\x10\x04\x0b\x0f\x02\x10\x09\x0bC\x02\x11\x10\x03\x0e\x12\x0b\x04\x02\x10\x06\x00\x10\x07\x0e\x07\x0b\x83\x03\x10\x06d\x11\x11\x10\x04\x09\x10\x05\x01\x10\x06\x0e1\x0b\x17\x00\x10\x03\x06\x0b\xbc\x03\x10\x05\x0e\x07\x0b\x0f\x03\x10\x057\x11\x10\x06\x0e\x07!\x10\x09\x0b\x82\x01\x11\x10\x07\x0e\x08\x02\x0b\x5c\x01\x10\x03n\x11\x10\x09\x0b3\x00\x11\x10\x07\x0b_\x01\x10\x08\x0b@\x01\x11\x10\x09\x0e-\x04\x0b\x22\x00\x10\x05\x0b\x0a\x01\x10\x07\x0bb\x00\x10\x08\x0b\x02\x03\x10\x09\x0e\x15\x0b\x06\x03\x10\x03\x0e\x08\x03\x01\x10\x04\x0b\xa8\x00\x11\x10\x04\x0b\x83\x01\x11\x11\x10\x0e\x08\x08\x02\x09\x04\x10\x09\x06\x11-\x10\x02\x0e\x06\x05\x07\x10\x09\x03\x11\x0b\xe3\x03\x10\x0e\x09\x02\x02\x03\x10\x08\x06\x09\x09\x11\x0b\xf3\x03\x10\x0e\x0e\x02\x05\x0bQ\x01\x10\x04\x02\x02\x10\x08\x03\x08\x11!\x10\x0e\x0b\x04\x08\x10\x08\x02\x09\x02\x10\x097\x113\x10\x0e\x13\x04\x07\x0b\x20\x02\x10\x05\x09y\x10\x08\x0e\x05\x06\x08\x10\x09\x11\x11\x0b\x03\x02\x11\x17\
+\x0e\x11\x0b\x12\x00\x10\x0b\x04\x03=\x10\x05G\x10\x07\x0b\xdc\x02\x11\x17\
+\x15\x02\x0d\x04\x0a\x15\x03\x15\x04\x0d\x02\x0a\x15\x05\x15\x06\x0c\x03\x04\x0a\x15\x07\x17\
+\x00\x00\x07\x07\x17\
+\x00\x00\x08\x17\
+\x15\x02\x0d\x04\x0a\x15\x03\x15\x04\x0d\x04\x0a\x15\x05\x15\x06\x0c\x04\x05\x0a\x15\x07\x17\
+\x15\x02\x0d\x04\x0a\x15\x03\x15\x04\x0d\x05\x0a\x15\x05\x15\x06\x0c\x05\x06\x0a\x15\x07\x17\
+\x15\x02\x0d\x04\x0a\x15\x03\x15\x04\x0d\x06\x0a\x15\x05\x15\x06\x0c\x06\x07\x0a\x15\x07\x17\
+\x15\x02\x0d\x02\x0a\x15\x03\x15\x04\x0c\x05\x07\x0a\x15\x05\x17\
+\x0bt\x00\x17\
+\x0b\x82\x00\x17\
+\x15\x02\x0d\x04\x0a\x15\x03\x15\x04\x0d\x05\x0a\x15\x05\x17\
+\x03\x0e\x09\x01\x0bX\x00\x10\x0b\xf4\x02\x11\x17\
+\x0e\x07\x0b\xec\x02\x10\x08\x08\x11\x17\
+\x15\x02\x0d\x03\x0a\x15\x03\x15\x04\x0d\x03\x0a\x15\x05\x15\x06\x0a\x15\x07\x15\x08\x0c\x02\x03\x0a\x15\x09\x17\
+\x0b\x98\x01\x17\
+\x01\x0b\xc3\x03\x01\x01\x04\x17\
+\x0e\x0b\x03-\x10\x0bP\x00.\x10\x05/\x11\x01\x17\
+\x0e\x07\x0bH\x00\x00\x10\x08\x11\x17\
+\x0e\x07\x0bZ\x00\x10\x05/\x11\x17\
+\x15\x02\x0d\x05\x0a\x15\x03\x15\x04\x0d\x03\x0a\x15\x05\x15\x06\x0d\x03\x0a\x15\x07\x17\
+\x00\x00\x03\x00\x17\
+\x15\x02\x0d\x05\x0a\x15\x03\x15\x04\x0c\x03\x04\x0a\x15\x05\x15\x06\x0d\x04\x0a\x15\x07\x17\
+\x15\x02\x0d\x05\x0a\x15\x03\x15\x04\x0d\x02\x0a\x15\x05\x15\x06\x0d\x03\x0a\x15\x07\x15\x08\x0d\x04\x0a\x15\x09\x17\
+\x0e\x14\x0bB\x02\x10\x02\x0e\x09\x0b,\x00\x10\x04\x0b\xee\x03\x11\x10\x05\x02\x11\x17\
+\x0b4\x00\x17\
+\x0e\x0c\x02\x0b\x0a\x00\x10\x03\x0b\x12\x00\x10P\x11\x17\
+\x0e\x1c\x0bz\x02\x10\x07\x0e\x0f\x0b\xbc\x00\x10\x06\x02\x10\x08&\x10\x09\x0b\xf1\x03\x11\x10\x08\x0b\xfd\x03\x11\x17\
+\x0b\x84\x03\x17\
+\x0e\x13\x0b\x8c\x02\x10\x08\x0e\x0b\x00\x0e\x05\x00\x02\x10\x09\x11\x10\x07\x11\x11\x17\
+\x06\x09\x17\
+\x0b~\x03\x17\
+\x0e\x05\x04c\x10X\x11\x17\
+\x0bd\x01\x17\
+\x05\x02'\x17\
+o\x17\
+\x0e\x0e\x03\x07\x10\x04\x0e\x07\x0b\x22\x00\x10\x062\x11\x11\x17\
+D\x17\
+\x0e%\x02\x0e\x07\x00\x0b|\x03\x10=\x11\x10\x0b\xb8\x00\x10\x08\x0e\x07\x00=\x10\x0b\xfa\x03\x11\x10\x09\x0e\x07\x00y\x10\x0b\xbc\x02\x11\x11\x17\
+\x02\x00\x0b|\x03\x17\
+\x15\x02\x0d\x02\x0a\x15\x03\x15\x04\x0d\x02\x0a\x15\x05\x15\x06\x0d\x02\x0a\x15\x07\x15\x08\x0c\x01\x02\x0a\x15\x09\x17\
+\x02\x00\x17\
+\x15\x02\x0d\x02\x0a\x15\x03\x15\x04\x0d\x02\x0a\x15\x05\x15\x06\x0d\x02\x0a\x15\x07\x15\x08\x0c\x01\x05\x0a\x15\x09\x17\
+\x0e\x1d\x0b\xb8\x00\x10\x08\x0b\xfa\x03\x10\x09\x0e\x07\x00y\x10\x0b\xbc\x02\x11\x10\x0e\x05\x02\x10\x08\x00\x11=\x11\x17\
+\x0e\x0a\x08\x00!\x10\x09\x00\x0b#\x00\x11\x17\
+\x15\x02\x0d\x02\x0a\x15\x03\x15\x04\x0d\x02\x0a\x15\x05\x15\x06\x0d\x02\x0a\x15\x07\x15\x08\x0d\x02\x0a\x15\x09\x15\x0a\x0c\x01\x02\x0a\x15\x0b\x17\
+\x0e\x07\x0b\xc4\x02\x10\x08!\x11\x17\
+\x08\x09\x02\x17\
+\x08\x0e\x05\x00'\x10\x09\x11\x17\
+\x08\x07\x17\
+\x0e\x05\x02\x02\x10\x03\x11\x17\
+\x0b\xe4\x00\x17\
+\x15\x02\x0d\x02\x0a\x15\x03\x15\x04\x0d\x02\x0a\x15\x05\x15\x06\x0d\x03\x0a\x15\x07\x15\x08\x0d\x02\x0a\x15\x09\x17\
+\x0e\x19\x02\x10\x03\x04\x0b\x90\x00\x10\x04\x0e\x0d\x0b\x88\x00\x07\x10\x05\x0b\x90\x00\x10\x06\x04\x11\x11\x17\
+\x0b\x98\x00\x17\
+\x15\x02\x0d\x03\x0a\x15\x03\x15\x04\x0a\x15\x05\x15\x06\x0d\x02\x0a\x15\x07\x15\x08\x0d\x02\x0a\x15\x09\x17\
+\x0b\x20\x01\x17\
+\x0e%\x06\x07\x0e\x10\x00\x0b\x01\x02\x10\x0b\x20\x02\x09\x10\x07\x07\x10\x08y\x11\x10\x07\x04\x0e\x0b\x00\x0b\x05\x00\x10\x04\x04\x10\x05\x05\x11\x11\x17\
+\x0b\xf4\x03\x17\
+\x15\x02\x0a\x15\x03\x15\x04\x0d\x02\x0a\x15\x05\x15\x06\x0d\x03\x0a\x15\x07\x17\
+\x0e\x05\x01\x06\x10\x02\x11\x17\
+\x0e0\x04\x0e\x07\x0b\x5c\x00\x10\x05C\x11\x10\x05\x10\x06\x0e\x09\x0b~\x03\x10\x07\x0b\xec\x00\x11\x10\x07\x0e\x05$\x10\x05;\x11\x10\x08/\x10\x0e\x06\x06\x00\x10\x08\x06\x117\x11\x17\
+\x0e\x0e,\x10\x04\x05\x02\x10\x06\x07\x08\x08\x10\x08\x06\x11\x17\
+\x0e\x07O\x10\x08\x0b.\x00\x11\x17\
+\x15\x02\x0a\x15\x03\x15\x04\x0d\x03\x0a\x15\x05\x15\x06\x0c\x04\x06\x0a\x15\x07\x17\
+\x09\x0e\x0c\x02$\x10\x0b\xe8\x03\x10\x04\x0b\x8a\x03\x11\x17\
+\x09\x02\x17\
+\x15\x02\x0a\x15\x03\x15\x04\x0d\x05\x0a\x15\x05\x15\x06\x0d\x04\x0a\x15\x07\x17\
+\x0e\x08\x01\x01\x10\x02\x0bB\x00\x11\x17\
+,\x02-\x17\
+,\x0e\x10\x02\x07\x10\x03<\x10\x04\x0b|\x01\x10\x05\x0b^\x03\x11#\x17\
+\x0bD\x01\x17\
+\x0e\x0f\x0b\xe0\x02\x10\x08\x0e\x07\x00e\x10\x0bH\x00\x11\x11\x17\
+\x0b\x1c\x01\x17\
+\x0b\xac\x03\x17\
+\x0e\x09\x0b\x5c\x00\x10\x08\x0b\x0b\x00\x11\x17\
+\x0b\xd8\x02\x17\
+\x01=\x17\
+\x0b\x8e\x03\x17\
+\x05\x03\x17\
+\x0e\x09\x03\x03\x10\x05X\x10\x08\x01\x11\x17\
+\x0b\xf0\x02\x17\
+\x0e\x1d\x01\x0e\x17\x0bU\x02\x10\x0b\x88\x003\x10\x05\x03\x10\x08\x0e\x07\x0b\xde\x03\x10\x05o\x11\x11\x10\x08\x11\x17\
+\x15\x02\x0a\x15\x03\x15\x04\x0d\x03\x0a\x15\x05\x15\x06\x0d\x02\x0a\x15\x07\x15\x08\x0d\x04\x0a\x15\x09\x17\
+\x01\x0e\x07\x0b\xc8\x00\x10\x08\x00\x11\x17\
+\x0e\x07\x02\x10\x08\x0b\xfc\x02\x11\x17\
+\x05d\x17\
+\x0b\xbd\x03\x17\
+\x00\x08\x17\
+\x0e\x0e\x0b\x01\x03\x10\x02\x0b\x0b\x00\x10\x07\x0b\xd1\x00\x11\x17\
+\x01#\x17\
+\x15\x02\x0a\x15\x03\x15\x04\x0d\x05\x0a\x15\x05\x17\
+\x0b\x0a\x00\x17\
+\x02\x00\x0b\x06\x02\x17\
+\x15\x02\x0d\x03\x0a\x15\x03\x15\x04\x0d\x05\x0a\x15\x05\x15\x06\x0c\x05\x06\x0a\x15\x07\x17\
+\x0b\xe6\x01\x17\
+\x0e\x07\x01\x0b\x0c\x01\x10B\x11\x17\
+\x15\x02\x0d\x03\x0a\x15\x03\x15\x04\x0c\x04\x07\x0a\x15\x05\x17\
+\x06\x06\x17\
+\x15\x02\x0a\x15\x03\x15\x04\x0d\x08\x0a\x15\x05\x17\
+\x0e\x19\x01\x0b\xc2\x01\x10\x02\x0b$\x02\x10\x03\x0b\x16\x00\x10\x04\x0b\x82\x03\x10\x05\x0b\xd6\x02\x11\x17\
+\x0e\x07\x0b\xbe\x01\x10\x09\x01\x11\x17\
+\x01:\x17\
+\x0e\x10\x01!\x10<\x10\x09\x0e\x07\x0b>\x02\x10c:\x11\x11\x17\
+\x15\x02\x0d\x04\x0a\x15\x03\x15\x04\x0d\x02\x0a\x15\x05\x15\x06\x0d\x05\x0a\x15\x07\x17\
+\x15\x02\x0d\x02\x0a\x15\x03\x15\x04\x0c\x03\x08\x0a\x15\x05\x17\
+\x08\x0b\xfe\x02\x17\
+\x0e\x11\x05\x00\x0e\x07\x0b\xc9\x00\x10\x08\x08\x11\x10\x08\x10\x09\x00\x11\x17\
+\x0e\x0f\x02\x04\x10\x0bX\x00\x10\x07\x0b\xbc\x03\x10\x09=\x11\x17\
+\x0e\x0e\x02\x0e\x06\x01\x00\x10\x07\x04\x11\x10\x0b\x20\x03\x11\x17\
+\x0e\x07\x01\x10\x02\x0b\x05\x01\x11\x17\
+\x15\x02\x0d\x02\x0a\x15\x03\x15\x04\x0d\x03\x0a\x15\x05\x15\x06\x0c\x03\x05\x0a\x15\x07\x17\
+\x0e\x0f\x02\x0e\x09\x0bB\x02\x10\x07\x0b\xef\x03\x11\x10\x07\x11\x17\
+\x15\x02\x0d\x03\x0a\x15\x03\x15\x04\x0c\x04\x06\x0a\x15\x05\x17\
+\x0b\x82\x02\x17\
+P\x17\
+\x0e\x05\x04\x10\x08o\x11\x17\
+\x0e\x0a\x01\x08\x10\x0b|\x02\x10\x08\x05\x11\x17\
+\x15\x02\x0d\x04\x0a\x15\x03\x15\x04\x0c\x04\x06\x0a\x15\x05\x17\
+\x0ed\x03\x0e\x0c\x02\x03\x00\x10\x03\x09\x07\x10\x04\x06\x01\x11\x10\x04\x0e)\x02\x0e\x0b\x03\x05\x10\x0bP\x00\x04\x10\x05\x01\x11\x10\x03\x09\x06\x10\x04\x0e\x06\x02\x02\x10\x06\x03\x11\x10\x05\x09\x0b\x98\x00\x10\x07\x06\x0b\x22\x00\x11\x10\x05\x0e\x08\x02\x02\x01\x10\x04\x04\x06\x11\x10\x06\x04\x027\x10\x08\x0e\x12\x06\x02\x02\x10\x08\x0e\x0a\x0b\x14\x00\x02\x10\x05\x0b\x0a\x00\x11\x11\x11\x17\
+\x0e\x1c\x03\x04\x06\x09\x10\x04\x0e\x0e\x02\x07\x09\x10\x09\x0e\x06\x03\x00\x10\x05\x06\x11\x11\x10\x08\x08\x03\x04\x11\x17\
+\x0e\x05E\x10\x08<\x11\x17\
+\x15\x02\x0d\x04\x0a\x15\x03\x15\x04\x0c\x01\x02\x0a\x15\x05\x15\x06\x0d\x03\x0a\x15\x07\x15\x08\x0d\x04\x0a\x15\x09\x17\
+\x15\x02\x0d\x03\x0a\x15\x03\x15\x04\x0d\x03\x0a\x15\x05\x15\x06\x0c\x02\x07\x0a\x15\x07\x17\
+\x15\x02\x0d\x03\x0a\x15\x03\x15\x04\x0c\x06\x07\x0a\x15\x05\x17\
+\x0ef\x09\x0e\x06\x02F\x10\x09\x08\x11\x10\x0eX\x02\x0e\x0b\x03\x0b,\x01\x10\x048\x10\x09<\x11\x10\x04\x05\x0b\x98\x02\x10\x05\x04\x0b\xdc\x00\x10\x06\x00\x0bP\x01\x10\x07\x02\x0bL\x00\x10\x08\x0e\x14\x02\x0b|\x03\x10\x03\x0b\xac\x01\x10\x04\x0b\x98\x01\x10\x05\x0bl\x00\x11\x10\x09\x0e\x15\x02\x02\x10\x03\x0b\x84\x03\x10\x04:\x10\x06\x0bh\x02\x10\x09\x0b\xe4\x00\x11\x11=\x11\x17\
+\x15\x02\x0d\x02\x0a\x15\x03\x15\x04\x0c\x07\x08\x0a\x15\x05\x17\
+\x0e\x1f\x02\x0b&\x00\x10\x04\x0b\xd7\x03\x10\x05\x0b\xee\x00\x10\x062\x10\x07\x0b\x12\x00\x10\x08\x0bB\x00\x10\x09\x01\x11=\x17\
+\x05\x08\x17\
+\x0e\x1f\x02\x0b&\x00\x10\x04\x0b\xd7\x03\x10\x05\x0b\xee\x00\x10\x062\x10\x07\x0b\x12\x00\x10\x08\x0bB\x00\x10\x09\x01\x11\x17\
+\x0e\x09\x01\x01\x10\x02\x00\x10\x06\x04\x11\x17\
+\x0e1\x03\x00\x10\x0e)\x01<\x10\x02\x0b|\x02\x10\x038\x10\x04\x0b^\x01\x10\x05\x0bt\x03\x10\x06\x0b\xae\x01\x10\x07\x0b\xf2\x00\x10\x08\x0b\xfe\x02\x10\x09\x0b2\x00\x11\x01\x09\x11\x17\
+\x06\x04\x17\
+\x0e#\x02\x01\x10\x03\x09\x10\x04\x05\x10\x05\x0b\x8b\x00\x10\x06\x0bQ\x02\x10\x07\x0b\x0d\x03\x10\x08\x0e\x07\x00\x0b\x12\x00\x10\x08\x11\x11\x17\
+\x0e\x0f\x01<\x10;\x10\x08\x0b\xfe\x02\x10\x09\x0b2\x00\x11\x17\
+\x0b\x14\x03\x17\
+\x02,\x17\
+\x0e\x07\x01\x06\x10\x0b\xcc\x03\x11\x17\
+\x15\x02\x0c\x06\x07\x0a\x15\x03\x17\
+\x0e\x07\x0b&\x00\x10\x04!\x11\x17\
+=\x00\x17\
+\x0e\x15\x03\x0b\x04\x03\x10\x04\x0b\xd4\x01\x10\x06\x01\x10\x07-\x10\x08\x0bN\x00\x11\x17\
+\x15\x02\x0d\x03\x0a\x15\x03\x15\x04\x0c\x04\x05\x0a\x15\x05\x17\
+\x0e$\x02\x0b\x84\x02\x10\x03\x0b:\x00\x10\x04\x0b(\x02\x10\x05\x10\x06\x0e\x07B\x10\x07\x0b\xde\x01\x11\x10\x07\x0b\xd0\x01\x10\x08\x05\x11\x17\
+\x0e\x22\x02\x0br\x01\x10\x03\x0b\xc4\x03\x10\x04\x0b\xd6\x01\x10\x06\x0e\x05\x01\x10\x07\x05\x11\x10\x07\x0b.\x00\x10\x08\x0bN\x00\x11\x17\
+\x09\x0e\x07\x0b\xe0\x02\x10\x081\x11\x17\
+\x0e\x07\x02\x0bJ\x00\x10\x08\x11\x17\
+E\x17\
+\x0b\xc4\x03\x17\
+\x02D\x0a\x09\x17\
+\x0e\x07\x02\x01\x09\x10\x03\x01\x11\x17\
+7\x01\x17\
+\x0b\xcc\x03\x17\
+\x15\x02\x0d\x03\x0a\x15\x03\x15\x04\x0c\x03\x09\x0a\x15\x05\x17\
+\x0e\x0e\x0e\x08\x02\x0b\x08\x03\x10\x03\x09\x11\x00\x10o\x11\x17\
+\x15\x02\x0d\x02\x0a\x15\x03\x15\x04\x0c\x05\x0a\x0a\x15\x05\x17\
+\x0bN\x00\x17\
+\x0b\xff\x02\x17\
+\x15\x02\x0d\x04\x0a\x15\x03\x15\x04\x0d\x02\x0a\x15\x05\x15\x06\x0d\x02\x0a\x15\x07\x15\x08\x0d\x02\x0a\x15\x09\x17\
+\x0e0\x07\x0e%\x01\x0e\x11\x0bo\x00\x02\x10\x04\x0b\x04\x02\x10\x07\x10\x08\x0b\x84\x00\x11\x10\x02\x0e\x0c\x01\x03\x0by\x02\x10\x06\x02\x0b\xfb\x03\x11\x11\x10\x07\x02\x0b\xbe\x03\x02\x11\x17\
+\x15\x02\x0d\x05\x0a\x15\x03\x15\x04\x0a\x15\x05\x15\x06\x0d\x02\x0a\x15\x07\x15\x08\x0d\x02\x0a\x15\x09\x17\
+\x0e{\x07\x0e]\x01\x0e<\x00\x0e\x09\x0bh\x00\x10\x04\x0b\x0d\x00\x11\x10\x0b\x02\x01\x10\x02\x0e\x07\x03\x0b\xfb\x03\x10\x05\x11\x10\x03M\x10\x04\x03\x0b\xfb\x02\x10\x05\x0e\x08\x032\x10\x041\x10\x05\x11\x10\x06\x0e\x07\x03\x0b\xef\x03\x10N\x11\x11\x10\x02\x0e\x19\x01\x0e\x07\x03\x0b\x82\x01\x10M\x11\x10\x0bt\x03\x10\x03\x0b(\x00\x10\x07\x0b\xb0\x00\x11\x11\x10\x07\x0e\x06\x01\x04\x10\x02\x03\x11\x04(\x10\x07\x01\x0e\x06\x03\x03\x10\x04\x05\x11\x0b\xfe\x02\x11\x17\
+\x15\x02\x0d\x03\x0a\x15\x03\x15\x04\x0d\x03\x0a\x15\x05\x15\x06\x0d\x02\x0a\x15\x07\x15\x08\x0d\x02\x0a\x15\x09\x17\
+\x0e\x0f\x0b\x18\x02\x10\x08\x0e\x07\x0b\xfd\x00\x10\x012\x11\x11\x17\
+\x15\x02\x0d\x04\x0a\x15\x03\x15\x04\x0d\x04\x0a\x15\x05\x15\x06\x0d\x03\x0a\x15\x07\x15\x08\x0d\x03\x0a\x15\x09\x17\
+\x0e\x11\x06y\x10\x07\x10\x08Q\x10\x09\x0e\x052\x10\x09(\x11\x11\x17\
+\x0e\x09\x0bT\x00\x10\x09\x0b\xa0\x00\x11\x17\
+\x0b\x02\x02\x17\
+\x15\x02\x0d\x02\x0a\x15\x03\x15\x04\x0c\x02\x03\x0a\x15\x05\x15\x06\x0d\x02\x0a\x15\x07\x17\
+\x09\x0e\x0b\x00\x00\x10\x03\x09\x10\x04\x04\x10\x09\x11\x17\
+\x15\x02\x0d\x02\x0a\x15\x03\x15\x04\x0d\x03\x0a\x15\x05\x15\x06\x0d\x02\x0a\x15\x07\x17\
+\x0e\x18,\x0bJ\x00\x10\x03\x0bh\x00\x10\x04\x0bU\x00\x10\x06\x0b\x09\x00\x10\x09\x003\x11\x17\
+\x15\x02\x0a\x15\x03\x15\x04\x0c\x02\x03\x0a\x15\x05\x15\x06\x0d\x02\x0a\x15\x07\x15\x08\x0d\x02\x0a\x15\x09\x17\
+\x15\x02\x0d\x03\x0a\x15\x03\x15\x04\x0c\x02\x03\x0a\x15\x05\x15\x06\x0d\x02\x0a\x15\x07\x17\
+\x0eA\x01\x0b\xb4\x00\x10\x02\x0e\x09\x0b\x94\x03\x10\x05\x0b\x0b\x01\x11\x10\x03\x0b\x95\x03\x10\x04\x0b\xaa\x03\x10\x05\x0b\xef\x03\x10\x06\x0e\x0c\x0bf\x03\x10\x04\x0b\xbd\x00\x10\x07\x22\x11\x10\x09\x0e\x0c\x0b\xe6\x01\x10\x03\x0b=\x00\x10\x04#\x11\x11\x17\
+\x15\x02\x0d\x03\x0a\x15\x03\x15\x04\x0c\x02\x03\x0a\x15\x05\x15\x06\x0d\x03\x0a\x15\x07\x17\
+\x09\x0e\x09\x00\x00\x10\x03\x09\x10\x04\x04\x11\x17\
+\x15\x02\x0d\x02\x0a\x15\x03\x15\x04\x0c\x02\x03\x0a\x15\x05\x15\x06\x0d\x02\x0a\x15\x07\x15\x08\x0d\x02\x0a\x15\x09\x17\
+\x0e\x20\x01\x0bJ\x03\x10\x02\x0bK\x00\x10\x03\x0bj\x00\x10\x04\x0bU\x00\x10\x05\x04\x10\x06\x0b\x09\x00\x10\x09\x003\x11\x17\
+\x0e\x05\x01\x00\x10\x07\x11\x17\
+\x15\x02\x0a\x15\x03\x15\x04\x0d\x03\x0a\x15\x05\x15\x06\x0d\x03\x0a\x15\x07\x15\x08\x0d\x02\x0a\x15\x09\x17\
+\x0e,\x0b:\x00\x10\x02\x0e\x09\x0b\x94\x03\x10\x05\x0b\x0b\x01\x11\x10\x06\x0e\x07\x0bv\x03\x10\x07\x22\x11\x10\x09\x0e\x0c\x0b\xe6\x01\x10\x03\x0b=\x00\x10\x04#\x11\x11\x17\
+\x15\x02\x0d\x03\x0a\x15\x03\x15\x04\x0d\x02\x0a\x15\x05\x15\x06\x0d\x02\x0a\x15\x07\x15\x08\x0d\x03\x0a\x15\x09\x17\
+\x0bD\x00\x17\
+\x0e\x14\x01\x0e\x0d\x0b\xfb\x01\x10\x09\x0e\x05\x003\x103\x11\x11\x10\x07\x07\x11\x17\
+\x0e\x0d\x0bH\x02\x10\x08\x0e\x05\x003\x103\x11\x11\x17\
+\x15\x02\x0d\x04\x0a\x15\x03\x15\x04\x0d\x04\x0a\x15\x05\x15\x06\x0d\x03\x0a\x15\x07\x17\
+\x15\x02\x0d\x02\x0a\x15\x03\x15\x04\x0c\x03\x06\x0a\x15\x05\x17\
+\x0e\x07\x08\x0b\x01\x02\x10\x09\x11\x17\
+\x0e\x05\x05\x09\x10\x08\x11\x17\
+\x0e\x0f\x0b\x88\x00!\x10\x04\x0b\x0b\x00\x10\x05\x01\x10\x06\x11\x17\
+\x0b\xbe\x00\x17\
+\x15\x02\x0a\x15\x03\x15\x04\x0d\x02\x0a\x15\x05\x15\x06\x0c\x03\x04\x0a\x15\x07\x17\
+\x02\x01\x17\
+\x15\x02\x0d\x02\x0a\x15\x03\x15\x04\x0d\x02\x0a\x15\x05\x15\x06\x0c\x02\x03\x0a\x15\x07\x17\
+C2\x01c\x17\
+\x09\x00\x09\x00\x17\
+\x0b@\x03\x17\
+C\x17\
+\x0b\x88\x02\x17\
+\x08\x0b&\x00\x17\
+\x0b\x1a\x00\x17\
+\x15\x02\x0a\x15\x03\x15\x04\x0d\x06\x0a\x15\x05\x17\
+\x0e\x11\x0b\x22\x00\x10\x02\x0b\xff\x02\x10\x03\x0b\xdf\x01\x10\x04'\x11\x17\
+\x0e\x08\x01\x10\x02\x08\x10\x09=\x11\x17\
+\x0e\x08\x0b\xc4\x00\x10\x09\x00\x04\x11\x17\
+\x0b\xd8\x03\x17\
+\x05\x06\x17\
+9\x17\
+e\x17\
+\x0e\x05.\x10\x05-\x11\x17\
+\x0b\x20\x02\x17\
+\x0b\x8d\x00\x17\
+\x0b\x84\x02\x17\
+\x15\x02\x0d\x06\x0a\x15\x03\x15\x04\x0a\x15\x05\x15\x06\x0d\x02\x0a\x15\x07\x17\
+\x03\x03\x01\x07\x17\
+\x0e\x09\x04\x04\x0b\x9d\x02\x10B\x07\x11\x17\
+\x03\x0e\x07\x0b6\x00\x10\x03,\x11\x17\
+\x0a\x17\
+\x0e\x07\x0b\x1c\x03\x10\x07\x00\x11\x17\
+/\x17\
+\x0b\xbc\x03\x17\
+\x0e\x148\x10\x05\x00\x10\x06\x0b\x01\x02\x10\x07\x0bw\x02\x10\x08\x0b!\x00\x11\x17\
+\x15\x02\x0d\x03\x0a\x15\x03\x15\x04\x0a\x15\x05\x15\x06\x0d\x03\x0a\x15\x07\x17\
+\x04\x04\x04\x17\
+\x0e\x0c\x05\x01\x02\x10\x08\x0b#\x03\x10\x09\x00\x11\x17\
+\x05\x0b\xff\x02\x17\
+\x0e\x08\x0b\x14\x002\x10\x033\x11\x17\
+\x15\x02\x0d\x03\x0a\x15\x03\x15\x04\x0d\x03\x0a\x15\x05\x15\x06\x0c\x06\x07\x0a\x15\x07\x17\
+\x15\x02\x0d\x02\x0a\x15\x03\x15\x04\x0a\x15\x05\x15\x06\x0d\x04\x0a\x15\x07\x17\
+\x02\x00\x02\x17\
+\x08\x02\x06\x17\
+\x08\x03\x17\
+\x08\x02\x17\
+\x0e\x10\x0b$\x00\x00\x10\x03\x07\x10\x04\x09\x10\x08\x0b\x01\x02\x11\x17\
+\x0e\x1b\x0bl\x01\x10\x04\x0e\x09\x00\x0b\x1c\x01\x10\x0b\x9e\x01\x11\x10\x0e\x06\x04\x00\x00\x10\x07\x113\x11\x17\
+\x15\x02\x0d\x02\x0a\x15\x03\x15\x04\x0d\x04\x0a\x15\x05\x15\x06\x0c\x04\x05\x0a\x15\x07\x17\
+\x0b\x14\x00\x17\
+\x0e7\x06,\x0b\x04\x02\x10\x0e\x12\x03\x05\x10\x04\x0b\x8a\x01\x10\x05\x0b\xb6\x00\x10\x06\x0b\x10\x02\x11\x02\x10\x0e\x06\x05\x06\x10\x06\x05\x11\x0b\x14\x00\x10\x0e\x08\x03\x0b\xde\x01\x10\x04\x06\x11\x02\x0b\xfb\x03\x11\x17\
+\x0e2\x032\x10\x04\x0e\x0a\x0b\xca\x00\x10Me\x10\x08N\x11\x10\x05\x0e\x12/\x10\x06\x0e\x09\x0bc\x03\x10\x03\x0b\x0d\x03\x11\x10\x07N\x11\x10\x06\x0e\x07,E\x10\x0b0\x02\x11\x11\x17\
+\x0e\x08E\x10\x08\x09\x10\x093\x11\x17\
+\x02\x00\x02\x04\x17\
+\x0e\x0d\x0b\x84\x03\x10\x04\x0e\x05\x06M\x10o\x11\x11\x17\
+B\x17\
+\x03\x01\x00\x17\
+\x0e\x0f\x0b\xf4\x03\x10\x03\x0e\x07\x0b\xfd\x03\x10\x013\x11\x11\x17\
+\x0e\x07\x0b\x10\x02\x00\x10\x08\x11\x17\
+\x0b\x16\x00\x17\
+\x15\x02\x0d\x03\x0a\x15\x03\x15\x04\x0d\x03\x0a\x15\x05\x15\x06\x0c\x02\x04\x0a\x15\x07\x17\
+\x15\x02\x0d\x03\x0a\x15\x03\x15\x04\x0d\x03\x0a\x15\x05\x15\x06\x0d\x03\x0a\x15\x07\x15\x08\x0c\x02\x04\x0a\x15\x09\x17\
+\x0b\xec\x03\x17\
+\x0bt\x03\x17\
+\x0b\x82\x00\x09\x09\x17\
+\x01\x0e\x07\x02\x0b\x05\x00\x10y\x11\x17\
+\x0e\x07\x01\x0bD\x00\x10\x06\x11\x17\
+\x0b\xa8\x03\x17\
+\x02\x0b\x10\x01\x17\
+\x0b\xa0\x03\x17\
+\x0b\x90\x03\x17\
+\x0e\x059\x10\x063\x11\x17\
+8\x17\
+\x0e\x05\x02\x10\x03\x09\x11\x17\
+\x15\x02\x0d\x02\x0a\x15\x03\x15\x04\x0c\x07\x0a\x0a\x15\x05\x17\
+\x0e\x0d0\x10\x07\x0e\x07\x0bt\x00\x10\x08'\x11\x11\x17\
+\x08.\x17\
+\x08\x06\x00\x17\
+\x0b\x04\x01\x17\
+\x0b\xa0\x02\x17\
+\x15\x02\x0d\x03\x0a\x15\x03\x15\x04\x0c\x03\x05\x0a\x15\x05\x17\
+\x0e@\x02\x0e\x0d\x00M\x10\x02\x0b\x84\x01\x10\x0b\x10\x02\x08\x11\x10\x03\x0e\x08\x0b\x01\x02\x08\x10\x01\x07\x11\x10\x06\x0e\x0b\x0b\x04\x02\x08\x10\x03\x07\x10\x07\x05\x11\x107n\x10\x0e\x0d\x03\x03\x10\x05\x0b\x22\x00\x10\x06\x0b@\x01\x11n\x11\x17\
+\x15\x02\x0a\x15\x03\x15\x04\x0d\x03\x0a\x15\x05\x15\x06\x0c\x02\x04\x0a\x15\x07\x17\
+\x0e9\x02\x0e\x11\x00\x02\x0b\x13\x00\x10\x04\x10X\x02\x00\x10\x0b\x80\x02\x02\x11\x10\x03\x09\x02\x10\x05\x0e\x07\x04\x02\x10\x05\x02\x05\x11\x10\x06\x0e\x0c\x0b\xc2\x01\x02\x01\x10\x05\x02\x0b\x0b\x00\x11\x10\x08\x0b:\x02\x11\x17\
+\x0e\x22\x02\x0e\x13\x01\x0b\x08\x02\x10\x02\x0b\xa3\x00\x10\x0b\x88\x01\x10X\x0b\x12\x00\x11\x10\x03\x0e\x07\x01\x02\x03\x10\x02\x09\x11\x11\x17\
+\x0eZ\x01\x10\x02\x0e\x0d\x00\x0b\xcf\x03\x10\x01\x02\x10\x02\x09\x10X\x11\x10\x03\x0e\x09\x01\x0b\x7f\x03\x10\x0bt\x00\x11\x10\x05\x0e\x07\x0b\xcd\x03\x10\x018\x11\x10\x06\x0e\x09\x0b;\x02\x10\x07\x0b\xdf\x03\x11\x10\x0e\x0b\x03\x03\x10\x05\x05\x10\x06\x0b@\x01\x11\x0b\x7f\x02\x10\x0e\x0b\x02\x09\x10\x03\x0b\x01\x02\x10\x06\x02\x11\x0b\xff\x02\x11\x17\
+\x0e\x0c\x02\x09\x0b\xfb\x03\x10\x03\x09\x10\x05\x04\x11\x17\
+\x15\x02\x0d\x04\x0a\x15\x03\x15\x04\x0c\x03\x05\x0a\x15\x05\x17\
+\x0e\x09\x02\x05\x08\x10\x05\x04\x08\x03\x11\x17\
+\x0b\xec\x00\x17\
+\x15\x02\x0d\x02\x0a\x15\x03\x15\x04\x0d\x05\x0a\x15\x05\x15\x06\x0d\x05\x0a\x15\x07\x17\
+\x15\x02\x0a\x15\x03\x15\x04\x0d\x03\x0a\x15\x05\x15\x06\x0d\x05\x0a\x15\x07\x17\
+\x0b\x8f\x03\x17\
+\x15\x02\x0a\x15\x03\x15\x04\x0d\x03\x0a\x15\x05\x15\x06\x0c\x05\x06\x0a\x15\x07\x17\
+\x0e\x07\x01\x06\x10\x03\x04\x02\x11\x17\
+\x04\x09\x17\
+\x0e\x07\x01\x0bH\x00\x10\x09\x11\x17\
+\x15\x02\x0d\x02\x0a\x15\x03\x15\x04\x0d\x04\x0a\x15\x05\x15\x06\x0d\x03\x0a\x15\x07\x17\
+\x037\x17\
+\x0e\x18\x01\x00\x10\x02\x03\x10\x03\x0e\x09\x0b\x22\x00\x10\x04\x0b\xa0\x00\x11\x10\x04\x10\x05,\x11\x17\
+\x03\x04\x17\
+\x15\x02\x0d\x02\x0a\x15\x03\x15\x04\x0c\x04\x05\x0a\x15\x05\x15\x06\x0d\x05\x0a\x15\x07\x17\
+\x0b.\x00\x17\
+\x15\x02\x0d\x03\x0a\x15\x03\x15\x04\x0d\x03\x0a\x15\x05\x15\x06\x0c\x02\x08\x0a\x15\x07\x17\
+\x0e\x14\x0b\x12\x00\x10\x02\x0bt\x03\x10\x03\x0b}\x03\x10\x05\x01\x0b\xf4\x03\x11\x17\
+\x05\x01\x00\x17\
+\x05\x01\x0b\x0a\x00\x17\
+\x0b*\x02\x17\
+";
+// The patterns the programs of PROGRAMS were compiled from, by offset:
 // 0: 00
 // 3: (?:[01589]\d|[46])\d{4}
 // 18: (?:0[1-9]|[1589]\d)\d{4}
