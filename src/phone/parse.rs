@@ -30,8 +30,21 @@ fn is_viable(number: &str) -> bool {
     if plain && digits >= 3 {
         return true;
     }
+    if number.is_ascii() {
+        return matcher::chars_whole(VIABLE, number.as_bytes());
+    }
     let chars: Vec<char> = number.chars().collect();
     matcher::chars_whole(VIABLE, &chars)
+}
+
+/// The byte offset of the character program's leftmost match in `text`: run on the bytes when `text` is ASCII (the
+/// common case, with no copy), else on its characters.
+fn find_in(text: &str, program: u16, first: u16, required: u16) -> Option<usize> {
+    if text.is_ascii() {
+        return matcher::chars_find(program, first, required, text.as_bytes());
+    }
+    let chars: Vec<char> = text.chars().collect();
+    matcher::chars_find(program, first, required, &chars).and_then(|at| byte_offset(text, at))
 }
 
 /// Parses `input` into a country calling code and national significant number, as `PhoneNumberUtil.parse` does.
@@ -124,13 +137,15 @@ fn invalid_country_code() -> PhoneError {
 /// `buildNationalNumberForParsing`: the number part of a `tel:` URI (with its `phone-context` prefix), or the
 /// possible number found in free text.
 fn build_national_number_for_parsing(input: &str) -> Result<String, PhoneError> {
-    let lower_start = input.get(..4).map(str::to_ascii_lowercase);
-    let uri = if lower_start.as_deref() == Some("tel:") {
-        &input[4..]
-    } else {
-        input
+    let uri = match input.get(..4) {
+        Some(scheme) if scheme.eq_ignore_ascii_case("tel:") => &input[4..],
+        _ => input,
     };
-    if let Some(index) = uri.find(";phone-context=") {
+    // Most inputs have no `;`: no substring search then.
+    let context_at = has_semicolon(uri)
+        .then(|| uri.find(";phone-context="))
+        .flatten();
+    if let Some(index) = context_at {
         let context = &uri[index + ";phone-context=".len()..];
         let context = context.split(';').next().unwrap_or_default();
         let mut number = String::new();
@@ -156,7 +171,15 @@ fn build_national_number_for_parsing(input: &str) -> Result<String, PhoneError> 
 
 /// Drops a `;isub=` ISDN subaddress and everything after it.
 fn strip_isdn_subaddress(number: &str) -> &str {
+    if !has_semicolon(number) {
+        return number;
+    }
     number.find(";isub=").map_or(number, |i| &number[..i])
+}
+
+/// Whether `text` has a `;`, which every URI parameter starts with: a byte scan, cheaper than a substring search.
+fn has_semicolon(text: &str) -> bool {
+    text.as_bytes().contains(&b';')
 }
 
 /// `extractPossibleNumber`: from the first `+` or digit, without trailing punctuation, and before a second number.
@@ -172,15 +195,12 @@ fn extract_possible_number(text: &str) -> &str {
         });
     let rest = &rest[..end];
     // "SECOND_NUMBER_START": "650 253 0000 / x1234" keeps only the first number.
-    let chars: Vec<char> = rest.chars().collect();
-    match matcher::chars_find(
+    match find_in(
+        rest,
         SECOND_NUMBER,
         SECOND_NUMBER_FIRST,
         SECOND_NUMBER_REQUIRED,
-        &chars,
-    )
-    .and_then(|at| byte_offset(rest, at))
-    {
+    ) {
         Some(end) => &rest[..end],
         None => rest,
     }
@@ -188,14 +208,23 @@ fn extract_possible_number(text: &str) -> &str {
 
 /// `maybeStripExtension`: E.164 has no extension, so `ext. 1234`, `x1234`, `#1234` and the like are dropped.
 fn strip_extension(number: &str) -> &str {
-    let chars: Vec<char> = number.chars().collect();
-    match matcher::chars_find(EXTENSION, EXTENSION_FIRST, EXTENSION_REQUIRED, &chars)
-        .and_then(|at| byte_offset(number, at))
-    {
+    match find_in(number, EXTENSION, EXTENSION_FIRST, EXTENSION_REQUIRED) {
         // Only when what is left is still a number: "x" alone is punctuation in Google's patterns.
         Some(start) if is_viable(&number[..start]) => &number[..start],
         _ => number,
     }
+}
+
+/// `number` after a leading country calling code `code`, if it starts with it.
+fn strip_code(number: &str, code: u16) -> Option<&str> {
+    let digits = match code {
+        0..=9 => 1,
+        10..=99 => 2,
+        _ => 3,
+    };
+    let head = number.get(..digits)?;
+    (head.bytes().all(|b| b.is_ascii_digit()) && head.parse() == Ok(code))
+        .then(|| &number[digits..])
 }
 
 /// The byte offset of the `index`th character of `text` (its length for one past the end).
@@ -223,8 +252,7 @@ fn maybe_extract_country_code(
         return extract_country_code(&full).ok_or_else(invalid_country_code);
     }
     if let Some(meta) = default_region {
-        let code = meta.country_code.to_string();
-        if let Some(rest) = full.strip_prefix(&code) {
+        if let Some(rest) = strip_code(&full, meta.country_code) {
             let general = &meta.general;
             let mut potential = rest.to_owned();
             maybe_strip_national_prefix(&mut potential, meta);
