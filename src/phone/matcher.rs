@@ -142,15 +142,14 @@ fn captures_in(blob: &[u8], program: u16, digits: &str) -> Option<Captures> {
     Some(Captures { slots, end })
 }
 
-/// Whether the character program at `program` matches all of `text`: characters, or the bytes of ASCII text (no
-/// copy into characters for the common case).
-pub(super) fn chars_whole<S: Copy + Into<char>>(program: u16, text: &[S]) -> bool {
+/// Whether the character program at `program` matches all of `text`.
+pub(super) fn chars_whole(program: u16, text: &[char]) -> bool {
     run(
         PROGRAMS,
         program,
         text,
         true,
-        &symbol_test,
+        &char_test,
         &mut [UNSET; SLOTS],
     )
     .is_some()
@@ -158,25 +157,20 @@ pub(super) fn chars_whole<S: Copy + Into<char>>(program: u16, text: &[S]) -> boo
 
 /// The leftmost position of `text` where the character program matches, searching as `Regex::find` does. A text
 /// with no character of `required` (which every match holds) has none; otherwise only the positions holding a
-/// character of `first` (which every match starts with) are tried. `text` is characters, or the bytes of ASCII text.
-pub(super) fn chars_find<S: Copy + Into<char>>(
-    program: u16,
-    first: u16,
-    required: u16,
-    text: &[S],
-) -> Option<usize> {
-    if !text.iter().any(|&c| symbol_test(required, c)) {
+/// character of `first` (which every match starts with) are tried.
+pub(super) fn chars_find(program: u16, first: u16, required: u16, text: &[char]) -> Option<usize> {
+    if !text.iter().any(|&c| char_test(required, c)) {
         return None;
     }
     (0..text.len()).find(|&start| {
         text.get(start..).is_some_and(|rest| {
-            rest.first().is_some_and(|&c| symbol_test(first, c))
+            rest.first().is_some_and(|&c| char_test(first, c))
                 && run(
                     PROGRAMS,
                     program,
                     rest,
                     false,
-                    &symbol_test,
+                    &char_test,
                     &mut [UNSET; SLOTS],
                 )
                 .is_some()
@@ -188,11 +182,6 @@ pub(super) fn chars_find<S: Copy + Into<char>>(
 fn digit_test(class: u16, symbol: u8) -> bool {
     let d = symbol.wrapping_sub(b'0');
     d < 10 && class & (1 << d) != 0
-}
-
-/// A character, or an ASCII byte, against a character class.
-fn symbol_test<S: Into<char>>(class: u16, symbol: S) -> bool {
-    char_test(class, symbol.into())
 }
 
 /// A character against a character class (an index into `CHAR_CLASSES`).

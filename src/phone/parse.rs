@@ -30,19 +30,12 @@ fn is_viable(number: &str) -> bool {
     if plain && digits >= 3 {
         return true;
     }
-    if number.is_ascii() {
-        return matcher::chars_whole(VIABLE, number.as_bytes());
-    }
     let chars: Vec<char> = number.chars().collect();
     matcher::chars_whole(VIABLE, &chars)
 }
 
-/// The byte offset of the character program's leftmost match in `text`: run on the bytes when `text` is ASCII (the
-/// common case, with no copy), else on its characters.
+/// The byte offset of the character program's leftmost match in `text`.
 fn find_in(text: &str, program: u16, first: u16, required: u16) -> Option<usize> {
-    if text.is_ascii() {
-        return matcher::chars_find(program, first, required, text.as_bytes());
-    }
     let chars: Vec<char> = text.chars().collect();
     matcher::chars_find(program, first, required, &chars).and_then(|at| byte_offset(text, at))
 }
