@@ -29,6 +29,19 @@ export const LIBRARIES = [
   { id: "google-libphonenumber", name: "google-libphonenumber", adapter: "google-libphonenumber.mjs" },
 ];
 
+/**
+ * Bundles measured for size only: libphonenumber-js doing all that verify-edge's phone entry does (its wasm holds
+ * every phone function, called or not), where `LIBRARIES`' adapters bundle only what one answer needs.
+ * @type {Library[]}
+ */
+export const SIZE_ONLY = [
+  {
+    id: "libphonenumber-js-max-full",
+    name: "libphonenumber-js (max) with formatting and AsYouType",
+    adapter: "libphonenumber-js-max-full.mjs",
+  },
+];
+
 /** The adapter's file URL, for Node's `import()`. */
 export function adapterUrl(library) {
   return new URL(`./adapters/${library.adapter}`, import.meta.url).href;

@@ -10,7 +10,7 @@ import { join, resolve } from "node:path";
 import { checkAgreement, describeAnswer } from "./agreement.mjs";
 import { measureInChromium } from "./browser.mjs";
 import { INPUTS } from "./inputs.mjs";
-import { LIBRARIES, REFERENCE_ID, SUBJECT_ID, adapterUrl, browserAdapterPath } from "./libraries.mjs";
+import { LIBRARIES, REFERENCE_ID, SIZE_ONLY, SUBJECT_ID, adapterUrl, browserAdapterPath } from "./libraries.mjs";
 import { measureInNode } from "./node.mjs";
 import { describeMachine, renderReport, writeBenchmarks } from "./report.mjs";
 import { bundleSizes, mainEntrySizes } from "./size.mjs";
@@ -66,7 +66,7 @@ function enforceAgreement(agreement, reference) {
 /** Sizes of an esbuild bundle (and its assets) per library, written into `bundleDir`, and of the main entry. */
 async function measureSizes(bundleDir) {
   const bundles = {};
-  for (const library of LIBRARIES) {
+  for (const library of [...LIBRARIES, ...SIZE_ONLY]) {
     const assets = (library.assets ?? []).map((file) => join(ROOT, file));
     bundles[library.id] = await bundleSizes(browserAdapterPath(library), join(bundleDir, `${library.id}.js`), assets);
   }
@@ -107,6 +107,7 @@ async function main() {
       date: new Date().toISOString().slice(0, 10),
       machine: describeMachine(ROOT, chromium.version),
       libraries: LIBRARIES,
+      sizeOnly: SIZE_ONLY,
       inputs: INPUTS,
       regions, // of the numbers, as the reference places them
       reference,

@@ -83,7 +83,7 @@ function agreementSection(libraries, agreement, inputs, reference) {
 }
 
 /** The size table: every library as an esbuild bundle of its adapter, plus what the bundle fetches beside it. */
-function sizeSection(libraries, sizes) {
+function sizeSection(libraries, sizeOnly, sizes) {
   const row = (what, s) => [what, kB(s.raw), kB(s.gzip), kB(s.brotli)];
   const rows = libraries.flatMap((l) => {
     const { bundle, assets, total } = sizes.bundles[l.id];
@@ -91,6 +91,7 @@ function sizeSection(libraries, sizes) {
     return [row(`${l.name}: esbuild bundle (JS)`, bundle), row(`${l.name}: wasm`, assets),
       row(`**${l.name}: total**`, total)];
   });
+  rows.push(...sizeOnly.map((l) => row(`${l.name}: esbuild bundle`, sizes.bundles[l.id].bundle)));
   rows.push(row("verify-edge main entry (`verify-edge`, with VerifyClient): its files as shipped", sizes.mainEntry));
   return table(["what the browser downloads", "raw", "gzip -9", "brotli 11"], rows);
 }
@@ -165,8 +166,10 @@ function whatThisShows(libraries, { inputs, agreement, sizes, node, chromium }) 
       `(${kB(total.brotli)} brotli; the wasm alone is ${kB(sizes.bundles[ours.id].assets.raw)} raw), against ` +
       `${kB(gzip(max))} gzip for ${max.name}, ${kB(gzip(min))} for ${min.name} and ${kB(gzip(google))} for ` +
       `${google.name}: ${times(total.gzip, gzip(max))}, ${times(total.gzip, gzip(min))} and ` +
-      `${times(total.gzip, gzip(google))} as much to download, and a browser must compile the wasm too. The main ` +
-      `entry, which also carries VerifyClient, is ${kB(sizes.mainEntry.gzip)} gzip.`,
+      `${times(total.gzip, gzip(google))} as much to download, and a browser must compile the wasm too. ` +
+      `The wasm holds every phone function, formatting and as-you-type included; ${max.name} bundled with those ` +
+      `too is ${kB(sizes.bundles["libphonenumber-js-max-full"].bundle.gzip)} gzip. The main entry, which also ` +
+      `carries VerifyClient, is ${kB(sizes.mainEntry.gzip)} gzip.`,
     `**Start-up.** Its first answer takes ${ms(nodeFirst(ours).totalMs)} after import in Node, ` +
       `${compareDuration(nodeFirst(ours).totalMs, nodeFirst(max).totalMs, max.name)} and ` +
       `${compareDuration(nodeFirst(ours).totalMs, nodeFirst(google).totalMs, google.name)}; ` +
@@ -197,7 +200,7 @@ function whatThisShows(libraries, { inputs, agreement, sizes, node, chromium }) 
 
 /** The whole report, as markdown: how it was run, on what, and the tables. One sentence per source line. */
 export function renderReport(run) {
-  const { command, date, machine, libraries, inputs, regions, reference, agreement, sizes, node, chromium } = run;
+  const { command, date, machine, libraries, sizeOnly, inputs, regions, reference, agreement, sizes, node, chromium } = run;
   const plan = THROUGHPUT_PLAN;
   const nodeRuns = node[libraries[0].id].first.runs;
   const chromiumRuns = chromium.results[libraries[0].id].first.runs;
@@ -218,7 +221,7 @@ libphonenumber-js's min metadata has no number-type patterns, so its \`getType()
 
 ### Size
 
-${sizeSection(libraries, sizes)}
+${sizeSection(libraries, sizeOnly, sizes)}
 
 Every library is bundled by esbuild (minified, ESM, platform browser) from its adapter, as a browser app ships it; verify-edge through its phone entry (\`verify-edge/phone\`, \`dist/npm/phone\`), whose wasm is fetched beside the bundle.
 Files are fetched, so compressed, one by one; the main entry's row is its files as \`dist/npm\` ships them, unbundled and unminified.
