@@ -1,6 +1,6 @@
 //! The npm package's door onto the core: JS names, JS values and one JS error class.
 //!
-//! `normalizePhone` and `supportedRegions` (this file), `VerifyClient` for the Worker's public API
+//! `normalizePhone` and `supportedRegions` (this file), `formatPhone` ([`format`]), `VerifyClient` for the Worker's public API
 //! ([`client`]), `invokeSnaUrl` and `verifySna` for Silent Network Auth ([`sna`]), and `VerifyEdgeError`
 //! ([`error`]).
 
@@ -9,11 +9,13 @@ use wasm_bindgen::prelude::*;
 
 mod client;
 mod error;
+mod format;
 mod http;
 mod sna;
 
 pub use client::{VerifyClient, VerifyClientOptions, VerifySnaOptions};
 pub use error::ClientErrorCode;
+pub use format::format_phone;
 pub use sna::{
     invoke_sna_url, SnaInvocation, SnaInvokeOptions, SnaMethod, SnaMode, SnaOutcome, SnaResult,
 };

@@ -43,6 +43,20 @@ describe("the npm package", () => {
     assert.ok(out.regions.length > 240 && out.regions.includes("GB") && !out.regions.includes("001"));
   });
 
+  test("formats in Google's four formats, and throws VerifyEdgeError as normalizePhone does", () => {
+    const out = runInProject(`
+      import { formatPhone, VerifyEdgeError } from "verify-edge";
+      const formats = ["E164", "INTERNATIONAL", "NATIONAL", "RFC3966"].map((f) => formatPhone("(650) 253-0000", f, "US"));
+      const errors = [["hello", "NATIONAL"], ["6502530000", "E.164"]].map(([input, format]) => {
+        try { formatPhone(input, format, "US"); return "no error"; }
+        catch (e) { return [e instanceof VerifyEdgeError, e.code]; }
+      });
+      console.log(JSON.stringify({ formats, uk: formatPhone("+442070313000", "NATIONAL"), errors }));`);
+    assert.deepEqual(out.formats, ["+16502530000", "+1 650-253-0000", "(650) 253-0000", "tel:+1-650-253-0000"]);
+    assert.equal(out.uk, "020 7031 3000");
+    assert.deepEqual(out.errors, [[true, "NOT_A_NUMBER"], [true, "INVALID_ARGUMENT"]]);
+  });
+
   test("throws VerifyEdgeError, an Error subclass exported by the package, with the stable code", () => {
     const out = runInProject(`
       import { normalizePhone, VerifyEdgeError } from "verify-edge";
@@ -67,7 +81,7 @@ describe("the npm package", () => {
     assert.doesNotMatch(declarations, /\bany\b/, "a declaration uses any");
     writeFileSync(join(project, "check.ts"), `
       import { normalizePhone, supportedRegions, VerifyEdgeError, VerifyClient, invokeSnaUrl, type PhoneNumber,
-        type NumberType, type ErrorCode, type Verification, type VerificationCheck, type SnaInvocation,
+        formatPhone, type PhoneFormat, type NumberType, type ErrorCode, type Verification, type VerificationCheck, type SnaInvocation,
         type SnaResult } from "verify-edge";
       const n: PhoneNumber = normalizePhone("+44 20 7031 3000");
       const e164: string = n.e164;
@@ -110,7 +124,11 @@ describe("the npm package", () => {
       const wrong: string = n.region;
       // @ts-expect-error: not a number type
       const notAType: NumberType = "landline";
-      console.log(e164, kind, regions, wrong, notAType);
+      const format: PhoneFormat = "RFC3966";
+      const written: string = formatPhone("+44 20 7031 3000", format);
+      // @ts-expect-error: not a format
+      formatPhone("+44 20 7031 3000", "E.164");
+      console.log(e164, kind, regions, wrong, notAType, written);
     `);
     writeFileSync(join(project, "tsconfig.json"), JSON.stringify({
       compilerOptions: { strict: true, noEmit: true, module: "nodenext", moduleResolution: "nodenext", target: "es2022",
