@@ -1,8 +1,12 @@
 //! Untrusted input never panics `normalize_phone`, and whatever it returns is well-formed. A deterministic generator
 //! builds strings from the pieces parsers trip on: digits of several scripts, plus signs, punctuation, letters,
-//! `tel:` URIs and their parameters, extension markers, control and multi-byte characters, and very long runs.
+//! `tel:` URIs and their parameters, extension markers, control and multi-byte characters, and very long runs. Every
+//! number that parses is also formatted, in each format, without panicking and keeping its digits.
 
-use verify_edge::phone::{normalize_phone, supported_regions, PhoneErrorCode, MAX_INPUT_BYTES};
+use verify_edge::phone::{
+    normalize_phone, supported_regions, NumberType, PhoneErrorCode, PhoneFormat, PhoneNumber,
+    MAX_INPUT_BYTES,
+};
 
 #[path = "support/rng.rs"]
 mod rng;
@@ -105,6 +109,7 @@ fn two_hundred_thousand_generated_inputs_never_panic_and_answer_well() {
                 format!("+{}{}", number.country_code, number.national_number)
             );
             assert_eq!(number.valid, number.invalid_reason.is_none(), "{input:?}");
+            assert_formats_well(&number);
         }
     }
     assert!(
@@ -134,4 +139,62 @@ fn long_inputs_are_refused_or_bounded() {
     // Google reads up to 250 characters, counted before trimming.
     let spaced = format!("+1 650 253 0000{}", " ".repeat(200));
     assert_eq!(normalize_phone(&spaced, None).unwrap().e164, "+16502530000");
+}
+
+/// Every format of a number keeps its digits: E.164 is the number; international is `+`, the country code, a
+/// space and the national number's digits grouped; RFC 3966 is that as a `tel:` URI with dashes; national is
+/// written.
+fn assert_formats_well(number: &PhoneNumber) {
+    let digits = |s: &str| s.chars().filter(char::is_ascii_digit).collect::<String>();
+    let nsn = &number.national_number;
+    assert_eq!(number.format(PhoneFormat::E164), number.e164);
+    let international = number.format(PhoneFormat::International);
+    let prefix = format!("+{} ", number.country_code);
+    let grouped = international
+        .strip_prefix(&prefix)
+        .unwrap_or_else(|| panic!("{international:?} for {}", number.e164));
+    assert_eq!(digits(grouped), *nsn, "{international:?}");
+    let rfc = number.format(PhoneFormat::Rfc3966);
+    let rest = rfc
+        .strip_prefix(&format!("tel:+{}-", number.country_code))
+        .unwrap_or_else(|| panic!("{rfc:?} for {}", number.e164));
+    assert!(
+        rest.bytes().all(|b| b.is_ascii_digit() || b == b'-') && digits(rest) == *nsn,
+        "{rfc:?} for {}",
+        number.e164
+    );
+    // National formats may add a national prefix or carrier digits, and drop some (Argentina's mobile 9).
+    let national = number.format(PhoneFormat::National);
+    assert_eq!(national.is_empty(), nsn.is_empty(), "{}", number.e164);
+}
+
+/// Formatting reads only the country code and the national number: any digits for any country code (not only
+/// what parsing makes) are written without panicking and keep their digits.
+#[test]
+fn any_national_number_of_any_country_code_formats_well() {
+    let mut rng = Rng(0xF0F0_1234_5678_9ABC);
+    // The country codes that exist, as parsing finds them.
+    let codes: Vec<u16> = (1..1000)
+        .filter(|cc| {
+            normalize_phone(&format!("+{cc}12345678"), None).is_ok_and(|n| n.country_code == *cc)
+        })
+        .collect();
+    assert!(codes.len() > 200, "{} country codes", codes.len());
+    for _ in 0..200_000 {
+        let country_code = rng.pick(&codes);
+        let len = rng.below(18);
+        let national_number: String = (0..len)
+            .map(|_| char::from(b'0' + rng.below(10) as u8))
+            .collect();
+        let number = PhoneNumber {
+            e164: format!("+{country_code}{national_number}"),
+            region: None,
+            country_code,
+            national_number,
+            number_type: NumberType::Unknown,
+            valid: false,
+            invalid_reason: None,
+        };
+        assert_formats_well(&number);
+    }
 }

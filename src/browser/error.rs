@@ -65,8 +65,8 @@ export class VerifyEdgeError extends Error {
 }
 "#;
 
-/// The client's own failure codes (see `ClientErrorCode` above).
-#[cfg(feature = "browser")]
+/// The client's own failure codes (see `ClientErrorCode` above). The phone entry throws only `InvalidArgument`.
+#[cfg_attr(not(feature = "browser"), allow(dead_code))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ClientErrorCode {
     /// The request got no answer: offline, DNS, connection refused, a CORS refusal, mixed content.
@@ -83,7 +83,6 @@ pub enum ClientErrorCode {
     InvalidArgument,
 }
 
-#[cfg(feature = "browser")]
 impl ClientErrorCode {
     /// The code as JS sees it.
     pub fn as_str(self) -> &'static str {
@@ -172,7 +171,6 @@ pub fn twilio_error(
     build(error.code.into(), &message, details, None)
 }
 
-#[cfg(feature = "browser")]
 /// One of the client's own failures, with the HTTP status when there was an answer, and the JS error behind it.
 pub fn client_error(
     code: ClientErrorCode,

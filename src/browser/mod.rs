@@ -1,13 +1,14 @@
 //! The npm package's door onto the core: JS names, JS values and one JS error class.
 //!
-//! Two builds share this door. The phone entry (`verify-edge/phone`, feature `browser-phone`) has only [`phone`]:
-//! `normalizePhone` and `supportedRegions`. The main entry (feature `browser`) adds `VerifyClient` for the Worker's
-//! public API ([`client`]) and `invokeSnaUrl` and `verifySna` for Silent Network Auth ([`sna`]). Both throw one
-//! error class, `VerifyEdgeError` ([`error`]).
+//! Two builds share this door. The phone entry (`verify-edge/phone`, feature `browser-phone`) has the phone
+//! functions: `normalizePhone` and `supportedRegions` ([`phone`]) and `formatPhone` ([`format`]). The main entry
+//! (feature `browser`) adds `VerifyClient` for the Worker's public API ([`client`]) and `invokeSnaUrl` and
+//! `verifySna` for Silent Network Auth ([`sna`]). Both throw one error class, `VerifyEdgeError` ([`error`]).
 
 #[cfg(feature = "browser")]
 mod client;
 mod error;
+mod format;
 #[cfg(feature = "browser")]
 mod http;
 mod phone;
@@ -18,6 +19,7 @@ mod sna;
 pub use client::{VerifyClient, VerifyClientOptions, VerifySnaOptions};
 #[cfg(feature = "browser")]
 pub use error::ClientErrorCode;
+pub use format::format_phone;
 pub use phone::{normalize_phone, supported_regions};
 #[cfg(feature = "browser")]
 pub use sna::{

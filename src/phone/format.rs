@@ -11,7 +11,10 @@ use super::PhoneNumber;
 /// How to write a phone number, as Google's libphonenumber names its formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-#[cfg_attr(all(feature = "browser", target_arch = "wasm32"), derive(tsify::Tsify))]
+#[cfg_attr(
+    all(feature = "browser-phone", target_arch = "wasm32"),
+    derive(tsify::Tsify)
+)]
 pub enum PhoneFormat {
     /// `+16502530000`: `+`, the country calling code and the national number, digits only.
     E164,
