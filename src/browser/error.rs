@@ -150,9 +150,9 @@ pub fn phone_error(error: PhoneError) -> JsValue {
     )
 }
 
-#[cfg(feature = "browser")]
 /// An error in Twilio's shape: the Verify API's answer (`http_status` is the answer's status), or the client's own
 /// check of the parameters with the same core code (`http_status` `None`: nothing was sent).
+#[cfg(feature = "browser")]
 pub fn twilio_error(
     error: &TwilioError,
     http_status: Option<u16>,
