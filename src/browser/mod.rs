@@ -1,18 +1,20 @@
 //! The npm package's door onto the core: JS names, JS values and one JS error class.
 //!
-//! `normalizePhone` and `supportedRegions` (this file), `formatPhone` ([`format`]), `VerifyClient` for the Worker's public API
-//! ([`client`]), `invokeSnaUrl` and `verifySna` for Silent Network Auth ([`sna`]), and `VerifyEdgeError`
-//! ([`error`]).
+//! `normalizePhone` and `supportedRegions` (this file), `formatPhone` ([`format`]), `AsYouType` ([`as_you_type`]),
+//! `VerifyClient` for the Worker's public API ([`client`]), `invokeSnaUrl` and `verifySna` for Silent Network Auth
+//! ([`sna`]), and `VerifyEdgeError` ([`error`]).
 
 use tsify::Ts;
 use wasm_bindgen::prelude::*;
 
+mod as_you_type;
 mod client;
 mod error;
 mod format;
 mod http;
 mod sna;
 
+pub use as_you_type::AsYouTypeFormatter;
 pub use client::{VerifyClient, VerifyClientOptions, VerifySnaOptions};
 pub use error::ClientErrorCode;
 pub use format::format_phone;

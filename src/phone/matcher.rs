@@ -629,10 +629,7 @@ mod tests {
             }
         }
         for format in &FORMATS {
-            for program in [format.pattern, format.leading_digits] {
-                if program == NONE {
-                    continue;
-                }
+            for &program in [format.pattern].iter().chain(format.leading_digits()) {
                 for _ in 0..20 {
                     let len = (next() % 16) as usize;
                     let digits: String = (0..len)

@@ -43,15 +43,18 @@ describe("the npm package", () => {
     assert.ok(out.regions.length > 240 && out.regions.includes("GB") && !out.regions.includes("001"));
   });
 
-  test("formats in Google's four formats, and throws VerifyEdgeError as normalizePhone does", () => {
+  test("formats in Google's four formats and as you type, and throws VerifyEdgeError as normalizePhone does", () => {
     const out = runInProject(`
-      import { formatPhone, VerifyEdgeError } from "verify-edge";
+      import { AsYouType, formatPhone, VerifyEdgeError } from "verify-edge";
       const formats = ["E164", "INTERNATIONAL", "NATIONAL", "RFC3966"].map((f) => formatPhone("(650) 253-0000", f, "US"));
       const errors = [["hello", "NATIONAL"], ["6502530000", "E.164"]].map(([input, format]) => {
         try { formatPhone(input, format, "US"); return "no error"; }
         catch (e) { return [e instanceof VerifyEdgeError, e.code]; }
       });
-      console.log(JSON.stringify({ formats, uk: formatPhone("+442070313000", "NATIONAL"), errors }));`);
+      const typing = new AsYouType("US");
+      const shown = [typing.input("650253"), typing.input("6502530000"), typing.getNumber()];
+      console.log(JSON.stringify({ formats, uk: formatPhone("+442070313000", "NATIONAL"), errors, shown }));`);
+    assert.deepEqual(out.shown, ["650-253", "(650) 253-0000", "+16502530000"]);
     assert.deepEqual(out.formats, ["+16502530000", "+1 650-253-0000", "(650) 253-0000", "tel:+1-650-253-0000"]);
     assert.equal(out.uk, "020 7031 3000");
     assert.deepEqual(out.errors, [[true, "NOT_A_NUMBER"], [true, "INVALID_ARGUMENT"]]);
@@ -81,7 +84,7 @@ describe("the npm package", () => {
     assert.doesNotMatch(declarations, /\bany\b/, "a declaration uses any");
     writeFileSync(join(project, "check.ts"), `
       import { normalizePhone, supportedRegions, VerifyEdgeError, VerifyClient, invokeSnaUrl, type PhoneNumber,
-        formatPhone, type PhoneFormat, type NumberType, type ErrorCode, type Verification, type VerificationCheck, type SnaInvocation,
+        formatPhone, AsYouType, type PhoneFormat, type NumberType, type ErrorCode, type Verification, type VerificationCheck, type SnaInvocation,
         type SnaResult } from "verify-edge";
       const n: PhoneNumber = normalizePhone("+44 20 7031 3000");
       const e164: string = n.e164;
@@ -128,6 +131,10 @@ describe("the npm package", () => {
       const written: string = formatPhone("+44 20 7031 3000", format);
       // @ts-expect-error: not a format
       formatPhone("+44 20 7031 3000", "E.164");
+      const typing = new AsYouType("GB");
+      const shown: string = typing.input("0207031");
+      const typedNumber: string | null = typing.getNumber();
+      console.log(shown, typedNumber);
       console.log(e164, kind, regions, wrong, notAType, written);
     `);
     writeFileSync(join(project, "tsconfig.json"), JSON.stringify({
