@@ -157,6 +157,7 @@ function formatAsTyped() {
   if (/[^\d\s+()./-]/.test(value)) return;
   formatter ??= new AsYouType(regionSelect.value);
   const dialled = value.replace(/(?!^\+)[^\d]/g, "");
+  if (dialled === "") return;
   const formatted = formatter.input(dialled);
   if (formatted === value) return;
   const caret = phoneInput.selectionStart ?? value.length;
@@ -281,6 +282,7 @@ phoneInput.addEventListener("input", () => {
   showNumber();
 });
 regionSelect.addEventListener("change", () => {
+  formatter?.free();
   formatter = new AsYouType(regionSelect.value);
   formatAsTyped();
   showNumber();
