@@ -1,7 +1,8 @@
 // Builds the phone-number agreement corpus from Google's libphonenumber (npm `google-libphonenumber`), the reference
 // every other port follows. Each case is an input string and an optional default region; the expected answer is what
 // Google's library says: E.164, region, number type and validity, the number written in its international, national
-// and RFC 3966 formats, or the parse error it raises.
+// and RFC 3966 formats, or the parse error it raises. Beside the cases, every example number typed one character at a
+// time and what Google's AsYouTypeFormatter shows after each.
 //
 //   node scripts/phone-oracle.mjs > tests/data/phone-oracle.json
 //
@@ -120,6 +121,23 @@ for (const cc of util.getSupportedGlobalNetworkCallingCodes()) {
     add(util.format(example, Fmt.INTERNATIONAL), "FR", "non-geo-international");
   }
 }
+// As-you-type formatting: every example number typed one character at a time in its region, nationally (digits
+// only) and internationally (+, country code, national number), with what Google's AsYouTypeFormatter shows after
+// each character.
+const asYouType = [];
+function typeIn(region, typed, form) {
+  const formatter = new lib.AsYouTypeFormatter(region);
+  asYouType.push({ region, typed, form, shown: [...typed].map((c) => formatter.inputDigit(c)) });
+}
+for (const region of regions) {
+  for (const type of EXAMPLE_TYPES) {
+    const example = util.getExampleNumberForType(region, type);
+    if (!example) continue;
+    typeIn(region, util.format(example, Fmt.NATIONAL).replace(/[^0-9]/g, ""), "national");
+    typeIn(region, util.format(example, Fmt.E164), "international");
+  }
+}
+
 // Hostile and malformed input.
 for (const [input, region] of [
   ["", "US"], ["   ", "US"], ["abc", "US"], ["+", null], ["++1 650 253 0000", null], ["+0 123 456 789", null],
@@ -140,5 +158,7 @@ for (const [input, region] of [
 const { version } = JSON.parse(readFileSync(new URL(import.meta.resolve("google-libphonenumber/package.json")), "utf8"));
 process.stdout.write(`{"source":"google-libphonenumber ${version}","cases":[\n`);
 process.stdout.write(cases.map((c) => JSON.stringify(c)).join(",\n"));
+process.stdout.write("\n],\"asYouType\":[\n");
+process.stdout.write(asYouType.map((c) => JSON.stringify(c)).join(",\n"));
 process.stdout.write("\n]}\n");
 process.stderr.write(`${cases.length} cases over ${regions.length} regions\n`);

@@ -4,8 +4,8 @@
 //! number that parses is also formatted, in each format, without panicking and keeping its digits.
 
 use verify_edge::phone::{
-    normalize_phone, supported_regions, NumberType, PhoneErrorCode, PhoneFormat, PhoneNumber,
-    MAX_INPUT_BYTES,
+    normalize_phone, supported_regions, AsYouType, NumberType, PhoneErrorCode, PhoneFormat,
+    PhoneNumber, MAX_INPUT_BYTES,
 };
 
 #[path = "support/rng.rs"]
@@ -196,5 +196,35 @@ fn any_national_number_of_any_country_code_formats_well() {
             invalid_reason: None,
         };
         assert_formats_well(&number);
+    }
+}
+
+/// As-you-type formatting never panics on generated input typed in any region (or none it knows), and no answer
+/// loses what was typed: it holds every ASCII digit typed, or is the text as typed.
+#[test]
+fn as_you_type_never_panics_and_keeps_what_was_typed() {
+    let mut rng = Rng(0xA5A5_0000_1111_2222);
+    let mut regions: Vec<&str> = supported_regions();
+    regions.extend(["", "zz", "001", "\u{00C9}X"]);
+    let keys = [
+        "0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "+", " ", "-", "(", ")", "\u{FF15}",
+        "\u{0663}", "a",
+    ];
+    for _ in 0..20_000 {
+        let mut formatter = AsYouType::new(rng.pick(&regions));
+        let mut typed = String::new();
+        for _ in 0..1 + rng.below(20) {
+            let key = rng.pick(&keys);
+            typed.push_str(key);
+            for c in key.chars() {
+                let shown = formatter.input_digit(c);
+                let kept: String = shown.chars().filter(char::is_ascii_digit).collect();
+                let wanted: String = typed.chars().filter(char::is_ascii_digit).collect();
+                assert!(
+                    kept.len() >= wanted.len() || shown.chars().count() >= typed.chars().count(),
+                    "{typed:?} showed {shown:?}"
+                );
+            }
+        }
     }
 }

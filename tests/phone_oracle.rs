@@ -4,12 +4,23 @@
 //! parses also holds [`PhoneNumber::format`] to Google's international, national and RFC 3966 formats.
 
 use serde::Deserialize;
-use verify_edge::phone::{normalize_phone, PhoneFormat, PhoneNumber};
+use verify_edge::phone::{normalize_phone, AsYouType, PhoneFormat, PhoneNumber};
 
 #[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
 struct Corpus {
     source: String,
     cases: Vec<Case>,
+    /// Example numbers typed one character at a time, and what Google's `AsYouTypeFormatter` shows after each.
+    as_you_type: Vec<Typing>,
+}
+
+#[derive(Deserialize)]
+struct Typing {
+    region: String,
+    typed: String,
+    form: String,
+    shown: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -172,6 +183,67 @@ fn every_parsed_number_is_formatted_as_google_formats_it() {
         differ.is_empty(),
         "{} of {compared} parsed numbers are formatted unlike Google (or no longer differ, though listed):\n{}",
         differ.len(),
+        differ
+            .iter()
+            .take(60)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+}
+
+/// Regions whose numbers we show differently from Google's as-you-type formatter because the metadata differs:
+/// (region, why). Every number typed in a listed region must differ; the test fails if one starts agreeing (drop
+/// it) or a number of another region differs.
+const KNOWN_AS_YOU_TYPE_DIFFERENCES: &[(&str, &str)] = &[("FO", FAROE)];
+
+#[test]
+fn as_you_type_shows_what_google_shows_after_every_character() {
+    let corpus: Corpus =
+        serde_json::from_str(include_str!("data/phone-oracle.json")).expect("corpus parses");
+    assert!(
+        corpus.as_you_type.len() > 1_000,
+        "the corpus lost its typing"
+    );
+    let (mut steps, mut steps_agree, mut agree, mut differ) = (0, 0, 0, Vec::new());
+    for typing in &corpus.as_you_type {
+        let mut formatter = AsYouType::new(&typing.region);
+        let shown: Vec<String> = typing
+            .typed
+            .chars()
+            .map(|c| formatter.input_digit(c))
+            .collect();
+        steps += shown.len();
+        agree += usize::from(shown == typing.shown);
+        steps_agree += shown
+            .iter()
+            .zip(&typing.shown)
+            .filter(|(a, b)| a == b)
+            .count();
+        let known = KNOWN_AS_YOU_TYPE_DIFFERENCES
+            .iter()
+            .any(|(region, _)| *region == typing.region);
+        if (shown != typing.shown) != known {
+            differ.push(format!(
+                "{} {:?} in {}:\n    we show  {shown:?}\n    {} shows {:?}",
+                typing.form, typing.typed, typing.region, corpus.source, typing.shown
+            ));
+        }
+        // Typing it all at once shows the last of it.
+        assert_eq!(
+            formatter.input(&typing.typed),
+            shown.last().cloned().unwrap_or_default()
+        );
+    }
+    eprintln!(
+        "as you type: {agree} of {} typed numbers and {steps_agree} of {steps} characters show what Google shows",
+        corpus.as_you_type.len()
+    );
+    assert!(
+        differ.is_empty(),
+        "{} of {} typed numbers show unlike Google (or no longer differ, though listed):\n{}",
+        differ.len(),
+        corpus.as_you_type.len(),
         differ
             .iter()
             .take(60)

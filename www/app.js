@@ -1,6 +1,7 @@
 // The demo: the whole verification flow with the verify-edge npm package (built into ./pkg/). The phone field is
-// normalized on every keystroke; start, check, resend and silent network auth go through this Worker's public API.
-import { normalizePhone, supportedRegions, VerifyClient, VerifyEdgeError } from "./pkg/index.js";
+// formatted as you type and normalized on every keystroke; start, check, resend and silent network auth go through
+// this Worker's public API.
+import { AsYouType, normalizePhone, supportedRegions, VerifyClient, VerifyEdgeError } from "./pkg/index.js";
 
 const $ = (id) => document.getElementById(id);
 const regionSelect = $("region");
@@ -144,6 +145,31 @@ function showNumber() {
   }
 }
 
+let formatter = null;
+
+/**
+ * Formats the phone field as Google's as-you-type formatter would show the digits typed so far (a leading + kept).
+ * Text with letters (vanity numbers, extensions) is left as typed. The caret stays after the same digit, so typing
+ * at the end stays at the end.
+ */
+function formatAsTyped() {
+  const value = phoneInput.value;
+  if (/[^\d\s+()./-]/.test(value)) return;
+  formatter ??= new AsYouType(regionSelect.value);
+  const dialled = value.replace(/(?!^\+)[^\d]/g, "");
+  if (dialled === "") return;
+  const formatted = formatter.input(dialled);
+  if (formatted === value) return;
+  const caret = phoneInput.selectionStart ?? value.length;
+  const digitsBefore = value.slice(0, caret).replace(/[^\d+]/g, "").length;
+  phoneInput.value = formatted;
+  let at = caret >= value.length ? formatted.length : 0;
+  for (let seen = 0; at < formatted.length && seen < digitsBefore; at += 1) {
+    if (/[\d+]/.test(formatted[at])) seen += 1;
+  }
+  phoneInput.setSelectionRange(at, at);
+}
+
 function showChannel() {
   const email = channel() === "email";
   $("phone-fields").hidden = email;
@@ -251,8 +277,16 @@ async function resend() {
   say("info", `Sent again (${verification.sendCodeAttempts} sent so far).`, "resent");
 }
 
-phoneInput.addEventListener("input", showNumber);
-regionSelect.addEventListener("change", showNumber);
+phoneInput.addEventListener("input", () => {
+  formatAsTyped();
+  showNumber();
+});
+regionSelect.addEventListener("change", () => {
+  formatter?.free();
+  formatter = new AsYouType(regionSelect.value);
+  formatAsTyped();
+  showNumber();
+});
 $("channels").addEventListener("change", showChannel);
 startForm.addEventListener("submit", (event) => {
   event.preventDefault();

@@ -682,6 +682,8 @@ struct FormatTables {
     programs: Compiler,
     texts: Vec<String>,
     rules: Vec<String>,
+    /// Leading-digits programs, each format's run back to back (a run that is already there is reused).
+    leading: Vec<String>,
     rows: Vec<String>,
     lists: HashMap<Vec<String>, (usize, usize)>,
 }
@@ -708,10 +710,31 @@ impl FormatTables {
                         .expect("an international format has a text")
                 });
             let (program, groups) = self.programs.compile(&pattern, Alphabet::Digits);
-            // Google formats with the last leading-digits pattern, the most detailed.
-            let leading = format.leading_digits.last().map_or(NONE, |p| {
-                self.programs.compile(&squeeze(p), Alphabet::Digits).0
-            });
+            // Every leading-digits pattern, each more detailed than the one before: Google formats with the last,
+            // its as-you-type formatter with the one for the number of digits typed.
+            let leading: Vec<String> = format
+                .leading_digits
+                .iter()
+                .map(|p| {
+                    self.programs
+                        .compile(&squeeze(p), Alphabet::Digits)
+                        .0
+                        .to_string()
+                })
+                .collect();
+            let leading_start = if leading.is_empty() {
+                0
+            } else if let Some(at) = self
+                .leading
+                .windows(leading.len())
+                .position(|w| w == leading.as_slice())
+            {
+                at
+            } else {
+                self.leading.extend(leading.iter().cloned());
+                self.leading.len() - leading.len()
+            };
+            assert!(leading_start < usize::from(u16::MAX) && leading.len() < 256);
             let text = format.format.clone().expect("a format has a text");
             assert!(
                 is_format_text(&text, groups),
@@ -732,11 +755,13 @@ impl FormatTables {
                     intern(&mut self.rules, rule)
                 });
             rows.push(format!(
-                "NumberFormat {{ pattern: {program}, leading_digits: {}, format: {text}, intl_format: {}, national_prefix_rule: {}, national_prefix_optional: {} }}",
-                offset(leading),
+                "NumberFormat {{ pattern: {program}, leading_digits: {}, leading_digits_len: {}, format: {text}, intl_format: {}, national_prefix_rule: {}, national_prefix_optional: {}, carrier_code_rule: {} }}",
+                leading_start,
+                leading.len(),
                 text_index(intl),
                 text_index(rule),
-                format.national_prefix_optional_when_formatting
+                format.national_prefix_optional_when_formatting,
+                format.domestic_carrier.as_deref().is_some_and(|r| !r.is_empty())
             ));
         }
         assert!(
@@ -774,6 +799,13 @@ impl FormatTables {
             "/// The format texts (`$1 $2-$3`) of `FORMATS`.\npub(super) static FORMAT_TEXTS: [&str; {}] = [{}];\n",
             texts.len(),
             texts.join(", ")
+        );
+        let _ = writeln!(
+            out,
+            "/// The leading-digits programs of `FORMATS` (in `FORMAT_PROGRAMS`), each format's run in order.\n\
+             pub(super) static LEADING_DIGITS: [u16; {}] = [{}];\n",
+            self.leading.len(),
+            self.leading.join(", ")
         );
         let rules: Vec<String> = self.rules.iter().map(|t| string_literal(t)).collect();
         let _ = writeln!(

@@ -1,10 +1,12 @@
 //! The npm package's door onto the core: JS names, JS values and one JS error class.
 //!
 //! Two builds share this door. The phone entry (`verify-edge/phone`, feature `browser-phone`) has the phone
-//! functions: `normalizePhone` and `supportedRegions` ([`phone`]) and `formatPhone` ([`format`]). The main entry
-//! (feature `browser`) adds `VerifyClient` for the Worker's public API ([`client`]) and `invokeSnaUrl` and
-//! `verifySna` for Silent Network Auth ([`sna`]). Both throw one error class, `VerifyEdgeError` ([`error`]).
+//! functions: `normalizePhone` and `supportedRegions` ([`phone`]), `formatPhone` ([`format`]) and `AsYouType`
+//! ([`as_you_type`]). The main entry (feature `browser`) adds `VerifyClient` for the Worker's public API
+//! ([`client`]) and `invokeSnaUrl` and `verifySna` for Silent Network Auth ([`sna`]). Both throw one error class,
+//! `VerifyEdgeError` ([`error`]).
 
+mod as_you_type;
 #[cfg(feature = "browser")]
 mod client;
 mod error;
@@ -15,6 +17,7 @@ mod phone;
 #[cfg(feature = "browser")]
 mod sna;
 
+pub use as_you_type::AsYouTypeFormatter;
 #[cfg(feature = "browser")]
 pub use client::{VerifyClient, VerifyClientOptions, VerifySnaOptions};
 #[cfg(feature = "browser")]

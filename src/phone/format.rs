@@ -4,8 +4,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::matcher;
-use super::metadata::{self, NumberFormat, Region, NONE};
+use super::matcher::{self, Captures};
+use super::metadata::{self, NumberFormat, Region};
 use super::PhoneNumber;
 
 /// How to write a phone number, as Google's libphonenumber names its formats.
@@ -106,7 +106,10 @@ fn format_nsn(nsn: &str, meta: &'static Region, format: PhoneFormat) -> String {
 /// `chooseFormattingPatternForNumber`: the last leading-digits pattern matches at the start (or there is none) and
 /// the pattern matches the whole number.
 pub(super) fn fits(format: &NumberFormat, nsn: &str) -> bool {
-    (format.leading_digits == NONE || matcher::format_prefix(format.leading_digits, nsn).is_some())
+    format
+        .leading_digits()
+        .last()
+        .is_none_or(|&last| matcher::format_prefix(last, nsn).is_some())
         && matcher::format_whole(format.pattern, nsn)
 }
 
@@ -125,12 +128,20 @@ fn with_national_prefix(text: &str, rule: &str) -> String {
 }
 
 /// The first match of the pattern (at the start: the number matched it whole) with `$N` replaced by group `N`, as
-/// JavaScript's `String.replace` and Java's `Matcher.replaceAll` write it, and the rest of the number after it.
+/// JavaScript's `String.replace` writes it, and the rest of the number after it.
 pub(super) fn replace_groups(nsn: &str, pattern: u16, text: &str) -> String {
     let Some(captures) = matcher::format_captures(pattern, nsn) else {
         return nsn.to_owned();
     };
-    let mut out = String::with_capacity(text.len() + nsn.len());
+    let mut out = substitute(nsn, &captures, text);
+    out.push_str(nsn.get(captures.end()..).unwrap_or_default());
+    out
+}
+
+/// A format text with each `$N` (N from 1 to 9) replaced by group `N` of a match in `input` (empty when the group
+/// took no part).
+pub(super) fn substitute(input: &str, captures: &Captures, text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + input.len());
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
         let group = chars
@@ -140,12 +151,11 @@ pub(super) fn replace_groups(nsn: &str, pattern: u16, text: &str) -> String {
         match group {
             Some(n) => {
                 chars.next();
-                out.push_str(captures.group(nsn, n as usize).unwrap_or_default());
+                out.push_str(captures.group(input, n as usize).unwrap_or_default());
             }
             None => out.push(c),
         }
     }
-    out.push_str(nsn.get(captures.end()..).unwrap_or_default());
     out
 }
 
@@ -172,7 +182,7 @@ fn dashes_between_groups(written: &str) -> String {
 }
 
 /// Google's `VALID_PUNCTUATION`.
-fn is_punctuation(c: char) -> bool {
+pub(super) fn is_punctuation(c: char) -> bool {
     matches!(
         c,
         '-' | 'x'

@@ -3,7 +3,8 @@
 
 use super::matcher;
 use super::tables::{
-    BY_ID, CODES, CODE_REGIONS, FORMATS, FORMAT_TEXTS, NATIONAL_PREFIX_RULES, REGIONS,
+    BY_ID, CODES, CODE_REGIONS, FORMATS, FORMAT_TEXTS, LEADING_DIGITS, NATIONAL_PREFIX_RULES,
+    REGIONS,
 };
 
 /// An absent pattern in the tables.
@@ -51,9 +52,11 @@ pub(super) const NO_TEXT: u8 = u8::MAX;
 pub(super) struct NumberFormat {
     /// The pattern a national number must match whole, with a group per part: a program in `FORMAT_PROGRAMS`.
     pub pattern: u16,
-    /// The last (most detailed) leading-digits pattern, as Google formats with it: a program in `FORMAT_PROGRAMS`,
-    /// or [`NONE`] when any leading digits do.
+    /// Where the format's leading-digits patterns (programs in `FORMAT_PROGRAMS`, each more detailed than the one
+    /// before) start in `LEADING_DIGITS`.
     pub leading_digits: u16,
+    /// How many leading-digits patterns the format has; none when any leading digits do.
+    pub leading_digits_len: u8,
     /// How the national number is written (`$1 $2 $3`): an index into `FORMAT_TEXTS`.
     pub format: u8,
     /// How it is written after the country code: an index into `FORMAT_TEXTS`, or [`NO_TEXT`] when the format is
@@ -63,11 +66,20 @@ pub(super) struct NumberFormat {
     /// `NATIONAL_PREFIX_RULES`, or [`NO_TEXT`].
     pub national_prefix_rule: u8,
     /// Whether national formatting may leave the national prefix out (`nationalPrefixOptionalWhenFormatting`).
-    #[allow(dead_code)] // Google's `format` does not read it; its as-you-type formatter does.
     pub national_prefix_optional: bool,
+    /// Whether the format has a carrier code formatting rule (`carrierCodeFormattingRule`).
+    pub carrier_code_rule: bool,
 }
 
 impl NumberFormat {
+    /// The leading-digits programs, least detailed first.
+    pub fn leading_digits(&self) -> &'static [u16] {
+        let start = usize::from(self.leading_digits);
+        LEADING_DIGITS
+            .get(start..start + usize::from(self.leading_digits_len))
+            .unwrap_or(&[])
+    }
+
     /// The national format text.
     pub fn format(&self) -> &'static str {
         text(&FORMAT_TEXTS, self.format).unwrap_or_default()

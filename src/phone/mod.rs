@@ -13,6 +13,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+mod as_you_type;
 mod bytecode;
 mod format;
 mod matcher;
@@ -23,6 +24,7 @@ mod tables;
 
 use metadata::Region;
 
+pub use as_you_type::AsYouType;
 pub use format::PhoneFormat;
 
 /// Longest input accepted, in bytes. Anything longer is refused before it is parsed.

@@ -287,7 +287,7 @@ fn strip_international_prefix(
 }
 
 /// `extractCountryCode`: the 1-3 digit prefix that is a country calling code, and the rest.
-fn extract_country_code(full: &str) -> Option<(u16, String)> {
+pub(super) fn extract_country_code(full: &str) -> Option<(u16, String)> {
     if full.starts_with('0') {
         return None;
     }

@@ -333,767 +333,770 @@ pub(super) static CHAR_CLASSES: [(u128, &[(char, char)]); 35] = [
 /// Every region's number formats (`<availableFormats>`), each region's in a run that `Region::formats`
 /// starts; regions with the same formats share a run.
 pub(super) static FORMATS: [NumberFormat; 757] = [
-    NumberFormat { pattern: 0, leading_digits: 15, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 19, leading_digits: 34, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 36, leading_digits: 58, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 60, leading_digits: 76, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 84, leading_digits: 104, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 116, leading_digits: 136, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 140, leading_digits: 162, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 164, leading_digits: 179, format: 0, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 140, leading_digits: 181, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 183, leading_digits: 199, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 84, leading_digits: 207, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 210, leading_digits: 232, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 242, leading_digits: 257, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 140, leading_digits: 58, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 261, leading_digits: 283, format: 1, intl_format: 1, national_prefix_rule: 1, national_prefix_optional: false },
-    NumberFormat { pattern: 242, leading_digits: 286, format: 0, intl_format: 0, national_prefix_rule: 2, national_prefix_optional: false },
-    NumberFormat { pattern: 294, leading_digits: 309, format: 0, intl_format: 0, national_prefix_rule: 2, national_prefix_optional: false },
-    NumberFormat { pattern: 294, leading_digits: 317, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 36, leading_digits: 319, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 323, leading_digits: 331, format: 2, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 369, leading_digits: 179, format: 3, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 164, leading_digits: 384, format: 3, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 19, leading_digits: 386, format: 3, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 388, leading_digits: 410, format: 4, intl_format: 4, national_prefix_rule: 0, national_prefix_optional: true },
-    NumberFormat { pattern: 658, leading_digits: 34, format: 4, intl_format: 4, national_prefix_rule: 0, national_prefix_optional: true },
-    NumberFormat { pattern: 680, leading_digits: 702, format: 5, intl_format: 5, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 680, leading_digits: 706, format: 4, intl_format: 4, national_prefix_rule: 0, national_prefix_optional: true },
-    NumberFormat { pattern: 708, leading_digits: 735, format: 6, intl_format: 7, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 987, leading_digits: 1014, format: 6, intl_format: 7, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 1017, leading_digits: 1039, format: 5, intl_format: 5, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 1041, leading_digits: 1068, format: 6, intl_format: 7, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 1070, leading_digits: 1078, format: 2, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 1081, leading_digits: 1095, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 1104, leading_digits: 1119, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 1123, leading_digits: 1139, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 1144, leading_digits: 1152, format: 2, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 1156, leading_digits: 1172, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 1216, leading_digits: 1232, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 1242, leading_digits: 162, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 1265, leading_digits: 162, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 1288, leading_digits: 1304, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 1307, leading_digits: 1329, format: 1, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 0, leading_digits: 1332, format: 0, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 164, leading_digits: 1335, format: 0, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 1340, leading_digits: 1332, format: 0, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 1356, leading_digits: 1304, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 36, leading_digits: 1379, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 1387, leading_digits: 1407, format: 1, intl_format: 1, national_prefix_rule: 2, national_prefix_optional: false },
-    NumberFormat { pattern: 1411, leading_digits: 1433, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 1442, leading_digits: 1464, format: 1, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 164, leading_digits: 1468, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 1472, leading_digits: 179, format: 1, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 1494, leading_digits: 1523, format: 8, intl_format: 8, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 1526, leading_digits: 1555, format: 8, intl_format: 8, national_prefix_rule: 2, national_prefix_optional: false },
-    NumberFormat { pattern: 1526, leading_digits: 1581, format: 8, intl_format: 8, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 0, leading_digits: 384, format: 3, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 210, leading_digits: 1585, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 210, leading_digits: 1593, format: 4, intl_format: 4, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 1601, leading_digits: 58, format: 8, intl_format: 8, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 1630, leading_digits: 1646, format: 3, intl_format: 3, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 1658, leading_digits: 1674, format: 3, intl_format: 3, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 1797, leading_digits: 1813, format: 3, intl_format: 3, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 1823, leading_digits: 1837, format: 3, intl_format: 3, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 261, leading_digits: 1839, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 1848, leading_digits: 1875, format: 8, intl_format: 8, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 1885, leading_digits: 1914, format: 8, intl_format: 8, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 1494, leading_digits: 1918, format: 8, intl_format: 8, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 1885, leading_digits: 1920, format: 8, intl_format: 8, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 1144, leading_digits: 34, format: 2, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 1924, leading_digits: 1837, format: 8, intl_format: 8, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 164, leading_digits: 1949, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 1960, leading_digits: 1837, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 1981, leading_digits: 2004, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 261, leading_digits: 2025, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 2034, leading_digits: 2056, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 1242, leading_digits: 2065, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 36, leading_digits: 1068, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 19, leading_digits: 2077, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 1885, leading_digits: 2089, format: 8, intl_format: 8, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 1885, leading_digits: 1039, format: 8, intl_format: 8, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 2093, leading_digits: 2129, format: 9, intl_format: 9, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 164, leading_digits: 2131, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 2135, leading_digits: 2148, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 2161, leading_digits: 2169, format: 2, intl_format: 2, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 2171, leading_digits: 1039, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 2193, leading_digits: 2202, format: 2, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 19, leading_digits: 2252, format: 3, intl_format: 3, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 19, leading_digits: 2280, format: 3, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 2306, leading_digits: 2329, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 2340, leading_digits: 1068, format: 3, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 658, leading_digits: 2355, format: 4, intl_format: 4, national_prefix_rule: 3, national_prefix_optional: false },
-    NumberFormat { pattern: 2386, leading_digits: 2408, format: 4, intl_format: 4, national_prefix_rule: 3, national_prefix_optional: false },
-    NumberFormat { pattern: 0, leading_digits: 181, format: 0, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 2420, leading_digits: 2440, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 1885, leading_digits: 2453, format: 8, intl_format: 8, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 2461, leading_digits: 1523, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 164, leading_digits: 2476, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 210, leading_digits: 2488, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 1411, leading_digits: 2129, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 2492, leading_digits: 1039, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 0, leading_digits: 2514, format: 0, intl_format: 0, national_prefix_rule: 4, national_prefix_optional: false },
-    NumberFormat { pattern: 2518, leading_digits: 2514, format: 1, intl_format: 1, national_prefix_rule: 4, national_prefix_optional: false },
-    NumberFormat { pattern: 2541, leading_digits: 2563, format: 4, intl_format: 4, national_prefix_rule: 5, national_prefix_optional: false },
-    NumberFormat { pattern: 1494, leading_digits: 2619, format: 10, intl_format: 10, national_prefix_rule: 5, national_prefix_optional: false },
-    NumberFormat { pattern: 1526, leading_digits: 2636, format: 10, intl_format: 10, national_prefix_rule: 5, national_prefix_optional: false },
-    NumberFormat { pattern: 2638, leading_digits: 2661, format: 1, intl_format: 1, national_prefix_rule: 4, national_prefix_optional: false },
-    NumberFormat { pattern: 164, leading_digits: 2663, format: 3, intl_format: 3, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 2665, leading_digits: 2129, format: 11, intl_format: 11, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 2692, leading_digits: 2714, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 2461, leading_digits: 2717, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 2719, leading_digits: 1837, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 140, leading_digits: 34, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 36, leading_digits: 2661, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 2741, leading_digits: 162, format: 8, intl_format: 8, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 1885, leading_digits: 2770, format: 8, intl_format: 8, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 1387, leading_digits: 1039, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 140, leading_digits: 2774, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 36, leading_digits: 2778, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 1526, leading_digits: 2789, format: 8, intl_format: 8, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 2799, leading_digits: 1039, format: 9, intl_format: 9, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 2835, leading_digits: 1837, format: 8, intl_format: 8, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 2862, leading_digits: 2129, format: 8, intl_format: 8, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 2891, leading_digits: 2131, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 1070, leading_digits: 2906, format: 2, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 2340, leading_digits: 2928, format: 0, intl_format: 0, national_prefix_rule: 3, national_prefix_optional: false },
-    NumberFormat { pattern: 36, leading_digits: 2933, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 140, leading_digits: 2943, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 1387, leading_digits: 2946, format: 1, intl_format: 1, national_prefix_rule: 3, national_prefix_optional: false },
-    NumberFormat { pattern: 1387, leading_digits: 2951, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 140, leading_digits: 2960, format: 1, intl_format: 1, national_prefix_rule: 3, national_prefix_optional: false },
-    NumberFormat { pattern: 2989, leading_digits: 76, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 3012, leading_digits: 34, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 3034, leading_digits: 3063, format: 8, intl_format: 8, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 1885, leading_digits: 2714, format: 8, intl_format: 8, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 3066, leading_digits: 3100, format: 9, intl_format: 9, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 3110, leading_digits: 3119, format: 2, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 3110, leading_digits: 3142, format: 2, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 3174, leading_digits: 3190, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 164, leading_digits: 3428, format: 0, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 19, leading_digits: 3926, format: 0, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 3932, leading_digits: 3948, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 19, leading_digits: 4155, format: 0, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 680, leading_digits: 4618, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 658, leading_digits: 4627, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: true },
-    NumberFormat { pattern: 680, leading_digits: 4666, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: true },
-    NumberFormat { pattern: 4784, leading_digits: 1068, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 3012, leading_digits: 4800, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: true },
-    NumberFormat { pattern: 4803, leading_digits: 4825, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: true },
-    NumberFormat { pattern: 4803, leading_digits: 4829, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 4832, leading_digits: 4861, format: 8, intl_format: 8, national_prefix_rule: 0, national_prefix_optional: true },
-    NumberFormat { pattern: 19, leading_digits: 4863, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 4866, leading_digits: 4881, format: 0, intl_format: 0, national_prefix_rule: 3, national_prefix_optional: false },
-    NumberFormat { pattern: 4866, leading_digits: 4889, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 4902, leading_digits: 34, format: 5, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 19, leading_digits: 4922, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 680, leading_digits: 2661, format: 5, intl_format: 5, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 1630, leading_digits: 4930, format: 0, intl_format: 0, national_prefix_rule: 2, national_prefix_optional: false },
-    NumberFormat { pattern: 4938, leading_digits: 4952, format: 0, intl_format: 0, national_prefix_rule: 2, national_prefix_optional: false },
-    NumberFormat { pattern: 2135, leading_digits: 4954, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 4866, leading_digits: 1039, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 1472, leading_digits: 4956, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 164, leading_digits: 4960, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 84, leading_digits: 4964, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 294, leading_digits: 4967, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 36, leading_digits: 4971, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 4981, leading_digits: 5010, format: 8, intl_format: 8, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 5013, leading_digits: 1068, format: 8, intl_format: 8, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 5042, leading_digits: 1068, format: 8, intl_format: 8, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 5071, leading_digits: 5087, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 1144, leading_digits: 5103, format: 2, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 5108, leading_digits: 5124, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 5196, leading_digits: 5212, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 164, leading_digits: 5490, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 5494, leading_digits: 5510, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 5512, leading_digits: 5528, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 5532, leading_digits: 5553, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 4784, leading_digits: 5567, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 5570, leading_digits: 1039, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 5586, leading_digits: 5601, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 4803, leading_digits: 4952, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 5607, leading_digits: 5622, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 5607, leading_digits: 5628, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 5586, leading_digits: 5634, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 5648, leading_digits: 5663, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 5666, leading_digits: 5689, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 5700, leading_digits: 5722, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 5728, leading_digits: 5750, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 1885, leading_digits: 5753, format: 8, intl_format: 8, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 1885, leading_digits: 384, format: 8, intl_format: 8, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 1885, leading_digits: 2636, format: 8, intl_format: 8, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 1526, leading_digits: 1068, format: 8, intl_format: 8, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 1494, leading_digits: 5757, format: 8, intl_format: 8, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 164, leading_digits: 181, format: 3, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 84, leading_digits: 181, format: 4, intl_format: 5, national_prefix_rule: 2, national_prefix_optional: false },
-    NumberFormat { pattern: 140, leading_digits: 1068, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 5759, leading_digits: 34, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 164, leading_digits: 5782, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 1340, leading_digits: 5832, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 2719, leading_digits: 4952, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 1411, leading_digits: 1039, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 1823, leading_digits: 706, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 5849, leading_digits: 5865, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 680, leading_digits: 2661, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 5885, leading_digits: 34, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 2420, leading_digits: 5900, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 1070, leading_digits: 5904, format: 2, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 1144, leading_digits: 5908, format: 2, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 36, leading_digits: 5913, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 1494, leading_digits: 5917, format: 8, intl_format: 8, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 140, leading_digits: 5919, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 5923, leading_digits: 5931, format: 2, intl_format: NO_TEXT, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 5923, leading_digits: 5935, format: 2, intl_format: 2, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 1144, leading_digits: 5941, format: 2, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 1658, leading_digits: 5944, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 5964, leading_digits: 5980, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 6000, leading_digits: 4952, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 6016, leading_digits: 6030, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 164, leading_digits: 6055, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 3012, leading_digits: 2129, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 164, leading_digits: 6065, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 1144, leading_digits: 384, format: 2, intl_format: 2, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 1070, leading_digits: 6069, format: 2, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 0, leading_digits: 34, format: 0, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 1494, leading_digits: 1039, format: 8, intl_format: 8, national_prefix_rule: 1, national_prefix_optional: false },
-    NumberFormat { pattern: 3066, leading_digits: 6072, format: 9, intl_format: 9, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 6076, leading_digits: 181, format: 8, intl_format: 8, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 1885, leading_digits: 2129, format: 8, intl_format: 8, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 1885, leading_digits: 6103, format: 8, intl_format: 8, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 164, leading_digits: 6111, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 1472, leading_digits: 6119, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 6126, leading_digits: 2514, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 6141, leading_digits: 6157, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 6197, leading_digits: 6213, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 658, leading_digits: 6226, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 6252, leading_digits: 4952, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 680, leading_digits: 6267, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 36, leading_digits: 6271, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 1526, leading_digits: 6274, format: 8, intl_format: 8, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 1494, leading_digits: 6277, format: 8, intl_format: 8, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 1494, leading_digits: 6281, format: 8, intl_format: 8, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 1494, leading_digits: 6285, format: 8, intl_format: 8, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 1494, leading_digits: 2661, format: 8, intl_format: 8, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 164, leading_digits: 6299, format: 0, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 242, leading_digits: 1039, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 140, leading_digits: 6309, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 242, leading_digits: 1837, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 1307, leading_digits: 6313, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 164, leading_digits: 384, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 1885, leading_digits: 5510, format: 8, intl_format: 8, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 1494, leading_digits: 6321, format: 8, intl_format: 8, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 1494, leading_digits: 6323, format: 8, intl_format: 8, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 1494, leading_digits: 1039, format: 8, intl_format: 8, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 36, leading_digits: 6334, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 6126, leading_digits: 2661, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 658, leading_digits: 6338, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 6252, leading_digits: 6346, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 680, leading_digits: 6385, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 6389, leading_digits: 1039, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 19, leading_digits: 2663, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 3012, leading_digits: 34, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 164, leading_digits: 6412, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 36, leading_digits: 6415, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 6419, leading_digits: 6435, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 19, leading_digits: 6440, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 36, leading_digits: 1039, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 6457, leading_digits: 1068, format: 8, intl_format: 8, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 19, leading_digits: 6486, format: 3, intl_format: 3, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 4803, leading_digits: 1039, format: 1, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 2692, leading_digits: 6490, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 6493, leading_digits: 1039, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 6516, leading_digits: 34, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 1242, leading_digits: 6536, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 1242, leading_digits: 1068, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 1242, leading_digits: 6546, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 36, leading_digits: 1039, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 2719, leading_digits: 4956, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 84, leading_digits: 34, format: 1, intl_format: 1, national_prefix_rule: 6, national_prefix_optional: false },
-    NumberFormat { pattern: 210, leading_digits: 6550, format: 1, intl_format: 1, national_prefix_rule: 6, national_prefix_optional: false },
-    NumberFormat { pattern: 1242, leading_digits: 384, format: 1, intl_format: 1, national_prefix_rule: 7, national_prefix_optional: false },
-    NumberFormat { pattern: 2420, leading_digits: 5750, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 6583, leading_digits: 6599, format: 0, intl_format: 0, national_prefix_rule: 2, national_prefix_optional: false },
-    NumberFormat { pattern: 6612, leading_digits: 2514, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 6628, leading_digits: 6644, format: 0, intl_format: 0, national_prefix_rule: 2, national_prefix_optional: false },
-    NumberFormat { pattern: 6648, leading_digits: 6671, format: 5, intl_format: 5, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 6676, leading_digits: 34, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 680, leading_digits: 6692, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 6696, leading_digits: 4800, format: 8, intl_format: 8, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 6723, leading_digits: 1039, format: 5, intl_format: 5, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 6746, leading_digits: 6776, format: 8, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 6780, leading_digits: 2129, format: 8, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 2461, leading_digits: 6809, format: 0, intl_format: 0, national_prefix_rule: 2, national_prefix_optional: false },
-    NumberFormat { pattern: 242, leading_digits: 6833, format: 0, intl_format: 0, national_prefix_rule: 2, national_prefix_optional: false },
-    NumberFormat { pattern: 6836, leading_digits: 34, format: 1, intl_format: 1, national_prefix_rule: 2, national_prefix_optional: false },
-    NumberFormat { pattern: 1242, leading_digits: 6857, format: 1, intl_format: 1, national_prefix_rule: 2, national_prefix_optional: false },
-    NumberFormat { pattern: 36, leading_digits: 6271, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 36, leading_digits: 6874, format: 1, intl_format: 1, national_prefix_rule: 2, national_prefix_optional: false },
-    NumberFormat { pattern: 140, leading_digits: 6877, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 1411, leading_digits: 34, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 658, leading_digits: 1918, format: 1, intl_format: 1, national_prefix_rule: 2, national_prefix_optional: false },
-    NumberFormat { pattern: 6879, leading_digits: 1039, format: 8, intl_format: 8, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 6906, leading_digits: 6921, format: 3, intl_format: 3, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 6925, leading_digits: 6947, format: 5, intl_format: 5, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 84, leading_digits: 6951, format: 5, intl_format: 5, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 140, leading_digits: 6277, format: 5, intl_format: 5, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 1411, leading_digits: 6955, format: 5, intl_format: 5, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 6252, leading_digits: 6958, format: 3, intl_format: 3, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 6962, leading_digits: 6989, format: 11, intl_format: 11, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 6992, leading_digits: 5750, format: 12, intl_format: 12, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 7022, leading_digits: 7030, format: 2, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 2161, leading_digits: 7034, format: 2, intl_format: 2, national_prefix_rule: NO_TEXT, national_prefix_optional: true },
-    NumberFormat { pattern: 7071, leading_digits: 7087, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: true },
-    NumberFormat { pattern: 680, leading_digits: 7092, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: true },
-    NumberFormat { pattern: 658, leading_digits: 7096, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: true },
-    NumberFormat { pattern: 680, leading_digits: 7158, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: true },
-    NumberFormat { pattern: 1411, leading_digits: 7541, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: true },
-    NumberFormat { pattern: 7758, leading_digits: 7773, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: true },
-    NumberFormat { pattern: 7781, leading_digits: 7804, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: true },
-    NumberFormat { pattern: 7811, leading_digits: 2129, format: 8, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 7840, leading_digits: 5663, format: 8, intl_format: 8, national_prefix_rule: NO_TEXT, national_prefix_optional: true },
-    NumberFormat { pattern: 164, leading_digits: 5510, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 84, leading_digits: 34, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 1242, leading_digits: 7869, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 680, leading_digits: 4952, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 7871, leading_digits: 5010, format: 2, intl_format: 2, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 7880, leading_digits: 7896, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 2989, leading_digits: 1068, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 658, leading_digits: 386, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 164, leading_digits: 7942, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 36, leading_digits: 5510, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 7871, leading_digits: 7944, format: 2, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 1144, leading_digits: 7961, format: 2, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 1630, leading_digits: 7970, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 7975, leading_digits: 7991, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 8028, leading_digits: 8044, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 19, leading_digits: 8060, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 8064, leading_digits: 8087, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 2989, leading_digits: 8097, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 2638, leading_digits: 8118, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 8132, leading_digits: 7970, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 3012, leading_digits: 2129, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 6723, leading_digits: 8154, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 84, leading_digits: 8158, format: 1, intl_format: 1, national_prefix_rule: 2, national_prefix_optional: false },
-    NumberFormat { pattern: 3932, leading_digits: 2661, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 8168, leading_digits: 6271, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 1387, leading_digits: 8183, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 19, leading_digits: 8187, format: 3, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 8194, leading_digits: 8203, format: 2, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 36, leading_digits: 8207, format: 5, intl_format: 5, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 8220, leading_digits: 8240, format: 5, intl_format: 5, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 140, leading_digits: 3063, format: 5, intl_format: 5, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 1387, leading_digits: 8380, format: 5, intl_format: 5, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 140, leading_digits: 8414, format: 5, intl_format: 5, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 2171, leading_digits: 8934, format: 5, intl_format: 5, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 8954, leading_digits: 8977, format: 5, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 388, leading_digits: 8982, format: 5, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 680, leading_digits: 2514, format: 5, intl_format: 5, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 658, leading_digits: 1468, format: 5, intl_format: 5, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 5759, leading_digits: 2129, format: 5, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 8986, leading_digits: 2129, format: 5, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 9009, leading_digits: 2129, format: 5, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 9032, leading_digits: 2129, format: 5, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 9055, leading_digits: 9071, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 6126, leading_digits: 9075, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 2989, leading_digits: 2661, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 9079, leading_digits: 9094, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 36, leading_digits: 9107, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 9117, leading_digits: 1039, format: 8, intl_format: 8, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 1242, leading_digits: 179, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 1411, leading_digits: 34, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 1472, leading_digits: 9145, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 210, leading_digits: 1039, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 84, leading_digits: 181, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 680, leading_digits: 34, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 5923, leading_digits: 9149, format: 2, intl_format: NO_TEXT, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 1288, leading_digits: 9157, format: 3, intl_format: 3, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 19, leading_digits: 34, format: 3, intl_format: 3, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 6836, leading_digits: 1837, format: 5, intl_format: 5, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 140, leading_digits: 9172, format: 5, intl_format: 5, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 8064, leading_digits: 9182, format: 5, intl_format: 5, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 658, leading_digits: 6277, format: 5, intl_format: 5, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 9192, leading_digits: 9214, format: 1, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 2386, leading_digits: 162, format: 5, intl_format: 5, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 9219, leading_digits: 2129, format: 1, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 9242, leading_digits: 2129, format: 8, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 1340, leading_digits: 9271, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 242, leading_digits: 9294, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 210, leading_digits: 9298, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 1601, leading_digits: 5510, format: 8, intl_format: 8, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 2741, leading_digits: 706, format: 8, intl_format: 8, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 2420, leading_digits: 9313, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 210, leading_digits: 9344, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 1472, leading_digits: 9348, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 36, leading_digits: 1039, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 140, leading_digits: 9370, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 36, leading_digits: 58, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 140, leading_digits: 4952, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 36, leading_digits: 9373, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 2420, leading_digits: 9377, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 210, leading_digits: 1837, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 140, leading_digits: 2131, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 19, leading_digits: 9385, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 84, leading_digits: 9389, format: 1, intl_format: 1, national_prefix_rule: 8, national_prefix_optional: true },
-    NumberFormat { pattern: 261, leading_digits: 9393, format: 1, intl_format: 1, national_prefix_rule: 1, national_prefix_optional: true },
-    NumberFormat { pattern: 294, leading_digits: 9395, format: 0, intl_format: 0, national_prefix_rule: 8, national_prefix_optional: true },
-    NumberFormat { pattern: 242, leading_digits: 9412, format: 0, intl_format: 0, national_prefix_rule: 8, national_prefix_optional: true },
-    NumberFormat { pattern: 2891, leading_digits: 9414, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 1307, leading_digits: 9414, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 2692, leading_digits: 9454, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 9460, leading_digits: 9490, format: 8, intl_format: 8, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 9493, leading_digits: 9523, format: 8, intl_format: 8, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 261, leading_digits: 9555, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 1601, leading_digits: 9490, format: 8, intl_format: 8, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 36, leading_digits: 58, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 9568, leading_digits: 9490, format: 9, intl_format: 9, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 210, leading_digits: 9605, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 8168, leading_digits: 384, format: 3, intl_format: 3, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 9079, leading_digits: 9615, format: 3, intl_format: 3, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 8168, leading_digits: 9619, format: 3, intl_format: 3, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 3066, leading_digits: 5757, format: 9, intl_format: 9, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 2034, leading_digits: 9628, format: 1, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 210, leading_digits: 1918, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 1885, leading_digits: 6065, format: 8, intl_format: 8, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 3066, leading_digits: 6321, format: 9, intl_format: 9, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 242, leading_digits: 2661, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 210, leading_digits: 9631, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 261, leading_digits: 9639, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 1242, leading_digits: 384, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 9643, leading_digits: 706, format: 8, intl_format: 8, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 164, leading_digits: 7869, format: 3, intl_format: 3, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 84, leading_digits: 9672, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 210, leading_digits: 9700, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 9704, leading_digits: 9731, format: 8, intl_format: 8, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 1070, leading_digits: 9735, format: 2, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 1885, leading_digits: 9775, format: 8, intl_format: 8, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 9779, leading_digits: 9799, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 2692, leading_digits: 9807, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 1960, leading_digits: 9858, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 1242, leading_digits: 9875, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 9885, leading_digits: 9906, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 1387, leading_digits: 1837, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 680, leading_digits: 1039, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 6962, leading_digits: 9922, format: 8, intl_format: 8, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 9925, leading_digits: 1068, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 2719, leading_digits: 9945, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 19, leading_digits: 5917, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 3932, leading_digits: 9956, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 6197, leading_digits: 9960, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 6141, leading_digits: 4861, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 6906, leading_digits: 2129, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 19, leading_digits: 9981, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 1494, leading_digits: 9985, format: 8, intl_format: 8, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 1494, leading_digits: 1039, format: 8, intl_format: 8, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 1885, leading_digits: 10003, format: 8, intl_format: 8, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 19, leading_digits: 10007, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 164, leading_digits: 10011, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 19, leading_digits: 6277, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 7758, leading_digits: 1039, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 164, leading_digits: 10023, format: 3, intl_format: 3, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 680, leading_digits: 2661, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 2420, leading_digits: 10027, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 1494, leading_digits: 10030, format: 8, intl_format: 8, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 5923, leading_digits: 10034, format: 2, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 658, leading_digits: 10037, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 680, leading_digits: 384, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 84, leading_digits: 10049, format: 13, intl_format: 13, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 1242, leading_digits: 10053, format: 13, intl_format: 13, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 1387, leading_digits: 5510, format: 13, intl_format: 13, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 10085, leading_digits: 10112, format: 11, intl_format: 11, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 680, leading_digits: 5750, format: 13, intl_format: 13, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 658, leading_digits: 34, format: 13, intl_format: 13, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 1242, leading_digits: 10123, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 36, leading_digits: 1039, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 210, leading_digits: 2714, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 1242, leading_digits: 58, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 36, leading_digits: 9628, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 140, leading_digits: 1039, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 323, leading_digits: 10133, format: 2, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 1307, leading_digits: 10136, format: 14, intl_format: 14, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 210, leading_digits: 10140, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 1885, leading_digits: 10143, format: 8, intl_format: 8, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 369, leading_digits: 10160, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 10163, leading_digits: 10176, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 2989, leading_digits: 9393, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 680, leading_digits: 10180, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 388, leading_digits: 1837, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 6723, leading_digits: 6877, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 10186, leading_digits: 6877, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 19, leading_digits: 10209, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 1070, leading_digits: 10213, format: 2, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 1288, leading_digits: 1078, format: 0, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 1144, leading_digits: 34, format: 2, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 10223, leading_digits: 283, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 8168, leading_digits: 10239, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 10242, leading_digits: 58, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 36, leading_digits: 10255, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 140, leading_digits: 10283, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 1017, leading_digits: 1068, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 261, leading_digits: 1039, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 1885, leading_digits: 6644, format: 8, intl_format: 8, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 2135, leading_digits: 10293, format: 3, intl_format: 3, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 294, leading_digits: 10296, format: 3, intl_format: 3, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 4866, leading_digits: 1068, format: 3, intl_format: 3, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 10315, leading_digits: 34, format: 5, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 164, leading_digits: 9775, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 164, leading_digits: 1039, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 10337, leading_digits: 10353, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 6493, leading_digits: 10358, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 84, leading_digits: 10378, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 2989, leading_digits: 10396, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 8064, leading_digits: 10413, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 10423, leading_digits: 10446, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 10464, leading_digits: 9731, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 294, leading_digits: 1837, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 19, leading_digits: 10480, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 164, leading_digits: 5919, format: 3, intl_format: 3, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 19, leading_digits: 702, format: 3, intl_format: 3, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 680, leading_digits: 1039, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 242, leading_digits: 4800, format: 0, intl_format: 0, national_prefix_rule: 2, national_prefix_optional: false },
-    NumberFormat { pattern: 2135, leading_digits: 34, format: 0, intl_format: 0, national_prefix_rule: 2, national_prefix_optional: false },
-    NumberFormat { pattern: 294, leading_digits: 10484, format: 0, intl_format: 0, national_prefix_rule: 2, national_prefix_optional: false },
-    NumberFormat { pattern: 36, leading_digits: 1068, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 1307, leading_digits: 2943, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 1885, leading_digits: 10486, format: 8, intl_format: 8, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 1494, leading_digits: 1039, format: 8, intl_format: 8, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 164, leading_digits: 10494, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 19, leading_digits: 6877, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 10163, leading_digits: 1837, format: 0, intl_format: 0, national_prefix_rule: 2, national_prefix_optional: false },
-    NumberFormat { pattern: 10507, leading_digits: 10523, format: 0, intl_format: 0, national_prefix_rule: 2, national_prefix_optional: false },
-    NumberFormat { pattern: 2340, leading_digits: 10626, format: 0, intl_format: 0, national_prefix_rule: 2, national_prefix_optional: false },
-    NumberFormat { pattern: 1387, leading_digits: 1837, format: 1, intl_format: 1, national_prefix_rule: 2, national_prefix_optional: false },
-    NumberFormat { pattern: 140, leading_digits: 10657, format: 1, intl_format: 1, national_prefix_rule: 2, national_prefix_optional: false },
-    NumberFormat { pattern: 680, leading_digits: 2661, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 3012, leading_digits: 34, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 10665, leading_digits: 34, format: 8, intl_format: 8, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 10695, leading_digits: 283, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 9079, leading_digits: 34, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 10718, leading_digits: 10734, format: 0, intl_format: 0, national_prefix_rule: 2, national_prefix_optional: false },
-    NumberFormat { pattern: 10839, leading_digits: 10855, format: 0, intl_format: 0, national_prefix_rule: 2, national_prefix_optional: false },
-    NumberFormat { pattern: 7758, leading_digits: 10890, format: 0, intl_format: 0, national_prefix_rule: 2, national_prefix_optional: false },
-    NumberFormat { pattern: 4866, leading_digits: 5510, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 5013, leading_digits: 10893, format: 8, intl_format: 8, national_prefix_rule: 2, national_prefix_optional: false },
-    NumberFormat { pattern: 5042, leading_digits: 9775, format: 8, intl_format: 8, national_prefix_rule: 2, national_prefix_optional: false },
-    NumberFormat { pattern: 5923, leading_digits: 1332, format: 2, intl_format: 2, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 0, leading_digits: 10927, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 2692, leading_digits: 10939, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 6493, leading_digits: 10991, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 36, leading_digits: 10994, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 1526, leading_digits: 11032, format: 8, intl_format: 8, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 2989, leading_digits: 1039, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 1307, leading_digits: 384, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 36, leading_digits: 4952, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 1494, leading_digits: 1039, format: 8, intl_format: 8, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 84, leading_digits: 11050, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 36, leading_digits: 162, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 1411, leading_digits: 34, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 140, leading_digits: 11054, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 36, leading_digits: 11057, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 11067, leading_digits: 11076, format: 2, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 7975, leading_digits: 11086, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 2461, leading_digits: 11089, format: 0, intl_format: 0, national_prefix_rule: 2, national_prefix_optional: false },
-    NumberFormat { pattern: 11113, leading_digits: 11129, format: 0, intl_format: 0, national_prefix_rule: 2, national_prefix_optional: false },
-    NumberFormat { pattern: 1242, leading_digits: 11168, format: 1, intl_format: 1, national_prefix_rule: 2, national_prefix_optional: false },
-    NumberFormat { pattern: 140, leading_digits: 9628, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 6126, leading_digits: 11205, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 36, leading_digits: 2663, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 3012, leading_digits: 1068, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 164, leading_digits: 11216, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 19, leading_digits: 11226, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 1494, leading_digits: 11228, format: 8, intl_format: 8, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 0, leading_digits: 11232, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 369, leading_digits: 11237, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 140, leading_digits: 11247, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 36, leading_digits: 11250, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 11254, leading_digits: 11270, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 11287, leading_digits: 11303, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 1472, leading_digits: 11307, format: 5, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 11311, leading_digits: 11340, format: 8, intl_format: 8, national_prefix_rule: 9, national_prefix_optional: true },
-    NumberFormat { pattern: 11391, leading_digits: 11418, format: 8, intl_format: 8, national_prefix_rule: 9, national_prefix_optional: true },
-    NumberFormat { pattern: 680, leading_digits: 4952, format: 1, intl_format: 1, national_prefix_rule: 9, national_prefix_optional: true },
-    NumberFormat { pattern: 11544, leading_digits: 11573, format: 10, intl_format: 10, national_prefix_rule: 9, national_prefix_optional: true },
-    NumberFormat { pattern: 11591, leading_digits: 1039, format: 8, intl_format: 8, national_prefix_rule: 9, national_prefix_optional: false },
-    NumberFormat { pattern: 1885, leading_digits: 2129, format: 8, intl_format: 8, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 36, leading_digits: 1837, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 36, leading_digits: 9393, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 9079, leading_digits: 1068, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 140, leading_digits: 34, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 140, leading_digits: 162, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 680, leading_digits: 1039, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 2461, leading_digits: 11620, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 2420, leading_digits: 11640, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 140, leading_digits: 11652, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 11656, leading_digits: 9490, format: 13, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 164, leading_digits: 11679, format: 3, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 11694, leading_digits: 11716, format: 13, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 11743, leading_digits: 1039, format: 15, intl_format: 8, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 11771, leading_digits: 11794, format: 13, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 11862, leading_digits: 11885, format: 13, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 11898, leading_digits: 11928, format: 15, intl_format: 8, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 1526, leading_digits: 11963, format: 15, intl_format: 8, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 11971, leading_digits: 1039, format: 15, intl_format: 8, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 1494, leading_digits: 11998, format: 15, intl_format: 8, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 12045, leading_digits: 1068, format: 15, intl_format: 8, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 2799, leading_digits: 12074, format: 16, intl_format: 9, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 7871, leading_digits: 12078, format: 2, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 19, leading_digits: 12101, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 680, leading_digits: 1039, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 12117, leading_digits: 4952, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 3012, leading_digits: 34, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 12139, leading_digits: 12155, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 242, leading_digits: 12165, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 210, leading_digits: 12173, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 1848, leading_digits: 12191, format: 8, intl_format: 8, national_prefix_rule: 2, national_prefix_optional: false },
-    NumberFormat { pattern: 12195, leading_digits: 12216, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 12219, leading_digits: 12242, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 6906, leading_digits: 12247, format: 0, intl_format: NO_TEXT, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 11971, leading_digits: 1837, format: 8, intl_format: 8, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 36, leading_digits: 12252, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 1526, leading_digits: 12256, format: 8, intl_format: 8, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 294, leading_digits: 11250, format: 0, intl_format: 0, national_prefix_rule: 2, national_prefix_optional: false },
-    NumberFormat { pattern: 1144, leading_digits: 2661, format: 2, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 1885, leading_digits: 2169, format: 8, intl_format: 8, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 6252, leading_digits: 2129, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 1494, leading_digits: 1039, format: 8, intl_format: 8, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 1526, leading_digits: 12258, format: 8, intl_format: 8, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 369, leading_digits: 12262, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 1144, leading_digits: 12267, format: 2, intl_format: 2, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 12271, leading_digits: 12284, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 9055, leading_digits: 12304, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 2135, leading_digits: 12315, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 140, leading_digits: 12326, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 1307, leading_digits: 12330, format: 5, intl_format: 5, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 0, leading_digits: 12333, format: 3, intl_format: 3, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 164, leading_digits: 12335, format: 3, intl_format: 3, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 36, leading_digits: 11652, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 164, leading_digits: 319, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 164, leading_digits: 2661, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 19, leading_digits: 9639, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 4803, leading_digits: 2661, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 1242, leading_digits: 12337, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: true },
-    NumberFormat { pattern: 36, leading_digits: 12345, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: true },
-    NumberFormat { pattern: 19, leading_digits: 12349, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 2340, leading_digits: 1068, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 1885, leading_digits: 11250, format: 8, intl_format: 8, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 1885, leading_digits: 12353, format: 8, intl_format: 8, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 84, leading_digits: 1837, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 1242, leading_digits: 1581, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 1411, leading_digits: 34, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 12357, leading_digits: 12377, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 2171, leading_digits: 12382, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 8220, leading_digits: 12394, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 140, leading_digits: 12405, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 164, leading_digits: 12407, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 19, leading_digits: 4952, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 1885, leading_digits: 6955, format: 10, intl_format: 10, national_prefix_rule: 10, national_prefix_optional: false },
-    NumberFormat { pattern: 9704, leading_digits: 12417, format: 10, intl_format: 10, national_prefix_rule: 10, national_prefix_optional: false },
-    NumberFormat { pattern: 294, leading_digits: 6321, format: 0, intl_format: 0, national_prefix_rule: 4, national_prefix_optional: false },
-    NumberFormat { pattern: 210, leading_digits: 12419, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 2891, leading_digits: 12423, format: 3, intl_format: 3, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 6906, leading_digits: 2129, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 164, leading_digits: 5917, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 12446, leading_digits: 12466, format: 1, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: true },
-    NumberFormat { pattern: 680, leading_digits: 12470, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: true },
-    NumberFormat { pattern: 11544, leading_digits: 12485, format: 8, intl_format: 8, national_prefix_rule: 0, national_prefix_optional: true },
-    NumberFormat { pattern: 11544, leading_digits: 12490, format: 8, intl_format: 8, national_prefix_rule: 2, national_prefix_optional: true },
-    NumberFormat { pattern: 12501, leading_digits: 4800, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: true },
-    NumberFormat { pattern: 2891, leading_digits: 1837, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 369, leading_digits: 1523, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 2461, leading_digits: 4952, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 12524, leading_digits: 12544, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 242, leading_digits: 12548, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 261, leading_digits: 12552, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 2719, leading_digits: 12555, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 1242, leading_digits: 12558, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 6836, leading_digits: 12577, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 36, leading_digits: 6415, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 12607, leading_digits: 4952, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 2171, leading_digits: 2661, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 140, leading_digits: 12630, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 8168, leading_digits: 162, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 36, leading_digits: 6321, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 36, leading_digits: 12634, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 9079, leading_digits: 12692, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 140, leading_digits: 12745, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 2989, leading_digits: 2661, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 9079, leading_digits: 12756, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 6126, leading_digits: 12761, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 8168, leading_digits: 12777, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 164, leading_digits: 12779, format: 3, intl_format: 3, national_prefix_rule: NO_TEXT, national_prefix_optional: true },
-    NumberFormat { pattern: 164, leading_digits: 12783, format: 3, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 680, leading_digits: 384, format: 17, intl_format: 5, national_prefix_rule: NO_TEXT, national_prefix_optional: true },
-    NumberFormat { pattern: 7871, leading_digits: 12216, format: 2, intl_format: 2, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 183, leading_digits: 2129, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 164, leading_digits: 12801, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 210, leading_digits: 1068, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 19, leading_digits: 12811, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 12815, leading_digits: 2129, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 12838, leading_digits: 2129, format: 8, intl_format: 8, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 1526, leading_digits: 12868, format: 8, intl_format: 8, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 4866, leading_digits: 12872, format: 3, intl_format: 3, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 164, leading_digits: 12876, format: 0, intl_format: NO_TEXT, national_prefix_rule: 0, national_prefix_optional: true },
-    NumberFormat { pattern: 11113, leading_digits: 9370, format: 0, intl_format: NO_TEXT, national_prefix_rule: 0, national_prefix_optional: true },
-    NumberFormat { pattern: 10507, leading_digits: 12882, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: true },
-    NumberFormat { pattern: 1526, leading_digits: 12893, format: 8, intl_format: 8, national_prefix_rule: 0, national_prefix_optional: true },
-    NumberFormat { pattern: 36, leading_digits: 12903, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: true },
-    NumberFormat { pattern: 658, leading_digits: 12907, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: true },
-    NumberFormat { pattern: 2492, leading_digits: 1837, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: true },
-    NumberFormat { pattern: 164, leading_digits: 12912, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 1307, leading_digits: 12916, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 1494, leading_digits: 1039, format: 8, intl_format: 8, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 5923, leading_digits: 12920, format: 2, intl_format: 2, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 1658, leading_digits: 702, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 2461, leading_digits: 4952, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 242, leading_digits: 2661, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 210, leading_digits: 12928, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 36, leading_digits: 12930, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 12938, leading_digits: 5510, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 1960, leading_digits: 12954, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 36, leading_digits: 4952, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 1288, leading_digits: 12970, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 1981, leading_digits: 12970, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 36, leading_digits: 12973, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 140, leading_digits: 179, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 680, leading_digits: 1039, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 0, leading_digits: 179, format: 0, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 36, leading_digits: 12977, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 8168, leading_digits: 12981, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 12985, leading_digits: 13001, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 13068, leading_digits: 6415, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 164, leading_digits: 4800, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 8168, leading_digits: 13089, format: 0, intl_format: 0, national_prefix_rule: 2, national_prefix_optional: false },
-    NumberFormat { pattern: 140, leading_digits: 4952, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 2989, leading_digits: 13149, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 6252, leading_digits: 1039, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 1123, leading_digits: 13186, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 1242, leading_digits: 13279, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 13294, leading_digits: 13310, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false },
-    NumberFormat { pattern: 19, leading_digits: 12405, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 19, leading_digits: 179, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 36, leading_digits: 13322, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 13326, leading_digits: 34, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 13348, leading_digits: 13368, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 13372, leading_digits: 58, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 2461, leading_digits: 13393, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 294, leading_digits: 13403, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 2719, leading_digits: 13406, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 13416, leading_digits: 13438, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 8064, leading_digits: 1304, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 658, leading_digits: 13441, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 4803, leading_digits: 13468, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 13471, leading_digits: 13494, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 13498, leading_digits: 13521, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 36, leading_digits: 13544, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 680, leading_digits: 12216, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 1442, leading_digits: 13548, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 5042, leading_digits: 6334, format: 8, intl_format: 8, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 1017, leading_digits: NONE, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
-    NumberFormat { pattern: 1387, leading_digits: 13554, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false },
+    NumberFormat { pattern: 0, leading_digits: 0, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 19, leading_digits: 1, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 36, leading_digits: 2, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 60, leading_digits: 3, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 84, leading_digits: 4, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 116, leading_digits: 5, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 140, leading_digits: 6, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 164, leading_digits: 7, leading_digits_len: 1, format: 0, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 140, leading_digits: 8, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 183, leading_digits: 9, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 84, leading_digits: 10, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 210, leading_digits: 11, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 242, leading_digits: 12, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 140, leading_digits: 2, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 261, leading_digits: 13, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 1, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 242, leading_digits: 14, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: 2, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 294, leading_digits: 15, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: 2, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 294, leading_digits: 16, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 36, leading_digits: 17, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 323, leading_digits: 18, leading_digits_len: 1, format: 2, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 369, leading_digits: 7, leading_digits_len: 1, format: 3, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 164, leading_digits: 19, leading_digits_len: 1, format: 3, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 19, leading_digits: 20, leading_digits_len: 1, format: 3, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 388, leading_digits: 21, leading_digits_len: 4, format: 4, intl_format: 4, national_prefix_rule: 0, national_prefix_optional: true, carrier_code_rule: false },
+    NumberFormat { pattern: 1043, leading_digits: 1, leading_digits_len: 1, format: 4, intl_format: 4, national_prefix_rule: 0, national_prefix_optional: true, carrier_code_rule: false },
+    NumberFormat { pattern: 1065, leading_digits: 25, leading_digits_len: 1, format: 5, intl_format: 5, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 1065, leading_digits: 26, leading_digits_len: 1, format: 4, intl_format: 4, national_prefix_rule: 0, national_prefix_optional: true, carrier_code_rule: false },
+    NumberFormat { pattern: 1093, leading_digits: 27, leading_digits_len: 5, format: 6, intl_format: 7, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 1783, leading_digits: 32, leading_digits_len: 1, format: 6, intl_format: 7, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 1813, leading_digits: 33, leading_digits_len: 1, format: 5, intl_format: 5, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 1837, leading_digits: 34, leading_digits_len: 1, format: 6, intl_format: 7, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 1866, leading_digits: 35, leading_digits_len: 1, format: 2, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 1877, leading_digits: 36, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 1900, leading_digits: 37, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 1919, leading_digits: 38, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 1940, leading_digits: 39, leading_digits_len: 1, format: 2, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 1952, leading_digits: 40, leading_digits_len: 2, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 2055, leading_digits: 42, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 2081, leading_digits: 6, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 2104, leading_digits: 6, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 2127, leading_digits: 43, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 2146, leading_digits: 44, leading_digits_len: 1, format: 1, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 0, leading_digits: 45, leading_digits_len: 1, format: 0, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 164, leading_digits: 46, leading_digits_len: 2, format: 0, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 2183, leading_digits: 45, leading_digits_len: 1, format: 0, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 2199, leading_digits: 43, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 36, leading_digits: 48, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 2230, leading_digits: 49, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 2, national_prefix_optional: false, carrier_code_rule: true },
+    NumberFormat { pattern: 2254, leading_digits: 50, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 2285, leading_digits: 51, leading_digits_len: 1, format: 1, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 164, leading_digits: 52, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 2315, leading_digits: 7, leading_digits_len: 1, format: 1, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 2337, leading_digits: 53, leading_digits_len: 1, format: 8, intl_format: 8, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 2369, leading_digits: 54, leading_digits_len: 3, format: 8, intl_format: 8, national_prefix_rule: 2, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 2369, leading_digits: 57, leading_digits_len: 1, format: 8, intl_format: 8, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 0, leading_digits: 19, leading_digits_len: 1, format: 3, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 210, leading_digits: 58, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 210, leading_digits: 59, leading_digits_len: 1, format: 4, intl_format: 4, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 2479, leading_digits: 2, leading_digits_len: 1, format: 8, intl_format: 8, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 2508, leading_digits: 60, leading_digits_len: 1, format: 3, intl_format: 3, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 2536, leading_digits: 61, leading_digits_len: 1, format: 3, intl_format: 3, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 2675, leading_digits: 62, leading_digits_len: 1, format: 3, intl_format: 3, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 2701, leading_digits: 63, leading_digits_len: 1, format: 3, intl_format: 3, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 261, leading_digits: 64, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 2726, leading_digits: 65, leading_digits_len: 1, format: 8, intl_format: 8, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 2763, leading_digits: 66, leading_digits_len: 1, format: 8, intl_format: 8, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 2337, leading_digits: 67, leading_digits_len: 1, format: 8, intl_format: 8, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 2763, leading_digits: 68, leading_digits_len: 1, format: 8, intl_format: 8, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 1940, leading_digits: 1, leading_digits_len: 1, format: 2, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 2802, leading_digits: 63, leading_digits_len: 1, format: 8, intl_format: 8, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 164, leading_digits: 69, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 2838, leading_digits: 63, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 2859, leading_digits: 70, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 261, leading_digits: 71, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 2912, leading_digits: 72, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 2081, leading_digits: 73, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 36, leading_digits: 34, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 19, leading_digits: 74, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 2763, leading_digits: 75, leading_digits_len: 1, format: 8, intl_format: 8, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 2763, leading_digits: 33, leading_digits_len: 1, format: 8, intl_format: 8, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 2971, leading_digits: 76, leading_digits_len: 1, format: 9, intl_format: 9, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 164, leading_digits: 77, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 3013, leading_digits: 78, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: true },
+    NumberFormat { pattern: 3039, leading_digits: 79, leading_digits_len: 1, format: 2, intl_format: 2, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: true },
+    NumberFormat { pattern: 3049, leading_digits: 33, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: true },
+    NumberFormat { pattern: 3071, leading_digits: 80, leading_digits_len: 1, format: 2, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 19, leading_digits: 81, leading_digits_len: 2, format: 3, intl_format: 3, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 19, leading_digits: 83, leading_digits_len: 2, format: 3, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 3210, leading_digits: 85, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 3244, leading_digits: 34, leading_digits_len: 1, format: 3, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 1043, leading_digits: 86, leading_digits_len: 1, format: 4, intl_format: 4, national_prefix_rule: 3, national_prefix_optional: false, carrier_code_rule: true },
+    NumberFormat { pattern: 3290, leading_digits: 87, leading_digits_len: 1, format: 4, intl_format: 4, national_prefix_rule: 3, national_prefix_optional: false, carrier_code_rule: true },
+    NumberFormat { pattern: 0, leading_digits: 8, leading_digits_len: 1, format: 0, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 3324, leading_digits: 88, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 2763, leading_digits: 89, leading_digits_len: 1, format: 8, intl_format: 8, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 3365, leading_digits: 53, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 164, leading_digits: 90, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 210, leading_digits: 91, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 2254, leading_digits: 76, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 3396, leading_digits: 33, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 0, leading_digits: 92, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: 4, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 3422, leading_digits: 92, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 4, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 3445, leading_digits: 93, leading_digits_len: 2, format: 4, intl_format: 4, national_prefix_rule: 5, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 2337, leading_digits: 95, leading_digits_len: 1, format: 10, intl_format: 10, national_prefix_rule: 5, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 2369, leading_digits: 96, leading_digits_len: 1, format: 10, intl_format: 10, national_prefix_rule: 5, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 3577, leading_digits: 97, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 4, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 164, leading_digits: 98, leading_digits_len: 1, format: 3, intl_format: 3, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 3604, leading_digits: 76, leading_digits_len: 1, format: 11, intl_format: 11, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 3631, leading_digits: 99, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 3365, leading_digits: 100, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 3658, leading_digits: 63, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 140, leading_digits: 1, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 36, leading_digits: 97, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 3680, leading_digits: 6, leading_digits_len: 1, format: 8, intl_format: 8, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 2763, leading_digits: 101, leading_digits_len: 1, format: 8, intl_format: 8, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 2230, leading_digits: 33, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 140, leading_digits: 102, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 36, leading_digits: 103, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 2369, leading_digits: 104, leading_digits_len: 1, format: 8, intl_format: 8, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 3738, leading_digits: 33, leading_digits_len: 1, format: 9, intl_format: 9, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 3774, leading_digits: 63, leading_digits_len: 1, format: 8, intl_format: 8, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 3801, leading_digits: 76, leading_digits_len: 1, format: 8, intl_format: 8, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 3830, leading_digits: 77, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 1866, leading_digits: 105, leading_digits_len: 1, format: 2, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 3244, leading_digits: 106, leading_digits_len: 2, format: 0, intl_format: 0, national_prefix_rule: 3, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 36, leading_digits: 108, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 140, leading_digits: 109, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 2230, leading_digits: 110, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 3, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 2230, leading_digits: 111, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 140, leading_digits: 112, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 3, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 3932, leading_digits: 3, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 3955, leading_digits: 1, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 3977, leading_digits: 113, leading_digits_len: 1, format: 8, intl_format: 8, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 2763, leading_digits: 99, leading_digits_len: 1, format: 8, intl_format: 8, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 4009, leading_digits: 114, leading_digits_len: 1, format: 9, intl_format: 9, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 4053, leading_digits: 115, leading_digits_len: 3, format: 2, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 4053, leading_digits: 118, leading_digits_len: 3, format: 2, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 4199, leading_digits: 121, leading_digits_len: 5, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: true },
+    NumberFormat { pattern: 164, leading_digits: 126, leading_digits_len: 5, format: 0, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 19, leading_digits: 131, leading_digits_len: 1, format: 0, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 6450, leading_digits: 132, leading_digits_len: 4, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: true },
+    NumberFormat { pattern: 19, leading_digits: 136, leading_digits_len: 4, format: 0, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 1065, leading_digits: 140, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 1043, leading_digits: 141, leading_digits_len: 3, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: true, carrier_code_rule: true },
+    NumberFormat { pattern: 1065, leading_digits: 144, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: true, carrier_code_rule: true },
+    NumberFormat { pattern: 8358, leading_digits: 34, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 3955, leading_digits: 145, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: true, carrier_code_rule: true },
+    NumberFormat { pattern: 8377, leading_digits: 146, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: true, carrier_code_rule: true },
+    NumberFormat { pattern: 8377, leading_digits: 147, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: true },
+    NumberFormat { pattern: 8406, leading_digits: 148, leading_digits_len: 1, format: 8, intl_format: 8, national_prefix_rule: 0, national_prefix_optional: true, carrier_code_rule: false },
+    NumberFormat { pattern: 19, leading_digits: 149, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 8440, leading_digits: 150, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: 3, national_prefix_optional: false, carrier_code_rule: true },
+    NumberFormat { pattern: 8440, leading_digits: 151, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: true },
+    NumberFormat { pattern: 8476, leading_digits: 1, leading_digits_len: 1, format: 5, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 19, leading_digits: 152, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: true },
+    NumberFormat { pattern: 1065, leading_digits: 97, leading_digits_len: 1, format: 5, intl_format: 5, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: true },
+    NumberFormat { pattern: 2508, leading_digits: 153, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: 2, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 8512, leading_digits: 154, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: 2, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 3013, leading_digits: 155, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 8440, leading_digits: 33, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 2315, leading_digits: 156, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 164, leading_digits: 157, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 84, leading_digits: 158, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 294, leading_digits: 159, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 36, leading_digits: 160, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 8555, leading_digits: 161, leading_digits_len: 1, format: 8, intl_format: 8, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 8587, leading_digits: 34, leading_digits_len: 1, format: 8, intl_format: 8, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 8616, leading_digits: 34, leading_digits_len: 1, format: 8, intl_format: 8, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 8645, leading_digits: 162, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 1940, leading_digits: 163, leading_digits_len: 2, format: 2, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 8686, leading_digits: 165, leading_digits_len: 2, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 8841, leading_digits: 167, leading_digits_len: 2, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 164, leading_digits: 169, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 9194, leading_digits: 170, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 9212, leading_digits: 171, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 9232, leading_digits: 172, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 8358, leading_digits: 173, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 9270, leading_digits: 33, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 9286, leading_digits: 174, leading_digits_len: 3, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 8377, leading_digits: 154, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 9316, leading_digits: 177, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 9316, leading_digits: 178, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 9286, leading_digits: 179, leading_digits_len: 2, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 9363, leading_digits: 181, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 9381, leading_digits: 182, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 9415, leading_digits: 183, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 9443, leading_digits: 184, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 2763, leading_digits: 185, leading_digits_len: 1, format: 8, intl_format: 8, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 2763, leading_digits: 19, leading_digits_len: 1, format: 8, intl_format: 8, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 2763, leading_digits: 96, leading_digits_len: 1, format: 8, intl_format: 8, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 2369, leading_digits: 34, leading_digits_len: 1, format: 8, intl_format: 8, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 2337, leading_digits: 186, leading_digits_len: 1, format: 8, intl_format: 8, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 164, leading_digits: 8, leading_digits_len: 1, format: 3, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 84, leading_digits: 8, leading_digits_len: 1, format: 4, intl_format: 5, national_prefix_rule: 2, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 140, leading_digits: 34, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 9474, leading_digits: 1, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 164, leading_digits: 187, leading_digits_len: 2, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 2183, leading_digits: 189, leading_digits_len: 2, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 3658, leading_digits: 154, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 2254, leading_digits: 33, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 2701, leading_digits: 26, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 9610, leading_digits: 191, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 1065, leading_digits: 97, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 9646, leading_digits: 1, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 3324, leading_digits: 192, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 1866, leading_digits: 193, leading_digits_len: 1, format: 2, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 1940, leading_digits: 194, leading_digits_len: 1, format: 2, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 36, leading_digits: 195, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 2337, leading_digits: 196, leading_digits_len: 1, format: 8, intl_format: 8, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 140, leading_digits: 197, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 9684, leading_digits: 198, leading_digits_len: 1, format: 2, intl_format: NO_TEXT, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 9684, leading_digits: 199, leading_digits_len: 1, format: 2, intl_format: 2, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 1940, leading_digits: 200, leading_digits_len: 1, format: 2, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 2536, leading_digits: 201, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 9725, leading_digits: 202, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 9761, leading_digits: 154, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 9777, leading_digits: 203, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 164, leading_digits: 204, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 3955, leading_digits: 76, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 164, leading_digits: 205, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 1940, leading_digits: 19, leading_digits_len: 1, format: 2, intl_format: 2, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: true },
+    NumberFormat { pattern: 1866, leading_digits: 206, leading_digits_len: 1, format: 2, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 0, leading_digits: 1, leading_digits_len: 1, format: 0, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 2337, leading_digits: 33, leading_digits_len: 1, format: 8, intl_format: 8, national_prefix_rule: 1, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 4009, leading_digits: 207, leading_digits_len: 1, format: 9, intl_format: 9, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 9837, leading_digits: 8, leading_digits_len: 1, format: 8, intl_format: 8, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 2763, leading_digits: 76, leading_digits_len: 1, format: 8, intl_format: 8, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 2763, leading_digits: 208, leading_digits_len: 1, format: 8, intl_format: 8, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 164, leading_digits: 209, leading_digits_len: 5, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 2315, leading_digits: 214, leading_digits_len: 4, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 9920, leading_digits: 92, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 9935, leading_digits: 218, leading_digits_len: 3, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 10042, leading_digits: 221, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 1043, leading_digits: 222, leading_digits_len: 2, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 10115, leading_digits: 154, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 1065, leading_digits: 224, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 36, leading_digits: 225, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 2369, leading_digits: 226, leading_digits_len: 1, format: 8, intl_format: 8, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 2337, leading_digits: 227, leading_digits_len: 1, format: 8, intl_format: 8, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 2337, leading_digits: 228, leading_digits_len: 1, format: 8, intl_format: 8, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 2337, leading_digits: 229, leading_digits_len: 1, format: 8, intl_format: 8, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 2337, leading_digits: 97, leading_digits_len: 1, format: 8, intl_format: 8, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 164, leading_digits: 230, leading_digits_len: 1, format: 0, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 242, leading_digits: 33, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 140, leading_digits: 231, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 242, leading_digits: 63, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 2146, leading_digits: 232, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 164, leading_digits: 19, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 2763, leading_digits: 170, leading_digits_len: 1, format: 8, intl_format: 8, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 2337, leading_digits: 233, leading_digits_len: 1, format: 8, intl_format: 8, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 2337, leading_digits: 234, leading_digits_len: 1, format: 8, intl_format: 8, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 2337, leading_digits: 33, leading_digits_len: 1, format: 8, intl_format: 8, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 36, leading_digits: 235, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 9920, leading_digits: 97, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 1043, leading_digits: 236, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 10115, leading_digits: 237, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 1065, leading_digits: 238, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 10252, leading_digits: 33, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 19, leading_digits: 98, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 3955, leading_digits: 1, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 164, leading_digits: 239, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 36, leading_digits: 240, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 10282, leading_digits: 241, leading_digits_len: 2, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 19, leading_digits: 243, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 36, leading_digits: 33, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 10324, leading_digits: 34, leading_digits_len: 1, format: 8, intl_format: 8, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 19, leading_digits: 244, leading_digits_len: 1, format: 3, intl_format: 3, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 8377, leading_digits: 33, leading_digits_len: 1, format: 1, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 3631, leading_digits: 245, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 10360, leading_digits: 33, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 10383, leading_digits: 1, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 2081, leading_digits: 246, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 2081, leading_digits: 34, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 2081, leading_digits: 83, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 36, leading_digits: 33, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 3658, leading_digits: 156, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 84, leading_digits: 1, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 6, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 210, leading_digits: 247, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 6, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 2081, leading_digits: 19, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 7, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 3324, leading_digits: 184, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 10446, leading_digits: 248, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: 2, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 10475, leading_digits: 92, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 10491, leading_digits: 249, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: 2, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 10511, leading_digits: 250, leading_digits_len: 1, format: 5, intl_format: 5, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 10539, leading_digits: 1, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 1065, leading_digits: 251, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 10559, leading_digits: 145, leading_digits_len: 1, format: 8, intl_format: 8, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 10586, leading_digits: 33, leading_digits_len: 1, format: 5, intl_format: 5, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 10609, leading_digits: 252, leading_digits_len: 1, format: 8, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 10643, leading_digits: 76, leading_digits_len: 1, format: 8, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 3365, leading_digits: 253, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: 2, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 242, leading_digits: 254, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: 2, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 10699, leading_digits: 1, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 2, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 2081, leading_digits: 255, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 2, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 36, leading_digits: 225, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 36, leading_digits: 256, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 2, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 140, leading_digits: 257, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 2254, leading_digits: 1, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 1043, leading_digits: 67, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 2, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 10742, leading_digits: 33, leading_digits_len: 1, format: 8, intl_format: 8, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 10769, leading_digits: 258, leading_digits_len: 1, format: 3, intl_format: 3, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 10788, leading_digits: 259, leading_digits_len: 1, format: 5, intl_format: 5, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 84, leading_digits: 260, leading_digits_len: 1, format: 5, intl_format: 5, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 140, leading_digits: 227, leading_digits_len: 1, format: 5, intl_format: 5, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 2254, leading_digits: 261, leading_digits_len: 1, format: 5, intl_format: 5, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 10115, leading_digits: 262, leading_digits_len: 1, format: 3, intl_format: 3, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 10825, leading_digits: 263, leading_digits_len: 1, format: 11, intl_format: 11, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 10855, leading_digits: 184, leading_digits_len: 1, format: 12, intl_format: 12, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 10885, leading_digits: 264, leading_digits_len: 1, format: 2, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 3039, leading_digits: 265, leading_digits_len: 3, format: 2, intl_format: 2, national_prefix_rule: NO_TEXT, national_prefix_optional: true, carrier_code_rule: false },
+    NumberFormat { pattern: 10990, leading_digits: 268, leading_digits_len: 2, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: true, carrier_code_rule: false },
+    NumberFormat { pattern: 1065, leading_digits: 270, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: true, carrier_code_rule: false },
+    NumberFormat { pattern: 1043, leading_digits: 271, leading_digits_len: 3, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: true, carrier_code_rule: false },
+    NumberFormat { pattern: 1065, leading_digits: 274, leading_digits_len: 3, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: true, carrier_code_rule: false },
+    NumberFormat { pattern: 2254, leading_digits: 277, leading_digits_len: 3, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: true, carrier_code_rule: false },
+    NumberFormat { pattern: 12591, leading_digits: 280, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: true, carrier_code_rule: false },
+    NumberFormat { pattern: 12614, leading_digits: 281, leading_digits_len: 2, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: true, carrier_code_rule: false },
+    NumberFormat { pattern: 12650, leading_digits: 76, leading_digits_len: 1, format: 8, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 12679, leading_digits: 181, leading_digits_len: 1, format: 8, intl_format: 8, national_prefix_rule: NO_TEXT, national_prefix_optional: true, carrier_code_rule: false },
+    NumberFormat { pattern: 164, leading_digits: 170, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 84, leading_digits: 1, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 2081, leading_digits: 283, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 1065, leading_digits: 154, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 12710, leading_digits: 161, leading_digits_len: 1, format: 2, intl_format: 2, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 12719, leading_digits: 284, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 3932, leading_digits: 34, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 1043, leading_digits: 20, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 164, leading_digits: 285, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 36, leading_digits: 170, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 12710, leading_digits: 286, leading_digits_len: 2, format: 2, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 1940, leading_digits: 288, leading_digits_len: 1, format: 2, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 2508, leading_digits: 289, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 12825, leading_digits: 290, leading_digits_len: 2, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 12904, leading_digits: 292, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 19, leading_digits: 293, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 12940, leading_digits: 294, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 3932, leading_digits: 295, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 3577, leading_digits: 296, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 13008, leading_digits: 289, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 3955, leading_digits: 76, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 10586, leading_digits: 297, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 84, leading_digits: 298, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 2, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 6450, leading_digits: 97, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 13044, leading_digits: 225, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 2230, leading_digits: 299, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 19, leading_digits: 300, leading_digits_len: 4, format: 3, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 13085, leading_digits: 304, leading_digits_len: 1, format: 2, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 36, leading_digits: 305, leading_digits_len: 1, format: 5, intl_format: 5, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 13111, leading_digits: 306, leading_digits_len: 3, format: 5, intl_format: 5, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 140, leading_digits: 113, leading_digits_len: 1, format: 5, intl_format: 5, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 2230, leading_digits: 309, leading_digits_len: 2, format: 5, intl_format: 5, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 140, leading_digits: 311, leading_digits_len: 3, format: 5, intl_format: 5, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 3049, leading_digits: 314, leading_digits_len: 1, format: 5, intl_format: 5, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 14730, leading_digits: 300, leading_digits_len: 2, format: 5, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 388, leading_digits: 315, leading_digits_len: 1, format: 5, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 1065, leading_digits: 92, leading_digits_len: 1, format: 5, intl_format: 5, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 1043, leading_digits: 52, leading_digits_len: 1, format: 5, intl_format: 5, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 9474, leading_digits: 76, leading_digits_len: 1, format: 5, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 14757, leading_digits: 76, leading_digits_len: 1, format: 5, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 14780, leading_digits: 76, leading_digits_len: 1, format: 5, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 14803, leading_digits: 76, leading_digits_len: 1, format: 5, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 14826, leading_digits: 316, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 9920, leading_digits: 317, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 3932, leading_digits: 97, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 14850, leading_digits: 318, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 36, leading_digits: 319, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 14888, leading_digits: 33, leading_digits_len: 1, format: 8, intl_format: 8, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 2081, leading_digits: 7, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 2254, leading_digits: 1, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 2315, leading_digits: 320, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 210, leading_digits: 33, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 84, leading_digits: 8, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 1065, leading_digits: 1, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 9684, leading_digits: 321, leading_digits_len: 3, format: 2, intl_format: NO_TEXT, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 2127, leading_digits: 324, leading_digits_len: 1, format: 3, intl_format: 3, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: true },
+    NumberFormat { pattern: 19, leading_digits: 1, leading_digits_len: 1, format: 3, intl_format: 3, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 10699, leading_digits: 63, leading_digits_len: 1, format: 5, intl_format: 5, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: true },
+    NumberFormat { pattern: 140, leading_digits: 325, leading_digits_len: 1, format: 5, intl_format: 5, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: true },
+    NumberFormat { pattern: 12940, leading_digits: 326, leading_digits_len: 1, format: 5, intl_format: 5, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: true },
+    NumberFormat { pattern: 1043, leading_digits: 227, leading_digits_len: 1, format: 5, intl_format: 5, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: true },
+    NumberFormat { pattern: 14976, leading_digits: 327, leading_digits_len: 2, format: 1, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 3290, leading_digits: 6, leading_digits_len: 1, format: 5, intl_format: 5, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: true },
+    NumberFormat { pattern: 15007, leading_digits: 76, leading_digits_len: 1, format: 1, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 15030, leading_digits: 76, leading_digits_len: 1, format: 8, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 2183, leading_digits: 329, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 242, leading_digits: 330, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 210, leading_digits: 331, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 2479, leading_digits: 170, leading_digits_len: 1, format: 8, intl_format: 8, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 3680, leading_digits: 26, leading_digits_len: 1, format: 8, intl_format: 8, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 3324, leading_digits: 332, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 210, leading_digits: 333, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 2315, leading_digits: 334, leading_digits_len: 2, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: true },
+    NumberFormat { pattern: 36, leading_digits: 33, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 140, leading_digits: 336, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: true },
+    NumberFormat { pattern: 36, leading_digits: 2, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: true },
+    NumberFormat { pattern: 140, leading_digits: 154, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 36, leading_digits: 337, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 3324, leading_digits: 338, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 210, leading_digits: 63, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 140, leading_digits: 77, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 19, leading_digits: 339, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 84, leading_digits: 340, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 8, national_prefix_optional: true, carrier_code_rule: false },
+    NumberFormat { pattern: 261, leading_digits: 341, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 1, national_prefix_optional: true, carrier_code_rule: false },
+    NumberFormat { pattern: 294, leading_digits: 342, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: 8, national_prefix_optional: true, carrier_code_rule: false },
+    NumberFormat { pattern: 242, leading_digits: 343, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: 8, national_prefix_optional: true, carrier_code_rule: false },
+    NumberFormat { pattern: 3830, leading_digits: 344, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: true },
+    NumberFormat { pattern: 2146, leading_digits: 344, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: true },
+    NumberFormat { pattern: 3631, leading_digits: 345, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: true },
+    NumberFormat { pattern: 15266, leading_digits: 346, leading_digits_len: 1, format: 8, intl_format: 8, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: true },
+    NumberFormat { pattern: 15299, leading_digits: 347, leading_digits_len: 1, format: 8, intl_format: 8, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: true },
+    NumberFormat { pattern: 261, leading_digits: 348, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: true },
+    NumberFormat { pattern: 2479, leading_digits: 346, leading_digits_len: 1, format: 8, intl_format: 8, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: true },
+    NumberFormat { pattern: 36, leading_digits: 2, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: true },
+    NumberFormat { pattern: 15374, leading_digits: 346, leading_digits_len: 1, format: 9, intl_format: 9, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: true },
+    NumberFormat { pattern: 210, leading_digits: 349, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 13044, leading_digits: 19, leading_digits_len: 1, format: 3, intl_format: 3, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 14850, leading_digits: 350, leading_digits_len: 1, format: 3, intl_format: 3, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 13044, leading_digits: 351, leading_digits_len: 1, format: 3, intl_format: 3, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 4009, leading_digits: 186, leading_digits_len: 1, format: 9, intl_format: 9, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 2912, leading_digits: 352, leading_digits_len: 1, format: 1, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 210, leading_digits: 67, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 2763, leading_digits: 205, leading_digits_len: 1, format: 8, intl_format: 8, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 4009, leading_digits: 233, leading_digits_len: 1, format: 9, intl_format: 9, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 242, leading_digits: 97, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 210, leading_digits: 353, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 261, leading_digits: 354, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 2081, leading_digits: 19, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 15449, leading_digits: 26, leading_digits_len: 1, format: 8, intl_format: 8, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 164, leading_digits: 283, leading_digits_len: 1, format: 3, intl_format: 3, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 84, leading_digits: 355, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 210, leading_digits: 356, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 15510, leading_digits: 357, leading_digits_len: 1, format: 8, intl_format: 8, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 1866, leading_digits: 358, leading_digits_len: 2, format: 2, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 2763, leading_digits: 360, leading_digits_len: 1, format: 8, intl_format: 8, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 15600, leading_digits: 361, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 3631, leading_digits: 362, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 2838, leading_digits: 363, leading_digits_len: 2, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 2081, leading_digits: 365, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 15722, leading_digits: 366, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 2230, leading_digits: 63, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 1065, leading_digits: 33, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 10825, leading_digits: 367, leading_digits_len: 1, format: 8, intl_format: 8, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 15762, leading_digits: 34, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 3658, leading_digits: 368, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 19, leading_digits: 196, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 6450, leading_digits: 369, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 10042, leading_digits: 370, leading_digits_len: 2, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 9935, leading_digits: 148, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 10769, leading_digits: 76, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 19, leading_digits: 372, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 2337, leading_digits: 373, leading_digits_len: 1, format: 8, intl_format: 8, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 2337, leading_digits: 33, leading_digits_len: 1, format: 8, intl_format: 8, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 2763, leading_digits: 374, leading_digits_len: 1, format: 8, intl_format: 8, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 19, leading_digits: 375, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 164, leading_digits: 376, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 19, leading_digits: 227, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 12591, leading_digits: 33, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 164, leading_digits: 377, leading_digits_len: 1, format: 3, intl_format: 3, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 1065, leading_digits: 97, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 3324, leading_digits: 378, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 2337, leading_digits: 379, leading_digits_len: 1, format: 8, intl_format: 8, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 9684, leading_digits: 380, leading_digits_len: 1, format: 2, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 1043, leading_digits: 381, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 1065, leading_digits: 19, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 84, leading_digits: 382, leading_digits_len: 1, format: 13, intl_format: 13, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 2081, leading_digits: 383, leading_digits_len: 2, format: 13, intl_format: 13, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 2230, leading_digits: 170, leading_digits_len: 1, format: 13, intl_format: 13, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 15963, leading_digits: 385, leading_digits_len: 1, format: 11, intl_format: 11, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 1065, leading_digits: 184, leading_digits_len: 1, format: 13, intl_format: 13, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 1043, leading_digits: 1, leading_digits_len: 1, format: 13, intl_format: 13, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 2081, leading_digits: 386, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 36, leading_digits: 33, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 210, leading_digits: 99, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 2081, leading_digits: 2, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 36, leading_digits: 352, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 140, leading_digits: 33, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 323, leading_digits: 387, leading_digits_len: 1, format: 2, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 2146, leading_digits: 388, leading_digits_len: 1, format: 14, intl_format: 14, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 210, leading_digits: 389, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 2763, leading_digits: 390, leading_digits_len: 1, format: 8, intl_format: 8, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 369, leading_digits: 391, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 16041, leading_digits: 392, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 3932, leading_digits: 341, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 1065, leading_digits: 393, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 388, leading_digits: 63, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 10586, leading_digits: 257, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 16064, leading_digits: 257, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 19, leading_digits: 394, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 1866, leading_digits: 395, leading_digits_len: 1, format: 2, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 2127, leading_digits: 35, leading_digits_len: 1, format: 0, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 1940, leading_digits: 1, leading_digits_len: 1, format: 2, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 16101, leading_digits: 13, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 13044, leading_digits: 396, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 16120, leading_digits: 2, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 36, leading_digits: 397, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 140, leading_digits: 398, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 1813, leading_digits: 34, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 261, leading_digits: 33, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 2763, leading_digits: 249, leading_digits_len: 1, format: 8, intl_format: 8, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 3013, leading_digits: 399, leading_digits_len: 1, format: 3, intl_format: 3, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 294, leading_digits: 400, leading_digits_len: 1, format: 3, intl_format: 3, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 8440, leading_digits: 34, leading_digits_len: 1, format: 3, intl_format: 3, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 16193, leading_digits: 1, leading_digits_len: 1, format: 5, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 164, leading_digits: 360, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 164, leading_digits: 33, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 16215, leading_digits: 401, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 10360, leading_digits: 402, leading_digits_len: 2, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 84, leading_digits: 404, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 3932, leading_digits: 405, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 12940, leading_digits: 406, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 16315, leading_digits: 407, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 16356, leading_digits: 357, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 294, leading_digits: 63, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 19, leading_digits: 408, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 164, leading_digits: 197, leading_digits_len: 1, format: 3, intl_format: 3, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 19, leading_digits: 25, leading_digits_len: 1, format: 3, intl_format: 3, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 1065, leading_digits: 33, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 242, leading_digits: 145, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: 2, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 3013, leading_digits: 1, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: 2, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 294, leading_digits: 409, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: 2, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 36, leading_digits: 34, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 2146, leading_digits: 109, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 2763, leading_digits: 410, leading_digits_len: 1, format: 8, intl_format: 8, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 2337, leading_digits: 33, leading_digits_len: 1, format: 8, intl_format: 8, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 164, leading_digits: 411, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 19, leading_digits: 257, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 16041, leading_digits: 63, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: 2, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 16399, leading_digits: 412, leading_digits_len: 2, format: 0, intl_format: 0, national_prefix_rule: 2, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 3244, leading_digits: 414, leading_digits_len: 2, format: 0, intl_format: 0, national_prefix_rule: 2, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 2230, leading_digits: 63, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 2, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 140, leading_digits: 416, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 2, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 1065, leading_digits: 97, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 3955, leading_digits: 1, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 16639, leading_digits: 1, leading_digits_len: 1, format: 8, intl_format: 8, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 16669, leading_digits: 13, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 14850, leading_digits: 1, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 16692, leading_digits: 417, leading_digits_len: 2, format: 0, intl_format: 0, national_prefix_rule: 2, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 16904, leading_digits: 419, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: 2, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 12591, leading_digits: 420, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: 2, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 8440, leading_digits: 170, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 8587, leading_digits: 421, leading_digits_len: 1, format: 8, intl_format: 8, national_prefix_rule: 2, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 8616, leading_digits: 360, leading_digits_len: 1, format: 8, intl_format: 8, national_prefix_rule: 2, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 9684, leading_digits: 45, leading_digits_len: 1, format: 2, intl_format: 2, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 0, leading_digits: 422, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 3631, leading_digits: 423, leading_digits_len: 2, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 10360, leading_digits: 425, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 36, leading_digits: 426, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 2369, leading_digits: 427, leading_digits_len: 1, format: 8, intl_format: 8, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 3932, leading_digits: 33, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 2146, leading_digits: 19, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 36, leading_digits: 154, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 2337, leading_digits: 33, leading_digits_len: 1, format: 8, intl_format: 8, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 84, leading_digits: 428, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 36, leading_digits: 6, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 2254, leading_digits: 1, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 140, leading_digits: 429, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 36, leading_digits: 430, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 17183, leading_digits: 431, leading_digits_len: 1, format: 2, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 12825, leading_digits: 432, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 3365, leading_digits: 433, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: 2, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 17229, leading_digits: 434, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: 2, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 2081, leading_digits: 435, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 2, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 140, leading_digits: 352, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 9920, leading_digits: 436, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 36, leading_digits: 98, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 3955, leading_digits: 34, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 164, leading_digits: 437, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 19, leading_digits: 438, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 2337, leading_digits: 439, leading_digits_len: 1, format: 8, intl_format: 8, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 0, leading_digits: 440, leading_digits_len: 2, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 369, leading_digits: 442, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 140, leading_digits: 443, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 36, leading_digits: 444, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 17373, leading_digits: 445, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 17406, leading_digits: 446, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 2315, leading_digits: 447, leading_digits_len: 1, format: 5, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 17430, leading_digits: 448, leading_digits_len: 3, format: 8, intl_format: 8, national_prefix_rule: 9, national_prefix_optional: true, carrier_code_rule: false },
+    NumberFormat { pattern: 17555, leading_digits: 451, leading_digits_len: 3, format: 8, intl_format: 8, national_prefix_rule: 9, national_prefix_optional: true, carrier_code_rule: false },
+    NumberFormat { pattern: 1065, leading_digits: 154, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 9, national_prefix_optional: true, carrier_code_rule: false },
+    NumberFormat { pattern: 17763, leading_digits: 454, leading_digits_len: 1, format: 10, intl_format: 10, national_prefix_rule: 9, national_prefix_optional: true, carrier_code_rule: false },
+    NumberFormat { pattern: 17810, leading_digits: 33, leading_digits_len: 1, format: 8, intl_format: 8, national_prefix_rule: 9, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 2763, leading_digits: 76, leading_digits_len: 1, format: 8, intl_format: 8, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 36, leading_digits: 63, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 36, leading_digits: 341, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 14850, leading_digits: 34, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 140, leading_digits: 1, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 140, leading_digits: 6, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 1065, leading_digits: 33, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 3365, leading_digits: 455, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 3324, leading_digits: 456, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 140, leading_digits: 457, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 17875, leading_digits: 346, leading_digits_len: 1, format: 13, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 164, leading_digits: 458, leading_digits_len: 1, format: 3, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 17913, leading_digits: 459, leading_digits_len: 1, format: 13, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 17962, leading_digits: 33, leading_digits_len: 1, format: 15, intl_format: 8, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 17990, leading_digits: 460, leading_digits_len: 1, format: 13, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 18081, leading_digits: 461, leading_digits_len: 1, format: 13, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 18117, leading_digits: 462, leading_digits_len: 1, format: 15, intl_format: 8, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 2369, leading_digits: 463, leading_digits_len: 1, format: 15, intl_format: 8, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 18190, leading_digits: 33, leading_digits_len: 1, format: 15, intl_format: 8, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 2337, leading_digits: 464, leading_digits_len: 1, format: 15, intl_format: 8, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 18264, leading_digits: 34, leading_digits_len: 1, format: 15, intl_format: 8, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 3738, leading_digits: 465, leading_digits_len: 1, format: 16, intl_format: 9, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 12710, leading_digits: 466, leading_digits_len: 2, format: 2, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 19, leading_digits: 468, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 1065, leading_digits: 33, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 18347, leading_digits: 154, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 3955, leading_digits: 1, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 18369, leading_digits: 469, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 242, leading_digits: 470, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 210, leading_digits: 471, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 2726, leading_digits: 472, leading_digits_len: 1, format: 8, intl_format: 8, national_prefix_rule: 2, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 18425, leading_digits: 473, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 18449, leading_digits: 474, leading_digits_len: 2, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 10769, leading_digits: 476, leading_digits_len: 2, format: 0, intl_format: NO_TEXT, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 18190, leading_digits: 63, leading_digits_len: 1, format: 8, intl_format: 8, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 36, leading_digits: 478, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 2369, leading_digits: 479, leading_digits_len: 1, format: 8, intl_format: 8, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 294, leading_digits: 444, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: 2, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 1940, leading_digits: 97, leading_digits_len: 1, format: 2, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 2763, leading_digits: 79, leading_digits_len: 1, format: 8, intl_format: 8, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 10115, leading_digits: 76, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 2337, leading_digits: 33, leading_digits_len: 1, format: 8, intl_format: 8, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 2369, leading_digits: 480, leading_digits_len: 1, format: 8, intl_format: 8, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 369, leading_digits: 481, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 1940, leading_digits: 482, leading_digits_len: 1, format: 2, intl_format: 2, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 18509, leading_digits: 483, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 14826, leading_digits: 484, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 3013, leading_digits: 485, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 140, leading_digits: 486, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 2146, leading_digits: 487, leading_digits_len: 1, format: 5, intl_format: 5, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 0, leading_digits: 488, leading_digits_len: 1, format: 3, intl_format: 3, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 164, leading_digits: 489, leading_digits_len: 1, format: 3, intl_format: 3, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 36, leading_digits: 457, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 164, leading_digits: 17, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 164, leading_digits: 97, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 19, leading_digits: 354, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 8377, leading_digits: 97, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 2081, leading_digits: 490, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: true, carrier_code_rule: false },
+    NumberFormat { pattern: 36, leading_digits: 491, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: true, carrier_code_rule: false },
+    NumberFormat { pattern: 19, leading_digits: 492, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 3244, leading_digits: 34, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 2763, leading_digits: 444, leading_digits_len: 1, format: 8, intl_format: 8, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 2763, leading_digits: 493, leading_digits_len: 1, format: 8, intl_format: 8, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 84, leading_digits: 63, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 2081, leading_digits: 57, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 2254, leading_digits: 1, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 18595, leading_digits: 494, leading_digits_len: 2, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 3049, leading_digits: 496, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 13111, leading_digits: 497, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 140, leading_digits: 498, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 164, leading_digits: 499, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 19, leading_digits: 154, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 2763, leading_digits: 261, leading_digits_len: 1, format: 10, intl_format: 10, national_prefix_rule: 10, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 15510, leading_digits: 500, leading_digits_len: 1, format: 10, intl_format: 10, national_prefix_rule: 10, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 294, leading_digits: 233, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: 4, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 210, leading_digits: 501, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 3830, leading_digits: 502, leading_digits_len: 1, format: 3, intl_format: 3, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 10769, leading_digits: 76, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 164, leading_digits: 196, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 18688, leading_digits: 503, leading_digits_len: 1, format: 1, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: true, carrier_code_rule: false },
+    NumberFormat { pattern: 1065, leading_digits: 504, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: true, carrier_code_rule: false },
+    NumberFormat { pattern: 17763, leading_digits: 505, leading_digits_len: 1, format: 8, intl_format: 8, national_prefix_rule: 0, national_prefix_optional: true, carrier_code_rule: false },
+    NumberFormat { pattern: 17763, leading_digits: 506, leading_digits_len: 1, format: 8, intl_format: 8, national_prefix_rule: 2, national_prefix_optional: true, carrier_code_rule: false },
+    NumberFormat { pattern: 18743, leading_digits: 145, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: true, carrier_code_rule: false },
+    NumberFormat { pattern: 3830, leading_digits: 63, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 369, leading_digits: 53, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 3365, leading_digits: 154, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 18766, leading_digits: 507, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 242, leading_digits: 508, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 261, leading_digits: 509, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 3658, leading_digits: 510, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 2081, leading_digits: 511, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 10699, leading_digits: 512, leading_digits_len: 2, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 36, leading_digits: 240, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 18872, leading_digits: 154, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 3049, leading_digits: 97, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 140, leading_digits: 514, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 13044, leading_digits: 6, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 36, leading_digits: 233, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 36, leading_digits: 515, leading_digits_len: 2, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 14850, leading_digits: 517, leading_digits_len: 2, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 140, leading_digits: 519, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 3932, leading_digits: 97, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 14850, leading_digits: 520, leading_digits_len: 2, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 9920, leading_digits: 522, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 13044, leading_digits: 523, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 164, leading_digits: 524, leading_digits_len: 1, format: 3, intl_format: 3, national_prefix_rule: NO_TEXT, national_prefix_optional: true, carrier_code_rule: false },
+    NumberFormat { pattern: 164, leading_digits: 525, leading_digits_len: 1, format: 3, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 1065, leading_digits: 19, leading_digits_len: 1, format: 17, intl_format: 5, national_prefix_rule: NO_TEXT, national_prefix_optional: true, carrier_code_rule: false },
+    NumberFormat { pattern: 12710, leading_digits: 473, leading_digits_len: 1, format: 2, intl_format: 2, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 183, leading_digits: 76, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 164, leading_digits: 526, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 210, leading_digits: 34, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 19, leading_digits: 527, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 19168, leading_digits: 76, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 19191, leading_digits: 76, leading_digits_len: 1, format: 8, intl_format: 8, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 2369, leading_digits: 528, leading_digits_len: 1, format: 8, intl_format: 8, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 8440, leading_digits: 529, leading_digits_len: 1, format: 3, intl_format: 3, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: true },
+    NumberFormat { pattern: 164, leading_digits: 530, leading_digits_len: 1, format: 0, intl_format: NO_TEXT, national_prefix_rule: 0, national_prefix_optional: true, carrier_code_rule: false },
+    NumberFormat { pattern: 17229, leading_digits: 336, leading_digits_len: 1, format: 0, intl_format: NO_TEXT, national_prefix_rule: 0, national_prefix_optional: true, carrier_code_rule: false },
+    NumberFormat { pattern: 16399, leading_digits: 531, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: true, carrier_code_rule: false },
+    NumberFormat { pattern: 2369, leading_digits: 532, leading_digits_len: 1, format: 8, intl_format: 8, national_prefix_rule: 0, national_prefix_optional: true, carrier_code_rule: false },
+    NumberFormat { pattern: 36, leading_digits: 533, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: true, carrier_code_rule: false },
+    NumberFormat { pattern: 1043, leading_digits: 534, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: true, carrier_code_rule: false },
+    NumberFormat { pattern: 3396, leading_digits: 63, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: true, carrier_code_rule: false },
+    NumberFormat { pattern: 164, leading_digits: 535, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 2146, leading_digits: 536, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 2337, leading_digits: 33, leading_digits_len: 1, format: 8, intl_format: 8, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 9684, leading_digits: 537, leading_digits_len: 1, format: 2, intl_format: 2, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 2536, leading_digits: 25, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 3365, leading_digits: 154, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 242, leading_digits: 97, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 210, leading_digits: 538, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 36, leading_digits: 539, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 19291, leading_digits: 170, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 2838, leading_digits: 540, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 36, leading_digits: 154, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 2127, leading_digits: 541, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 2859, leading_digits: 541, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 36, leading_digits: 542, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 140, leading_digits: 7, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 1065, leading_digits: 33, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 0, leading_digits: 7, leading_digits_len: 1, format: 0, intl_format: NO_TEXT, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 36, leading_digits: 543, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 13044, leading_digits: 544, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 19338, leading_digits: 545, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 19421, leading_digits: 240, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 164, leading_digits: 145, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 13044, leading_digits: 546, leading_digits_len: 2, format: 0, intl_format: 0, national_prefix_rule: 2, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 140, leading_digits: 154, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 3932, leading_digits: 548, leading_digits_len: 2, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 10115, leading_digits: 33, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 1919, leading_digits: 550, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 2081, leading_digits: 551, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 19714, leading_digits: 552, leading_digits_len: 2, format: 0, intl_format: 0, national_prefix_rule: 0, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 19, leading_digits: 498, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 19, leading_digits: 7, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 36, leading_digits: 554, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 19756, leading_digits: 1, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 19778, leading_digits: 555, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 19802, leading_digits: 2, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 3365, leading_digits: 556, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 294, leading_digits: 557, leading_digits_len: 1, format: 0, intl_format: 0, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 3658, leading_digits: 558, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 19846, leading_digits: 559, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 12940, leading_digits: 43, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 1043, leading_digits: 560, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 8377, leading_digits: 561, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 19901, leading_digits: 562, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 19928, leading_digits: 563, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 36, leading_digits: 564, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 1065, leading_digits: 473, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 2285, leading_digits: 565, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 8616, leading_digits: 235, leading_digits_len: 1, format: 8, intl_format: 8, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 1813, leading_digits: 0, leading_digits_len: 0, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
+    NumberFormat { pattern: 2230, leading_digits: 566, leading_digits_len: 1, format: 1, intl_format: 1, national_prefix_rule: NO_TEXT, national_prefix_optional: false, carrier_code_rule: false },
 ];
 
 /// The format texts (`$1 $2-$3`) of `FORMATS`.
 pub(super) static FORMAT_TEXTS: [&str; 18] = ["$1 $2", "$1 $2 $3", "$1", "$1-$2", "$1 $2-$3", "$1-$2-$3", "$2 15-$3-$4", "$1 $2 $3-$4", "$1 $2 $3 $4", "$1 $2 $3 $4 $5", "$1 $2-$3-$4", "$1-$2-$3-$4", "$1-$2 $3-$4", "$1-$2 $3", "$1.$2.$3", "$1-$2 $3 $4", "$1-$2 $3 $4 $5", "($1) $2-$3"];
+
+/// The leading-digits programs of `FORMATS` (in `FORMAT_PROGRAMS`), each format's run in order.
+pub(super) static LEADING_DIGITS: [u16; 567] = [15, 34, 58, 76, 104, 136, 162, 179, 181, 199, 207, 232, 257, 283, 286, 309, 317, 319, 331, 384, 386, 410, 467, 600, 795, 1087, 1091, 1120, 1134, 1192, 1330, 1531, 1810, 1835, 1864, 1874, 1891, 1915, 1935, 1948, 1968, 2011, 2071, 2143, 2168, 2171, 2174, 2178, 2222, 2250, 2276, 2307, 2311, 2366, 2398, 2415, 2433, 2459, 2463, 2471, 2524, 2552, 2691, 2715, 2717, 2753, 2792, 2796, 2798, 2827, 2882, 2903, 2934, 2943, 2955, 2967, 3007, 3009, 3026, 3047, 3080, 3130, 3152, 3180, 3184, 3233, 3259, 3312, 3344, 3357, 3380, 3392, 3418, 3467, 3502, 3558, 3575, 3600, 3602, 3653, 3656, 3709, 3713, 3717, 3728, 3845, 3867, 3871, 3876, 3886, 3889, 3894, 3903, 4006, 4043, 4062, 4080, 4102, 4125, 4145, 4167, 4215, 4421, 4642, 4881, 5122, 179, 5360, 5391, 5465, 5946, 6444, 6466, 6644, 6827, 7032, 179, 7239, 7285, 7712, 8175, 8184, 8184, 8201, 8240, 8374, 8399, 8403, 8435, 8437, 8455, 8463, 8496, 8504, 8526, 8528, 8530, 8534, 8538, 8541, 8545, 8584, 8661, 8677, 8681, 8702, 8769, 8857, 8912, 9190, 9210, 9228, 9253, 9267, 9301, 9305, 9310, 9331, 9337, 9343, 9349, 9378, 9404, 9437, 9465, 9468, 9472, 9497, 9527, 9577, 9593, 9626, 9661, 9665, 9669, 9674, 9678, 9680, 9692, 9696, 9702, 9705, 9741, 9791, 9816, 9826, 9830, 9833, 9864, 3418, 9872, 9877, 9883, 9890, 9898, 9902, 9907, 9913, 9951, 9970, 10002, 10058, 10071, 10089, 10130, 10134, 10137, 10140, 10144, 10148, 10162, 10172, 10176, 10184, 10186, 10197, 10201, 10209, 10248, 10275, 10278, 10298, 10302, 10307, 10353, 10357, 10403, 10413, 10462, 10507, 10534, 10555, 10639, 10672, 10696, 10720, 10737, 10740, 10784, 10810, 10814, 10818, 10821, 10852, 10893, 10897, 10917, 10953, 2174, 11006, 11011, 11015, 11044, 11087, 11149, 11417, 11742, 12125, 12214, 12374, 12606, 12637, 12643, 12708, 12735, 12781, 12783, 12794, 12811, 12820, 12841, 12867, 12920, 12936, 12963, 12973, 12994, 13030, 13034, 13059, 13063, 13067, 13072, 13078, 13094, 13098, 13131, 13200, 13333, 13473, 13493, 13527, 13754, 14190, 14710, 14753, 14842, 14846, 14865, 14878, 14916, 14920, 14926, 14933, 14941, 14956, 14966, 14998, 15002, 15059, 15082, 15086, 15101, 15132, 15136, 15154, 15176, 15179, 15183, 15191, 15195, 15199, 15201, 15218, 15220, 15260, 15296, 15329, 15361, 15411, 15421, 15425, 15434, 15437, 15445, 15478, 15506, 15537, 15541, 15556, 15596, 15620, 15628, 15679, 15695, 15712, 15743, 15759, 15782, 15793, 15797, 15817, 15838, 15842, 15860, 15864, 15868, 15880, 15884, 15887, 15891, 15894, 15906, 15910, 15931, 15990, 16001, 16011, 16014, 16018, 16021, 16038, 16054, 16058, 16087, 16091, 16117, 16133, 16161, 16171, 16174, 16231, 16236, 16250, 16270, 16288, 16305, 16338, 16372, 16376, 16378, 16386, 16415, 16474, 16577, 16600, 16631, 16708, 16799, 16920, 16955, 16958, 16992, 17004, 17055, 17107, 17110, 17148, 17166, 17170, 17173, 17192, 17202, 17205, 17245, 17284, 17321, 17332, 17342, 17344, 17348, 17351, 17356, 17366, 17369, 17389, 17422, 17426, 17459, 17469, 17504, 17582, 17594, 17637, 17792, 17839, 17859, 17871, 17898, 17935, 18013, 18104, 18147, 18182, 18217, 18293, 18297, 18308, 18331, 18385, 18395, 18403, 18421, 18446, 18472, 18476, 18481, 18485, 18490, 18494, 18496, 18500, 18505, 18522, 18542, 18553, 18564, 18568, 18571, 18573, 18575, 18583, 18587, 18591, 18615, 18619, 18624, 18636, 18647, 18649, 18659, 18661, 18665, 18708, 18712, 18727, 18732, 18786, 18790, 18794, 18797, 18800, 18819, 18842, 18895, 18899, 18942, 19000, 19045, 19098, 18786, 19109, 19114, 19130, 19132, 19136, 19154, 19164, 19221, 19225, 19229, 19235, 19246, 19256, 19260, 19265, 19269, 19273, 19281, 19283, 19307, 19323, 19326, 19330, 19334, 19354, 19442, 19473, 19533, 19569, 19606, 19699, 19730, 19740, 19752, 19798, 19823, 19833, 19836, 19868, 19871, 19898, 19924, 19951, 19974, 19978, 19984];
 
 /// The national prefix formatting rules of `FORMATS`, the national prefix written in and `$1` for the
 /// first group (`0$1`, `($1)`).
@@ -1137,655 +1140,750 @@ pub(super) static NATIONAL_PREFIX_RULES: [&str; 11] = ["0$1", "0 $1", "(0$1)", "
 // 384: [2-9]
 // 386: [1-8]
 // 388: (\d{4})(\d{2})(\d{4})
-// 410: 2(?:[23]02|6(?:[25]|4(?:64|[78]))|9(?:[02356]|4(?:[0268]|5[2-6])|72|8[23]))|3(?:3[28]|4(?:[04679]|3(?:5(?:4[0-25689]|[56])|[78])|58|8[2379])|5(?:[2467]|3[237]|8(?:[23]|4(?:[45]|60)|5(?:4[0-39]|5|64)))|7[1-578]|8(?:[2469]|3[278]|54(?:4|5[13-7]|6[89])|86[3-6]))|2(?:2[24-9]|3[1-59]|47)|38(?:[58][78]|7[378])|3(?:454|85[56])[46]|3(?:4(?:36|5[56])|8(?:[38]5|76))[4-6]
-// 658: (\d{2})(\d{4})(\d{4})
-// 680: (\d{3})(\d{3})(\d{4})
-// 702: [68]
-// 706: [23]
-// 708: (\d)(\d{4})(\d{2})(\d{4})
-// 735: 9(?:2(?:[23]02|6(?:[25]|4(?:64|[78]))|9(?:[02356]|4(?:[0268]|5[2-6])|72|8[23]))|3(?:3[28]|4(?:[04679]|3(?:5(?:4[0-25689]|[56])|[78])|5(?:4[46]|8)|8[2379])|5(?:[2467]|3[237]|8(?:[23]|4(?:[45]|60)|5(?:4[0-39]|5|64)))|7[1-578]|8(?:[2469]|3[278]|5(?:4(?:4|5[13-7]|6[89])|[56][46]|[78])|7[378]|8(?:6[3-6]|[78]))))|92(?:2[24-9]|3[1-59]|47)|93(?:4(?:36|5[56])|8(?:[38]5|76))[4-6]
-// 987: (\d)(\d{2})(\d{4})(\d{4})
-// 1014: 91
-// 1017: (\d{3})(\d{3})(\d{5})
-// 1039: 8
-// 1041: (\d)(\d{3})(\d{3})(\d{4})
-// 1068: 9
-// 1070: (\d{4})
-// 1078: 14
-// 1081: (\d)(\d{3,12})
-// 1095: 1(?:11|[2-9])
-// 1104: (\d{3})(\d{2})
-// 1119: 517
-// 1123: (\d{2})(\d{3,5})
-// 1139: 5[079]
-// 1144: (\d{6})
-// 1152: [18]
-// 1156: (\d{3})(\d{3,10})
-// 1172: (?:31|4)6|51|6(?:485|5[0-3579]|[6-9])|7(?:20|32|8)|[89]
-// 1216: (\d{4})(\d{3,9})
-// 1232: [2-467]|5[2-6]
-// 1242: (\d{2})(\d{3})(\d{3,4})
-// 1265: (\d{2})(\d{4})(\d{4,7})
-// 1288: (\d{2})(\d{3,4})
-// 1304: 16
-// 1307: (\d{2})(\d{2})(\d{2})
-// 1329: 13
-// 1332: 19
-// 1335: 1802
-// 1340: (\d{4})(\d{3,4})
-// 1356: (\d{2})(\d{3})(\d{2,4})
-// 1379: 14|4
-// 1387: (\d)(\d{4})(\d{4})
-// 1407: [2378]
-// 1411: (\d{4})(\d{3})(\d{3})
-// 1433: 1(?:30|[89])
-// 1442: (\d{4})(\d{4})(\d{4})
-// 1464: 130
-// 1468: [25-9]
-// 1472: (\d{3})(\d{2})(\d{2})
-// 1494: (\d{3})(\d{2})(\d{2})(\d{2})
-// 1523: 90
-// 1526: (\d{2})(\d{3})(\d{2})(\d{2})
-// 1555: 1[28]|2|365(?:4|5[02])|46
-// 1581: [13-9]
-// 1585: 6[1-3]|[7-9]
-// 1593: [3-5]|6[56]
-// 1601: (\d{2})(\d{2})(\d{2})(\d{3})
-// 1630: (\d{2})(\d{4,6})
-// 1646: 31[5-8]|[459]1
-// 1658: (\d{3})(\d{3,7})
-// 1674: 3(?:[67]|8[013-9])|4(?:6[168]|7|[89][18])|5(?:6[128]|9)|6(?:[15]|28|4[14])|7[2-589]|8(?:0[014-9]|[12])|9[358]|(?:3[2-5]|4[235]|5[2-578]|6[0389]|76|8[3-7]|9[24])1|(?:44|66)[01346-9]
-// 1797: (\d{4})(\d{3,6})
-// 1813: [13-9]|2[23]
-// 1823: (\d)(\d{7,8})
-// 1837: 2
-// 1839: (?:80|9)0
-// 1848: (\d)(\d{3})(\d{2})(\d{2})
-// 1875: [239]|4[23]
-// 1885: (\d{2})(\d{2})(\d{2})(\d{2})
-// 1914: [15-8]
-// 1918: 4
-// 1920: [024-7]
-// 1924: (\d)(\d)(\d{2})(\d{2})
-// 1949: 43[1-6]|70[1-9]
-// 1960: (\d)(\d{3})(\d{3,4})
-// 1981: (\d{2})(\d{3})(\d{2,3})
-// 2004: [356]|4[124-7]|7[1-9]|8[1-6]|9[1-7]
-// 2025: (?:70|8)0
-// 2034: (\d{3})(\d{3})(\d{2})
-// 2056: 43[1-7]|7
-// 2065: [48]|9[08]
-// 2077: [13679]|8[02-4679]
-// 2089: [2367]
-// 2093: (\d{2})(\d{2})(\d{2})(\d{2})(\d{2})
-// 2129: 0
-// 2131: [2-578]
-// 2135: (\d)(\d{7})
-// 2148: [23]|4[46]|50
-// 2161: (\d{8})
-// 2169: [5-7]
-// 2171: (\d{3})(\d{2})(\d{4})
-// 2193: (\d{3,6})
-// 2202: 1(?:1[25-8]|2[357-9]|3[02-68]|4[12568]|5|6[0-8]|8[015]|9[0-47-9])|321|610
-// 2252: 300|4(?:0(?:0|20)|370|864)
-// 2280: [2357]|4(?:[0-24-9]|3(?:[0-689]|7[1-9]))
-// 2306: (\d{3})(\d{2,3})(\d{4})
-// 2329: (?:[358]|90)0
-// 2340: (\d{5})(\d{4})
-// 2355: (?:[14689][1-9]|2[12478]|3[1-578]|5[13-5]|7[13-579])[2-57]
-// 2386: (\d{2})(\d{5})(\d{4})
-// 2408: [16][1-9]|[2-57-9]
-// 2420: (\d)(\d{3})(\d{3})
-// 2440: [2-6]|7[246]|8[2-4]
-// 2453: 1[67]|[78]
-// 2461: (\d{2})(\d{5})
-// 2476: [24-6]|3[15-9]
-// 2488: [37]
-// 2492: (\d{3})(\d{4})(\d{3})
-// 2514: 800
-// 2518: (\d{3})(\d{2})(\d{2,4})
-// 2541: (\d{4})(\d{2})(\d{3})
-// 2563: 1(?:5[169]|6(?:3[1-3]|4|5[125])|7(?:1[3-9]|7[0-24-6]|9[2-7]))|2(?:1[35]|2[34]|3[3-5])
-// 2619: 1(?:[56]|7[467])|2[1-3]
-// 2636: [1-4]
-// 2638: (\d{3})(\d{3,4})(\d{4})
-// 2661: [89]
-// 2663: [2-8]
-// 2665: (\d)(\d{3})(\d{4})(\d{3})
-// 2692: (\d{2})(\d{2})(\d{3})
-// 2714: 88
-// 2717: [1-6]
-// 2719: (\d{2})(\d{2})(\d{4})
-// 2741: (\d{2})(\d{2})(\d{3})(\d{3})
-// 2770: [26-8]
-// 2774: [02]
-// 2778: 8[047]|90
-// 2789: [2-79]|81
-// 2799: (\d{3})(\d{2})(\d{3})(\d{2})(\d{2})
-// 2835: (\d{2})(\d{2})(\d)(\d{5})
-// 2862: (\d{2})(\d{2})(\d{2})(\d{4})
-// 2891: (\d{2})(\d{3})
-// 2906: 1(?:[03-589]|21)|[29]0|78
-// 2928: 2196
-// 2933: 60|809
-// 2943: 44
-// 2946: 2[1-36]
-// 2951: 9(?:10|[2-9])
-// 2960: 3[2-5]|[47]|5[1-3578]|6[13-57]|8(?:0[1-8]|[1-9])
-// 2989: (\d{3})(\d{3})(\d{3,4})
-// 3012: (\d{4})(\d{3})(\d{4})
-// 3034: (\d{3})(\d{3})(\d{2})(\d{3})
-// 3063: 60
-// 3066: (\d)(\d{2})(\d{2})(\d{2})(\d{2})
-// 3100: [26]|88
-// 3110: (\d{5,6})
-// 3119: 1(?:00|2(?:1|395))|9[56]
-// 3142: 1(?:0|23(?:[0-8]|9[0-46-9]))|78123|[1-9]123
-// 3174: (\d{2})(\d{5,6})
-// 3190: 10(?:1(?:0|23)|9[56])|2[0-57-9](?:1(?:00|23)|9[56])|(?:3(?:[157]\d|35|49|9[1-68])|4(?:1[124-9]|2[179]|[35][1-9]|6[47-9]|7\d|8[23])|5(?:[1357]\d|2[37]|4[36]|6[1-46]|80|9[1-9])|6(?:3[1-5]|6[0238]|9[12])|7(?:01|[1579]\d|2[248]|3[014-9]|4[3-6]|6[023689])|8(?:078|1[236-8]|2[5-7]|[37]\d|5[1-9]|8[36-8]|9[1-8])|9(?:0[1-3689]|1[1-79]|3\d|4[13]|5[1-5]|7[0-79]|9[0-35-9]))123
-// 3428: 1(?:0(?:[02-8]|1(?:[013-9]|2[0-24-9])|9[0-47-9])|[1-9])|2(?:[0-57-9](?:[02-8]|1(?:0[1-9]|[13-9]|2[0-24-9])|9[0-47-9])|6)|3(?:[0268]|3[0-46-9]|4[0-8]|9[079])|4(?:[049]|1[03]|2[02-68]|[35]0|6[0-356]|8[014-9])|5(?:0|2[0-24-689]|4[0-2457-9]|6[057-9]|8[1-9]|90)|6(?:[0-24578]|3[06-9]|6[14-79]|9[03-9])|7(?:0[02-9]|2[0135-79]|3[23]|4[0-27-9]|6[1457]|8)|8(?:0(?:[0-689]|7[0-79])|1[01459]|2[0-489]|[46]|50|8[0-2459]|9[09])|9(?:0[0457]|1[08]|[268]|4[024-9]|5[06-9]|78|94)|(?:3(?:[157]\d|35|49|9[1-68])|4(?:1[124-9]|2[179]|[35][1-9]|6[47-9]|7\d|8[23])|5(?:[1357]\d|2[37]|4[36]|6[1-46]|80|9[1-9])|6(?:3[1-5]|6[0238]|9[12])|7(?:01|[1579]\d|2[248]|3[014-9]|4[3-6]|6[023689])|8(?:078|1[236-8]|2[5-7]|[37]\d|5[1-9]|8[36-8]|9[1-8])|9(?:0[1-3689]|1[1-79]|3\d|4[13]|5[1-5]|7[0-79]|9[0-35-9]))(?:[02-9]|1(?:[013-9]|2[0-24-9]))
-// 3926: 16[08]
-// 3932: (\d{3})(\d{5,6})
-// 3948: 85[23](?:100|95)|(?:3(?:[157]\d|35|49|9[1-68])|4(?:[17]\d|2[179]|[35][1-9]|6[47-9]|8[23])|5(?:[1357]\d|2[37]|4[36]|6[1-46]|80|9[1-9])|6(?:3[1-5]|6[0238]|9[12])|7(?:01|[1579]\d|2[248]|3[014-9]|4[3-6]|6[023689])|8(?:1[236-8]|2[5-7]|[37]\d|5[14-9]|8[36-8]|9[1-8])|9(?:0[1-3689]|1[1-79]|[379]\d|4[13]|5[1-5]))(?:100|9[56])
-// 4155: 1(?:0[02-8]|[1-9])|2(?:[0-57-9][0-8]|6)|3(?:[0268]|3[0-46-9]|4[0-8]|9[079])|4(?:[049]|2[02-68]|[35]0|6[0-356]|8[014-9])|5(?:0|2[0-24-689]|4[0-2457-9]|6[057-9]|90)|6(?:[0-24578]|3[06-9]|6[14-79]|9[03-9])|7(?:0[02-9]|2[0135-79]|3[23]|4[0-27-9]|6[1457]|8)|8(?:[046]|1[01459]|2[0-489]|5(?:0|[23](?:[02-8]|1[1-9]|9[0-46-9]))|8[0-2459]|9[09])|9(?:0[0457]|1[08]|[268]|4[024-9]|5[06-9])|(?:10|2[0-57-9])9[0-47-9]|(?:101|58|85[23]10)[1-9]|(?:3(?:[157]\d|35|49|9[1-68])|4(?:[17]\d|2[179]|[35][1-9]|6[47-9]|8[23])|5(?:[1357]\d|2[37]|4[36]|6[1-46]|80|9[1-9])|6(?:3[1-5]|6[0238]|9[12])|7(?:01|[1579]\d|2[248]|3[014-9]|4[3-6]|6[023689])|8(?:1[236-8]|2[5-7]|[37]\d|5[14-9]|8[36-8]|9[1-8])|9(?:0[1-3689]|1[1-79]|[379]\d|4[13]|5[1-5]))(?:[02-8]|1(?:0[1-9]|[1-9])|9[0-47-9])
-// 4618: (?:4|80)0
-// 4627: 10[0-79]|2(?:[02-57-9]|1[1-79])|(?:10|21)8(?:0[1-9]|[1-9])
-// 4666: 3(?:[3-59]|7[02-68])|4(?:[26-8]|3[3-9]|5[2-9])|5(?:3[03-9]|[468]|7[028]|9[2-46-9])|6|7(?:[0-247]|3[04-9]|5[0-4689]|6[2368])|8(?:[1-358]|9[1-7])|9(?:[013479]|5[1-5])|(?:[34]1|55|79|87)[02-9]
-// 4784: (\d{3})(\d{7,8})
-// 4800: 80
-// 4803: (\d{3})(\d{4})(\d{4})
-// 4825: [3-578]
-// 4829: 1[3-9]
-// 4832: (\d{2})(\d{3})(\d{3})(\d{4})
-// 4861: [12]
-// 4863: 46
-// 4866: (\d{3})(\d{7})
-// 4881: 6|90
-// 4889: 3[0-357]|9[14]
-// 4902: (\d)(\d{3})(\d{7})
-// 4922: [2-7]|8[3-9]
-// 4930: 2[1-4]|[34]
-// 4938: (\d)(\d{6,7})
-// 4952: 7
-// 4954: [56]
-// 4956: [2-589]
-// 4960: [3467]
-// 4964: 9[4-8]
-// 4967: [257-9]
-// 4971: [2-8]|9[015-7]
-// 4981: (\d{2})(\d{3})(\d{3})(\d{2})
-// 5010: 96
-// 5013: (\d{2})(\d{3})(\d{3})(\d{3})
-// 5042: (\d{3})(\d{3})(\d{3})(\d{3})
-// 5071: (\d{2})(\d{3,13})
-// 5087: 3[02]|40|[68]9
-// 5103: 2277
-// 5108: (\d{3})(\d{3,12})
-// 5124: 2(?:0[1-389]|12[0-8])|3(?:[35-9][15]|4[015])|906|2(?:[13][14]|2[18])|(?:2[4-9]|4[2-9]|[579][1-9]|[68][1-8])1
-// 5196: (\d{4})(\d{2,11})
-// 5212: [24-6]|3(?:3(?:0[1-467]|2[127-9]|3[124578]|7[1257-9]|8[1256]|9[145])|4(?:2[135]|4[13578]|9[1346])|5(?:0[14]|2[1-3589]|6[1-4]|7[13468]|8[13568])|6(?:2[1-489]|3[124-6]|6[13]|7[12579]|8[1-356]|9[135])|7(?:2[1-7]|4[145]|6[1-5]|7[1-4])|8(?:21|3[1468]|6|7[1467]|8[136])|9(?:0[12479]|2[1358]|4[134679]|6[1-9]|7[136]|8[147]|9[1468]))|70[2-8]|8(?:0[2-9]|[1-8])|90[7-9]|[79][1-9]|3[68]4[1347]|3(?:47|60)[1356]|3(?:3[46]|46|5[49])[1246]|3[4579]3[1357]
-// 5490: 138
-// 5494: (\d{5})(\d{2,10})
-// 5510: 3
-// 5512: (\d{3})(\d{5,11})
-// 5528: 181
-// 5532: (\d{3})(\d)(\d{4,10})
-// 5553: 1(?:3|80)|9
-// 5567: 1[67]
-// 5570: (\d{3})(\d{7,12})
-// 5586: (\d{5})(\d{6})
-// 5601: 18500
-// 5607: (\d{4})(\d{7})
-// 5622: 18[68]
-// 5628: 15[1279]
-// 5634: 15(?:[0568]|3[13])
-// 5648: (\d{3})(\d{8})
-// 5663: 18
-// 5666: (\d{3})(\d{2})(\d{7,8})
-// 5689: 1(?:6[023]|7)
-// 5700: (\d{4})(\d{2})(\d{7})
-// 5722: 15[279]
-// 5728: (\d{3})(\d{2})(\d{8})
-// 5750: 15
-// 5753: [27]
-// 5757: [5-8]
-// 5759: (\d{4})(\d{3})(\d{3,4})
-// 5782: [369]|4[3-8]|5(?:[02]|1(?:[0-8]|95)|5[0-478]|6(?:4[0-4]|5[1-589]))|7[1-9]|88
-// 5832: [45]|8(?:00[1-9]|[1-49])
-// 5849: (\d{2})(\d{6,7})
-// 5865: 1[35]|[4-6]|8[2468]|9[235-7]
-// 5885: (\d{2})(\d{8})
-// 5900: [178]
-// 5904: 905
-// 5908: [79]9
-// 5913: [89]00
-// 5917: [5-9]
-// 5919: [1-57-9]
-// 5923: (\d{5})
-// 5931: 75[12]
-// 5935: 20[2-59]
-// 5941: 11
-// 5944: (?:[1-3]0|[68])0|70[07-9]
-// 5964: (\d{2})(\d{4,8})
-// 5980: [14]|2[09]|50|7[135]
-// 6000: (\d{2})(\d{6,10})
-// 6016: (\d)(\d{4,9})
-// 6030: (?:19|[2568])[1-8]|3(?:0[1-9]|[1-9])|9
-// 6055: [235-9]|45
-// 6065: [389]
-// 6069: 10
-// 6072: [1-79]
-// 6076: (\d)(\d{2})(\d{2})(\d{2})
-// 6103: 11|[67]
-// 6111: 8001111
-// 6119: 845464
-// 6126: (\d{3})(\d{6})
-// 6141: (\d{5})(\d{4,5})
-// 6157: 1(?:3873|5(?:242|39[4-6])|(?:697|768)[347]|9467)
-// 6197: (\d{4})(\d{5,6})
-// 6213: 1(?:[2-69][02-9]|[78])
-// 6226: [25]|7(?:0|6(?:[03-9]|2[356]))
-// 6252: (\d{4})(\d{6})
-// 6267: [1389]
-// 6271: 70
-// 6274: 32
-// 6277: [57]
-// 6281: [348]
-// 6285: [5-7]|80[6-9]|9[47]
-// 6299: [237]|8[0-2]
-// 6309: [2358]
-// 6313: 19|[2-9]
-// 6321: [67]
-// 6323: [5-79]|80[6-9]
-// 6334: [235]
-// 6338: 21|7
-// 6346: 2(?:2|3[2-57-9]|4[2-469]|5[2-59]|6[2-9]|7[2-69]|8[2-49])|5
-// 6385: [2689]
-// 6389: (\d{3})(\d{3,4})(\d{5})
-// 6412: 40
-// 6415: [49]
-// 6419: (\d{3})(\d{2,5})
-// 6435: 9003
-// 6440: [2-7]|8[1-4]|9(?:0[1-9]|[1-8])
-// 6457: (\d{3})(\d{2})(\d{3})(\d{3})
-// 6486: [237-9]
-// 6490: 6[01]
-// 6493: (\d{3})(\d{2})(\d{2,3})
-// 6516: (\d)(\d{4})(\d{3})
-// 6536: 6|7[245]
-// 6546: [2-57]
-// 6550: [27][2-9]|3[2-7]|4[24-9]|5[2-79]|6|8[2-57-9]|9[2-69]
-// 6583: (\d{2})(\d{5,9})
-// 6599: 2[124]|[36]1
-// 6612: (\d{3})(\d{5,7})
-// 6628: (\d{3})(\d{5,8})
-// 6644: [2-79]
-// 6648: (\d{3})(\d{3,4})(\d{3})
-// 6671: 8[1-35-9]
-// 6676: (\d{3})(\d{6,8})
-// 6692: 804
-// 6696: (\d{3})(\d)(\d{3})(\d{3})
-// 6723: (\d{3})(\d{4})(\d{4,5})
-// 6746: (\d{3})(\d{3})(\d{3})(\d{2,8})
-// 6776: 001
-// 6780: (\d{2})(\d{4})(\d{3})(\d{4})
-// 6809: 2[24-9]|47|58|6[237-9]|9[35-9]
-// 6833: [45]0
-// 6836: (\d)(\d{3,4})(\d{4})
-// 6857: [2569]|4[1-69]|7[14]
-// 6874: 81
-// 6877: [78]
-// 6879: (\d{2})(\d)(\d{3})(\d{4})
-// 6906: (\d{4})(\d{3})
-// 6921: 125
-// 6925: (\d{4})(\d{2})(\d{2})
-// 6947: 121
-// 6951: [2-489]
-// 6955: 12
-// 6958: 159
-// 6962: (\d)(\d{3})(\d{3})(\d{3})
-// 6989: 1[7-9]
-// 6992: (\d{3})(\d{1,2})(\d{3})(\d{4})
-// 7022: (\d{7})
-// 7030: 575
-// 7034: 5(?:0|2(?:21|3)|3(?:0|3[23])|616|717|8888)
-// 7071: (\d{4})(\d{4,5})
-// 7087: 1800
-// 7092: 140
-// 7096: 11|2[02]|33|4[04]|79(?:[124-6]|3(?:[02-9]|1[0-24-9])|7(?:1|9[1-6]))|80(?:[2-4]|6[0-589])
-// 7158: 1(?:2[0-24]|3[0-25]|4[145]|[59][14]|6[1-9]|7[1257]|8[1-57-9])|2(?:1[257]|3[013]|4[01]|5[0137]|6[058]|78|8[1568]|9[14])|3(?:26|4[1-3]|5[34]|6[01489]|7[02-46]|8[159])|4(?:1[36]|2[1-47]|3[15]|5[12]|6[0-26-9]|7[0-24-9]|8[013-57]|9[014-7])|5(?:1[025]|22|[36][25]|4[28]|[578]1|9[15])|6(?:12(?:[2-6]|7[0-8])|74[2-7])|7(?:3171|5[15][2-6]|61[346]|88(?:[2-7]|82))|8(?:70[2-6]|84(?:[2356]|7[19])|91(?:[3-6]|7[19]))|73[134][2-6]|8(?:16|2[014]|3[126]|6[136]|7[78]|83)(?:[2-6]|7[19])|(?:1(?:29|60|8[06])|261|552|6(?:[2-4]1|5[17]|6[13]|7(?:1|4[0189])|80)|7(?:12|88[01]))[2-7]
-// 7541: 1(?:[2-479]|5(?:[0236-9]|5[013-9]))|[2-5]|6(?:2(?:84|95)|355|8(?:28[235-7]|3))|73179|807(?:1|9[1-3])|(?:1552|6(?:(?:1[1358]|2[2457]|3[2-4]|4[235-7]|5[2-689]|6[24578])\d|7(?:[23569]\d|8[0-57-9])|8(?:[14-6]\d|2[0-79]))|7(?:1(?:[013-8]\d|9[6-9])|3(?:2[0-49]|9[2-57])|5(?:2[1-3]|9[0-6])|6(?:0[5689]|2[5-9]|3[02-8]|4\d|5[0-367])|70[13-7]))[2-7]
-// 7758: (\d{5})(\d{5})
-// 7773: 16|[6-9]
-// 7781: (\d{4})(\d{2,4})(\d{4})
-// 7804: 18[06]0
-// 7811: (\d{3})(\d{3})(\d{3})(\d{4})
-// 7840: (\d{4})(\d{3})(\d{3})(\d{3})
-// 7869: [2-6]
-// 7871: (\d{4,5})
-// 7880: (\d{2})(\d{4,5})
-// 7896: (?:1[137]|2[13-68]|3[1458]|4[145]|5[1468]|6[16]|7[1467]|8[13467])[12689]
-// 7942: [4-9]
-// 7944: 1(?:0|9(?:2[2-9]|[46]))
-// 7961: 1(?:1|92)
-// 7970: 0[26]
-// 7975: (\d{3})(\d{3,6})
-// 7991: 0[13-57-9][0159]|8(?:03|4[17]|9(?:2|3[04]|[45][0-4]))
-// 8028: (\d{4})(\d{2,6})
-// 8044: 0(?:[13-579][2-46-8]|8[236-8])
-// 8060: 894
-// 8064: (\d{2})(\d{3,4})(\d{4})
-// 8087: 0[26]|5
-// 8097: 1(?:44|[679])|[378]|43
-// 8118: 0[13-57-9][0159]|14
-// 8132: (\d{2})(\d{4})(\d{5})
-// 8154: [03]
-// 8158: [2356]|87
-// 8168: (\d{2})(\d{7})
-// 8183: [47]
-// 8187: 00777[01]
-// 8194: (\d{8,10})
-// 8203: 000
-// 8207: (?:12|57|99)0
-// 8220: (\d{4})(\d)(\d{4})
-// 8240: 1(?:267|3(?:7[247]|9[278])|466|5(?:47|58|64)|6(?:3[245]|48|5[4-68]))|499[2468]|5(?:769|979[2-69])|7468|8(?:3(?:8[7-9]|96[2457-9])|477|51[2-9])|9(?:802|9(?:1[23]|69))|1(?:45|58)[67]
-// 8380: 3|4(?:2(?:0|9[02-69])|7(?:0[019]|1))|6[1-9]
-// 8414: 1(?:1|5(?:4[018]|5[017])|77|88|9[69])|2(?:2[127]|3[0-269]|4[59]|5(?:[1-3]|5[0-69]|9(?:17|99))|6(?:2|4[016-9])|7(?:[1-35]|8[0189])|8(?:[16]|3[0134]|9[0-5])|9(?:[028]|17))|4(?:2(?:[13-79]|8[014-6])|3[0-57]|[45]|6[248]|7[2-47]|9[29])|5(?:2|3(?:[045]|9(?:[0-58]|6[4-9]|7[0-35689]))|4[0-369]|5[29]|8[02389]|9[0-3])|7(?:2[02-46-9]|34|[58]|6[0249]|7[57]|9(?:[23]|4[0-59]|5[01569]|6[0167]))|8(?:2(?:[1258]|4[0-39]|9[0169])|3(?:[29]|60|7(?:[017-9]|6[6-8]))|49|51|6(?:[0-24]|36[2-57-9]|5(?:[0-389]|5[23])|6(?:[01]|9[178])|7(?:2[2-468]|3[78])|9[0145])|7[0-468]|8[68])|9(?:4[15]|5[138]|7[156]|8[189]|9(?:[1289]|3(?:31|4[357])|4[0178]))|(?:8294|96)[1-3]|2(?:57|93)[015-9]|(?:223|8699)[014-9]|(?:25[0468]|422|838)[01]|(?:48|8292|9[23])[1-9]|(?:47[59]|59[89]|8(?:68|9))[019]
-// 8934: [14]|[289][2-9]|5[3-9]|7[2-4679]
-// 8954: (\d{4})(\d{2})(\d{3,4})
-// 8977: 0077
-// 8982: 008
-// 8986: (\d{4})(\d{4})(\d{4,5})
-// 9009: (\d{4})(\d{5})(\d{5,6})
-// 9032: (\d{4})(\d{6})(\d{6,7})
-// 9055: (\d{2})(\d{5,7})
-// 9071: [24-6]
-// 9075: [17]
-// 9079: (\d{4})(\d{5})
-// 9094: 3(?:1[346]|[24-79])
-// 9107: [235-79]|88
-// 9117: (\d{3})(\d{3})(\d)(\d{2,3})
-// 9145: [3478]
-// 9149: 1[016-9]114
-// 9157: (?:3[1-3]|[46][1-4]|5[1-5])1
-// 9172: [36]0|8
-// 9182: [1346]|5[1-5]
-// 9192: (\d{5})(\d{3})(\d{3})
-// 9214: 0030
-// 9219: (\d{5})(\d{3,4})(\d{4})
-// 9242: (\d{5})(\d{2})(\d{3})(\d{4})
-// 9271: [169]|2(?:[235]|4[1-35-9])|52
-// 9294: [245]
-// 9298: 2[13]|3[14]|[4-8]
-// 9313: [13-69]|7(?:[2-57]|62|8[0-6]|9[04-9])|8[02-9]
-// 9344: [27-9]
-// 9348: [2379]|8(?:0(?:02|9)|7)
-// 9370: 69
-// 9373: [1-689]
-// 9377: 4[67]|[56]
-// 9385: [2568]
-// 9389: 52[0-7]
-// 9393: [7-9]
-// 9395: 37|4(?:[15]|6[1-8])
-// 9412: [3-6]
-// 9414: 2(?:0[2-689]|[2-9])|[3-57]|8(?:0[2-9]|[13-9])|9(?:0[89]|[2-579])
-// 9454: 20[2-689]
-// 9460: (\d{2})(\d{2})(\d{2})(\d{1,2})
-// 9490: 20
-// 9493: (\d{2})(\d{2})(\d{2})(\d{1,5})
-// 9523: [3-57]|8[13-9]|9(?:0[89]|[2-579])|(?:2|80)[2-9]
-// 9555: 80[01]|90[015]
-// 9568: (\d{2})(\d{2})(\d{2})(\d{2})(\d{1,2})
-// 9605: [2679]|8[01]
-// 9615: 892
-// 9619: 8(?:0[0-7]|9)
-// 9628: 87
-// 9631: 22|3
-// 9639: [25-7]
-// 9643: (\d{2})(\d{2})(\d{3})(\d{2})
-// 9672: 2|34[47]|4(?:[37]7|5[47]|64)
-// 9700: [347]
-// 9704: (\d{3})(\d)(\d{2})(\d{2})
-// 9731: [58]
-// 9735: 67(?:0[09]|[59]9|77|8[89])|74(?:0[02]|44|55)
-// 9775: [24-9]
-// 9779: (\d)(\d{2})(\d{3})
-// 9799: 16|2
-// 9807: 4(?:[2-46]|5[3-5])|5|6(?:[1-689]|7[235-7])|7(?:[0-4]|5[2-7])|8[1-5]|(?:60|86)[23]
-// 9858: [12]|452|6788|86
-// 9875: [4-7]|8[1-35]
-// 9885: (\d)(\d{3})(\d{4,6})
-// 9906: 9(?:2[0-4]|[35-9]|4[137-9])
-// 9922: 92
-// 9925: (\d)(\d{5})(\d{4})
-// 9945: 11|2[16]
-// 9956: [12]2[1-3]
-// 9960: [12](?:27|3[2-8]|4[2-68]|5[1-4689])[0-3]
-// 9981: [268]
-// 9985: [5-79]|8(?:0[6-9]|[36])
-// 10003: [2-48]
-// 10007: [2357-9]
-// 10011: [2-46]|8[013]
-// 10023: [34679]
-// 10027: 1[2-9]
-// 10030: [1-37-9]
-// 10034: 53
-// 10037: 33|5[56]|81
-// 10049: [4-79]
-// 10053: 1(?:[02469]|[37][1-9]|53|8(?:[1-46-9]|5[7-9]))|8
-// 10085: (\d)(\d{3})(\d{2})(\d{4})
-// 10112: 1(?:[367]|80)
-// 10123: 2|8[2-79]
-// 10133: 5[6-8]
-// 10136: [02-57-9]
-// 10140: 08
-// 10143: [089]|2[013]|7[0467]
-// 10160: 1[0-3]
-// 10163: (\d)(\d{5})
-// 10176: [13]
-// 10180: 20[129]
-// 10186: (\d{3})(\d{5})(\d{5,6})
-// 10209: [125-8]
-// 10213: 1[238]|[34]
-// 10223: (\d{3})(\d{4,7})
-// 10239: 66
-// 10242: (\d)(\d{8})
-// 10255: 1[16-8]|2[259]|3[124]|4[17-9]|5[124679]
-// 10283: [1-578]|91
-// 10293: 1[2-6]
-// 10296: 1[01]|[2-8]|9(?:[1-59]|[67][2-6])
-// 10315: (\d{4})(\d{2})(\d{5})
-// 10337: (\d{2})(\d{3,8})
-// 10353: 8[1-79]
-// 10358: 50(?:[0367]|88)|8|90
-// 10378: 24|[346]|7[2-57-9]|9[2-9]
-// 10396: 2(?:10|74)|[589]
-// 10413: 1|2[028]
-// 10423: (\d{2})(\d{3})(\d{3,5})
-// 10446: 2(?:[169]|7[0-35-9])|7
-// 10464: (\d{3})(\d{4,6})
-// 10480: [179]
-// 10484: [4-8]
-// 10486: 4|8[7-9]
-// 10494: 18|[2-69]|85
-// 10507: (\d{4})(\d{4,6})
-// 10523: 3(?:230|397|461)|4(?:2(?:35|[46]4|51)|396|4(?:22|63)|59[347]|76[15])|5(?:221|446)|642[23]|8(?:622|8(?:[24]2|5[13]))
-// 10626: 3469|4(?:279|9(?:30|56))|8834
-// 10657: [3-7]|8[2-8]
-// 10665: (\d{4})(\d{1,2})(\d{3})(\d{4})
-// 10695: (\d{3})(\d{3})(\d{2,7})
-// 10718: (\d{3})(\d{6,7})
-// 10734: 9(?:2[3-8]|98)|(?:2(?:3[2358]|4[2-4]|9[2-8])|45[3479]|54[2-467]|60[468]|72[236]|8(?:2[2-689]|3[23578]|4[3478]|5[2356])|9(?:22|3[27-9]|4[2-6]|6[3569]|9[25-7]))[2-9]
-// 10839: (\d{2})(\d{7,8})
-// 10855: (?:2[125]|4[0-246-9]|5[1-35-7]|6[1-8]|7[14]|8[16]|91)[2-9]
-// 10890: 58
-// 10893: 2[125]|4[0-246-9]|5[1-35-7]|6[1-8]|7[14]|8[16]|91
-// 10927: 11|20|64
-// 10939: 30|(?:1[2-8]|2[2-69]|3[2-4]|4[1-468]|5[24-689]|6[1-3578]|7[14-7]|8[1-79]|9[145])19
-// 10991: 64
-// 10994: 21|39|45|5[0137]|6[0469]|7[02389]|8(?:0[14]|8)
-// 11032: 1[2-8]|[2-7]|8[1-79]|9[145]
-// 11050: [2489]
-// 11054: 2[12]
-// 11057: 16|[236-9]
-// 11067: (\d{6,7})
-// 11076: [125]|4[01]
-// 11086: [2-9]0
-// 11089: 3[289]|4[246-8]|61|7[1-3]|8[1-36]
-// 11113: (\d{3})(\d{4,5})
-// 11129: 2[279]|3[13-5]|4[359]|5|6(?:[34]|7[1-46-8])|7[46-8]|85
-// 11168: 2[14-68]|3[26-9]|4[1246-8]|6(?:1|75)|7[1-35]|8[1-36]
-// 11205: 9(?:[5-79]|8[1-7])
-// 11216: 2[136]|8
-// 11226: [3-7]
-// 11228: [26-9]
-// 11232: 2[3-6]\d9
-// 11237: 219|31
-// 11247: [23]1
-// 11250: [236-9]
-// 11254: (\d{3})(\d{3,9})
-// 11270: (?:2[389]|39)0|[7-9]
-// 11287: (\d{2})(\d{5,10})
-// 11303: [1-36]
-// 11307: [0-79]
-// 11311: (\d{4})(\d{2})(\d{2})(\d{2})
-// 11340: 7(?:1(?:[0-356]2|4[29]|7|8[27])|2(?:13[03-69]|62[013-9]))|72[1-57-9]2
-// 11391: (\d{5})(\d)(\d{2})(\d{2})
-// 11418: 7(?:1(?:0(?:[356]|4[023])|[18]|2(?:3[013-9]|5)|3[45]|43[013-79]|5(?:3[1-8]|4[1-7]|5)|6(?:3[0-35-9]|[4-6]))|2(?:1(?:3[178]|[45])|[24-689]|3[35]|7[457]))|7(?:14|23)4[0-8]|71(?:33|45)[1-79]
-// 11544: (\d{3})(\d{3})(\d{2})(\d{2})
-// 11573: [349]|8(?:[02-7]|1[1-8])
-// 11591: (\d{4})(\d{4})(\d{3})(\d{3})
-// 11620: 6[89]|7|8[4-9]|9(?:[1-8]|9[0-8])
-// 11640: [246]|9[57]
-// 11652: [19]
-// 11656: (\d{2})(\d{2,3})(\d{2})
-// 11679: 9(?:00|39|44|9)
-// 11694: (\d{2})(\d{3})(\d{2})
-// 11716: [12][136]|3[356]|4[0246]|6[03]|90[1-9]
-// 11743: (\d)(\d{2,3})(\d{2})(\d{2})
-// 11771: (\d{3})(\d{2,3})(\d{2})
-// 11794: 1[2457]|2(?:[247-9]|5[0138])|3[0247-9]|4[1357-9]|5[0-35-9]|6(?:[125689]|4[02-57]|7[0-2])|9(?:[125-8]|3[02-5]|4[0-3])
-// 11862: (\d{3})(\d{2,3})(\d{3})
-// 11885: 9(?:00|39|44)
-// 11898: (\d{2})(\d{2,3})(\d{2})(\d{2})
-// 11928: 1[13689]|2[0136]|3[1356]|4[0246]|54|6[03]|90[1-9]
-// 11963: 10|7
-// 11971: (\d)(\d{3})(\d{3})(\d{2})
-// 11998: [13-5]|2(?:[247-9]|5[0138])|6(?:[124-689]|7[0-2])|9(?:[125-8]|3[02-5]|4[0-3])
-// 12045: (\d{3})(\d{2})(\d{2})(\d{3})
-// 12074: [26]
-// 12078: 1(?:[013-8]|9(?:0[1-9]|[1-9]))|77
-// 12101: [369]|8(?:0[1-9]|[1-9])
-// 12117: (\d{4})(\d{4})(\d{3})
-// 12139: (\d{2})(\d{3,6})
-// 12155: 8[09]|9
-// 12165: 59|8
-// 12173: [37][01]|4[013]|51|6
-// 12191: [1-57]
-// 12195: (\d)(\d{2})(\d{3,4})
-// 12216: 21
-// 12219: (\d{2})(\d{2})(\d{2,3})
-// 12242: [3-5][1-8]1[67]
-// 12247: 9090
-// 12252: [689]
-// 12256: [3-5]
-// 12258: [379]
-// 12262: 8[125]
-// 12267: [134]
-// 12271: (\d)(\d{6})
-// 12284: [15]|2[0-79]|3[0-46-8]|4[0-7]
-// 12304: 1|28|9[2-9]
-// 12315: [267]|904
-// 12326: [346-9]
-// 12330: 56
-// 12333: [2-5]
-// 12335: [6-9]
-// 12337: [1-4]|5[1-3]
-// 12345: [59]
-// 12349: [0237]
-// 12353: [279]
-// 12357: (\d{6})(\d)(\d{2})
-// 12377: 3317
-// 12382: 44[02-479]|[34]7
-// 12394: 3(?:[1245]|3[12])
-// 12405: \d
-// 12407: [2-489]|70
-// 12417: [1-5]
-// 12419: [2-57-9]
-// 12423: [2-4]|50|6[09]|7[0-24-69]|8[05]
-// 12446: (\d{3})(\d)(\d{3})
-// 12466: 444
-// 12470: 512|8[01589]|90
-// 12485: 5[0-79]
-// 12490: [24][1-8]|3[1-9]
-// 12501: (\d{3})(\d{3})(\d{6,7})
-// 12524: (\d{2})(\d)(\d{4})
-// 12544: 202
-// 12548: 826
-// 12552: 83
-// 12555: 82
-// 12558: [25]0|37|49|8[09]
-// 12577: [23568]|4(?:0[2-48]|[1-478])|(?:400|7)[1-9]
-// 12607: (\d{2})(\d{4})(\d{4,5})
-// 12630: [24]
-// 12634: 6[12][29]|(?:35|4[1378]|5[12457]|6[49])2|(?:56|65)[24]|(?:3[1-46-8]|46)2[013-9]
-// 12692: 3[1-8]|4(?:[1367]|[45][6-9]|8[4-6])|5(?:[1-5]|6(?:[015689]|3[02389])|7[4-6])|6(?:[12][3-7]|[459])
-// 12745: [3-7]|89|9[1-9]
-// 12756: 2024
-// 12761: [27-9]|4(?:6[45]|[7-9])
-// 12777: [34]
-// 12779: 310
-// 12783: [24-9]|3(?:[02-9]|1[1-9])
-// 12801: [49]0|8
-// 12811: [124]
-// 12815: (\d{3})(\d{3})(\d{2,4})
-// 12838: (\d{3})(\d{3})(\d{3})(\d{2,4})
-// 12868: [235-9]
-// 12872: [24-689]
-// 12876: [17]99
-// 12882: 1(?:2[02]|[89])
-// 12893: 1[26]|6
-// 12903: [357-9]
-// 12907: 2[48]
-// 12912: [57-9]
-// 12916: [47-9]
-// 12920: [2-5]|6[1-9]
-// 12928: [2-4]
-// 12930: 2|39
-// 12938: (\d{2})(\d{7,10})
-// 12954: [1-6]|7(?:[24-6]|8[0-7])
-// 12970: 8[1-4]
-// 12973: 860
-// 12977: [28]
-// 12981: [579]
-// 12985: (\d{3})(\d{3,5})
-// 13001: 2(?:0[45]|2[278]|[49]8)|3(?:[09]8|17)|6(?:[29]8|37|75)|[23][78]|(?:33|5[15]|6[68])[78]
-// 13068: (\d)(\d{3})(\d{2,4})
-// 13089: 2(?:02[014]|4|[56]20|[79]2)|392|5(?:42|525)|6(?:[16-8]21|52[013])|8[13-59]
-// 13149: 2(?:1[39]|2[0157]|[378]|[56][14])|3(?:123|29)
-// 13186: 1|2(?:0[0-36-9]|12|29|[56])|3(?:1[0-689]|[24-6])|5(?:[0236-9]|1[2-4])|6(?:[013-59]|7[0-46-9])|(?:33|55|6[68])[0-69]|(?:29|3[09]|62)[0-79]
-// 13279: 29[013-9]|39|54
-// 13294: (\d{4})(\d{3,5})
-// 13310: 258|5483
-// 13322: [235-7]
-// 13326: (\d{2})(\d{5})(\d{5})
-// 13348: (\d)(\d{3})(\d{5})
-// 13368: [0-37-9]
-// 13372: (\d)(\d{3})(\d{5,6})
-// 13393: 16|342
-// 13403: 49
-// 13406: 1[36]|9
-// 13416: (\d{2})(\d{4})(\d{3})
-// 13438: 3[23]
-// 13441: 10|23|3(?:[15]|4[57])|4|5[12]
-// 13468: 34
-// 13471: (\d{2})(\d{4,5})(\d{5})
-// 13494: [1-35]
-// 13498: (\d{3})(\d{3})(\d{2,8})
-// 13521: [14]|2[24-689]|3[02-689]|51[24-9]
-// 13544: 510
-// 13548: 51[13]
-// 13554: [1359]
+// 410: 2(?:2[024-9]|3[0-59]|47|6[245]|9[02-8])|3(?:3[28]|4[03-9]|5[2-46-8]|7[1-578]|8[2-9])
+// 467: 2(?:[23]02|6(?:[25]|4[6-8])|9(?:[02356]|4[02568]|72|8[23]))|3(?:3[28]|4(?:[04679]|3[5-8]|5[4-68]|8[2379])|5(?:[2467]|3[237]|8[2-5])|7[1-578]|8(?:[2469]|3[2578]|5[4-8]|7[36-8]|8[5-8]))|2(?:2[24-9]|3[1-59]|47)
+// 600: 2(?:[23]02|6(?:[25]|4(?:64|[78]))|9(?:[02356]|4(?:[0268]|5[2-6])|72|8[23]))|3(?:3[28]|4(?:[04679]|3[78]|5(?:4[46]|8)|8[2379])|5(?:[2467]|3[237]|8[23])|7[1-578]|8(?:[2469]|3[278]|5[56][46]|86[3-6]))|2(?:2[24-9]|3[1-59]|47)|38(?:[58][78]|7[378])|3(?:4[35][56]|58[45]|8(?:[38]5|54|76))[4-6]
+// 795: 2(?:[23]02|6(?:[25]|4(?:64|[78]))|9(?:[02356]|4(?:[0268]|5[2-6])|72|8[23]))|3(?:3[28]|4(?:[04679]|3(?:5(?:4[0-25689]|[56])|[78])|58|8[2379])|5(?:[2467]|3[237]|8(?:[23]|4(?:[45]|60)|5(?:4[0-39]|5|64)))|7[1-578]|8(?:[2469]|3[278]|54(?:4|5[13-7]|6[89])|86[3-6]))|2(?:2[24-9]|3[1-59]|47)|38(?:[58][78]|7[378])|3(?:454|85[56])[46]|3(?:4(?:36|5[56])|8(?:[38]5|76))[4-6]
+// 1043: (\d{2})(\d{4})(\d{4})
+// 1065: (\d{3})(\d{3})(\d{4})
+// 1087: [68]
+// 1091: [23]
+// 1093: (\d)(\d{4})(\d{2})(\d{4})
+// 1120: 9(?:2[2-469]|3[3-578])
+// 1134: 9(?:2(?:2[024-9]|3[0-59]|47|6[245]|9[02-8])|3(?:3[28]|4[03-9]|5[2-46-8]|7[1-578]|8[2-9]))
+// 1192: 9(?:2(?:[23]02|6(?:[25]|4[6-8])|9(?:[02356]|4[02568]|72|8[23]))|3(?:3[28]|4(?:[04679]|3[5-8]|5[4-68]|8[2379])|5(?:[2467]|3[237]|8[2-5])|7[1-578]|8(?:[2469]|3[2578]|5[4-8]|7[36-8]|8[5-8])))|92(?:2[24-9]|3[1-59]|47)
+// 1330: 9(?:2(?:[23]02|6(?:[25]|4(?:64|[78]))|9(?:[02356]|4(?:[0268]|5[2-6])|72|8[23]))|3(?:3[28]|4(?:[04679]|3[78]|5(?:4[46]|8)|8[2379])|5(?:[2467]|3[237]|8[23])|7[1-578]|8(?:[2469]|3[278]|5(?:[56][46]|[78])|7[378]|8(?:6[3-6]|[78]))))|92(?:2[24-9]|3[1-59]|47)|93(?:4[35][56]|58[45]|8(?:[38]5|54|76))[4-6]
+// 1531: 9(?:2(?:[23]02|6(?:[25]|4(?:64|[78]))|9(?:[02356]|4(?:[0268]|5[2-6])|72|8[23]))|3(?:3[28]|4(?:[04679]|3(?:5(?:4[0-25689]|[56])|[78])|5(?:4[46]|8)|8[2379])|5(?:[2467]|3[237]|8(?:[23]|4(?:[45]|60)|5(?:4[0-39]|5|64)))|7[1-578]|8(?:[2469]|3[278]|5(?:4(?:4|5[13-7]|6[89])|[56][46]|[78])|7[378]|8(?:6[3-6]|[78]))))|92(?:2[24-9]|3[1-59]|47)|93(?:4(?:36|5[56])|8(?:[38]5|76))[4-6]
+// 1783: (\d)(\d{2})(\d{4})(\d{4})
+// 1810: 91
+// 1813: (\d{3})(\d{3})(\d{5})
+// 1835: 8
+// 1837: (\d)(\d{3})(\d{3})(\d{4})
+// 1864: 9
+// 1866: (\d{4})
+// 1874: 14
+// 1877: (\d)(\d{3,12})
+// 1891: 1(?:11|[2-9])
+// 1900: (\d{3})(\d{2})
+// 1915: 517
+// 1919: (\d{2})(\d{3,5})
+// 1935: 5[079]
+// 1940: (\d{6})
+// 1948: [18]
+// 1952: (\d{3})(\d{3,10})
+// 1968: (?:31|4)6|51|6(?:48|5[0-3579]|[6-9])|7(?:20|32|8)|[89]
+// 2011: (?:31|4)6|51|6(?:485|5[0-3579]|[6-9])|7(?:20|32|8)|[89]
+// 2055: (\d{4})(\d{3,9})
+// 2071: [2-467]|5[2-6]
+// 2081: (\d{2})(\d{3})(\d{3,4})
+// 2104: (\d{2})(\d{4})(\d{4,7})
+// 2127: (\d{2})(\d{3,4})
+// 2143: 16
+// 2146: (\d{2})(\d{2})(\d{2})
+// 2168: 13
+// 2171: 19
+// 2174: 180
+// 2178: 1802
+// 2183: (\d{4})(\d{3,4})
+// 2199: (\d{2})(\d{3})(\d{2,4})
+// 2222: 14|4
+// 2230: (\d)(\d{4})(\d{4})
+// 2250: [2378]
+// 2254: (\d{4})(\d{3})(\d{3})
+// 2276: 1(?:30|[89])
+// 2285: (\d{4})(\d{4})(\d{4})
+// 2307: 130
+// 2311: [25-9]
+// 2315: (\d{3})(\d{2})(\d{2})
+// 2337: (\d{3})(\d{2})(\d{2})(\d{2})
+// 2366: 90
+// 2369: (\d{2})(\d{3})(\d{2})(\d{2})
+// 2398: 1[28]|2|365|46
+// 2415: 1[28]|2|365[45]|46
+// 2433: 1[28]|2|365(?:4|5[02])|46
+// 2459: [13-9]
+// 2463: 6[1-3]|[7-9]
+// 2471: [3-5]|6[56]
+// 2479: (\d{2})(\d{2})(\d{2})(\d{3})
+// 2508: (\d{2})(\d{4,6})
+// 2524: 31[5-8]|[459]1
+// 2536: (\d{3})(\d{3,7})
+// 2552: 3(?:[67]|8[013-9])|4(?:6[168]|7|[89][18])|5(?:6[128]|9)|6(?:[15]|28|4[14])|7[2-589]|8(?:0[014-9]|[12])|9[358]|(?:3[2-5]|4[235]|5[2-578]|6[0389]|76|8[3-7]|9[24])1|(?:44|66)[01346-9]
+// 2675: (\d{4})(\d{3,6})
+// 2691: [13-9]|2[23]
+// 2701: (\d)(\d{7,8})
+// 2715: 2
+// 2717: (?:80|9)0
+// 2726: (\d)(\d{3})(\d{2})(\d{2})
+// 2753: [239]|4[23]
+// 2763: (\d{2})(\d{2})(\d{2})(\d{2})
+// 2792: [15-8]
+// 2796: 4
+// 2798: [024-7]
+// 2802: (\d)(\d)(\d{2})(\d{2})
+// 2827: 43[1-6]|70[1-9]
+// 2838: (\d)(\d{3})(\d{3,4})
+// 2859: (\d{2})(\d{3})(\d{2,3})
+// 2882: [356]|4[124-7]|7[1-9]|8[1-6]|9[1-7]
+// 2903: (?:70|8)0
+// 2912: (\d{3})(\d{3})(\d{2})
+// 2934: 43[1-7]|7
+// 2943: [48]|9[08]
+// 2955: [13679]|8[02-4679]
+// 2967: [2367]
+// 2971: (\d{2})(\d{2})(\d{2})(\d{2})(\d{2})
+// 3007: 0
+// 3009: [2-578]
+// 3013: (\d)(\d{7})
+// 3026: [23]|4[46]|50
+// 3039: (\d{8})
+// 3047: [5-7]
+// 3049: (\d{3})(\d{2})(\d{4})
+// 3071: (\d{3,6})
+// 3080: 1(?:1[25-8]|2[357-9]|3[02-68]|4[12568]|5|6[0-8]|8[015]|9[0-47-9])|321|610
+// 3130: 300|4(?:0[02]|37|86)
+// 3152: 300|4(?:0(?:0|20)|370|864)
+// 3180: [2-57]
+// 3184: [2357]|4(?:[0-24-9]|3(?:[0-689]|7[1-9]))
+// 3210: (\d{3})(\d{2,3})(\d{4})
+// 3233: (?:[358]|90)0
+// 3244: (\d{5})(\d{4})
+// 3259: (?:[14689][1-9]|2[12478]|3[1-578]|5[13-5]|7[13-579])[2-57]
+// 3290: (\d{2})(\d{5})(\d{4})
+// 3312: [16][1-9]|[2-57-9]
+// 3324: (\d)(\d{3})(\d{3})
+// 3344: [2-6]|7[246]|8[2-4]
+// 3357: 1[67]|[78]
+// 3365: (\d{2})(\d{5})
+// 3380: [24-6]|3[15-9]
+// 3392: [37]
+// 3396: (\d{3})(\d{4})(\d{3})
+// 3418: 800
+// 3422: (\d{3})(\d{2})(\d{2,4})
+// 3445: (\d{4})(\d{2})(\d{3})
+// 3467: 1(?:5[169]|6[3-5]|7[179])|2(?:1[35]|2[34]|3[3-5])
+// 3502: 1(?:5[169]|6(?:3[1-3]|4|5[125])|7(?:1[3-9]|7[0-24-6]|9[2-7]))|2(?:1[35]|2[34]|3[3-5])
+// 3558: 1(?:[56]|7[467])|2[1-3]
+// 3575: [1-4]
+// 3577: (\d{3})(\d{3,4})(\d{4})
+// 3600: [89]
+// 3602: [2-8]
+// 3604: (\d)(\d{3})(\d{4})(\d{3})
+// 3631: (\d{2})(\d{2})(\d{3})
+// 3653: 88
+// 3656: [1-6]
+// 3658: (\d{2})(\d{2})(\d{4})
+// 3680: (\d{2})(\d{2})(\d{3})(\d{3})
+// 3709: [26-8]
+// 3713: [02]
+// 3717: 8[047]|90
+// 3728: [2-79]|81
+// 3738: (\d{3})(\d{2})(\d{3})(\d{2})(\d{2})
+// 3774: (\d{2})(\d{2})(\d)(\d{5})
+// 3801: (\d{2})(\d{2})(\d{2})(\d{4})
+// 3830: (\d{2})(\d{3})
+// 3845: 1(?:[03-589]|21)|[29]0|78
+// 3867: 219
+// 3871: 2196
+// 3876: 60|809
+// 3886: 44
+// 3889: 2[1-36]
+// 3894: 9(?:10|[2-9])
+// 3903: 3[2-5]|[47]|5[1-3578]|6[13-57]|8(?:0[1-8]|[1-9])
+// 3932: (\d{3})(\d{3})(\d{3,4})
+// 3955: (\d{4})(\d{3})(\d{4})
+// 3977: (\d{3})(\d{3})(\d{2})(\d{3})
+// 4006: 60
+// 4009: (\d)(\d{2})(\d{2})(\d{2})(\d{2})
+// 4043: [26]|88
+// 4053: (\d{5,6})
+// 4062: 1(?:00|2[13])|9[56]
+// 4080: 1(?:00|2(?:1|39))|9[56]
+// 4102: 1(?:00|2(?:1|395))|9[56]
+// 4125: 1(?:0|23)|781|[1-9]12
+// 4145: 1(?:0|23)|7812|[1-9]123
+// 4167: 1(?:0|23(?:[0-8]|9[0-46-9]))|78123|[1-9]123
+// 4199: (\d{2})(\d{5,6})
+// 4215: (?:10|2[0-57-9])[19]|3(?:[157]|35|49|9[1-68])|4(?:1[124-9]|2[179]|6[47-9]|7|8[23])|5(?:[1357]|2[37]|4[36]|6[1-46]|80)|6(?:3[1-5]|6[0238]|9[12])|7(?:01|[1579]|2[248]|3[014-9]|4[3-6]|6[023689])|8(?:07|1[236-8]|2[5-7]|[37]|8[36-8]|9[1-8])|9(?:0[1-3689]|1[1-79]|3|4[13]|5[1-5]|7[0-79]|9[0-35-9])|(?:4[35]|59|85)[1-9]
+// 4421: (?:10|2[0-57-9])(?:1[02]|9[56])|8078|(?:3(?:[157]\d|35|49|9[1-68])|4(?:1[124-9]|2[179]|[35][1-9]|6[47-9]|7\d|8[23])|5(?:[1357]\d|2[37]|4[36]|6[1-46]|80|9[1-9])|6(?:3[1-5]|6[0238]|9[12])|7(?:01|[1579]\d|2[248]|3[014-9]|4[3-6]|6[023689])|8(?:1[236-8]|2[5-7]|[37]\d|5[1-9]|8[36-8]|9[1-8])|9(?:0[1-3689]|1[1-79]|3\d|4[13]|5[1-5]|7[0-79]|9[0-35-9]))1
+// 4642: 10(?:1(?:0|23)|9[56])|2[0-57-9](?:1(?:00|23)|9[56])|80781|(?:3(?:[157]\d|35|49|9[1-68])|4(?:1[124-9]|2[179]|[35][1-9]|6[47-9]|7\d|8[23])|5(?:[1357]\d|2[37]|4[36]|6[1-46]|80|9[1-9])|6(?:3[1-5]|6[0238]|9[12])|7(?:01|[1579]\d|2[248]|3[014-9]|4[3-6]|6[023689])|8(?:1[236-8]|2[5-7]|[37]\d|5[1-9]|8[36-8]|9[1-8])|9(?:0[1-3689]|1[1-79]|3\d|4[13]|5[1-5]|7[0-79]|9[0-35-9]))12
+// 4881: 10(?:1(?:0|23)|9[56])|2[0-57-9](?:1(?:00|23)|9[56])|807812|(?:3(?:[157]\d|35|49|9[1-68])|4(?:1[124-9]|2[179]|[35][1-9]|6[47-9]|7\d|8[23])|5(?:[1357]\d|2[37]|4[36]|6[1-46]|80|9[1-9])|6(?:3[1-5]|6[0238]|9[12])|7(?:01|[1579]\d|2[248]|3[014-9]|4[3-6]|6[023689])|8(?:1[236-8]|2[5-7]|[37]\d|5[1-9]|8[36-8]|9[1-8])|9(?:0[1-3689]|1[1-79]|3\d|4[13]|5[1-5]|7[0-79]|9[0-35-9]))123
+// 5122: 10(?:1(?:0|23)|9[56])|2[0-57-9](?:1(?:00|23)|9[56])|(?:3(?:[157]\d|35|49|9[1-68])|4(?:1[124-9]|2[179]|[35][1-9]|6[47-9]|7\d|8[23])|5(?:[1357]\d|2[37]|4[36]|6[1-46]|80|9[1-9])|6(?:3[1-5]|6[0238]|9[12])|7(?:01|[1579]\d|2[248]|3[014-9]|4[3-6]|6[023689])|8(?:078|1[236-8]|2[5-7]|[37]\d|5[1-9]|8[36-8]|9[1-8])|9(?:0[1-3689]|1[1-79]|3\d|4[13]|5[1-5]|7[0-79]|9[0-35-9]))123
+// 5360: 1[1-9]|26|[3-9]|(?:10|2[0-57-9])(?:[0-8]|9[0-47-9])
+// 5391: 1(?:0(?:[02-8]|1(?:[013-9]|2[0-24-9])|9[0-47-9])|[1-9])|2(?:[0-57-9](?:[02-8]|1(?:0[1-9]|[13-9]|2[0-24-9])|9[0-47-9])|6)|[3-9]
+// 5465: 1(?:0(?:[02-8]|1(?:[013-9]|2[0-24-9])|9[0-47-9])|[1-9])|2(?:[0-57-9](?:[02-8]|1(?:0[1-9]|[13-9]|2[0-24-9])|9[0-47-9])|6)|3(?:[0268]|3[0-46-9]|4[0-8]|9[079])|4(?:[049]|1[03]|2[02-68]|[35]0|6[0-356]|8[014-9])|5(?:0|2[0-24-689]|4[0-2457-9]|6[057-9]|8[1-9]|90)|6(?:[0-24578]|3[06-9]|6[14-79]|9[03-9])|7(?:0[02-9]|2[0135-79]|3[23]|4[0-27-9]|6[1457]|8)|8(?:[046]|1[01459]|2[0-489]|50|8[0-2459]|9[09])|9(?:0[0457]|1[08]|[268]|4[024-9]|5[06-9]|78|94)|(?:3(?:[157]\d|35|49|9[1-68])|4(?:1[124-9]|2[179]|[35][1-9]|6[47-9]|7\d|8[23])|5(?:[1357]\d|2[37]|4[36]|6[1-46]|80|9[1-9])|6(?:3[1-5]|6[0238]|9[12])|7(?:01|[1579]\d|2[248]|3[014-9]|4[3-6]|6[023689])|8(?:1[236-8]|2[5-7]|[37]\d|5[1-9]|8[36-8]|9[1-8])|9(?:0[1-3689]|1[1-79]|3\d|4[13]|5[1-5]|7[0-79]|9[0-35-9]))(?:[02-9]|1(?:[013-9]|2[0-24-9]))
+// 5946: 1(?:0(?:[02-8]|1(?:[013-9]|2[0-24-9])|9[0-47-9])|[1-9])|2(?:[0-57-9](?:[02-8]|1(?:0[1-9]|[13-9]|2[0-24-9])|9[0-47-9])|6)|3(?:[0268]|3[0-46-9]|4[0-8]|9[079])|4(?:[049]|1[03]|2[02-68]|[35]0|6[0-356]|8[014-9])|5(?:0|2[0-24-689]|4[0-2457-9]|6[057-9]|8[1-9]|90)|6(?:[0-24578]|3[06-9]|6[14-79]|9[03-9])|7(?:0[02-9]|2[0135-79]|3[23]|4[0-27-9]|6[1457]|8)|8(?:0(?:[0-689]|7[0-79])|1[01459]|2[0-489]|[46]|50|8[0-2459]|9[09])|9(?:0[0457]|1[08]|[268]|4[024-9]|5[06-9]|78|94)|(?:3(?:[157]\d|35|49|9[1-68])|4(?:1[124-9]|2[179]|[35][1-9]|6[47-9]|7\d|8[23])|5(?:[1357]\d|2[37]|4[36]|6[1-46]|80|9[1-9])|6(?:3[1-5]|6[0238]|9[12])|7(?:01|[1579]\d|2[248]|3[014-9]|4[3-6]|6[023689])|8(?:078|1[236-8]|2[5-7]|[37]\d|5[1-9]|8[36-8]|9[1-8])|9(?:0[1-3689]|1[1-79]|3\d|4[13]|5[1-5]|7[0-79]|9[0-35-9]))(?:[02-9]|1(?:[013-9]|2[0-24-9]))
+// 6444: 16[08]
+// 6450: (\d{3})(\d{5,6})
+// 6466: 3(?:[157]|35|49|9[1-68])|4(?:[17]|2[179]|6[47-9]|8[23])|5(?:[1357]|2[37]|4[36]|6[1-46]|80)|6(?:3[1-5]|6[0238]|9[12])|7(?:01|[1579]|2[248]|3[014-9]|4[3-6]|6[023689])|8(?:1[236-8]|2[5-7]|[37]|8[36-8]|9[1-8])|9(?:0[1-3689]|1[1-79]|[379]|4[13]|5[1-5])|(?:4[35]|59|85)[1-9]
+// 6644: (?:3(?:[157]\d|35|49|9[1-68])|4(?:[17]\d|2[179]|[35][1-9]|6[47-9]|8[23])|5(?:[1357]\d|2[37]|4[36]|6[1-46]|80|9[1-9])|6(?:3[1-5]|6[0238]|9[12])|7(?:01|[1579]\d|2[248]|3[014-9]|4[3-6]|6[023689])|8(?:1[236-8]|2[5-7]|[37]\d|5[1-9]|8[36-8]|9[1-8])|9(?:0[1-3689]|1[1-79]|[379]\d|4[13]|5[1-5]))[19]
+// 6827: 85[23](?:10|95)|(?:3(?:[157]\d|35|49|9[1-68])|4(?:[17]\d|2[179]|[35][1-9]|6[47-9]|8[23])|5(?:[1357]\d|2[37]|4[36]|6[1-46]|80|9[1-9])|6(?:3[1-5]|6[0238]|9[12])|7(?:01|[1579]\d|2[248]|3[014-9]|4[3-6]|6[023689])|8(?:1[236-8]|2[5-7]|[37]\d|5[14-9]|8[36-8]|9[1-8])|9(?:0[1-3689]|1[1-79]|[379]\d|4[13]|5[1-5]))(?:10|9[56])
+// 7032: 85[23](?:100|95)|(?:3(?:[157]\d|35|49|9[1-68])|4(?:[17]\d|2[179]|[35][1-9]|6[47-9]|8[23])|5(?:[1357]\d|2[37]|4[36]|6[1-46]|80|9[1-9])|6(?:3[1-5]|6[0238]|9[12])|7(?:01|[1579]\d|2[248]|3[014-9]|4[3-6]|6[023689])|8(?:1[236-8]|2[5-7]|[37]\d|5[14-9]|8[36-8]|9[1-8])|9(?:0[1-3689]|1[1-79]|[379]\d|4[13]|5[1-5]))(?:100|9[56])
+// 7239: 1(?:0(?:[02-8]|1[1-9]|9[0-47-9])|[1-9])|2(?:[0-57-9](?:[0-8]|9[0-47-9])|6)|[3-9]
+// 7285: 1(?:0(?:[02-8]|1[1-9]|9[0-47-9])|[1-9])|26|3(?:[0268]|4[0-8]|9[079])|4(?:[049]|2[02-68]|[35]0|6[0-356]|8[014-9])|5(?:0|2[0-24-689]|4[0-2457-9]|6[057-9]|8[1-9]|90)|6(?:[0-24578]|3[06-9]|6[14-79]|9[03-9])|7(?:0[02-9]|2[0135-79]|3[23]|4[0-27-9]|6[1457]|8)|8(?:[046]|1[01459]|2[0-489]|5(?:0|[23][0-8])|8[0-2459]|9[09])|9(?:0[0457]|1[08]|[268]|4[024-9]|5[06-9])|(?:33|85[23]9)[0-46-9]|(?:2[0-57-9]|3(?:[157]\d|35|49|9[1-68])|4(?:[17]\d|2[179]|[35][1-9]|6[47-9]|8[23])|5(?:[1357]\d|2[37]|4[36]|6[1-46]|80|9[1-9])|6(?:3[1-5]|6[0238]|9[12])|7(?:01|[1579]\d|2[248]|3[014-9]|4[3-6]|6[023689])|8(?:1[236-8]|2[5-7]|[37]\d|5[14-9]|8[36-8]|9[1-8])|9(?:0[1-3689]|1[1-79]|[379]\d|4[13]|5[1-5]))(?:[0-8]|9[0-47-9])
+// 7712: 1(?:0[02-8]|[1-9])|2(?:[0-57-9][0-8]|6)|3(?:[0268]|3[0-46-9]|4[0-8]|9[079])|4(?:[049]|2[02-68]|[35]0|6[0-356]|8[014-9])|5(?:0|2[0-24-689]|4[0-2457-9]|6[057-9]|90)|6(?:[0-24578]|3[06-9]|6[14-79]|9[03-9])|7(?:0[02-9]|2[0135-79]|3[23]|4[0-27-9]|6[1457]|8)|8(?:[046]|1[01459]|2[0-489]|5(?:0|[23](?:[02-8]|1[1-9]|9[0-46-9]))|8[0-2459]|9[09])|9(?:0[0457]|1[08]|[268]|4[024-9]|5[06-9])|(?:10|2[0-57-9])9[0-47-9]|(?:101|58|85[23]10)[1-9]|(?:3(?:[157]\d|35|49|9[1-68])|4(?:[17]\d|2[179]|[35][1-9]|6[47-9]|8[23])|5(?:[1357]\d|2[37]|4[36]|6[1-46]|80|9[1-9])|6(?:3[1-5]|6[0238]|9[12])|7(?:01|[1579]\d|2[248]|3[014-9]|4[3-6]|6[023689])|8(?:1[236-8]|2[5-7]|[37]\d|5[14-9]|8[36-8]|9[1-8])|9(?:0[1-3689]|1[1-79]|[379]\d|4[13]|5[1-5]))(?:[02-8]|1(?:0[1-9]|[1-9])|9[0-47-9])
+// 8175: (?:4|80)0
+// 8184: 10|2(?:[02-57-9]|1[1-9])
+// 8201: 10[0-79]|2(?:[02-57-9]|1[1-79])|(?:10|21)8(?:0[1-9]|[1-9])
+// 8240: 3(?:[3-59]|7[02-68])|4(?:[26-8]|3[3-9]|5[2-9])|5(?:3[03-9]|[468]|7[028]|9[2-46-9])|6|7(?:[0-247]|3[04-9]|5[0-4689]|6[2368])|8(?:[1-358]|9[1-7])|9(?:[013479]|5[1-5])|(?:[34]1|55|79|87)[02-9]
+// 8358: (\d{3})(\d{7,8})
+// 8374: 80
+// 8377: (\d{3})(\d{4})(\d{4})
+// 8399: [3-578]
+// 8403: 1[3-9]
+// 8406: (\d{2})(\d{3})(\d{3})(\d{4})
+// 8435: [12]
+// 8437: 46
+// 8440: (\d{3})(\d{7})
+// 8455: 6|90
+// 8463: 3[0-357]|9[14]
+// 8476: (\d)(\d{3})(\d{7})
+// 8496: [2-7]|8[3-9]
+// 8504: 2[1-4]|[34]
+// 8512: (\d)(\d{6,7})
+// 8526: 7
+// 8528: [56]
+// 8530: [2-589]
+// 8534: [3467]
+// 8538: 9[4-8]
+// 8541: [257-9]
+// 8545: [2-8]|9[015-7]
+// 8555: (\d{2})(\d{3})(\d{3})(\d{2})
+// 8584: 96
+// 8587: (\d{2})(\d{3})(\d{3})(\d{3})
+// 8616: (\d{3})(\d{3})(\d{3})(\d{3})
+// 8645: (\d{2})(\d{3,13})
+// 8661: 3[02]|40|[68]9
+// 8677: 227
+// 8681: 2277
+// 8686: (\d{3})(\d{3,12})
+// 8702: 2(?:0[1-389]|1[124]|2[18]|3[14])|3(?:[35-9][15]|4[015])|906|(?:2[4-9]|4[2-9]|[579][1-9]|[68][1-8])1
+// 8769: 2(?:0[1-389]|12[0-8])|3(?:[35-9][15]|4[015])|906|2(?:[13][14]|2[18])|(?:2[4-9]|4[2-9]|[579][1-9]|[68][1-8])1
+// 8841: (\d{4})(\d{2,11})
+// 8857: [24-6]|3(?:[3569][02-46-9]|4[2-4679]|7[2-467]|8[2-46-8])|70[2-8]|8(?:0[2-9]|[1-8])|90[7-9]|[79][1-9]
+// 8912: [24-6]|3(?:3(?:0[1-467]|2[127-9]|3[124578]|7[1257-9]|8[1256]|9[145])|4(?:2[135]|4[13578]|9[1346])|5(?:0[14]|2[1-3589]|6[1-4]|7[13468]|8[13568])|6(?:2[1-489]|3[124-6]|6[13]|7[12579]|8[1-356]|9[135])|7(?:2[1-7]|4[145]|6[1-5]|7[1-4])|8(?:21|3[1468]|6|7[1467]|8[136])|9(?:0[12479]|2[1358]|4[134679]|6[1-9]|7[136]|8[147]|9[1468]))|70[2-8]|8(?:0[2-9]|[1-8])|90[7-9]|[79][1-9]|3[68]4[1347]|3(?:47|60)[1356]|3(?:3[46]|46|5[49])[1246]|3[4579]3[1357]
+// 9190: 138
+// 9194: (\d{5})(\d{2,10})
+// 9210: 3
+// 9212: (\d{3})(\d{5,11})
+// 9228: 181
+// 9232: (\d{3})(\d)(\d{4,10})
+// 9253: 1(?:3|80)|9
+// 9267: 1[67]
+// 9270: (\d{3})(\d{7,12})
+// 9286: (\d{5})(\d{6})
+// 9301: 185
+// 9305: 1850
+// 9310: 18500
+// 9316: (\d{4})(\d{7})
+// 9331: 18[68]
+// 9337: 15[1279]
+// 9343: 15[03568]
+// 9349: 15(?:[0568]|3[13])
+// 9363: (\d{3})(\d{8})
+// 9378: 18
+// 9381: (\d{3})(\d{2})(\d{7,8})
+// 9404: 1(?:6[023]|7)
+// 9415: (\d{4})(\d{2})(\d{7})
+// 9437: 15[279]
+// 9443: (\d{3})(\d{2})(\d{8})
+// 9465: 15
+// 9468: [27]
+// 9472: [5-8]
+// 9474: (\d{4})(\d{3})(\d{3,4})
+// 9497: [369]|4[3-8]|5(?:[0-2]|5[0-478]|6[45])|7[1-9]|88
+// 9527: [369]|4[3-8]|5(?:[02]|1(?:[0-8]|95)|5[0-478]|6(?:4[0-4]|5[1-589]))|7[1-9]|88
+// 9577: [45]|8(?:00|[1-49])
+// 9593: [45]|8(?:00[1-9]|[1-49])
+// 9610: (\d{2})(\d{6,7})
+// 9626: 1[35]|[4-6]|8[2468]|9[235-7]
+// 9646: (\d{2})(\d{8})
+// 9661: [178]
+// 9665: 905
+// 9669: [79]9
+// 9674: [89]00
+// 9678: [5-9]
+// 9680: [1-57-9]
+// 9684: (\d{5})
+// 9692: 75[12]
+// 9696: 20[2-59]
+// 9702: 11
+// 9705: (?:[1-3]0|[68])0|70[07-9]
+// 9725: (\d{2})(\d{4,8})
+// 9741: [14]|2[09]|50|7[135]
+// 9761: (\d{2})(\d{6,10})
+// 9777: (\d)(\d{4,9})
+// 9791: (?:19|[2568])[1-8]|3(?:0[1-9]|[1-9])|9
+// 9816: [235-9]|45
+// 9826: [389]
+// 9830: 10
+// 9833: [1-79]
+// 9837: (\d)(\d{2})(\d{2})(\d{2})
+// 9864: 11|[67]
+// 9872: 8001
+// 9877: 80011
+// 9883: 800111
+// 9890: 8001111
+// 9898: 845
+// 9902: 8454
+// 9907: 84546
+// 9913: 845464
+// 9920: (\d{3})(\d{6})
+// 9935: (\d{5})(\d{4,5})
+// 9951: 1(?:38|5[23]|69|76|94)
+// 9970: 1(?:(?:38|69)7|5(?:24|39)|768|946)
+// 10002: 1(?:3873|5(?:242|39[4-6])|(?:697|768)[347]|9467)
+// 10042: (\d{4})(\d{5,6})
+// 10058: 1(?:[2-69][02-9]|[78])
+// 10071: [25]|7(?:0|6[02-9])
+// 10089: [25]|7(?:0|6(?:[03-9]|2[356]))
+// 10115: (\d{4})(\d{6})
+// 10130: [1389]
+// 10134: 70
+// 10137: 32
+// 10140: [57]
+// 10144: [348]
+// 10148: [5-7]|80[6-9]|9[47]
+// 10162: [237]|8[0-2]
+// 10172: [2358]
+// 10176: 19|[2-9]
+// 10184: [67]
+// 10186: [5-79]|80[6-9]
+// 10197: [235]
+// 10201: 21|7
+// 10209: 2(?:2|3[2-57-9]|4[2-469]|5[2-59]|6[2-9]|7[2-69]|8[2-49])|5
+// 10248: [2689]
+// 10252: (\d{3})(\d{3,4})(\d{5})
+// 10275: 40
+// 10278: [49]
+// 10282: (\d{3})(\d{2,5})
+// 10298: 900
+// 10302: 9003
+// 10307: [2-7]|8[1-4]|9(?:0[1-9]|[1-8])
+// 10324: (\d{3})(\d{2})(\d{3})(\d{3})
+// 10353: [237-9]
+// 10357: 6[01]
+// 10360: (\d{3})(\d{2})(\d{2,3})
+// 10383: (\d)(\d{4})(\d{3})
+// 10403: 6|7[245]
+// 10413: [27][2-9]|3[2-7]|4[24-9]|5[2-79]|6|8[2-57-9]|9[2-69]
+// 10446: (\d{2})(\d{5,9})
+// 10462: 2[124]|[36]1
+// 10475: (\d{3})(\d{5,7})
+// 10491: (\d{3})(\d{5,8})
+// 10507: [2-79]
+// 10511: (\d{3})(\d{3,4})(\d{3})
+// 10534: 8[1-35-9]
+// 10539: (\d{3})(\d{6,8})
+// 10555: 804
+// 10559: (\d{3})(\d)(\d{3})(\d{3})
+// 10586: (\d{3})(\d{4})(\d{4,5})
+// 10609: (\d{3})(\d{3})(\d{3})(\d{2,8})
+// 10639: 001
+// 10643: (\d{2})(\d{4})(\d{3})(\d{4})
+// 10672: 2[24-9]|47|58|6[237-9]|9[35-9]
+// 10696: [45]0
+// 10699: (\d)(\d{3,4})(\d{4})
+// 10720: [2569]|4[1-69]|7[14]
+// 10737: 81
+// 10740: [78]
+// 10742: (\d{2})(\d)(\d{3})(\d{4})
+// 10769: (\d{4})(\d{3})
+// 10784: 125
+// 10788: (\d{4})(\d{2})(\d{2})
+// 10810: 121
+// 10814: [2-489]
+// 10818: 12
+// 10821: 159
+// 10825: (\d)(\d{3})(\d{3})(\d{3})
+// 10852: 1[7-9]
+// 10855: (\d{3})(\d{1,2})(\d{3})(\d{4})
+// 10885: (\d{7})
+// 10893: 575
+// 10897: 5(?:0|2[23]|3[03]|[67]1|88)
+// 10917: 5(?:0|2(?:21|3)|3(?:0|3[23])|616|717|888)
+// 10953: 5(?:0|2(?:21|3)|3(?:0|3[23])|616|717|8888)
+// 10990: (\d{4})(\d{4,5})
+// 11006: 1800
+// 11011: 140
+// 11015: 11|2[02]|33|4[04]|79[1-7]|80[2-46]
+// 11044: 11|2[02]|33|4[04]|79(?:[1-6]|7[19])|80(?:[2-4]|6[0-589])
+// 11087: 11|2[02]|33|4[04]|79(?:[124-6]|3(?:[02-9]|1[0-24-9])|7(?:1|9[1-6]))|80(?:[2-4]|6[0-589])
+// 11149: 1(?:2[0-249]|3[0-25]|4[145]|[68]|7[1257])|2(?:1[257]|3[013]|4[01]|5[0137]|6[0158]|78|8[1568])|3(?:26|4[1-3]|5[34]|6[01489]|7[02-46]|8[159])|4(?:1[36]|2[1-47]|5[12]|6[0-26-9]|7[0-24-9]|8[013-57]|9[014-7])|5(?:1[025]|22|[36][25]|4[28]|5[12]|[78]1)|6(?:12|[2-4]1|5[17]|6[13]|80)|7(?:12|3[134]|61|88)|8(?:16|2[014]|3[126]|6[136]|7[078]|8[34]|91)|(?:43|59|75)[15]|(?:1[59]|29|67)[14]
+// 11417: 1(?:2[0-24]|3[0-25]|4[145]|[59][14]|6[1-9]|7[1257]|8[1-57-9])|2(?:1[257]|3[013]|4[01]|5[0137]|6[058]|78|8[1568]|9[14])|3(?:26|4[1-3]|5[34]|6[01489]|7[02-46]|8[159])|4(?:1[36]|2[1-47]|3[15]|5[12]|6[0-26-9]|7[0-24-9]|8[013-57]|9[014-7])|5(?:1[025]|22|[36][25]|4[28]|[578]1|9[15])|674|7(?:(?:3[34]|5[15])[2-6]|61[346]|88[0-8])|8(?:70[2-6]|84[235-7]|91[3-7])|(?:1(?:29|60|8[06])|261|552|6(?:12|[2-47]1|5[17]|6[13]|80)|7(?:12|31)|8(?:16|2[014]|3[126]|6[136]|7[78]|83))[2-7]
+// 11742: 1(?:2[0-24]|3[0-25]|4[145]|[59][14]|6[1-9]|7[1257]|8[1-57-9])|2(?:1[257]|3[013]|4[01]|5[0137]|6[058]|78|8[1568]|9[14])|3(?:26|4[1-3]|5[34]|6[01489]|7[02-46]|8[159])|4(?:1[36]|2[1-47]|3[15]|5[12]|6[0-26-9]|7[0-24-9]|8[013-57]|9[014-7])|5(?:1[025]|22|[36][25]|4[28]|[578]1|9[15])|6(?:12(?:[2-6]|7[0-8])|74[2-7])|7(?:3171|5[15][2-6]|61[346]|88(?:[2-7]|82))|8(?:70[2-6]|84(?:[2356]|7[19])|91(?:[3-6]|7[19]))|73[134][2-6]|8(?:16|2[014]|3[126]|6[136]|7[78]|83)(?:[2-6]|7[19])|(?:1(?:29|60|8[06])|261|552|6(?:[2-4]1|5[17]|6[13]|7(?:1|4[0189])|80)|7(?:12|88[01]))[2-7]
+// 12125: 1(?:[2-479]|5[0235-9])|[2-5]|6(?:1[1358]|2[2457-9]|3[2-5]|4[235-7]|5[2-689]|6[24578]|7[235689]|8[1-6])|7(?:1[013-9]|3[129]|5[29]|6[02-5]|70)|807
+// 12214: 1(?:[2-479]|5[0235-9])|[2-5]|6(?:1[1358]|2(?:[2457]|84|95)|3(?:[2-4]|55)|4[235-7]|5[2-689]|6[24578]|7(?:[23569]|8[0-57-9])|8[1-6])|7(?:1(?:[013-8]|9[6-9])|3(?:17|2[0-49]|9[2-57])|5(?:2[1-3]|9[0-6])|6(?:0[5689]|2[5-9]|3[02-8]|4|5[0-367])|70[13-7])|807[19]
+// 12374: 1(?:[2-479]|5(?:[0236-9]|5[013-9]))|[2-5]|6(?:2(?:84|95)|355|8(?:28[235-7]|3))|73179|807(?:1|9[1-3])|(?:1552|6(?:(?:1[1358]|2[2457]|3[2-4]|4[235-7]|5[2-689]|6[24578])\d|7(?:[23569]\d|8[0-57-9])|8(?:[14-6]\d|2[0-79]))|7(?:1(?:[013-8]\d|9[6-9])|3(?:2[0-49]|9[2-57])|5(?:2[1-3]|9[0-6])|6(?:0[5689]|2[5-9]|3[02-8]|4\d|5[0-367])|70[13-7]))[2-7]
+// 12591: (\d{5})(\d{5})
+// 12606: 16|[6-9]
+// 12614: (\d{4})(\d{2,4})(\d{4})
+// 12637: 18[06]
+// 12643: 18[06]0
+// 12650: (\d{3})(\d{3})(\d{3})(\d{4})
+// 12679: (\d{4})(\d{3})(\d{3})(\d{3})
+// 12708: [2-6]
+// 12710: (\d{4,5})
+// 12719: (\d{2})(\d{4,5})
+// 12735: (?:1[137]|2[13-68]|3[1458]|4[145]|5[1468]|6[16]|7[1467]|8[13467])[12689]
+// 12781: [4-9]
+// 12783: 1(?:0|9[246])
+// 12794: 1(?:0|9(?:2[2-9]|[46]))
+// 12811: 1(?:1|92)
+// 12820: 0[26]
+// 12825: (\d{3})(\d{3,6})
+// 12841: 0[13-57-9][0159]|8(?:03|4[17]|9[2-5])
+// 12867: 0[13-57-9][0159]|8(?:03|4[17]|9(?:2|3[04]|[45][0-4]))
+// 12904: (\d{4})(\d{2,6})
+// 12920: 0(?:[13-579][2-46-8]|8[236-8])
+// 12936: 894
+// 12940: (\d{2})(\d{3,4})(\d{4})
+// 12963: 0[26]|5
+// 12973: 1(?:44|[679])|[378]|43
+// 12994: 0[13-57-9][0159]|14
+// 13008: (\d{2})(\d{4})(\d{5})
+// 13030: [03]
+// 13034: [2356]|87
+// 13044: (\d{2})(\d{7})
+// 13059: [47]
+// 13063: 007
+// 13067: 0077
+// 13072: 00777
+// 13078: 00777[01]
+// 13085: (\d{8,10})
+// 13094: 000
+// 13098: (?:12|57|99)0
+// 13111: (\d{4})(\d)(\d{4})
+// 13131: 1(?:26|3[79]|4[56]|5[4-68]|6[3-5])|499|5(?:76|97)|746|8(?:3[89]|47|51)|9(?:80|9[16])
+// 13200: 1(?:267|3(?:7[247]|9[278])|466|5(?:47|58|64)|6(?:3[245]|48|5[4-68]))|499[2468]|5(?:76|97)9|7468|8(?:3(?:8[7-9]|96)|477|51[2-9])|9(?:802|9(?:1[23]|69))|1(?:45|58)[67]
+// 13333: 1(?:267|3(?:7[247]|9[278])|466|5(?:47|58|64)|6(?:3[245]|48|5[4-68]))|499[2468]|5(?:769|979[2-69])|7468|8(?:3(?:8[7-9]|96[2457-9])|477|51[2-9])|9(?:802|9(?:1[23]|69))|1(?:45|58)[67]
+// 13473: 3|4(?:2[09]|7[01])|6[1-9]
+// 13493: 3|4(?:2(?:0|9[02-69])|7(?:0[019]|1))|6[1-9]
+// 13527: 1(?:1|5[45]|77|88|9[69])|2(?:2[1-37]|3[0-269]|4[59]|5|6[24]|7[1-358]|8[1369]|9[0-38])|4(?:[28][1-9]|3[0-57]|[45]|6[248]|7[2-579]|9[29])|5(?:2|3[0459]|4[0-369]|5[29]|8[02389]|9[0-389])|7(?:2[02-46-9]|34|[58]|6[0249]|7[57]|9[2-6])|8(?:2[124589]|3[26-9]|49|51|6|7[0-468]|8[68]|9[019])|9(?:[23][1-9]|4[15]|5[138]|6[1-3]|7[156]|8[189]|9[1-489])
+// 13754: 1(?:1|5(?:4[018]|5[017])|77|88|9[69])|2(?:2(?:[127]|3[014-9])|3[0-269]|4[59]|5(?:[1-3]|5[0-69]|9[19])|62|7(?:[1-35]|8[0189])|8(?:[16]|3[0134]|9[0-5])|9(?:[028]|17))|4(?:2(?:[13-79]|8[014-6])|3[0-57]|[45]|6[248]|7[2-47]|8[1-9]|9[29])|5(?:2|3(?:[045]|9[0-8])|4[0-369]|5[29]|8[02389]|9[0-3])|7(?:2[02-46-9]|34|[58]|6[0249]|7[57]|9(?:[23]|4[0-59]|5[01569]|6[0167]))|8(?:2(?:[1258]|4[0-39]|9[0-2469])|3(?:[29]|60)|49|51|6(?:[0-24]|36|5[0-3589]|7[23]|9[01459])|7[0-468]|8[68])|9(?:[23][1-9]|4[15]|5[138]|6[1-3]|7[156]|8[189]|9(?:[1289]|3[34]|4[0178]))|(?:264|837)[016-9]|2(?:57|93)[015-9]|(?:25[0468]|422|838)[01]|(?:47[59]|59[89]|8(?:6[68]|9))[019]
+// 14190: 1(?:1|5(?:4[018]|5[017])|77|88|9[69])|2(?:2[127]|3[0-269]|4[59]|5(?:[1-3]|5[0-69]|9(?:17|99))|6(?:2|4[016-9])|7(?:[1-35]|8[0189])|8(?:[16]|3[0134]|9[0-5])|9(?:[028]|17))|4(?:2(?:[13-79]|8[014-6])|3[0-57]|[45]|6[248]|7[2-47]|9[29])|5(?:2|3(?:[045]|9(?:[0-58]|6[4-9]|7[0-35689]))|4[0-369]|5[29]|8[02389]|9[0-3])|7(?:2[02-46-9]|34|[58]|6[0249]|7[57]|9(?:[23]|4[0-59]|5[01569]|6[0167]))|8(?:2(?:[1258]|4[0-39]|9[0169])|3(?:[29]|60|7(?:[017-9]|6[6-8]))|49|51|6(?:[0-24]|36[2-57-9]|5(?:[0-389]|5[23])|6(?:[01]|9[178])|7(?:2[2-468]|3[78])|9[0145])|7[0-468]|8[68])|9(?:4[15]|5[138]|7[156]|8[189]|9(?:[1289]|3(?:31|4[357])|4[0178]))|(?:8294|96)[1-3]|2(?:57|93)[015-9]|(?:223|8699)[014-9]|(?:25[0468]|422|838)[01]|(?:48|8292|9[23])[1-9]|(?:47[59]|59[89]|8(?:68|9))[019]
+// 14710: [14]|[289][2-9]|5[3-9]|7[2-4679]
+// 14730: (\d{4})(\d{2})(\d{3,4})
+// 14753: 008
+// 14757: (\d{4})(\d{4})(\d{4,5})
+// 14780: (\d{4})(\d{5})(\d{5,6})
+// 14803: (\d{4})(\d{6})(\d{6,7})
+// 14826: (\d{2})(\d{5,7})
+// 14842: [24-6]
+// 14846: [17]
+// 14850: (\d{4})(\d{5})
+// 14865: 3(?:1[346]|[24-79])
+// 14878: [235-79]|88
+// 14888: (\d{3})(\d{3})(\d)(\d{2,3})
+// 14916: [3478]
+// 14920: 1[016-9]1
+// 14926: 1[016-9]11
+// 14933: 1[016-9]114
+// 14941: (?:3[1-3]|[46][1-4]|5[1-5])1
+// 14956: [36]0|8
+// 14966: [1346]|5[1-5]
+// 14976: (\d{5})(\d{3})(\d{3})
+// 14998: 003
+// 15002: 0030
+// 15007: (\d{5})(\d{3,4})(\d{4})
+// 15030: (\d{5})(\d{2})(\d{3})(\d{4})
+// 15059: [169]|2(?:[235]|4[1-35-9])|52
+// 15082: [245]
+// 15086: 2[13]|3[14]|[4-8]
+// 15101: [13-69]|7(?:[2-57]|62|8[0-6]|9[04-9])|8[02-9]
+// 15132: [27-9]
+// 15136: [2379]|8(?:0[09]|7)
+// 15154: [2379]|8(?:0(?:02|9)|7)
+// 15176: 69
+// 15179: [1-689]
+// 15183: 4[67]|[56]
+// 15191: [2568]
+// 15195: 52[0-7]
+// 15199: [7-9]
+// 15201: 37|4(?:[15]|6[1-8])
+// 15218: [3-6]
+// 15220: 2(?:0[2-689]|[2-9])|[3-57]|8(?:0[2-9]|[13-9])|9(?:0[89]|[2-579])
+// 15260: 20[2-689]
+// 15266: (\d{2})(\d{2})(\d{2})(\d{1,2})
+// 15296: 20
+// 15299: (\d{2})(\d{2})(\d{2})(\d{1,5})
+// 15329: [3-57]|8[13-9]|9(?:0[89]|[2-579])|(?:2|80)[2-9]
+// 15361: 80[01]|90[015]
+// 15374: (\d{2})(\d{2})(\d{2})(\d{2})(\d{1,2})
+// 15411: [2679]|8[01]
+// 15421: 892
+// 15425: 8(?:0[0-7]|9)
+// 15434: 87
+// 15437: 22|3
+// 15445: [25-7]
+// 15449: (\d{2})(\d{2})(\d{3})(\d{2})
+// 15478: 2|34[47]|4(?:[37]7|5[47]|64)
+// 15506: [347]
+// 15510: (\d{3})(\d)(\d{2})(\d{2})
+// 15537: [58]
+// 15541: 67[057-9]|74[045]
+// 15556: 67(?:0[09]|[59]9|77|8[89])|74(?:0[02]|44|55)
+// 15596: [24-9]
+// 15600: (\d)(\d{2})(\d{3})
+// 15620: 16|2
+// 15628: 4(?:[2-46]|5[3-5])|5|6(?:[1-689]|7[235-7])|7(?:[0-4]|5[2-7])|8[1-5]|(?:60|86)[23]
+// 15679: [12]|452|678|86
+// 15695: [12]|452|6788|86
+// 15712: [4-7]|8[1-35]
+// 15722: (\d)(\d{3})(\d{4,6})
+// 15743: 9(?:2[0-4]|[35-9]|4[137-9])
+// 15759: 92
+// 15762: (\d)(\d{5})(\d{4})
+// 15782: 11|2[16]
+// 15793: [12]2[1-3]
+// 15797: [12](?:27|3[2-8]|4[2-68]|5[1-4689])
+// 15817: [12](?:27|3[2-8]|4[2-68]|5[1-4689])[0-3]
+// 15838: [268]
+// 15842: [5-79]|8(?:0[6-9]|[36])
+// 15860: [2-48]
+// 15864: [2357-9]
+// 15868: [2-46]|8[013]
+// 15880: [34679]
+// 15884: 1[2-9]
+// 15887: [1-37-9]
+// 15891: 53
+// 15894: 33|5[56]|81
+// 15906: [4-79]
+// 15910: 1(?:[02469]|[378][1-9]|53)|8
+// 15931: 1(?:[02469]|[37][1-9]|53|8(?:[1-46-9]|5[7-9]))|8
+// 15963: (\d)(\d{3})(\d{2})(\d{4})
+// 15990: 1(?:[367]|80)
+// 16001: 2|8[2-79]
+// 16011: 5[6-8]
+// 16014: [02-57-9]
+// 16018: 08
+// 16021: [089]|2[013]|7[0467]
+// 16038: 1[0-3]
+// 16041: (\d)(\d{5})
+// 16054: [13]
+// 16058: 20[129]
+// 16064: (\d{3})(\d{5})(\d{5,6})
+// 16087: [125-8]
+// 16091: 1[238]|[34]
+// 16101: (\d{3})(\d{4,7})
+// 16117: 66
+// 16120: (\d)(\d{8})
+// 16133: 1[16-8]|2[259]|3[124]|4[17-9]|5[124679]
+// 16161: [1-578]|91
+// 16171: 1[2-6]
+// 16174: 1[01]|[2-8]|9(?:[1-59]|[67][2-6])
+// 16193: (\d{4})(\d{2})(\d{5})
+// 16215: (\d{2})(\d{3,8})
+// 16231: 8[1-79]
+// 16236: 50[036-8]|8|90
+// 16250: 50(?:[0367]|88)|8|90
+// 16270: 24|[346]|7[2-57-9]|9[2-9]
+// 16288: 2(?:10|74)|[589]
+// 16305: 1|2[028]
+// 16315: (\d{2})(\d{3})(\d{3,5})
+// 16338: 2(?:[169]|7[0-35-9])|7
+// 16356: (\d{3})(\d{4,6})
+// 16372: [179]
+// 16376: [4-8]
+// 16378: 4|8[7-9]
+// 16386: 18|[2-69]|85
+// 16399: (\d{4})(\d{4,6})
+// 16415: 3(?:23|39|46)|4(?:2[3-6]|[35]9|4[26]|76)|544|88[245]|(?:52|64|86)2
+// 16474: 3(?:230|397|461)|4(?:2(?:35|[46]4|51)|396|4(?:22|63)|59[347]|76[15])|5(?:221|446)|642[23]|8(?:622|8(?:[24]2|5[13]))
+// 16577: 346|4(?:27|9[35])|883
+// 16600: 3469|4(?:279|9(?:30|56))|8834
+// 16631: [3-7]|8[2-8]
+// 16639: (\d{4})(\d{1,2})(\d{3})(\d{4})
+// 16669: (\d{3})(\d{3})(\d{2,7})
+// 16692: (\d{3})(\d{6,7})
+// 16708: 2(?:3[2358]|4[2-4]|9[2-8])|45[3479]|54[2-467]|60[468]|72[236]|8(?:2[2-689]|3[23578]|4[3478]|5[2356])|9(?:2[2-8]|3[27-9]|4[2-6]|6[3569]|9[25-8])
+// 16799: 9(?:2[3-8]|98)|(?:2(?:3[2358]|4[2-4]|9[2-8])|45[3479]|54[2-467]|60[468]|72[236]|8(?:2[2-689]|3[23578]|4[3478]|5[2356])|9(?:22|3[27-9]|4[2-6]|6[3569]|9[25-7]))[2-9]
+// 16904: (\d{2})(\d{7,8})
+// 16920: (?:2[125]|4[0-246-9]|5[1-35-7]|6[1-8]|7[14]|8[16]|91)[2-9]
+// 16955: 58
+// 16958: 2[125]|4[0-246-9]|5[1-35-7]|6[1-8]|7[14]|8[16]|91
+// 16992: 11|20|64
+// 17004: 30|(?:1[2-8]|2[2-69]|3[2-4]|4[1-468]|5[24-689]|6[1-3578]|7[14-7]|8[1-79]|9[145])1
+// 17055: 30|(?:1[2-8]|2[2-69]|3[2-4]|4[1-468]|5[24-689]|6[1-3578]|7[14-7]|8[1-79]|9[145])19
+// 17107: 64
+// 17110: 21|39|45|5[0137]|6[0469]|7[02389]|8(?:0[14]|8)
+// 17148: 1[2-8]|[2-7]|8[1-79]|9[145]
+// 17166: [2489]
+// 17170: 2[12]
+// 17173: 16|[236-9]
+// 17183: (\d{6,7})
+// 17192: [125]|4[01]
+// 17202: [2-9]0
+// 17205: 3[289]|4[246-8]|61|7[1-3]|8[1-36]
+// 17229: (\d{3})(\d{4,5})
+// 17245: 2[279]|3[13-5]|4[359]|5|6(?:[34]|7[1-46-8])|7[46-8]|85
+// 17284: 2[14-68]|3[26-9]|4[1246-8]|6(?:1|75)|7[1-35]|8[1-36]
+// 17321: 9(?:[5-79]|8[1-7])
+// 17332: 2[136]|8
+// 17342: [3-7]
+// 17344: [26-9]
+// 17348: 2[3-6]
+// 17351: 2[3-6]\d9
+// 17356: 219|31
+// 17366: [23]1
+// 17369: [236-9]
+// 17373: (\d{3})(\d{3,9})
+// 17389: (?:2[389]|39)0|[7-9]
+// 17406: (\d{2})(\d{5,10})
+// 17422: [1-36]
+// 17426: [0-79]
+// 17430: (\d{4})(\d{2})(\d{2})(\d{2})
+// 17459: 7(?:1[0-8]|2[1-9])
+// 17469: 7(?:1(?:[0-356]2|4[29]|7|8[27])|2(?:1[23]|[2-9]2))
+// 17504: 7(?:1(?:[0-356]2|4[29]|7|8[27])|2(?:13[03-69]|62[013-9]))|72[1-57-9]2
+// 17555: (\d{5})(\d)(\d{2})(\d{2})
+// 17582: 7(?:1[0-68]|2[1-9])
+// 17594: 7(?:1(?:[06][3-6]|[18]|2[35]|[3-5][3-5])|2(?:[13][3-5]|[24-689]|7[457]))
+// 17637: 7(?:1(?:0(?:[356]|4[023])|[18]|2(?:3[013-9]|5)|3[45]|43[013-79]|5(?:3[1-8]|4[1-7]|5)|6(?:3[0-35-9]|[4-6]))|2(?:1(?:3[178]|[45])|[24-689]|3[35]|7[457]))|7(?:14|23)4[0-8]|71(?:33|45)[1-79]
+// 17763: (\d{3})(\d{3})(\d{2})(\d{2})
+// 17792: [349]|8(?:[02-7]|1[1-8])
+// 17810: (\d{4})(\d{4})(\d{3})(\d{3})
+// 17839: 6[89]|7|8[4-9]|9(?:[1-8]|9[0-8])
+// 17859: [246]|9[57]
+// 17871: [19]
+// 17875: (\d{2})(\d{2,3})(\d{2})
+// 17898: 9(?:00|39|44|9)
+// 17913: (\d{2})(\d{3})(\d{2})
+// 17935: [12][136]|3[356]|4[0246]|6[03]|90[1-9]
+// 17962: (\d)(\d{2,3})(\d{2})(\d{2})
+// 17990: (\d{3})(\d{2,3})(\d{2})
+// 18013: 1[2457]|2(?:[247-9]|5[0138])|3[0247-9]|4[1357-9]|5[0-35-9]|6(?:[125689]|4[02-57]|7[0-2])|9(?:[125-8]|3[02-5]|4[0-3])
+// 18081: (\d{3})(\d{2,3})(\d{3})
+// 18104: 9(?:00|39|44)
+// 18117: (\d{2})(\d{2,3})(\d{2})(\d{2})
+// 18147: 1[13689]|2[0136]|3[1356]|4[0246]|54|6[03]|90[1-9]
+// 18182: 10|7
+// 18190: (\d)(\d{3})(\d{3})(\d{2})
+// 18217: [13-5]|2(?:[247-9]|5[0138])|6(?:[124-689]|7[0-2])|9(?:[125-8]|3[02-5]|4[0-3])
+// 18264: (\d{3})(\d{2})(\d{2})(\d{3})
+// 18293: [26]
+// 18297: 1[013-9]|77
+// 18308: 1(?:[013-8]|9(?:0[1-9]|[1-9]))|77
+// 18331: [369]|8(?:0[1-9]|[1-9])
+// 18347: (\d{4})(\d{4})(\d{3})
+// 18369: (\d{2})(\d{3,6})
+// 18385: 8[09]|9
+// 18395: 59|8
+// 18403: [37][01]|4[013]|51|6
+// 18421: [1-57]
+// 18425: (\d)(\d{2})(\d{3,4})
+// 18446: 21
+// 18449: (\d{2})(\d{2})(\d{2,3})
+// 18472: [3-5][1-8]1
+// 18476: [3-5][1-8]1[67]
+// 18481: 909
+// 18485: 9090
+// 18490: [689]
+// 18494: [3-5]
+// 18496: [379]
+// 18500: 8[125]
+// 18505: [134]
+// 18509: (\d)(\d{6})
+// 18522: [15]|2[0-79]|3[0-46-8]|4[0-7]
+// 18542: 1|28|9[2-9]
+// 18553: [267]|904
+// 18564: [346-9]
+// 18568: 56
+// 18571: [2-5]
+// 18573: [6-9]
+// 18575: [1-4]|5[1-3]
+// 18583: [59]
+// 18587: [0237]
+// 18591: [279]
+// 18595: (\d{6})(\d)(\d{2})
+// 18615: 331
+// 18619: 3317
+// 18624: 44[02-479]|[34]7
+// 18636: 3(?:[1245]|3[12])
+// 18647: \d
+// 18649: [2-489]|70
+// 18659: [1-5]
+// 18661: [2-57-9]
+// 18665: [2-4]|50|6[09]|7[0-24-69]|8[05]
+// 18688: (\d{3})(\d)(\d{3})
+// 18708: 444
+// 18712: 512|8[01589]|90
+// 18727: 5[0-79]
+// 18732: [24][1-8]|3[1-9]
+// 18743: (\d{3})(\d{3})(\d{6,7})
+// 18766: (\d{2})(\d)(\d{4})
+// 18786: 202
+// 18790: 826
+// 18794: 83
+// 18797: 82
+// 18800: [25]0|37|49|8[09]
+// 18819: [23568]|4(?:0[02-48]|[1-478])|7[1-9]
+// 18842: [23568]|4(?:0[2-48]|[1-478])|(?:400|7)[1-9]
+// 18872: (\d{2})(\d{4})(\d{4,5})
+// 18895: [24]
+// 18899: 6[12][29]|(?:3[1-8]|4[136-8]|5[12457]|6[49])2|(?:56|65)[24]
+// 18942: 6[12][29]|(?:35|4[1378]|5[12457]|6[49])2|(?:56|65)[24]|(?:3[1-46-8]|46)2[013-9]
+// 19000: 3[1-8]|4(?:[1367]|[45][6-9]|8[4-6])|5(?:[1-5]|6[0135689]|7[4-6])|6(?:[12][3-7]|[459])
+// 19045: 3[1-8]|4(?:[1367]|[45][6-9]|8[4-6])|5(?:[1-5]|6(?:[015689]|3[02389])|7[4-6])|6(?:[12][3-7]|[459])
+// 19098: [3-7]|89|9[1-9]
+// 19109: 2024
+// 19114: [27-9]|4(?:6[45]|[7-9])
+// 19130: [34]
+// 19132: 310
+// 19136: [24-9]|3(?:[02-9]|1[1-9])
+// 19154: [49]0|8
+// 19164: [124]
+// 19168: (\d{3})(\d{3})(\d{2,4})
+// 19191: (\d{3})(\d{3})(\d{3})(\d{2,4})
+// 19221: [235-9]
+// 19225: [24-689]
+// 19229: [17]99
+// 19235: 1(?:2[02]|[89])
+// 19246: 1[26]|6
+// 19256: [357-9]
+// 19260: 2[48]
+// 19265: [57-9]
+// 19269: [47-9]
+// 19273: [2-5]|6[1-9]
+// 19281: [2-4]
+// 19283: 2|39
+// 19291: (\d{2})(\d{7,10})
+// 19307: [1-6]|7(?:[24-6]|8[0-7])
+// 19323: 8[1-4]
+// 19326: 860
+// 19330: [28]
+// 19334: [579]
+// 19338: (\d{3})(\d{3,5})
+// 19354: 2(?:0[45]|2[278]|[49]8)|3(?:[09]8|17)|6(?:[29]8|37|75)|[23][78]|(?:33|5[15]|6[68])[78]
+// 19421: (\d)(\d{3})(\d{2,4})
+// 19442: 24|8[13-59]|(?:2[05-79]|39|5[45]|6[15-8])2
+// 19473: 2(?:02[014]|4|[56]20|[79]2)|392|5(?:42|525)|6(?:[16-8]21|52[013])|8[13-59]
+// 19533: 2(?:1[39]|2[0157]|[378]|[56][14])|3(?:12|29)
+// 19569: 2(?:1[39]|2[0157]|[378]|[56][14])|3(?:123|29)
+// 19606: 1|2(?:0[0-36-9]|12|29|[56])|3(?:1[0-689]|[24-6])|5(?:[0236-9]|1[2-4])|6(?:[013-59]|7[0-46-9])|(?:33|55|6[68])[0-69]|(?:29|3[09]|62)[0-79]
+// 19699: 29[013-9]|39|54
+// 19714: (\d{4})(\d{3,5})
+// 19730: (?:25|54)8
+// 19740: 258|5483
+// 19752: [235-7]
+// 19756: (\d{2})(\d{5})(\d{5})
+// 19778: (\d)(\d{3})(\d{5})
+// 19798: [0-37-9]
+// 19802: (\d)(\d{3})(\d{5,6})
+// 19823: 16|342
+// 19833: 49
+// 19836: 1[36]|9
+// 19846: (\d{2})(\d{4})(\d{3})
+// 19868: 3[23]
+// 19871: 10|23|3(?:[15]|4[57])|4|5[12]
+// 19898: 34
+// 19901: (\d{2})(\d{4,5})(\d{5})
+// 19924: [1-35]
+// 19928: (\d{3})(\d{3})(\d{2,8})
+// 19951: [14]|2[24-689]|3[02-689]|51[24-9]
+// 19974: 510
+// 19978: 51[13]
+// 19984: [1359]
 /// The number formats' patterns and leading digits, back to back, each ending in its match instruction.
 pub(super) static FORMAT_PROGRAMS: &[u8] = b"\
 \x15\x02\x0d\x03\x0a\x15\x03\x15\x04\x0d\x03\x0a\x15\x05\x17\
@@ -1825,12 +1923,19 @@ G\x17\
 =\x17\
 2\x17\
 \x15\x02\x0d\x04\x0a\x15\x03\x15\x04\x0d\x02\x0a\x15\x05\x15\x06\x0d\x04\x0a\x15\x07\x17\
+\x0e6\x02\x0e\x17\x02\x0b\xf5\x03\x10\x03\x0b?\x02\x10\x04\x07\x10\x06\x0b4\x00\x10\x09\x0b\xfd\x01\x11\x10\x03\x0e\x17\x03\x0b\x04\x01\x10\x04\x0b\xf9\x03\x10\x05\x0b\xdc\x01\x10\x07\x0b\xbe\x01\x10\x08=\x11\x11\x17\
+\x0e\x82\x02\x0e\x227\x00\x02\x10\x06\x0e\x07\x0b$\x00\x10\x04d\x11\x10\x09\x0e\x0f\x0bm\x00\x10\x04\x0be\x01\x10\x07\x02\x10\x087\x11\x11\x10\x03\x0eG\x03\x0b\x04\x01\x10\x04\x0e\x11\x0b\xd1\x02\x10\x03Z\x10\x05\x0bp\x01\x10\x08\x0b\x8c\x02\x11\x10\x05\x0e\x0c\x0b\xd4\x00\x10\x03\x0b\x8c\x00\x10\x089\x11\x10\x07\x0b\xbe\x01\x10\x08\x0e\x14\x0bT\x02\x10\x03\x0b\xa4\x01\x10\x05P\x10\x07\x0b\xc8\x01\x10\x08Z\x11\x11\x10\x02\x0e\x0d\x02\x0b\xf4\x03\x10\x03\x0b>\x02\x10\x04\x07\x11\x11\x17\
+\x0e\xc0\x02\x0e.7\x00\x02\x10\x06\x0e\x0d\x0b$\x00\x10\x04\x0e\x05\x06\x04\x10n\x11\x11\x10\x09\x0e\x15\x0bm\x00\x10\x04\x0e\x07\x0bE\x01\x10\x05:\x11\x10\x07\x02\x10\x087\x11\x11\x10\x03\x0eL\x03\x0b\x04\x01\x10\x04\x0e\x17\x0b\xd1\x02\x10\x03n\x10\x05\x0e\x07\x04\x0bP\x00\x10\x08\x11\x10\x08\x0b\x8c\x02\x11\x10\x05\x0e\x0c\x0b\xd4\x00\x10\x03\x0b\x8c\x00\x10\x087\x11\x10\x07\x0b\xbe\x01\x10\x08\x0e\x13\x0bT\x02\x10\x03\x0b\x84\x01\x10\x05X\x0bP\x00\x10\x08\x06D\x11\x11\x10\x02\x0e\x0d\x02\x0b\xf4\x03\x10\x03\x0b>\x02\x10\x04\x07\x11\x10\x03\x08\x0e\x0a\x0b\x20\x01n\x10\x07\x0b\x88\x01\x11\x10\x03\x0e\x19\x04\x0b(\x00X\x10\x05\x08M\x10\x08\x0e\x0b\x0b\x08\x01\x05\x10\x05\x04\x10\x07\x06\x11\x11N\x11\x17\
 \x0e\xf5\x02\x0e.7\x00\x02\x10\x06\x0e\x0d\x0b$\x00\x10\x04\x0e\x05\x06\x04\x10n\x11\x11\x10\x09\x0e\x15\x0bm\x00\x10\x04\x0e\x07\x0bE\x01\x10\x05:\x11\x10\x07\x02\x10\x087\x11\x11\x10\x03\x0eu\x03\x0b\x04\x01\x10\x04\x0e\x1d\x0b\xd1\x02\x10\x03\x0e\x0d\x05\x0e\x07\x04\x0bg\x03\x10X\x11\x10n\x11\x10\x05\x08\x10\x08\x0b\x8c\x02\x11\x10\x05\x0e&\x0b\xd4\x00\x10\x03\x0b\x8c\x00\x10\x08\x0e\x197\x10\x04\x0e\x05M\x10\x06\x00\x11\x10\x05\x0e\x0a\x04\x0b\x0f\x02\x10\x05\x10\x06\x04\x11\x11\x11\x10\x07\x0b\xbe\x01\x10\x08\x0e\x1c\x0bT\x02\x10\x03\x0b\x84\x01\x10\x05\x04\x0e\x0a\x04\x10\x05\x0b\xfa\x00\x10\x06y\x11\x10\x08\x06D\x11\x11\x10\x02\x0e\x0d\x02\x0b\xf4\x03\x10\x03\x0b>\x02\x10\x04\x07\x11\x10\x03\x08\x0e\x0a\x0b\x20\x01n\x10\x07\x0b\x88\x01\x11\x10\x03\x0e\x08\x04\x05\x04\x10\x08\x05X\x11\x0bP\x00\x10\x03\x0e\x16\x04\x0e\x06\x03\x06\x10\x05X\x11\x10\x08\x0e\x08\x0b\x08\x01\x05\x10\x07\x06\x11\x11N\x11\x17\
 \x15\x02\x0d\x02\x0a\x15\x03\x15\x04\x0d\x04\x0a\x15\x05\x15\x06\x0d\x04\x0a\x15\x07\x17\
 \x15\x02\x0d\x03\x0a\x15\x03\x15\x04\x0d\x03\x0a\x15\x05\x15\x06\x0d\x04\x0a\x15\x07\x17\
 \x0b@\x01\x17\
 7\x17\
 \x15\x02\x0a\x15\x03\x15\x04\x0d\x04\x0a\x15\x05\x15\x06\x0d\x02\x0a\x15\x07\x15\x08\x0d\x04\x0a\x15\x09\x17\
+\x09\x0e\x0a\x02\x0b\x5c\x02\x10\x03\x0b\xb8\x01\x11\x17\
+\x09\x0e6\x02\x0e\x17\x02\x0b\xf5\x03\x10\x03\x0b?\x02\x10\x04\x07\x10\x06\x0b4\x00\x10\x09\x0b\xfd\x01\x11\x10\x03\x0e\x17\x03\x0b\x04\x01\x10\x04\x0b\xf9\x03\x10\x05\x0b\xdc\x01\x10\x07\x0b\xbe\x01\x10\x08=\x11\x11\x17\
+\x0e\x87\x09\x0eq\x02\x0e\x227\x00\x02\x10\x06\x0e\x07\x0b$\x00\x10\x04d\x11\x10\x09\x0e\x0f\x0bm\x00\x10\x04\x0be\x01\x10\x07\x02\x10\x087\x11\x11\x10\x03\x0eG\x03\x0b\x04\x01\x10\x04\x0e\x11\x0b\xd1\x02\x10\x03Z\x10\x05\x0bp\x01\x10\x08\x0b\x8c\x02\x11\x10\x05\x0e\x0c\x0b\xd4\x00\x10\x03\x0b\x8c\x00\x10\x089\x11\x10\x07\x0b\xbe\x01\x10\x08\x0e\x14\x0bT\x02\x10\x03\x0b\xa4\x01\x10\x05P\x10\x07\x0b\xc8\x01\x10\x08Z\x11\x11\x11\x10\x09\x02\x0e\x0d\x02\x0b\xf4\x03\x10\x03\x0b>\x02\x10\x04\x07\x11\x11\x17\
+\x0e\xc6\x09\x0e\x91\x02\x0e.7\x00\x02\x10\x06\x0e\x0d\x0b$\x00\x10\x04\x0e\x05\x06\x04\x10n\x11\x11\x10\x09\x0e\x15\x0bm\x00\x10\x04\x0e\x07\x0bE\x01\x10\x05:\x11\x10\x07\x02\x10\x087\x11\x11\x10\x03\x0e[\x03\x0b\x04\x01\x10\x04\x0e\x17\x0b\xd1\x02\x10\x03n\x10\x05\x0e\x07\x04\x0bP\x00\x10\x08\x11\x10\x08\x0b\x8c\x02\x11\x10\x05\x0e\x0c\x0b\xd4\x00\x10\x03\x0b\x8c\x00\x10\x087\x11\x10\x07\x0b\xbe\x01\x10\x08\x0e\x22\x0bT\x02\x10\x03\x0b\x84\x01\x10\x05\x0e\x07X\x0bP\x00\x10n\x11\x10\x07\x0b\x88\x01\x10\x08\x0e\x05\x06D\x10n\x11\x11\x11\x11\x10\x09\x02\x0e\x0d\x02\x0b\xf4\x03\x10\x03\x0b>\x02\x10\x04\x07\x11\x10\x09\x03\x0e\x19\x04\x0b(\x00X\x10\x05\x08M\x10\x08\x0e\x0b\x0b\x08\x01\x05\x10\x05\x04\x10\x07\x06\x11\x11N\x11\x17\
 \x0e\xf9\x09\x0e\xc7\x02\x0e.7\x00\x02\x10\x06\x0e\x0d\x0b$\x00\x10\x04\x0e\x05\x06\x04\x10n\x11\x11\x10\x09\x0e\x15\x0bm\x00\x10\x04\x0e\x07\x0bE\x01\x10\x05:\x11\x10\x07\x02\x10\x087\x11\x11\x10\x03\x0e\x91\x03\x0b\x04\x01\x10\x04\x0e%\x0b\xd1\x02\x10\x03\x0e\x0d\x05\x0e\x07\x04\x0bg\x03\x10X\x11\x10n\x11\x10\x05\x0e\x07\x04\x0bP\x00\x10\x08\x11\x10\x08\x0b\x8c\x02\x11\x10\x05\x0e&\x0b\xd4\x00\x10\x03\x0b\x8c\x00\x10\x08\x0e\x197\x10\x04\x0e\x05M\x10\x06\x00\x11\x10\x05\x0e\x0a\x04\x0b\x0f\x02\x10\x05\x10\x06\x04\x11\x11\x11\x10\x07\x0b\xbe\x01\x10\x08\x0e0\x0bT\x02\x10\x03\x0b\x84\x01\x10\x05\x0e\x15\x04\x0e\x0a\x04\x10\x05\x0b\xfa\x00\x10\x06y\x11\x10X\x0bP\x00\x10n\x11\x10\x07\x0b\x88\x01\x10\x08\x0e\x05\x06D\x10n\x11\x11\x11\x11\x10\x09\x02\x0e\x0d\x02\x0b\xf4\x03\x10\x03\x0b>\x02\x10\x04\x07\x11\x10\x09\x03\x0e\x16\x04\x0e\x06\x03\x06\x10\x05X\x11\x10\x08\x0e\x08\x0b\x08\x01\x05\x10\x07\x06\x11\x11N\x11\x17\
 \x15\x02\x0a\x15\x03\x15\x04\x0d\x02\x0a\x15\x05\x15\x06\x0d\x04\x0a\x15\x07\x15\x08\x0d\x04\x0a\x15\x09\x17\
 \x09\x01\x17\
@@ -1849,6 +1954,7 @@ G\x17\
 \x15\x02\x0d\x06\x0a\x15\x03\x17\
 \x0b\x02\x01\x17\
 \x15\x02\x0d\x03\x0a\x15\x03\x15\x04\x0c\x03\x0a\x0a\x15\x05\x17\
+\x0e(\x0e\x05\x03\x01\x10\x04\x11\x06\x10\x05\x01\x10\x06\x0e\x0a\x04\x08\x10\x05\x0b\xaf\x02\x10e\x11\x10\x07\x0e\x08\x02\x00\x10\x03\x02\x10\x08\x11\x10y\x11\x17\
 \x0e)\x0e\x05\x03\x01\x10\x04\x11\x06\x10\x05\x01\x10\x06\x0e\x0b\x04\x08\x05\x10\x05\x0b\xaf\x02\x10e\x11\x10\x07\x0e\x08\x02\x00\x10\x03\x02\x10\x08\x11\x10y\x11\x17\
 \x15\x02\x0d\x04\x0a\x15\x03\x15\x04\x0c\x03\x09\x0a\x15\x05\x17\
 \x0e\x07\x0b\xdc\x00\x10\x05:\x11\x17\
@@ -1859,6 +1965,7 @@ G\x17\
 \x15\x02\x0d\x02\x0a\x15\x03\x15\x04\x0d\x02\x0a\x15\x05\x15\x06\x0d\x02\x0a\x15\x07\x17\
 \x01\x03\x17\
 \x01\x09\x17\
+\x01\x08\x00\x17\
 \x01\x08\x00\x02\x17\
 \x15\x02\x0d\x04\x0a\x15\x03\x15\x04\x0c\x03\x04\x0a\x15\x05\x17\
 \x15\x02\x0d\x02\x0a\x15\x03\x15\x04\x0d\x03\x0a\x15\x05\x15\x06\x0c\x02\x04\x0a\x15\x07\x17\
@@ -1874,6 +1981,8 @@ G\x17\
 \x15\x02\x0d\x03\x0a\x15\x03\x15\x04\x0d\x02\x0a\x15\x05\x15\x06\x0d\x02\x0a\x15\x07\x15\x08\x0d\x02\x0a\x15\x09\x17\
 \x09\x00\x17\
 \x15\x02\x0d\x02\x0a\x15\x03\x15\x04\x0d\x03\x0a\x15\x05\x15\x06\x0d\x02\x0a\x15\x07\x15\x08\x0d\x02\x0a\x15\x09\x17\
+\x0e\x0e\x01\x0b\x04\x01\x10\x02\x10\x03\x06\x05\x10\x04\x06\x11\x17\
+\x0e\x0f\x01\x0b\x04\x01\x10\x02\x10\x03\x06\x05M\x10\x04\x06\x11\x17\
 \x0e\x17\x01\x0b\x04\x01\x10\x02\x10\x03\x06\x05\x0e\x07\x04\x10\x05\x0b\x05\x00\x11\x10\x04\x06\x11\x17\
 \x0b\xfa\x03\x17\
 \x0e\x05\x06-\x10o\x11\x17\
@@ -1915,7 +2024,9 @@ Y\x17\
 \x15\x02\x0d\x03\x0a\x15\x03\x15\x04\x0d\x02\x0a\x15\x05\x15\x06\x0d\x04\x0a\x15\x07\x17\
 \x15\x02\x0c\x03\x06\x0a\x15\x03\x17\
 \x0e/\x01\x0e#\x01\x0b\xe4\x01\x10\x02\x0b\xa8\x03\x10\x03\x0b}\x01\x10\x04\x0bf\x01\x10\x05\x10\x06(\x10\x08\x0b#\x00\x10\x09\x0b\x9f\x03\x11\x10\x03\x02\x01\x10\x06\x01\x00\x11\x17\
+\x0e\x13\x03\x00\x00\x10\x04\x0e\x0b\x00\x0b\x05\x00\x10\x03\x07\x10\x08\x06\x11\x11\x17\
 \x0e\x19\x03\x00\x00\x10\x04\x0e\x11\x00\x0e\x05\x00\x10\x02\x00\x11\x10\x03\x07\x00\x10\x08\x06\x04\x11\x11\x17\
+\x0b\xbc\x00\x17\
 \x0e\x17\x0b\xac\x00\x10\x04\x0e\x0f\x0b\xf7\x03\x10\x03\x0e\x07\x0b\x7f\x03\x10\x073\x11\x11\x11\x17\
 \x15\x02\x0d\x03\x0a\x15\x03\x15\x04\x0c\x02\x03\x0a\x15\x05\x15\x06\x0d\x04\x0a\x15\x07\x17\
 \x0e\x07\x0b(\x01\x10\x09\x00\x11\x00\x17\
@@ -1933,6 +2044,7 @@ Y\x17\
 \x08\x00\x00\x17\
 \x15\x02\x0d\x03\x0a\x15\x03\x15\x04\x0d\x02\x0a\x15\x05\x15\x06\x0c\x02\x04\x0a\x15\x07\x17\
 \x15\x02\x0d\x04\x0a\x15\x03\x15\x04\x0d\x02\x0a\x15\x05\x15\x06\x0d\x03\x0a\x15\x07\x17\
+\x0e\x20\x01\x0e\x0d\x05\x0bB\x02\x10\x06C\x10\x07\x0b\x82\x02\x11\x10\x02\x0e\x0b\x01\x0b(\x00\x10\x02B\x10\x03C\x11\x11\x17\
 \x0e5\x01\x0e\x22\x05\x0bB\x02\x10\x06\x0e\x0a\x03-\x10\x04\x10\x05\x0b&\x00\x11\x10\x07\x0e\x0b\x01G\x10\x07\x0bw\x00\x10\x09;\x11\x11\x10\x02\x0e\x0b\x01\x0b(\x00\x10\x02B\x10\x03C\x11\x11\x17\
 \x0e\x0e\x01\x0e\x07X\x10\x07\x0b\xd0\x00\x11\x10\x02-\x11\x17\
 .\x17\
@@ -1954,6 +2066,7 @@ y\x17\
 \x15\x02\x0d\x02\x0a\x15\x03\x15\x04\x0d\x02\x0a\x15\x05\x15\x06\x0d\x02\x0a\x15\x07\x15\x08\x0d\x04\x0a\x15\x09\x17\
 \x15\x02\x0d\x02\x0a\x15\x03\x15\x04\x0d\x03\x0a\x15\x05\x17\
 \x0e\x13\x01\x0e\x07\x0b9\x03\x10\x02\x01\x11\x10\x0b\x04\x02\x00\x10\x07\x08\x11\x17\
+\x02\x01\x09\x17\
 \x02\x01\x09\x06\x17\
 \x0e\x07\x06\x00\x10\x08\x00\x09\x11\x17\
 \x04\x04\x17\
@@ -1967,16 +2080,33 @@ y\x17\
 \x15\x02\x0a\x15\x03\x15\x04\x0d\x02\x0a\x15\x05\x15\x06\x0d\x02\x0a\x15\x07\x15\x08\x0d\x02\x0a\x15\x09\x15\x0a\x0d\x02\x0a\x15\x0b\x17\
 \x0e\x07\x0bD\x00\x10\x08\x08\x11\x17\
 \x15\x02\x0c\x05\x06\x0a\x15\x03\x17\
+\x0e\x0f\x01\x0e\x08\x00\x00\x10\x02\x0b\x0a\x00\x11\x10\x09X\x11\x17\
+\x0e\x13\x01\x0e\x0c\x00\x00\x10\x02\x0e\x05\x01\x10\x03\x09\x11\x11\x10\x09X\x11\x17\
 \x0e\x14\x01\x0e\x0d\x00\x00\x10\x02\x0e\x06\x01\x10\x03\x09\x05\x11\x11\x10\x09X\x11\x17\
+\x0e\x11\x01\x0e\x05\x00\x10\x02\x03\x11\x10\x07\x08\x01\x103\x01\x02\x11\x17\
+\x0e\x13\x01\x0e\x05\x00\x10\x02\x03\x11\x10\x07\x08\x01\x02\x103\x01\x02\x03\x11\x17\
 \x0e\x1d\x01\x0e\x0e\x00\x10\x02\x03\x0e\x07(\x10\x09\x0b\xdf\x03\x11\x11\x10\x07\x08\x01\x02\x03\x103\x01\x02\x03\x11\x17\
 \x15\x02\x0d\x02\x0a\x15\x03\x15\x04\x0c\x05\x06\x0a\x15\x05\x17\
+\x0e\xcb\x0e\x08\x01\x00\x10\x02\x0b\xbf\x03\x11\x0b\x02\x02\x10\x03\x0e\x0f\x0b\xa2\x00\x10\x03\x05\x10\x04\x09\x10\x09\x0b~\x01\x11\x10\x04\x0e\x14\x01\x0b\xf6\x03\x10\x02\x0b\x82\x02\x10\x06\x0b\x90\x03\x10\x07\x10\x087\x11\x10\x05\x0e\x16\x0b\xaa\x00\x10\x02\x0b\x88\x00\x10\x04\x0bH\x00\x10\x06\x0b^\x00\x10\x08\x00\x11\x10\x06\x0e\x0b\x03/\x10\x06\x0b\x0d\x01\x10\x09,\x11\x10\x07\x0e\x19\x00\x01\x10\x0b\xa2\x02\x10\x02\x0b\x14\x01\x10\x03\x0b\xf3\x03\x10\x04D\x10\x06\x0bM\x03\x11\x10\x08\x0e\x17\x00\x07\x10\x01\x0b\xcc\x01\x10\x02Y\x10\x0b\x88\x00\x10\x08\x0b\xc8\x01\x10\x092\x11\x10\x09\x0e\x1e\x00\x0bN\x03\x10\x01\x0b\xfe\x02\x10\x03\x10\x04\x0b\x0a\x00\x10\x05/\x10\x07\x0b\xff\x02\x10\x09\x0b\xef\x03\x11\x10\x0e\x0b\x04\x0b(\x00\x10\x05\x09\x10\x08\x05\x113\x11\x17\
+\x0e\xda\x0e\x08\x01\x00\x10\x02\x0b\xbf\x03\x11\x0e\x08\x01\x0b\x05\x00\x10\x09X\x11\x10\x08\x00\x07\x08\x10\x0e\xbc\x03\x0e\x10\x0b\xa2\x00\x0a\x10\x03\x05\x10\x04\x09\x10\x09\x0b~\x01\x11\x10\x04\x0e\x1a\x01\x0b\xf6\x03\x10\x02\x0b\x82\x02\x10\x0b(\x003\x10\x06\x0b\x90\x03\x10\x07\x0a\x10\x087\x11\x10\x05\x0e\x1a\x0b\xaa\x00\x0a\x10\x02\x0b\x88\x00\x10\x04\x0bH\x00\x10\x06\x0b^\x00\x10\x08\x00\x10\x093\x11\x10\x06\x0e\x0b\x03/\x10\x06\x0b\x0d\x01\x10\x09,\x11\x10\x07\x0e\x1a\x00\x01\x10\x0b\xa2\x02\x0a\x10\x02\x0b\x14\x01\x10\x03\x0b\xf3\x03\x10\x04D\x10\x06\x0bM\x03\x11\x10\x08\x0e\x18\x01\x0b\xcc\x01\x10\x02Y\x10\x0b\x88\x00\x0a\x10\x053\x10\x08\x0b\xc8\x01\x10\x092\x11\x10\x09\x0e\x1f\x00\x0bN\x03\x10\x01\x0b\xfe\x02\x10\x03\x0a\x10\x04\x0b\x0a\x00\x10\x05/\x10\x07\x0b\xff\x02\x10\x09\x0b\xef\x03\x11\x11\x01\x11\x17\
+\x0e\xec\x01\x00\x0e\x0c\x01\x0e\x05\x00\x10\x02\x03\x11\x10\x09X\x11\x10\x02\x0b\xbf\x03\x0e\x0d\x01\x0e\x06\x00\x00\x10\x02\x03\x11\x10\x09X\x11\x10\x08\x00\x07\x08\x01\x10\x0e\xbc\x03\x0e\x10\x0b\xa2\x00\x0a\x10\x03\x05\x10\x04\x09\x10\x09\x0b~\x01\x11\x10\x04\x0e\x1a\x01\x0b\xf6\x03\x10\x02\x0b\x82\x02\x10\x0b(\x003\x10\x06\x0b\x90\x03\x10\x07\x0a\x10\x087\x11\x10\x05\x0e\x1a\x0b\xaa\x00\x0a\x10\x02\x0b\x88\x00\x10\x04\x0bH\x00\x10\x06\x0b^\x00\x10\x08\x00\x10\x093\x11\x10\x06\x0e\x0b\x03/\x10\x06\x0b\x0d\x01\x10\x09,\x11\x10\x07\x0e\x1a\x00\x01\x10\x0b\xa2\x02\x0a\x10\x02\x0b\x14\x01\x10\x03\x0b\xf3\x03\x10\x04D\x10\x06\x0bM\x03\x11\x10\x08\x0e\x18\x01\x0b\xcc\x01\x10\x02Y\x10\x0b\x88\x00\x0a\x10\x053\x10\x08\x0b\xc8\x01\x10\x092\x11\x10\x09\x0e\x1f\x00\x0bN\x03\x10\x01\x0b\xfe\x02\x10\x03\x0a\x10\x04\x0b\x0a\x00\x10\x05/\x10\x07\x0b\xff\x02\x10\x09\x0b\xef\x03\x11\x11\x01\x02\x11\x17\
+\x0e\xee\x01\x00\x0e\x0c\x01\x0e\x05\x00\x10\x02\x03\x11\x10\x09X\x11\x10\x02\x0b\xbf\x03\x0e\x0d\x01\x0e\x06\x00\x00\x10\x02\x03\x11\x10\x09X\x11\x10\x08\x00\x07\x08\x01\x02\x10\x0e\xbc\x03\x0e\x10\x0b\xa2\x00\x0a\x10\x03\x05\x10\x04\x09\x10\x09\x0b~\x01\x11\x10\x04\x0e\x1a\x01\x0b\xf6\x03\x10\x02\x0b\x82\x02\x10\x0b(\x003\x10\x06\x0b\x90\x03\x10\x07\x0a\x10\x087\x11\x10\x05\x0e\x1a\x0b\xaa\x00\x0a\x10\x02\x0b\x88\x00\x10\x04\x0bH\x00\x10\x06\x0b^\x00\x10\x08\x00\x10\x093\x11\x10\x06\x0e\x0b\x03/\x10\x06\x0b\x0d\x01\x10\x09,\x11\x10\x07\x0e\x1a\x00\x01\x10\x0b\xa2\x02\x0a\x10\x02\x0b\x14\x01\x10\x03\x0b\xf3\x03\x10\x04D\x10\x06\x0bM\x03\x11\x10\x08\x0e\x18\x01\x0b\xcc\x01\x10\x02Y\x10\x0b\x88\x00\x0a\x10\x053\x10\x08\x0b\xc8\x01\x10\x092\x11\x10\x09\x0e\x1f\x00\x0bN\x03\x10\x01\x0b\xfe\x02\x10\x03\x0a\x10\x04\x0b\x0a\x00\x10\x05/\x10\x07\x0b\xff\x02\x10\x09\x0b\xef\x03\x11\x11\x01\x02\x03\x11\x17\
 \x0e\xeb\x01\x00\x0e\x0c\x01\x0e\x05\x00\x10\x02\x03\x11\x10\x09X\x11\x10\x02\x0b\xbf\x03\x0e\x0d\x01\x0e\x06\x00\x00\x10\x02\x03\x11\x10\x09X\x11\x10\x0e\xc0\x03\x0e\x10\x0b\xa2\x00\x0a\x10\x03\x05\x10\x04\x09\x10\x09\x0b~\x01\x11\x10\x04\x0e\x1a\x01\x0b\xf6\x03\x10\x02\x0b\x82\x02\x10\x0b(\x003\x10\x06\x0b\x90\x03\x10\x07\x0a\x10\x087\x11\x10\x05\x0e\x1a\x0b\xaa\x00\x0a\x10\x02\x0b\x88\x00\x10\x04\x0bH\x00\x10\x06\x0b^\x00\x10\x08\x00\x10\x093\x11\x10\x06\x0e\x0b\x03/\x10\x06\x0b\x0d\x01\x10\x09,\x11\x10\x07\x0e\x1a\x00\x01\x10\x0b\xa2\x02\x0a\x10\x02\x0b\x14\x01\x10\x03\x0b\xf3\x03\x10\x04D\x10\x06\x0bM\x03\x11\x10\x08\x0e\x1c\x00\x07\x08\x10\x01\x0b\xcc\x01\x10\x02Y\x10\x0b\x88\x00\x0a\x10\x053\x10\x08\x0b\xc8\x01\x10\x092\x11\x10\x09\x0e\x1f\x00\x0bN\x03\x10\x01\x0b\xfe\x02\x10\x03\x0a\x10\x04\x0b\x0a\x00\x10\x05/\x10\x07\x0b\xff\x02\x10\x09\x0b\xef\x03\x11\x11\x01\x02\x03\x11\x17\
+\x0e\x1c\x013\x10\x02\x06\x10G\x10\x0e\x08\x01\x00\x10\x02\x0b\xbf\x03\x11\x0e\x07(\x10\x09\x0b\x9f\x03\x11\x11\x17\
+\x0eG\x01\x0e\x1c\x00\x0e\x16\x0b\xfd\x01\x10\x01\x0e\x09\x0b\xfb\x03\x10\x02\x0b\xf7\x03\x11\x10\x09\x0b\x9f\x03\x11\x103\x11\x10\x02\x0e!\x0b\xbf\x03\x0e\x19\x0b\xfd\x01\x10\x01\x0e\x0c\x003\x10\x0b\xfa\x03\x10\x02\x0b\xf7\x03\x11\x10\x09\x0b\x9f\x03\x11\x10\x06\x11\x10G\x11\x17\
+\x0f\xdd\x01\x01\x0e\x1c\x00\x0e\x16\x0b\xfd\x01\x10\x01\x0e\x09\x0b\xfb\x03\x10\x02\x0b\xf7\x03\x11\x10\x09\x0b\x9f\x03\x11\x103\x11\x10\x02\x0e!\x0b\xbf\x03\x0e\x19\x0b\xfd\x01\x10\x01\x0e\x0c\x003\x10\x0b\xfa\x03\x10\x02\x0b\xf7\x03\x11\x10\x09\x0b\x9f\x03\x11\x10\x06\x11\x10\x03\x0e\x11\x0bE\x01\x10\x03\x0b\xdf\x03\x10\x04(\x10\x09\x0b\x81\x02\x11\x10\x04\x0e\x1d\x0b\x11\x02\x10\x01\x0b\x09\x00\x10\x02\x0b}\x01\x10\x0b(\x00\x00\x10\x06\x0bo\x00\x10\x08\x0b\xf3\x03\x11\x10\x05\x0e\x17\x00\x10\x02\x0bw\x03\x10\x04\x0b\xb7\x03\x10\x06\x0b\xa1\x03\x10\x083\x10\x09\x00\x11\x10\x06\x0e\x13\x0b\xb7\x01\x10\x03\x0b\xc1\x03\x10\x06\x0b\xf2\x02\x10\x09\x0b\xf9\x03\x11\x10\x07\x0e\x19\x00\x0b\xfd\x03\x10\x02\x0b\xeb\x02\x10\x037\x10\x04\x0b\x87\x03\x10\x06\x0b\xb2\x00\x10\x08\x11\x10\x08\x0e\x1b\x0bQ\x00\x10\x01\x0b3\x02\x10\x02\x0b\x1f\x03\x10\x05\x00\x10\x08\x0b7\x02\x10\x09\x0b\x01\x02\x11\x10\x09\x0e\x1e\x00\x0b\xb1\x00\x10\x01\x0b\x01\x01\x10\x0bD\x01\x10\x04\x0b\xf5\x03\x10\x05\x0b\xc1\x03\x10\x07\x08\x10\x09\x04\x11\x10\x0e\xbc\x03\x0e\x10\x0b\xa2\x00\x0a\x10\x03\x05\x10\x04\x09\x10\x09\x0b~\x01\x11\x10\x04\x0e\x1a\x01\x0b\xf6\x03\x10\x02\x0b\x82\x02\x10\x0b(\x003\x10\x06\x0b\x90\x03\x10\x07\x0a\x10\x087\x11\x10\x05\x0e\x1a\x0b\xaa\x00\x0a\x10\x02\x0b\x88\x00\x10\x04\x0bH\x00\x10\x06\x0b^\x00\x10\x08\x00\x10\x093\x11\x10\x06\x0e\x0b\x03/\x10\x06\x0b\x0d\x01\x10\x09,\x11\x10\x07\x0e\x1a\x00\x01\x10\x0b\xa2\x02\x0a\x10\x02\x0b\x14\x01\x10\x03\x0b\xf3\x03\x10\x04D\x10\x06\x0bM\x03\x11\x10\x08\x0e\x18\x01\x0b\xcc\x01\x10\x02Y\x10\x0b\x88\x00\x0a\x10\x053\x10\x08\x0b\xc8\x01\x10\x092\x11\x10\x09\x0e\x1f\x00\x0bN\x03\x10\x01\x0b\xfe\x02\x10\x03\x0a\x10\x04\x0b\x0a\x00\x10\x05/\x10\x07\x0b\xff\x02\x10\x09\x0b\xef\x03\x11\x11\x0e\x11\x0b\xfd\x03\x10\x01\x0e\x09\x0b\xfb\x03\x10\x02\x0b\xf7\x03\x11\x11\x11\x17\
 \x0f\xee\x01\x01\x0e\x1c\x00\x0e\x16\x0b\xfd\x01\x10\x01\x0e\x09\x0b\xfb\x03\x10\x02\x0b\xf7\x03\x11\x10\x09\x0b\x9f\x03\x11\x103\x11\x10\x02\x0e!\x0b\xbf\x03\x0e\x19\x0b\xfd\x01\x10\x01\x0e\x0c\x003\x10\x0b\xfa\x03\x10\x02\x0b\xf7\x03\x11\x10\x09\x0b\x9f\x03\x11\x10\x06\x11\x10\x03\x0e\x11\x0bE\x01\x10\x03\x0b\xdf\x03\x10\x04(\x10\x09\x0b\x81\x02\x11\x10\x04\x0e\x1d\x0b\x11\x02\x10\x01\x0b\x09\x00\x10\x02\x0b}\x01\x10\x0b(\x00\x00\x10\x06\x0bo\x00\x10\x08\x0b\xf3\x03\x11\x10\x05\x0e\x17\x00\x10\x02\x0bw\x03\x10\x04\x0b\xb7\x03\x10\x06\x0b\xa1\x03\x10\x083\x10\x09\x00\x11\x10\x06\x0e\x13\x0b\xb7\x01\x10\x03\x0b\xc1\x03\x10\x06\x0b\xf2\x02\x10\x09\x0b\xf9\x03\x11\x10\x07\x0e\x19\x00\x0b\xfd\x03\x10\x02\x0b\xeb\x02\x10\x037\x10\x04\x0b\x87\x03\x10\x06\x0b\xb2\x00\x10\x08\x11\x10\x08\x0e(\x00\x0e\x09\x0b\x7f\x03\x10\x07\x0b\xff\x02\x11\x10\x01\x0b3\x02\x10\x02\x0b\x1f\x03\x10\x0bP\x00\x10\x05\x00\x10\x08\x0b7\x02\x10\x09\x0b\x01\x02\x11\x10\x09\x0e\x1e\x00\x0b\xb1\x00\x10\x01\x0b\x01\x01\x10\x0bD\x01\x10\x04\x0b\xf5\x03\x10\x05\x0b\xc1\x03\x10\x07\x08\x10\x09\x04\x11\x10\x0e\xc0\x03\x0e\x10\x0b\xa2\x00\x0a\x10\x03\x05\x10\x04\x09\x10\x09\x0b~\x01\x11\x10\x04\x0e\x1a\x01\x0b\xf6\x03\x10\x02\x0b\x82\x02\x10\x0b(\x003\x10\x06\x0b\x90\x03\x10\x07\x0a\x10\x087\x11\x10\x05\x0e\x1a\x0b\xaa\x00\x0a\x10\x02\x0b\x88\x00\x10\x04\x0bH\x00\x10\x06\x0b^\x00\x10\x08\x00\x10\x093\x11\x10\x06\x0e\x0b\x03/\x10\x06\x0b\x0d\x01\x10\x09,\x11\x10\x07\x0e\x1a\x00\x01\x10\x0b\xa2\x02\x0a\x10\x02\x0b\x14\x01\x10\x03\x0b\xf3\x03\x10\x04D\x10\x06\x0bM\x03\x11\x10\x08\x0e\x1c\x00\x07\x08\x10\x01\x0b\xcc\x01\x10\x02Y\x10\x0b\x88\x00\x0a\x10\x053\x10\x08\x0b\xc8\x01\x10\x092\x11\x10\x09\x0e\x1f\x00\x0bN\x03\x10\x01\x0b\xfe\x02\x10\x03\x0a\x10\x04\x0b\x0a\x00\x10\x05/\x10\x07\x0b\xff\x02\x10\x09\x0b\xef\x03\x11\x11\x0e\x11\x0b\xfd\x03\x10\x01\x0e\x09\x0b\xfb\x03\x10\x02\x0b\xf7\x03\x11\x11\x11\x17\
 \x01\x06\x0b\x01\x01\x17\
 \x15\x02\x0d\x03\x0a\x15\x03\x15\x04\x0c\x05\x06\x0a\x15\x05\x17\
+\x0e\xaf\x03\x0e\x0f\x0b\xa2\x00\x10\x03\x05\x10\x04\x09\x10\x09\x0b~\x01\x11\x10\x04\x0e\x11\x0b\x82\x00\x10\x02\x0b\x82\x02\x10\x06\x0b\x90\x03\x10\x087\x11\x10\x05\x0e\x16\x0b\xaa\x00\x10\x02\x0b\x88\x00\x10\x04\x0bH\x00\x10\x06\x0b^\x00\x10\x08\x00\x11\x10\x06\x0e\x0b\x03/\x10\x06\x0b\x0d\x01\x10\x09,\x11\x10\x07\x0e\x19\x00\x01\x10\x0b\xa2\x02\x10\x02\x0b\x14\x01\x10\x03\x0b\xf3\x03\x10\x04D\x10\x06\x0bM\x03\x11\x10\x08\x0e\x14\x01\x0b\xcc\x01\x10\x02Y\x10\x0b\x88\x00\x10\x08\x0b\xc8\x01\x10\x092\x11\x10\x09\x0e\x16\x00\x0bN\x03\x10\x01\x0b\xfe\x02\x10\x0b\x88\x02\x10\x04\x0b\x0a\x00\x10\x05/\x11\x10\x0e\x0b\x04\x0b(\x00\x10\x05\x09\x10\x08\x05\x113\x11\x17\
+\x0e\xb1\x03\x0e\x10\x0b\xa2\x00\x0a\x10\x03\x05\x10\x04\x09\x10\x09\x0b~\x01\x11\x10\x04\x0e\x17\x0b\x82\x00\x0a\x10\x02\x0b\x82\x02\x10\x0b(\x003\x10\x06\x0b\x90\x03\x10\x087\x11\x10\x05\x0e\x1a\x0b\xaa\x00\x0a\x10\x02\x0b\x88\x00\x10\x04\x0bH\x00\x10\x06\x0b^\x00\x10\x08\x00\x10\x093\x11\x10\x06\x0e\x0b\x03/\x10\x06\x0b\x0d\x01\x10\x09,\x11\x10\x07\x0e\x1a\x00\x01\x10\x0b\xa2\x02\x0a\x10\x02\x0b\x14\x01\x10\x03\x0b\xf3\x03\x10\x04D\x10\x06\x0bM\x03\x11\x10\x08\x0e\x18\x01\x0b\xcc\x01\x10\x02Y\x10\x0b\x88\x00\x0a\x10\x053\x10\x08\x0b\xc8\x01\x10\x092\x11\x10\x09\x0e\x17\x00\x0bN\x03\x10\x01\x0b\xfe\x02\x10\x0b\x88\x02\x0a\x10\x04\x0b\x0a\x00\x10\x05/\x11\x11\x0b\x02\x02\x17\
+\x0e\xca\x08\x057\x0e\x06\x01\x00\x10\x09\x05\x11\x10\x0e\xb3\x03\x0e\x10\x0b\xa2\x00\x0a\x10\x03\x05\x10\x04\x09\x10\x09\x0b~\x01\x11\x10\x04\x0e\x17\x0b\x82\x00\x0a\x10\x02\x0b\x82\x02\x10\x0b(\x003\x10\x06\x0b\x90\x03\x10\x087\x11\x10\x05\x0e\x1a\x0b\xaa\x00\x0a\x10\x02\x0b\x88\x00\x10\x04\x0bH\x00\x10\x06\x0b^\x00\x10\x08\x00\x10\x093\x11\x10\x06\x0e\x0b\x03/\x10\x06\x0b\x0d\x01\x10\x09,\x11\x10\x07\x0e\x1a\x00\x01\x10\x0b\xa2\x02\x0a\x10\x02\x0b\x14\x01\x10\x03\x0b\xf3\x03\x10\x04D\x10\x06\x0bM\x03\x11\x10\x08\x0e\x1a\x01\x0b\xcc\x01\x10\x02Y\x10\x0b\x88\x00\x0a\x10\x05\x0b\xf2\x03\x10\x08\x0b\xc8\x01\x10\x092\x11\x10\x09\x0e\x17\x00\x0bN\x03\x10\x01\x0b\xfe\x02\x10\x0b\x88\x02\x0a\x10\x04\x0b\x0a\x00\x10\x05/\x11\x11\x0e\x06\x01\x00\x10\x09X\x11\x11\x17\
 \x0e\xcc\x08\x057\x0e\x07\x01\x00\x00\x10\x09\x05\x11\x10\x0e\xb3\x03\x0e\x10\x0b\xa2\x00\x0a\x10\x03\x05\x10\x04\x09\x10\x09\x0b~\x01\x11\x10\x04\x0e\x17\x0b\x82\x00\x0a\x10\x02\x0b\x82\x02\x10\x0b(\x003\x10\x06\x0b\x90\x03\x10\x087\x11\x10\x05\x0e\x1a\x0b\xaa\x00\x0a\x10\x02\x0b\x88\x00\x10\x04\x0bH\x00\x10\x06\x0b^\x00\x10\x08\x00\x10\x093\x11\x10\x06\x0e\x0b\x03/\x10\x06\x0b\x0d\x01\x10\x09,\x11\x10\x07\x0e\x1a\x00\x01\x10\x0b\xa2\x02\x0a\x10\x02\x0b\x14\x01\x10\x03\x0b\xf3\x03\x10\x04D\x10\x06\x0bM\x03\x11\x10\x08\x0e\x1a\x01\x0b\xcc\x01\x10\x02Y\x10\x0b\x88\x00\x0a\x10\x05\x0b\xf2\x03\x10\x08\x0b\xc8\x01\x10\x092\x11\x10\x09\x0e\x17\x00\x0bN\x03\x10\x01\x0b\xfe\x02\x10\x0b\x88\x02\x0a\x10\x04\x0b\x0a\x00\x10\x05/\x11\x11\x0e\x07\x01\x00\x00\x10\x09X\x11\x11\x17\
+\x0e+\x01\x0e\x12\x00\x0e\x0c\x0b\xfd\x01\x10\x013\x10\x09\x0b\x9f\x03\x11\x103\x11\x10\x02\x0e\x0f\x0b\xbf\x03\x0e\x07(\x10\x09\x0b\x9f\x03\x11\x10\x06\x11\x10G\x11\x17\
+\x0f\xa7\x01\x01\x0e\x12\x00\x0e\x0c\x0b\xfd\x01\x10\x013\x10\x09\x0b\x9f\x03\x11\x103\x11\x10\x02\x06\x10\x03\x0e\x0c\x0bE\x01\x10\x04(\x10\x09\x0b\x81\x02\x11\x10\x04\x0e\x18\x0b\x11\x02\x10\x02\x0b}\x01\x10\x0b(\x00\x00\x10\x06\x0bo\x00\x10\x08\x0b\xf3\x03\x11\x10\x05\x0e\x17\x00\x10\x02\x0bw\x03\x10\x04\x0b\xb7\x03\x10\x06\x0b\xa1\x03\x10\x083\x10\x09\x00\x11\x10\x06\x0e\x13\x0b\xb7\x01\x10\x03\x0b\xc1\x03\x10\x06\x0b\xf2\x02\x10\x09\x0b\xf9\x03\x11\x10\x07\x0e\x19\x00\x0b\xfd\x03\x10\x02\x0b\xeb\x02\x10\x037\x10\x04\x0b\x87\x03\x10\x06\x0b\xb2\x00\x10\x08\x11\x10\x08\x0e!\x0bQ\x00\x10\x01\x0b3\x02\x10\x02\x0b\x1f\x03\x10\x05\x0e\x05\x00\x107(\x11\x10\x08\x0b7\x02\x10\x09\x0b\x01\x02\x11\x10\x09\x0e\x18\x00\x0b\xb1\x00\x10\x01\x0b\x01\x01\x10\x0bD\x01\x10\x04\x0b\xf5\x03\x10\x05\x0b\xc1\x03\x11\x10\x0e\x08\x03\x03\x10\x08\x057\x09\x11\x0b\xdf\x03\x10\x0e\xb8\x02\x0b\xbf\x03\x10\x03\x0e\x10\x0b\xa2\x00\x0a\x10\x03\x05\x10\x04\x09\x10\x09\x0b~\x01\x11\x10\x04\x0e\x17\x0b\x82\x00\x0a\x10\x02\x0b\x82\x02\x10\x0b(\x003\x10\x06\x0b\x90\x03\x10\x087\x11\x10\x05\x0e\x1a\x0b\xaa\x00\x0a\x10\x02\x0b\x88\x00\x10\x04\x0bH\x00\x10\x06\x0b^\x00\x10\x08\x00\x10\x093\x11\x10\x06\x0e\x0b\x03/\x10\x06\x0b\x0d\x01\x10\x09,\x11\x10\x07\x0e\x1a\x00\x01\x10\x0b\xa2\x02\x0a\x10\x02\x0b\x14\x01\x10\x03\x0b\xf3\x03\x10\x04D\x10\x06\x0bM\x03\x11\x10\x08\x0e\x1a\x01\x0b\xcc\x01\x10\x02Y\x10\x0b\x88\x00\x0a\x10\x05\x0b\xf2\x03\x10\x08\x0b\xc8\x01\x10\x092\x11\x10\x09\x0e\x17\x00\x0bN\x03\x10\x01\x0b\xfe\x02\x10\x0b\x88\x02\x0a\x10\x04\x0b\x0a\x00\x10\x05/\x11\x11\x0e\x07(\x10\x09\x0b\x9f\x03\x11\x11\x17\
 \x0f\xcb\x01\x01\x0e\x07\x00\x0b\xfd\x01\x103\x11\x10\x02\x0e\x07\x0b\xbf\x03(\x10\x06\x11\x10\x03\x0e\x11\x0bE\x01\x10\x03\x0b\xdf\x03\x10\x04(\x10\x09\x0b\x81\x02\x11\x10\x04\x0e\x18\x0b\x11\x02\x10\x02\x0b}\x01\x10\x0b(\x00\x00\x10\x06\x0bo\x00\x10\x08\x0b\xf3\x03\x11\x10\x05\x0e\x14\x00\x10\x02\x0bw\x03\x10\x04\x0b\xb7\x03\x10\x06\x0b\xa1\x03\x10\x09\x00\x11\x10\x06\x0e\x13\x0b\xb7\x01\x10\x03\x0b\xc1\x03\x10\x06\x0b\xf2\x02\x10\x09\x0b\xf9\x03\x11\x10\x07\x0e\x19\x00\x0b\xfd\x03\x10\x02\x0b\xeb\x02\x10\x037\x10\x04\x0b\x87\x03\x10\x06\x0b\xb2\x00\x10\x08\x11\x10\x08\x0e.\x0bQ\x00\x10\x01\x0b3\x02\x10\x02\x0b\x1f\x03\x10\x05\x0e\x12\x00\x107\x0e\x0c\x0b\xfd\x01\x10\x013\x10\x09\x0b\xdf\x03\x11\x11\x10\x08\x0b7\x02\x10\x09\x0b\x01\x02\x11\x10\x09\x0e\x18\x00\x0b\xb1\x00\x10\x01\x0b\x01\x01\x10\x0bD\x01\x10\x04\x0b\xf5\x03\x10\x05\x0b\xc1\x03\x11\x10\x0e\x08\x01\x00\x10\x02\x0b\xbf\x03\x11\x09\x0b\x9f\x03\x10\x0e\x0d\x01\x00\x01\x10\x05\x08\x10\x08\x057\x01\x00\x113\x10\x0e\xb3\x03\x0e\x10\x0b\xa2\x00\x0a\x10\x03\x05\x10\x04\x09\x10\x09\x0b~\x01\x11\x10\x04\x0e\x17\x0b\x82\x00\x0a\x10\x02\x0b\x82\x02\x10\x0b(\x003\x10\x06\x0b\x90\x03\x10\x087\x11\x10\x05\x0e\x1a\x0b\xaa\x00\x0a\x10\x02\x0b\x88\x00\x10\x04\x0bH\x00\x10\x06\x0b^\x00\x10\x08\x00\x10\x093\x11\x10\x06\x0e\x0b\x03/\x10\x06\x0b\x0d\x01\x10\x09,\x11\x10\x07\x0e\x1a\x00\x01\x10\x0b\xa2\x02\x0a\x10\x02\x0b\x14\x01\x10\x03\x0b\xf3\x03\x10\x04D\x10\x06\x0bM\x03\x11\x10\x08\x0e\x1a\x01\x0b\xcc\x01\x10\x02Y\x10\x0b\x88\x00\x0a\x10\x05\x0b\xf2\x03\x10\x08\x0b\xc8\x01\x10\x092\x11\x10\x09\x0e\x17\x00\x0bN\x03\x10\x01\x0b\xfe\x02\x10\x0b\x88\x02\x0a\x10\x04\x0b\x0a\x00\x10\x05/\x11\x11\x0e\x12\x0b\xfd\x01\x10\x01\x0e\x05\x003\x103\x11\x10\x09\x0b\x9f\x03\x11\x11\x17\
 \x0e\x05\x04\x10\x08\x00\x11\x00\x17\
+\x0e\x0e\x01\x00\x10\x02\x0e\x07\x0b\xbd\x03\x10\x013\x11\x11\x17\
 \x0e$\x01\x00\x0b\xff\x02\x10\x02\x0e\x09\x0b\xbd\x03\x10\x01\x0b\xfe\x02\x11\x10\x0e\x06\x01\x00\x10\x02\x01\x11\x08\x0e\x05\x003\x103\x11\x11\x17\
 \x0es\x03\x0e\x09\x0b8\x02\x10\x07\x0b}\x01\x11\x10\x04\x0e\x0a\x0b\xc4\x01\x10\x03G\x10\x05=\x11\x10\x05\x0e\x13\x03\x0b\xf9\x03\x10\x0bP\x01\x10\x07\x0b\x05\x01\x10\x09\x0b\xdc\x03\x11\x10\x06\x10\x07\x0e\x13\x0b\x97\x00\x10\x03\x0b\xf1\x03\x10\x05\x0b_\x03\x10\x06\x0bL\x01\x11\x10\x08\x0e\x07\x0b.\x01\x10\x091\x11\x10\x09\x0e\x07\x0b\x9b\x02\x10\x05/\x11\x10\x0e\x0cB\x01\x10\x05\x05\x10\x07\x09\x10\x08\x07\x11\x0b\xfd\x03\x11\x17\
 \x15\x02\x0d\x03\x0a\x15\x03\x15\x04\x0c\x07\x08\x0a\x15\x05\x17\
@@ -2007,10 +2137,13 @@ X\x17\
 \x15\x02\x0d\x03\x0a\x15\x03\x15\x04\x0d\x03\x0a\x15\x05\x15\x06\x0d\x03\x0a\x15\x07\x15\x08\x0d\x03\x0a\x15\x09\x17\
 \x15\x02\x0d\x02\x0a\x15\x03\x15\x04\x0c\x03\x0d\x0a\x15\x05\x17\
 \x0e\x0d\x03\x0b\x05\x00\x10\x04\x00\x10\x0b@\x01\x09\x11\x17\
+\x02\x02\x07\x17\
 \x02\x02\x07\x07\x17\
 \x15\x02\x0d\x03\x0a\x15\x03\x15\x04\x0c\x03\x0c\x0a\x15\x05\x17\
+\x0e@\x02\x0e\x14\x00\x0b\x0e\x03\x10\x01\x0b\x16\x00\x10\x02\x0b\x02\x01\x10\x03\x0b\x12\x00\x11\x10\x03\x0e\x0c\x0b\xe8\x03\x0b\x22\x00\x10\x04\x0b#\x00\x11\x10\x09\x00\x06\x10\x0e\x10\x02Q\x10\x04=\x10\x0b\xa0\x023\x10\x0b@\x012\x11\x01\x11\x17\
 \x0eE\x02\x0e\x09\x00\x0b\x0e\x03\x10\x01\x02(\x11\x10\x03\x0e\x0c\x0b\xe8\x03\x0b\x22\x00\x10\x04\x0b#\x00\x11\x10\x09\x00\x06\x10\x02\x0e\x0c\x0b\x0a\x00\x0b\x12\x00\x10\x02\x0b\x02\x01\x11\x10\x0e\x10\x02Q\x10\x04=\x10\x0b\xa0\x023\x10\x0b@\x012\x11\x01\x11\x17\
 \x15\x02\x0d\x04\x0a\x15\x03\x15\x04\x0c\x02\x0b\x0a\x15\x05\x17\
+\x0e4\x0bt\x00\x10\x03\x0e\x16\x0bh\x02\x0b\xdd\x03\x10\x04\x0b\xdc\x02\x10\x07\x0b\xdc\x00\x10\x08\x0b\xdc\x01\x11\x10\x07\x00<\x10\x08\x0e\x05\x00=\x102\x11\x10\x09\x00o\x10\x0b\x80\x023\x11\x17\
 \x0f\x12\x01\x0bt\x00\x10\x03\x0e\xc1\x03\x0e\x1e\x00\x0b\xde\x00\x10\x02\x0b\x86\x03\x10\x03\x0b\xb6\x01\x10\x07\x0b\xa6\x03\x10\x08\x0bf\x00\x10\x09\x0b2\x00\x11\x10\x04\x0e\x0f\x02\x0b*\x00\x10\x04\x0b\xaa\x01\x10\x09\x0bZ\x00\x11\x10\x05\x0e\x17\x00\x0b\x12\x00\x10\x02\x0b.\x03\x10\x06.\x10\x07\x0bZ\x01\x10\x08\x0bj\x01\x11\x10\x06\x0e\x1e\x02\x0b\x1e\x03\x10\x03\x0bv\x00\x10\x06\x0b\x0a\x00\x10\x07\x0b\xa6\x02\x10\x08\x0bn\x00\x10\x09\x0b*\x00\x11\x10\x07\x0e\x0e\x021\x10\x04\x0b2\x00\x10\x06/\x10\x07.\x11\x10\x08\x0e\x14\x02\x01\x10\x03\x0bR\x01\x10\x06\x10\x07\x0b\xd2\x00\x10\x08\x0bJ\x00\x11\x10\x09\x0e!\x00\x0b\x96\x02\x10\x02\x0b*\x01\x10\x04\x0b\xda\x02\x10\x063\x10\x07\x0bJ\x00\x10\x08\x0b\x92\x00\x10\x09\x0bR\x01\x11\x11\x10\x07\x00<\x10\x08\x0e\x05\x00=\x102\x11\x10\x09\x00o\x10\x0b\x80\x023\x10\x03\x0b@\x01\x04\x0b\x9a\x00\x10\x03\x0e\x06\x04\x07\x10\x06\x00\x11\x0bj\x00\x10\x03\x0e\x0d\x03\x0bP\x00\x10\x04\x06\x10\x05\x0b\x10\x02\x11\x0bV\x00\x10\x03\x0b\xb0\x02\x03\x0b\xaa\x00\x11\x17\
 \x01\x03\x08\x17\
 \x15\x02\x0d\x05\x0a\x15\x03\x15\x04\x0c\x02\x0a\x0a\x15\x05\x17\
@@ -2022,10 +2155,13 @@ X\x17\
 \x01c\x17\
 \x15\x02\x0d\x03\x0a\x15\x03\x15\x04\x0c\x07\x0c\x0a\x15\x05\x17\
 \x15\x02\x0d\x05\x0a\x15\x03\x15\x04\x0d\x06\x0a\x15\x05\x17\
+\x01\x08\x05\x17\
+\x01\x08\x05\x00\x17\
 \x01\x08\x05\x00\x00\x17\
 \x15\x02\x0d\x04\x0a\x15\x03\x15\x04\x0d\x07\x0a\x15\x05\x17\
 \x01\x08\x0b@\x01\x17\
 \x01\x05\x0b\x86\x02\x17\
+\x01\x05\x0bi\x01\x17\
 \x01\x05\x0e\x09\x0ba\x01\x10\x03\x0b\x0a\x00\x11\x17\
 \x15\x02\x0d\x03\x0a\x15\x03\x15\x04\x0d\x08\x0a\x15\x05\x17\
 \x01\x08\x17\
@@ -2038,7 +2174,9 @@ X\x17\
 \x0b\x84\x00\x17\
 Z\x17\
 \x15\x02\x0d\x04\x0a\x15\x03\x15\x04\x0d\x03\x0a\x15\x05\x15\x06\x0c\x03\x04\x0a\x15\x07\x17\
+\x0e\x1b\x0bH\x02\x10\x04F\x10\x05\x0e\x0a\x22\x10\x05\x0b\x9f\x01\x10\x06M\x11\x10\x073\x10\x08\x08\x11\x17\
 \x0e/\x0bH\x02\x10\x04F\x10\x05\x0e\x1e\x0b\x05\x00\x10\x01\x0e\x05(\x10\x09\x05\x11\x10\x05\x0b\x9f\x01\x10\x06\x0e\x08\x04$\x10\x05\x0b>\x03\x11\x11\x10\x073\x10\x08\x08\x11\x17\
+\x0e\x0dM\x10\x08\x0e\x07\x00\x00\x10\x0b\x1e\x02\x11\x11\x17\
 \x0e\x0eM\x10\x08\x0e\x08\x00\x003\x10\x0b\x1e\x02\x11\x11\x17\
 \x15\x02\x0d\x02\x0a\x15\x03\x15\x04\x0c\x06\x07\x0a\x15\x05\x17\
 \x0e\x11\x01\x0b(\x00\x10N\x10\x08\x0bT\x01\x10\x09\x0b\xec\x00\x11\x17\
@@ -2065,13 +2203,22 @@ y\x00\x00\x17\
 \x0b\xfe\x02\x17\
 \x15\x02\x0a\x15\x03\x15\x04\x0d\x02\x0a\x15\x05\x15\x06\x0d\x02\x0a\x15\x07\x15\x08\x0d\x02\x0a\x15\x09\x17\
 \x0e\x05\x01\x01\x10c\x11\x17\
+\x08\x00\x00\x01\x17\
+\x08\x00\x00\x01\x01\x17\
+\x08\x00\x00\x01\x01\x01\x17\
 \x08\x00\x00\x01\x01\x01\x01\x17\
+\x08\x04\x05\x17\
+\x08\x04\x05\x04\x17\
+\x08\x04\x05\x04\x06\x17\
 \x08\x04\x05\x04\x06\x04\x17\
 \x15\x02\x0d\x03\x0a\x15\x03\x15\x04\x0d\x06\x0a\x15\x05\x17\
 \x15\x02\x0d\x05\x0a\x15\x03\x15\x04\x0c\x04\x05\x0a\x15\x05\x17\
+\x01\x0e\x0f\x03\x08\x10\x057\x10\x06\x09\x10\x07\x06\x10\x09\x04\x11\x17\
+\x01\x0e\x1c\x0e\x06\x03\x08\x10\x06\x09\x11\x07\x10\x05\x0e\x06\x02\x04\x10\x03\x09\x11\x10\x07\x06\x08\x10\x09\x04\x06\x11\x17\
 \x01\x0e$\x03\x08\x07\x03\x10\x05\x0e\x08\x02\x04\x02\x10\x03\x09N\x11\x10\x0e\x08\x06\x09\x07\x10\x07\x06\x08\x11\x0b\x98\x00\x10\x09\x04\x06\x07\x11\x17\
 \x15\x02\x0d\x04\x0a\x15\x03\x15\x04\x0c\x05\x06\x0a\x15\x05\x17\
 \x01\x0e\x09\x0b|\x02\x0b\xfd\x03\x10n\x11\x17\
+\x0e\x0f\x0b$\x00\x10\x07\x0e\x07\x00\x10\x06\x0b\xfd\x03\x11\x11\x17\
 \x0e\x17\x0b$\x00\x10\x07\x0e\x0f\x00\x10\x06\x0e\x09\x0b\xf9\x03\x10\x02\x0bh\x00\x11\x11\x11\x17\
 \x15\x02\x0d\x04\x0a\x15\x03\x15\x04\x0d\x06\x0a\x15\x05\x17\
 \x0b\x0a\x03\x17\
@@ -2093,6 +2240,7 @@ c\x17\
 \x04\x00\x17\
 \x0b\x10\x02\x17\
 \x15\x02\x0d\x03\x0a\x15\x03\x15\x04\x0c\x02\x05\x0a\x15\x05\x17\
+\x09\x00\x00\x17\
 \x09\x00\x00\x03\x17\
 \x0e\x0e;\x10\x08.\x10\x09\x0e\x05\x003\x102\x11\x11\x17\
 \x15\x02\x0d\x03\x0a\x15\x03\x15\x04\x0d\x02\x0a\x15\x05\x15\x06\x0d\x03\x0a\x15\x07\x15\x08\x0d\x03\x0a\x15\x09\x17\
@@ -2101,7 +2249,6 @@ c\x17\
 \x15\x02\x0d\x03\x0a\x15\x03\x15\x04\x0d\x02\x0a\x15\x05\x15\x06\x0c\x02\x03\x0a\x15\x07\x17\
 \x15\x02\x0a\x15\x03\x15\x04\x0d\x04\x0a\x15\x05\x15\x06\x0d\x03\x0a\x15\x07\x17\
 \x0e\x07\x06\x10\x07\x0b4\x00\x11\x17\
-\x0b\xbc\x00\x17\
 \x0e\x1e\x0b\x84\x00=\x10\x03;\x10\x04\x0b\xf4\x03\x10\x05\x0b\xfc\x02\x10\x06\x10\x08\x0b\xbc\x03\x10\x09\x0b|\x02\x11\x17\
 \x15\x02\x0d\x02\x0a\x15\x03\x15\x04\x0c\x05\x09\x0a\x15\x05\x17\
 \x0e\x0a\x02\x0b\x16\x00\x10\x0bH\x00\x01\x11\x17\
@@ -2136,16 +2283,25 @@ n\x17\
 \x15\x02\x0d\x03\x0a\x15\x03\x15\x04\x0c\x01\x02\x0a\x15\x05\x15\x06\x0d\x03\x0a\x15\x07\x15\x08\x0d\x04\x0a\x15\x09\x17\
 \x15\x02\x0d\x07\x0a\x15\x03\x17\
 \x05\x07\x05\x17\
+\x05\x0e\x10\x00\x10\x027\x10\x03\x0b\x09\x00\x10c\x01\x10\x08\x08\x11\x17\
+\x05\x0e\x20\x00\x10\x02\x0e\x05\x02\x01\x10\x03\x11\x10\x03\x0e\x05\x00\x10\x037\x11\x10\x06\x01\x06\x10\x07\x01\x07\x10\x08\x08\x08\x11\x17\
 \x05\x0e!\x00\x10\x02\x0e\x05\x02\x01\x10\x03\x11\x10\x03\x0e\x05\x00\x10\x037\x11\x10\x06\x01\x06\x10\x07\x01\x07\x10\x08\x08\x08\x08\x11\x17\
 \x15\x02\x0d\x04\x0a\x15\x03\x15\x04\x0c\x04\x05\x0a\x15\x05\x17\
 \x01\x08\x00\x00\x17\
 \x01\x04\x00\x17\
+\x0e\x1a\x01\x01\x10\x02\x0b\x05\x00\x10\x03\x03\x10\x04\x0b\x11\x00\x10\x07\x091\x10\x08\x00\x0b\x5c\x00\x11\x17\
+\x0e(\x01\x01\x10\x02\x0b\x05\x00\x10\x03\x03\x10\x04\x0b\x11\x00\x10\x07\x09\x0e\x070\x10\x07\x0b\x02\x02\x11\x10\x08\x00\x0e\x078\x10\x06\x0b?\x03\x11\x11\x17\
 \x0e;\x01\x01\x10\x02\x0b\x05\x00\x10\x03\x03\x10\x04\x0b\x11\x00\x10\x07\x09\x0e\x1a\x0bv\x00\x10\x03\x0e\x09\x0b\xfd\x03\x10\x01\x0b\xf7\x03\x11\x10\x07\x0e\x05\x01\x10\x090\x11\x11\x10\x08\x00\x0e\x078\x10\x06\x0b?\x03\x11\x11\x17\
+\x0f\x08\x01\x01\x0e\x18\x02\x0b\x17\x02\x10\x03\x0b'\x00\x10\x04\x0b2\x00\x10\x0b@\x01\x10\x07\x0b\xa6\x00\x11\x10\x02\x0e\x1f\x01\x0b\xa4\x00\x10\x03\x0b\x0b\x00\x10\x04!\x10\x05\x0b\x8b\x00\x10\x06\x0b#\x01\x10\x07\x08\x10\x08\x0bb\x01\x11\x10\x03\x0e\x18\x02\x06\x10\x04-\x10\x05B\x10\x06\x0b\x13\x03\x10\x07\x0b]\x00\x10\x08\x0b\x22\x02\x11\x10\x04\x0e!\x01\x0bH\x00\x10\x02\x0b\x9e\x00\x10\x05,\x10\x06\x0b\xc7\x03\x10\x07\x0b\xf7\x03\x10\x08\x0b\xbb\x00\x10\x09\x0b\xf3\x00\x11\x10\x05\x0e\x1a\x01\x0b%\x00\x10\x02\x02\x10\x0bH\x00\x0b$\x00\x10\x04\x0b\x04\x01\x10\x05,\x10n\x01\x11\x10\x06\x0e\x13\x01\x02\x108\x01\x10\x05\x0b\x82\x00\x10\x06\x0b\x0a\x00\x10\x08\x00\x11\x10\x07\x0e\x0e\x01\x02\x10\x03\x0b\x1a\x00\x10\x06\x01\x10\x08\x08\x11\x10\x08\x0e\x1d\x01\x06\x10\x02\x0b\x13\x00\x10\x03\x0bF\x00\x10\x06\x0bJ\x00\x10\x07\x0b\x81\x01\x10\x08B\x10\x09\x01\x11\x10\x0e\x09\x04\x03\x10\x05\x09\x10\x07\x05\x11\x0b\x22\x00\x10\x0e\x0b\x01\x0b\x20\x02\x10\x02\x09\x10\x06\x07\x11\x0b\x12\x00\x11\x17\
+\x0fA\x01\x01\x0e#\x02\x0b\x17\x00\x10\x03\x0b'\x00\x10\x04\x0b2\x00\x10\x0b\x20\x02\x0b\x12\x00\x10\x063\x10\x07\x0b\xa6\x00\x10\x08\x0b\xbe\x03\x11\x10\x02\x0e$\x01\x0b\xa4\x00\x10\x03\x0b\x0b\x00\x10\x04!\x10\x05\x0b\x8b\x00\x10\x06\x0b!\x01\x10\x07\x08\x10\x08\x0bb\x01\x10\x09\x0b\x12\x00\x11\x10\x03\x0e\x18\x02\x06\x10\x04-\x10\x05B\x10\x06\x0b\x13\x03\x10\x07\x0b]\x00\x10\x08\x0b\x22\x02\x11\x10\x04\x0e&\x01\x0bH\x00\x10\x02\x0b\x9e\x00\x10\x03\x0b\x22\x00\x10\x05,\x10\x06\x0b\xc7\x03\x10\x07\x0b\xf7\x03\x10\x08\x0b\xbb\x00\x10\x09\x0b\xf3\x00\x11\x10\x05\x0e\x1e\x01\x0b%\x00\x10\x02\x02\x10\x0bH\x00\x0b$\x00\x10\x04\x0b\x04\x01\x10\x0b\xa0\x01\x01\x10\x09\x0b\x22\x00\x11\x10\x06\x07\x04\x10\x07\x0e\x16\x0e\x08\x03B\x10\x05\x0b\x22\x00\x11:\x10\x06\x01\x0bX\x00\x10\x08\x08(\x11\x10\x08\x0e\x0e\x07\x00:\x10\x08\x04\x0b\xec\x00\x10\x09\x01E\x11\x10\x0eV\x01\x0e\x0b\x02\x09\x10\x06\x00\x10\x08\x0bA\x00\x11\x10\x02\x06\x01\x10\x05\x05\x02\x10\x06\x0e\x15\x01\x02\x10\x0b\x9c\x00\x01\x10\x05\x0b\x82\x00\x10\x06\x0b\x0a\x00\x10\x08\x00\x11\x10\x07\x0e\x06\x01\x02\x10\x03\x01\x11\x10\x08\x0e\x18\x01\x06\x10\x02\x0b\x13\x00\x10\x03\x0bF\x00\x10\x06\x0bJ\x00\x10\x07n\x10\x08\x03\x11\x11;\x11\x17\
 \x0f{\x01\x01\x0e#\x02\x0b\x17\x00\x10\x03\x0b'\x00\x10\x04\x0b2\x00\x10\x0b\x20\x02\x0b\x12\x00\x10\x063\x10\x07\x0b\xa6\x00\x10\x08\x0b\xbe\x03\x11\x10\x02\x0e$\x01\x0b\xa4\x00\x10\x03\x0b\x0b\x00\x10\x04!\x10\x05\x0b\x8b\x00\x10\x06\x0b!\x01\x10\x07\x08\x10\x08\x0bb\x01\x10\x09\x0b\x12\x00\x11\x10\x03\x0e\x18\x02\x06\x10\x04-\x10\x05B\x10\x06\x0b\x13\x03\x10\x07\x0b]\x00\x10\x08\x0b\x22\x02\x11\x10\x04\x0e&\x01\x0bH\x00\x10\x02\x0b\x9e\x00\x10\x03\x0b\x22\x00\x10\x05,\x10\x06\x0b\xc7\x03\x10\x07\x0b\xf7\x03\x10\x08\x0b\xbb\x00\x10\x09\x0b\xf3\x00\x11\x10\x05\x0e\x1e\x01\x0b%\x00\x10\x02\x02\x10\x0bH\x00\x0b$\x00\x10\x04\x0b\x04\x01\x10\x0b\xa0\x01\x01\x10\x09\x0b\x22\x00\x11\x10\x06\x0e\x0e\x01\x02\x0e\x05:\x10\x07(\x11\x10\x07\x04;\x11\x10\x07\x0e\x1b\x03\x01\x07\x01\x10\x05\x0b\x22\x00:\x10\x06\x01\x0bX\x00\x10\x08\x08\x0e\x05;\x10\x08\x02\x11\x11\x10\x08\x0e\x1e\x07\x00:\x10\x08\x04\x0e\x09\x0bl\x00\x10\x07\x0b\x02\x02\x11\x10\x09\x01\x0e\x07D\x10\x07\x0b\x02\x02\x11\x11\x10\x07\x03\x0b\x1a\x00:\x10\x08\x0e\x18\x01\x06\x10\x02\x0b\x13\x00\x10\x03\x0bF\x00\x10\x06\x0bJ\x00\x10\x07n\x10\x08\x03\x11\x0e\x07:\x10\x07\x0b\x02\x02\x11\x10\x0eA\x01\x0e\x0b\x02\x09\x10\x06\x00\x10\x08\x0bA\x00\x11\x10\x02\x06\x01\x10\x05\x05\x02\x10\x06\x0e\x1b8\x01\x10\x05\x0b\x82\x00\x10\x06\x0b\x0a\x00\x10\x07\x0e\x07\x01\x10\x04\x0b\x03\x03\x11\x10\x08\x00\x11\x10\x07\x0e\x07\x01\x02\x10\x08\x08!\x11\x11;\x11\x17\
+\x0eV\x01\x0e\x09\x0b\x9c\x02\x10\x05\x0b\xed\x03\x11\x109\x10\x06\x0e$\x01\x0b*\x01\x10\x02\x0b\xb4\x03\x10\x039\x10\x04\x0b\xec\x00\x10\x05\x0b|\x03\x10\x06\x0b\xb4\x01\x10\x07\x0bl\x03\x10\x080\x11\x10\x07\x0e\x17\x01\x0b\xfb\x03\x10\x03\x0b\x06\x02\x10\x05\x0b\x04\x02\x10\x06\x0b=\x00\x10\x07\x00\x11\x10\x08\x00\x07\x11\x17\
+\x0e\x9d\x01\x0e\x09\x0b\x9c\x02\x10\x05\x0b\xed\x03\x11\x109\x10\x06\x0e;\x01\x0b*\x01\x10\x02\x0e\x0a\x0b\xb4\x00\x10\x08\x04\x10\x09\x05\x11\x10\x03\x0e\x058\x10\x05\x05\x11\x10\x04\x0b\xec\x00\x10\x05\x0b|\x03\x10\x06\x0b\xb4\x01\x10\x07\x0e\x09\x0bl\x02\x10\x08\x0b\xbf\x03\x11\x10\x080\x11\x10\x07\x0eD\x01\x0e\x07\x0b\xfb\x01\x10\x09e\x11\x10\x03\x0e\x0d\x01\x07\x10\x02\x0b\x1f\x02\x10\x09\x0b\xbc\x00\x11\x10\x05\x0e\x06\x02-\x10\x09&\x11\x10\x06\x0e\x14\x00\x0b`\x03\x10\x02[\x10\x03\x0b\xfd\x01\x10\x04\x10\x05\x0b\xcf\x00\x11\x10\x07\x00\x0b\xfa\x00\x11\x10\x08\x00\x07\x0b\x02\x02\x11\x17\
 \x0e\xd6\x01\x0e\x11\x0b\x9c\x02\x10\x05\x0e\x09\x0b\xcd\x03\x10\x05\x0b\xfb\x03\x11\x11\x109\x10\x06\x0e\x1a\x02\x0e\x06\x08\x04\x10\x09\x05\x11\x10\x03\x05\x05\x10\x08\x0e\x08\x02\x08\x0b\xec\x00\x10\x03\x11\x11\x10\x07\x03\x01\x07\x09\x10\x08\x00\x07\x0e\x05\x01\x10\x09-\x11\x10\x0e\x8c\x01\x05\x05\x02\x10\x06\x0e<\x0e\x1c\x01\x0b*\x01\x10\x02\x0b\xb4\x00\x10\x038\x10\x04\x0b\xec\x00\x10\x05\x0b|\x03\x10\x06\x0b\xb4\x01\x11\x0a\x10\x07\x0e\x0a\x0bl\x02\x0a\x10\x08\x0b\xbf\x03\x11\x10\x08\x0e\x0a\x0br\x00\x0a\x10\x02\x0b\xff\x02\x11\x11\x10\x07\x0eC\x01\x0e\x08\x0b\xfb\x01\x0a\x10\x09e\x11\x10\x03\x0e\x0a\x02\x0b\x1f\x02\x10\x09\x0b\xbc\x00\x11\x10\x05\x0e\x06\x02-\x10\x09&\x11\x10\x06\x0e\x15\x00\x0b`\x03\x10\x02[\x10\x03\x0b\xfd\x01\x10\x04\x0a\x10\x05\x0b\xcf\x00\x11\x10\x07\x00\x0b\xfa\x00\x11\x11;\x11\x17\
 \x15\x02\x0d\x05\x0a\x15\x03\x15\x04\x0d\x05\x0a\x15\x05\x17\
 \x0e\x05\x01\x06\x10e\x11\x17\
 \x15\x02\x0d\x04\x0a\x15\x03\x15\x04\x0c\x02\x04\x0a\x15\x05\x15\x06\x0d\x04\x0a\x15\x07\x17\
+\x01\x08\x0bA\x00\x17\
 \x01\x08\x0bA\x00\x00\x17\
 \x15\x02\x0d\x03\x0a\x15\x03\x15\x04\x0d\x03\x0a\x15\x05\x15\x06\x0d\x03\x0a\x15\x07\x15\x08\x0d\x04\x0a\x15\x09\x17\
 \x15\x02\x0d\x04\x0a\x15\x03\x15\x04\x0d\x03\x0a\x15\x05\x15\x06\x0d\x03\x0a\x15\x07\x15\x08\x0d\x03\x0a\x15\x09\x17\
@@ -2154,10 +2310,12 @@ n\x17\
 \x15\x02\x0d\x02\x0a\x15\x03\x15\x04\x0c\x04\x05\x0a\x15\x05\x17\
 \x0e(\x01\x0b\x8a\x00\x10\x02\x0bz\x01\x10\x03\x0b2\x01\x10\x04\x0b2\x00\x10\x05\x0bR\x01\x10\x06\x0bB\x00\x10\x07\x0b\xd2\x00\x10\x08\x0b\xda\x00\x11\x0bF\x03\x17\
 Q\x17\
+\x01\x0e\x07\x00\x10\x09\x0bT\x00\x11\x17\
 \x01\x0e\x0d\x00\x10\x09\x0e\x07\x02=\x10\x0bP\x00\x11\x11\x17\
 \x01\x0e\x05\x01\x10\x09\x02\x11\x17\
 \x00\x0bD\x00\x17\
 \x15\x02\x0d\x03\x0a\x15\x03\x15\x04\x0c\x03\x06\x0a\x15\x05\x17\
+\x0e\x17\x00\x0b\xba\x03\x0b#\x02\x10\x08\x0e\x0b\x00\x03\x10\x04\x0b\x82\x00\x10\x099\x11\x11\x17\
 \x0e\x22\x00\x0b\xba\x03\x0b#\x02\x10\x08\x0e\x16\x00\x03\x10\x04\x0b\x82\x00\x10\x09\x0e\x0a\x02\x10\x03\x0b\x11\x00\x10M$\x11\x11\x11\x17\
 \x15\x02\x0d\x04\x0a\x15\x03\x15\x04\x0c\x02\x06\x0a\x15\x05\x17\
 \x00\x0e\x0c\x0b\xba\x02\x0b\xdc\x01\x10\x08\x0b\xcc\x01\x11\x17\
@@ -2171,17 +2329,24 @@ Q\x17\
 \x0e\x07\x0bl\x00\x10\x08\x07\x11\x17\
 \x15\x02\x0d\x02\x0a\x15\x03\x15\x04\x0d\x07\x0a\x15\x05\x17\
 \x0b\x90\x00\x17\
+\x00\x00\x07\x17\
+\x00\x00\x07\x07\x17\
+\x00\x00\x07\x07\x07\x17\
 \x00\x00\x07\x07\x07!\x17\
 \x15\x02\x0c\x08\x0a\x0a\x15\x03\x17\
 \x00\x00\x00\x17\
 \x0e\x09\x01\x02\x10\x05\x07\x10\x09\x09\x11\x00\x17\
 \x15\x02\x0d\x04\x0a\x15\x03\x15\x04\x0a\x15\x05\x15\x06\x0d\x04\x0a\x15\x07\x17\
+\x0eB\x01\x0e\x13\x02\x06\x10\x03\x0b\x80\x02\x10\x04X\x10\x05\x0bp\x01\x10\x06C\x11\x10\x04\x09\x09\x10\x05\x0e\x06\x07\x06\x10\x09\x07\x11\x10\x07\x04\x06\x10\x08\x0e\x09\x03y\x10\x04\x07\x10\x05\x01\x11\x10\x09\x0e\x08\x08\x00\x10\x09\x0bB\x00\x11\x11\x17\
+\x0e\x82\x01\x0e4\x02\x06\x07\x10\x03\x0e\x0a\x07\x0b\x94\x00\x10\x09\x0b\x84\x01\x11\x10\x04\x06\x06\x10\x05\x0e\x09\x04\x07\x10\x05\x08\x10\x06\x04\x11\x10\x06\x0e\x0d\x03\x0b4\x00\x10\x04\x08\x10\x05\x0bp\x01\x11\x11\x10\x04\x09\x09\x0bT\x01\x10\x05\x0e\x06\x07\x06\x10\x09\x07\x11\x09\x10\x07\x04\x06\x08\x10\x08\x0e\x12\x03\x0e\x06\x08o\x10\x09\x06\x11\x10\x04\x07\x07\x10\x05\x01=\x11\x10\x09\x0e\x0e\x08\x00\x02\x10\x09\x0e\x06\x017\x10\x06\x09\x11\x11\x10\x01\x0e\x06\x04\x05\x10\x05\x08\x11c\x11\x17\
 \x0e\x89\x01\x0e4\x02\x06\x07\x10\x03\x0e\x0a\x07\x0b\x94\x00\x10\x09\x0b\x84\x01\x11\x10\x04\x06\x06\x10\x05\x0e\x09\x04\x07\x10\x05\x08\x10\x06\x04\x11\x10\x06\x0e\x0d\x03\x0b4\x00\x10\x04\x08\x10\x05\x0bp\x01\x11\x11\x10\x04\x09\x09\x0bT\x01\x10\x05\x0e\x0b\x07\x06\x09\x10\x09\x07\x09\x0b|\x02\x11\x10\x07\x04\x06\x08\x10\x08\x0e\x15\x03\x0e\x09\x08o\x10\x09\x06\x0b\xb4\x03\x11\x10\x04\x07\x07\x10\x05\x01=\x11\x10\x09\x0e\x0e\x08\x00\x02\x10\x09\x0e\x06\x017\x10\x06\x09\x11\x11\x10\x01\x0e\x06\x04\x05\x10\x05\x08\x11c\x11\x17\
+\x0e\x11\x03\x10\x04\x0e\x08\x02\x0b\x01\x02\x10\x07!\x11\x10\x063\x11\x17\
 \x0e\x1f\x03\x10\x04\x0e\x16\x02\x0e\x07\x00\x10\x09\x0b}\x02\x11\x10\x07\x0e\x07\x00\x0b\x03\x02\x10\x01\x11\x11\x10\x063\x11\x17\
+\x0e\xe0\x01\x0e\x10\x01\x10\x05M\x10\x07\x07\x10\x08\x08\x10\x09\x0b@\x02\x11\x10\x02\x0e%\x02\x0b\x8e\x00\x10\x03\x0bG\x02\x10\x04\x0b\x20\x02\x10\x05\x10\x06\x0b\x14\x00\x10\x07\x0b.\x01\x10\x08\x0bJ\x02\x10\x09\x0b\x0f\x01\x11\x10\x04\x0e\x1b\x0b\x04\x013\x10\x03\x0b\xbf\x00\x10M\x10\x06\x0b\x14\x01\x10\x07\x0b\xbc\x02\x10\x09\x0b\x04\x02\x11\x10\x05\x0e\x1b\x02\x10\x03\x0b1\x02\x10\x04\x0bO\x02\x10\x05\x0b\x04\x02\x10\x08\x0b\x0d\x03\x10\x09\x0b\x0f\x03\x11\x10\x07\x0e\x19\x02\x0b\xdd\x03\x10\x03\x04\x10\x0b\x20\x01\x10\x06\x0b\x15\x02\x10\x07\x0b\xa0\x00\x10\x09:\x11\x10\x08\x0e!\x02\x0b6\x03\x10\x03\x0b\xc4\x03\x10\x04\x09\x10\x05\x01\x10\x06\x10\x07\x0b_\x01\x10\x08\x0b@\x01\x10\x09\x0b\x03\x02\x11\x10\x09\x0e\x1f73\x10\x04\x0b\x22\x00\x10\x05\x0b\x0a\x01\x10\x06-\x10\x07\x0bb\x00\x10\x08\x0b\x02\x03\x10\x09\x0b\x1e\x03\x11\x11\x17\
+\x0f\xb0\x01\x01\x0e\x1b\x01\x10\x05\x0e\x0a\x04\x0b\x03\x01\x10\x05\x0b\x83\x00\x11\x10\x07\x07\x10\x08\x08\x10\x09\x0b@\x02\x11\x10\x02\x0eR\x02\x0e\x09\x0b\x86\x00\x10\x03\x0b\xf3\x03\x11\x10\x03\x0bG\x02\x10\x04\x0b\x20\x02\x10\x05\x0e\x0c-\x10\x05\x0b\x7f\x02\x10\x09\x0b\x02\x02\x11\x10\x06\x02\x10\x07\x0e\x09\x0b.\x00\x10\x08\x0b\x03\x03\x11\x10\x08\x0e\x0c\x0bB\x00\x10\x03\x0b\x1b\x00\x10\x09%\x11\x10\x09\x0e\x07\x0b\x05\x01\x10\x01\x07\x11\x11\x10\x04\x0e&\x02\x0e\x09\x0b\xfa\x02\x10\x08\x0bs\x00\x11\x10\x03\x0b\xbf\x00\x10M\x10\x06\x0b\x14\x01\x10\x07\x0b\x9c\x00\x10\x083\x10\x09\x0b\x04\x02\x11\x10\x05\x0e\x1f\x02\x10\x03\x0e\x07\x0b1\x00\x10\x09(\x11\x10\x04\x0bO\x02\x10\x05\x0b\x04\x02\x10\x08\x0b\x0d\x03\x10\x09#\x11\x10\x07\x0e+\x02\x0b\xdd\x03\x10\x03\x04\x10\x0b\x20\x01\x10\x06\x0b\x15\x02\x10\x07\x0b\xa0\x00\x10\x09\x0e\x117\x10\x04\x0b?\x02\x10\x05\x0bc\x02\x10\x06\x0b\xc3\x00\x11\x11\x10\x08\x0eE\x02\x0e\x0e\x0b&\x01\x10\x04\x0b\x0f\x02\x10\x09\x0bW\x02\x11\x10\x03\x0e\x07\x0b\x04\x02\x10\x06\x00\x11\x10\x04\x09\x10\x05\x01\x10\x06\x0e\x14\x0b\x17\x00\x10\x03\x06\x10\x05\x0b/\x03\x10\x077\x10\x09\x0b3\x02\x11\x10\x07\x0b_\x01\x10\x08\x0b@\x01\x11\x10\x09\x0e*73\x10\x04\x0b\x22\x00\x10\x05\x0b\x0a\x01\x10\x06-\x10\x07\x0bb\x00\x10\x08\x0b\x02\x03\x10\x09\x0e\x0c\x0b\x06\x03\x10\x03B\x10\x04\x0b\x83\x01\x11\x11\x10\x0e\x08\x02\x06\x04\x10\x08\x03\x07\x11\x0b\xc3\x03\x10\x02\x0e\x06\x05\x07\x10\x09\x03\x11\x0b\xe3\x03\x10\x0e\x0e\x02\x05\x0bQ\x01\x10\x04\x02\x02\x10\x08\x03\x08\x11!\x10\x0e\x15\x04\x07\x0b\x20\x02\x10\x05\x09y\x10\x08\x0e\x07\x06\x0b@\x01\x10\x09\x11\x11\x0b\x03\x02\x11\x17\
 \x0f\x04\x02\x01\x0e\x1b\x01\x10\x05\x0e\x0a\x04\x0b\x03\x01\x10\x05\x0b\x83\x00\x11\x10\x07\x07\x10\x08\x08\x10\x09\x0b@\x02\x11\x10\x02\x0eW\x02\x0b\x86\x00\x10\x03\x0bG\x02\x10\x04\x0b\x20\x02\x10\x05\x0e\x11-\x10\x05\x0b\x7f\x02\x10\x09\x0e\x06\x01\x07\x10\x09\x09\x11\x11\x10\x06\x0e\x07\x02\x10\x04\x0b\xc3\x03\x11\x10\x07\x0e\x09\x0b.\x00\x10\x08\x0b\x03\x03\x11\x10\x08\x0e\x0c\x0bB\x00\x10\x03\x0b\x1b\x00\x10\x09%\x11\x10\x09\x0e\x07\x0b\x05\x01\x10\x01\x07\x11\x11\x10\x04\x0e#\x02\x0e\x09\x0b\xfa\x02\x10\x08\x0bs\x00\x11\x10\x03\x0b\xbf\x00\x10M\x10\x06\x0b\x14\x01\x10\x07\x0b\x9c\x00\x10\x09\x0b\x04\x02\x11\x10\x05\x0e,\x02\x10\x03\x0e\x14\x0b1\x00\x10\x09\x0e\x0c\x0b?\x01\x10\x06Q\x10\x07\x0bo\x03\x11\x11\x10\x04\x0bO\x02\x10\x05\x0b\x04\x02\x10\x08\x0b\x0d\x03\x10\x09#\x11\x10\x07\x0e+\x02\x0b\xdd\x03\x10\x03\x04\x10\x0b\x20\x01\x10\x06\x0b\x15\x02\x10\x07\x0b\xa0\x00\x10\x09\x0e\x117\x10\x04\x0b?\x02\x10\x05\x0bc\x02\x10\x06\x0b\xc3\x00\x11\x11\x10\x08\x0em\x02\x0e\x0e\x0b&\x01\x10\x04\x0b\x0f\x02\x10\x09\x0bC\x02\x11\x10\x03\x0e\x12\x0b\x04\x02\x10\x06\x00\x10\x07\x0e\x07\x0b\x83\x03\x10\x06d\x11\x11\x10\x04\x09\x10\x05\x01\x10\x06\x0e1\x0b\x17\x00\x10\x03\x06\x0b\xbc\x03\x10\x05\x0e\x07\x0b\x0f\x03\x10\x057\x11\x10\x06\x0e\x07!\x10\x09\x0b\x82\x01\x11\x10\x07\x0e\x08\x02\x0b\x5c\x01\x10\x03n\x11\x10\x09\x0b3\x00\x11\x10\x07\x0b_\x01\x10\x08\x0b@\x01\x11\x10\x09\x0e-\x04\x0b\x22\x00\x10\x05\x0b\x0a\x01\x10\x07\x0bb\x00\x10\x08\x0b\x02\x03\x10\x09\x0e\x15\x0b\x06\x03\x10\x03\x0e\x08\x03\x01\x10\x04\x0b\xa8\x00\x11\x10\x04\x0b\x83\x01\x11\x11\x10\x0e\x08\x08\x02\x09\x04\x10\x09\x06\x11-\x10\x02\x0e\x06\x05\x07\x10\x09\x03\x11\x0b\xe3\x03\x10\x0e\x09\x02\x02\x03\x10\x08\x06\x09\x09\x11\x0b\xf3\x03\x10\x0e\x0e\x02\x05\x0bQ\x01\x10\x04\x02\x02\x10\x08\x03\x08\x11!\x10\x0e\x0b\x04\x08\x10\x08\x02\x09\x02\x10\x097\x113\x10\x0e\x13\x04\x07\x0b\x20\x02\x10\x05\x09y\x10\x08\x0e\x05\x06\x08\x10\x09\x11\x11\x0b\x03\x02\x11\x17\
 \x0e\x11\x0b\x12\x00\x10\x0b\x04\x03=\x10\x05G\x10\x07\x0b\xdc\x02\x11\x17\
 \x15\x02\x0d\x04\x0a\x15\x03\x15\x04\x0d\x02\x0a\x15\x05\x15\x06\x0c\x03\x04\x0a\x15\x07\x17\
-\x00\x00\x07\x07\x17\
 \x00\x00\x08\x17\
 \x15\x02\x0d\x04\x0a\x15\x03\x15\x04\x0d\x04\x0a\x15\x05\x15\x06\x0c\x04\x05\x0a\x15\x07\x17\
 \x15\x02\x0d\x04\x0a\x15\x03\x15\x04\x0d\x05\x0a\x15\x05\x15\x06\x0c\x05\x06\x0a\x15\x07\x17\
@@ -2194,11 +2359,14 @@ Q\x17\
 \x0e\x07\x0b\xec\x02\x10\x08\x08\x11\x17\
 \x15\x02\x0d\x03\x0a\x15\x03\x15\x04\x0d\x03\x0a\x15\x05\x15\x06\x0a\x15\x07\x15\x08\x0c\x02\x03\x0a\x15\x09\x17\
 \x0b\x98\x01\x17\
+\x01\x0b\xc3\x03\x01\x17\
+\x01\x0b\xc3\x03\x01\x01\x17\
 \x01\x0b\xc3\x03\x01\x01\x04\x17\
 \x0e\x0b\x03-\x10\x0bP\x00.\x10\x05/\x11\x01\x17\
 \x0e\x07\x0bH\x00\x00\x10\x08\x11\x17\
 \x0e\x07\x0bZ\x00\x10\x05/\x11\x17\
 \x15\x02\x0d\x05\x0a\x15\x03\x15\x04\x0d\x03\x0a\x15\x05\x15\x06\x0d\x03\x0a\x15\x07\x17\
+\x00\x00\x03\x17\
 \x00\x00\x03\x00\x17\
 \x15\x02\x0d\x05\x0a\x15\x03\x15\x04\x0c\x03\x04\x0a\x15\x05\x15\x06\x0d\x04\x0a\x15\x07\x17\
 \x15\x02\x0d\x05\x0a\x15\x03\x15\x04\x0d\x02\x0a\x15\x05\x15\x06\x0d\x03\x0a\x15\x07\x15\x08\x0d\x04\x0a\x15\x09\x17\
@@ -2207,6 +2375,7 @@ Q\x17\
 \x0e\x0c\x02\x0b\x0a\x00\x10\x03\x0b\x12\x00\x10P\x11\x17\
 \x0e\x1c\x0bz\x02\x10\x07\x0e\x0f\x0b\xbc\x00\x10\x06\x02\x10\x08&\x10\x09\x0b\xf1\x03\x11\x10\x08\x0b\xfd\x03\x11\x17\
 \x0b\x84\x03\x17\
+\x0e\x0f\x0b\x8c\x02\x10\x08\x0e\x07\x00\x0b\x01\x02\x10\x07\x11\x11\x17\
 \x0e\x13\x0b\x8c\x02\x10\x08\x0e\x0b\x00\x0e\x05\x00\x02\x10\x09\x11\x10\x07\x11\x11\x17\
 \x06\x09\x17\
 \x0b~\x03\x17\
@@ -2235,11 +2404,13 @@ D\x17\
 \x0b\x98\x00\x17\
 \x15\x02\x0d\x03\x0a\x15\x03\x15\x04\x0a\x15\x05\x15\x06\x0d\x02\x0a\x15\x07\x15\x08\x0d\x02\x0a\x15\x09\x17\
 \x0b\x20\x01\x17\
+\x0e\x0c\x06\x07\x0b\xa1\x03\x10\x07\x04\x0b1\x00\x11\x17\
 \x0e%\x06\x07\x0e\x10\x00\x0b\x01\x02\x10\x0b\x20\x02\x09\x10\x07\x07\x10\x08y\x11\x10\x07\x04\x0e\x0b\x00\x0b\x05\x00\x10\x04\x04\x10\x05\x05\x11\x11\x17\
 \x0b\xf4\x03\x17\
 \x15\x02\x0a\x15\x03\x15\x04\x0d\x02\x0a\x15\x05\x15\x06\x0d\x03\x0a\x15\x07\x17\
 \x0e\x05\x01\x06\x10\x02\x11\x17\
 \x0e0\x04\x0e\x07\x0b\x5c\x00\x10\x05C\x11\x10\x05\x10\x06\x0e\x09\x0b~\x03\x10\x07\x0b\xec\x00\x11\x10\x07\x0e\x05$\x10\x05;\x11\x10\x08/\x10\x0e\x06\x06\x00\x10\x08\x06\x117\x11\x17\
+\x0e\x0d,\x10\x04\x05\x02\x10\x06\x07\x08\x10\x08\x06\x11\x17\
 \x0e\x0e,\x10\x04\x05\x02\x10\x06\x07\x08\x08\x10\x08\x06\x11\x17\
 \x0e\x07O\x10\x08\x0b.\x00\x11\x17\
 \x15\x02\x0a\x15\x03\x15\x04\x0d\x03\x0a\x15\x05\x15\x06\x0c\x04\x06\x0a\x15\x07\x17\
@@ -2248,6 +2419,7 @@ D\x17\
 \x15\x02\x0a\x15\x03\x15\x04\x0d\x05\x0a\x15\x05\x15\x06\x0d\x04\x0a\x15\x07\x17\
 \x0e\x08\x01\x01\x10\x02\x0bB\x00\x11\x17\
 ,\x02-\x17\
+,\x0e\x10\x02\x07\x10\x03<\x10\x04\x0b|\x01\x10\x05\x0b^\x03\x11\x17\
 ,\x0e\x10\x02\x07\x10\x03<\x10\x04\x0b|\x01\x10\x05\x0b^\x03\x11#\x17\
 \x0bD\x01\x17\
 \x0e\x0f\x0b\xe0\x02\x10\x08\x0e\x07\x00e\x10\x0bH\x00\x11\x11\x17\
@@ -2260,6 +2432,7 @@ D\x17\
 \x05\x03\x17\
 \x0e\x09\x03\x03\x10\x05X\x10\x08\x01\x11\x17\
 \x0b\xf0\x02\x17\
+\x0e\x12\x01\x0e\x0c\x0bU\x02\x10\x0b\x88\x013\x10\x05\x03\x11\x10\x08\x11\x17\
 \x0e\x1d\x01\x0e\x17\x0bU\x02\x10\x0b\x88\x003\x10\x05\x03\x10\x08\x0e\x07\x0b\xde\x03\x10\x05o\x11\x11\x10\x08\x11\x17\
 \x15\x02\x0a\x15\x03\x15\x04\x0d\x03\x0a\x15\x05\x15\x06\x0d\x02\x0a\x15\x07\x15\x08\x0d\x04\x0a\x15\x09\x17\
 \x01\x0e\x07\x0b\xc8\x00\x10\x08\x00\x11\x17\
@@ -2285,6 +2458,7 @@ D\x17\
 \x15\x02\x0d\x04\x0a\x15\x03\x15\x04\x0d\x02\x0a\x15\x05\x15\x06\x0d\x05\x0a\x15\x07\x17\
 \x15\x02\x0d\x02\x0a\x15\x03\x15\x04\x0c\x03\x08\x0a\x15\x05\x17\
 \x08\x0b\xfe\x02\x17\
+\x0e\x0b\x05\x00\x0b\xc9\x01\x10\x08\x10\x09\x00\x11\x17\
 \x0e\x11\x05\x00\x0e\x07\x0b\xc9\x00\x10\x08\x08\x11\x10\x08\x10\x09\x00\x11\x17\
 \x0e\x0f\x02\x04\x10\x0bX\x00\x10\x07\x0b\xbc\x03\x10\x09=\x11\x17\
 \x0e\x0e\x02\x0e\x06\x01\x00\x10\x07\x04\x11\x10\x0b\x20\x03\x11\x17\
@@ -2297,18 +2471,22 @@ P\x17\
 \x0e\x05\x04\x10\x08o\x11\x17\
 \x0e\x0a\x01\x08\x10\x0b|\x02\x10\x08\x05\x11\x17\
 \x15\x02\x0d\x04\x0a\x15\x03\x15\x04\x0c\x04\x06\x0a\x15\x05\x17\
+\x0e8\x03\x0e\x09\x02\x03\x10\x03\x09\x10\x04\x06\x11\x10\x04\x0e\x10\x02D\x10\x0b(\x00\x09\x10\x04\x0bD\x00\x10\x07\x06\x11\x10\x05\x04\x04\x10\x08\x08\x0b4\x00\x10\x0e\x09\x05\x02\x10\x06\x04\x10\x08\x06\x11\x02\x11\x17\
 \x0ed\x03\x0e\x0c\x02\x03\x00\x10\x03\x09\x07\x10\x04\x06\x01\x11\x10\x04\x0e)\x02\x0e\x0b\x03\x05\x10\x0bP\x00\x04\x10\x05\x01\x11\x10\x03\x09\x06\x10\x04\x0e\x06\x02\x02\x10\x06\x03\x11\x10\x05\x09\x0b\x98\x00\x10\x07\x06\x0b\x22\x00\x11\x10\x05\x0e\x08\x02\x02\x01\x10\x04\x04\x06\x11\x10\x06\x04\x027\x10\x08\x0e\x12\x06\x02\x02\x10\x08\x0e\x0a\x0b\x14\x00\x02\x10\x05\x0b\x0a\x00\x11\x11\x11\x17\
+\x0e\x14\x03\x04\x06\x10\x04\x0e\x08\x02\x07\x10\x09\x0b(\x00\x11\x10\x08\x08\x03\x11\x17\
 \x0e\x1c\x03\x04\x06\x09\x10\x04\x0e\x0e\x02\x07\x09\x10\x09\x0e\x06\x03\x00\x10\x05\x06\x11\x11\x10\x08\x08\x03\x04\x11\x17\
 \x0e\x05E\x10\x08<\x11\x17\
 \x15\x02\x0d\x04\x0a\x15\x03\x15\x04\x0c\x01\x02\x0a\x15\x05\x15\x06\x0d\x03\x0a\x15\x07\x15\x08\x0d\x04\x0a\x15\x09\x17\
 \x15\x02\x0d\x03\x0a\x15\x03\x15\x04\x0d\x03\x0a\x15\x05\x15\x06\x0c\x02\x07\x0a\x15\x07\x17\
 \x15\x02\x0d\x03\x0a\x15\x03\x15\x04\x0c\x06\x07\x0a\x15\x05\x17\
+\x0eX\x02\x0e\x0b\x03\x0b,\x01\x10\x048\x10\x09<\x11\x10\x04\x05\x0b\x98\x02\x10\x05\x04\x0b\xdc\x00\x10\x06\x00\x0bP\x01\x10\x07\x02\x0bL\x00\x10\x08\x0e\x14\x02\x0b|\x03\x10\x03\x0b\xac\x01\x10\x04\x0b\x98\x01\x10\x05\x0bl\x00\x11\x10\x09\x0e\x15\x02<\x10\x03\x0b\x84\x03\x10\x04:\x10\x06\x0bh\x02\x10\x09\x0b\xe4\x01\x11\x11\x17\
 \x0ef\x09\x0e\x06\x02F\x10\x09\x08\x11\x10\x0eX\x02\x0e\x0b\x03\x0b,\x01\x10\x048\x10\x09<\x11\x10\x04\x05\x0b\x98\x02\x10\x05\x04\x0b\xdc\x00\x10\x06\x00\x0bP\x01\x10\x07\x02\x0bL\x00\x10\x08\x0e\x14\x02\x0b|\x03\x10\x03\x0b\xac\x01\x10\x04\x0b\x98\x01\x10\x05\x0bl\x00\x11\x10\x09\x0e\x15\x02\x02\x10\x03\x0b\x84\x03\x10\x04:\x10\x06\x0bh\x02\x10\x09\x0b\xe4\x00\x11\x11=\x11\x17\
 \x15\x02\x0d\x02\x0a\x15\x03\x15\x04\x0c\x07\x08\x0a\x15\x05\x17\
 \x0e\x1f\x02\x0b&\x00\x10\x04\x0b\xd7\x03\x10\x05\x0b\xee\x00\x10\x062\x10\x07\x0b\x12\x00\x10\x08\x0bB\x00\x10\x09\x01\x11=\x17\
 \x05\x08\x17\
 \x0e\x1f\x02\x0b&\x00\x10\x04\x0b\xd7\x03\x10\x05\x0b\xee\x00\x10\x062\x10\x07\x0b\x12\x00\x10\x08\x0bB\x00\x10\x09\x01\x11\x17\
 \x0e\x09\x01\x01\x10\x02\x00\x10\x06\x04\x11\x17\
+\x0e0\x03\x00\x10\x0e)\x01<\x10\x02\x0b|\x02\x10\x038\x10\x04\x0b^\x01\x10\x05\x0bt\x03\x10\x06\x0b\xae\x01\x10\x07\x0b\xf2\x00\x10\x08\x0b\xfe\x02\x10\x09\x0b2\x00\x11\x01\x11\x17\
 \x0e1\x03\x00\x10\x0e)\x01<\x10\x02\x0b|\x02\x10\x038\x10\x04\x0b^\x01\x10\x05\x0bt\x03\x10\x06\x0b\xae\x01\x10\x07\x0b\xf2\x00\x10\x08\x0b\xfe\x02\x10\x09\x0b2\x00\x11\x01\x09\x11\x17\
 \x06\x04\x17\
 \x0e#\x02\x01\x10\x03\x09\x10\x04\x05\x10\x05\x0b\x8b\x00\x10\x06\x0bQ\x02\x10\x07\x0b\x0d\x03\x10\x08\x0e\x07\x00\x0b\x12\x00\x10\x08\x11\x11\x17\
@@ -2327,6 +2505,7 @@ P\x17\
 \x0e\x07\x02\x0bJ\x00\x10\x08\x11\x17\
 E\x17\
 \x0b\xc4\x03\x17\
+\x02D\x17\
 \x02D\x0a\x09\x17\
 \x0e\x07\x02\x01\x09\x10\x03\x01\x11\x17\
 7\x01\x17\
@@ -2337,8 +2516,12 @@ E\x17\
 \x0bN\x00\x17\
 \x0b\xff\x02\x17\
 \x15\x02\x0d\x04\x0a\x15\x03\x15\x04\x0d\x02\x0a\x15\x05\x15\x06\x0d\x02\x0a\x15\x07\x15\x08\x0d\x02\x0a\x15\x09\x17\
+\x07\x0e\x06\x01(\x10\x023\x11\x17\
+\x07\x0e\x1f\x01\x0e\x11\x0bo\x00\x02\x10\x04\x0b\x04\x02\x10\x07\x10\x08\x0b\x84\x00\x11\x10\x02\x0e\x06\x017\x10=\x02\x11\x11\x17\
 \x0e0\x07\x0e%\x01\x0e\x11\x0bo\x00\x02\x10\x04\x0b\x04\x02\x10\x07\x10\x08\x0b\x84\x00\x11\x10\x02\x0e\x0c\x01\x03\x0by\x02\x10\x06\x02\x0b\xfb\x03\x11\x11\x10\x07\x02\x0b\xbe\x03\x02\x11\x17\
 \x15\x02\x0d\x05\x0a\x15\x03\x15\x04\x0a\x15\x05\x15\x06\x0d\x02\x0a\x15\x07\x15\x08\x0d\x02\x0a\x15\x09\x17\
+\x07\x0e\x08\x01\x0b\x7f\x01\x10\x023\x11\x17\
+\x07\x0e'\x01\x0e\x11\x0bA\x00D\x10\x0b\x02\x01\x10\x02\x0b(\x00\x10CC\x11\x10\x02\x0e\x0e\x0b\x0a\x00C\x10\x0bt\x03\x10\x07\x0b\xb0\x00\x11\x11\x17\
 \x0e{\x07\x0e]\x01\x0e<\x00\x0e\x09\x0bh\x00\x10\x04\x0b\x0d\x00\x11\x10\x0b\x02\x01\x10\x02\x0e\x07\x03\x0b\xfb\x03\x10\x05\x11\x10\x03M\x10\x04\x03\x0b\xfb\x02\x10\x05\x0e\x08\x032\x10\x041\x10\x05\x11\x10\x06\x0e\x07\x03\x0b\xef\x03\x10N\x11\x11\x10\x02\x0e\x19\x01\x0e\x07\x03\x0b\x82\x01\x10M\x11\x10\x0bt\x03\x10\x03\x0b(\x00\x10\x07\x0b\xb0\x00\x11\x11\x10\x07\x0e\x06\x01\x04\x10\x02\x03\x11\x04(\x10\x07\x01\x0e\x06\x03\x03\x10\x04\x05\x11\x0b\xfe\x02\x11\x17\
 \x15\x02\x0d\x03\x0a\x15\x03\x15\x04\x0d\x03\x0a\x15\x05\x15\x06\x0d\x02\x0a\x15\x07\x15\x08\x0d\x02\x0a\x15\x09\x17\
 \x0e\x0f\x0b\x18\x02\x10\x08\x0e\x07\x0b\xfd\x00\x10\x012\x11\x11\x17\
@@ -2362,6 +2545,7 @@ E\x17\
 \x0e,\x0b:\x00\x10\x02\x0e\x09\x0b\x94\x03\x10\x05\x0b\x0b\x01\x11\x10\x06\x0e\x07\x0bv\x03\x10\x07\x22\x11\x10\x09\x0e\x0c\x0b\xe6\x01\x10\x03\x0b=\x00\x10\x04#\x11\x11\x17\
 \x15\x02\x0d\x03\x0a\x15\x03\x15\x04\x0d\x02\x0a\x15\x05\x15\x06\x0d\x02\x0a\x15\x07\x15\x08\x0d\x03\x0a\x15\x09\x17\
 \x0bD\x00\x17\
+\x0e\x08\x01\x0b\xfb\x03\x10\x07\x07\x11\x17\
 \x0e\x14\x01\x0e\x0d\x0b\xfb\x01\x10\x09\x0e\x05\x003\x103\x11\x11\x10\x07\x07\x11\x17\
 \x0e\x0d\x0bH\x02\x10\x08\x0e\x05\x003\x103\x11\x11\x17\
 \x15\x02\x0d\x04\x0a\x15\x03\x15\x04\x0d\x04\x0a\x15\x05\x15\x06\x0d\x03\x0a\x15\x07\x17\
@@ -2373,7 +2557,9 @@ E\x17\
 \x15\x02\x0a\x15\x03\x15\x04\x0d\x02\x0a\x15\x05\x15\x06\x0c\x03\x04\x0a\x15\x07\x17\
 \x02\x01\x17\
 \x15\x02\x0d\x02\x0a\x15\x03\x15\x04\x0d\x02\x0a\x15\x05\x15\x06\x0c\x02\x03\x0a\x15\x07\x17\
+C2\x01\x17\
 C2\x01c\x17\
+\x09\x00\x09\x17\
 \x09\x00\x09\x00\x17\
 \x0b@\x03\x17\
 C\x17\
@@ -2393,6 +2579,7 @@ e\x17\
 \x0b\x8d\x00\x17\
 \x0b\x84\x02\x17\
 \x15\x02\x0d\x06\x0a\x15\x03\x15\x04\x0a\x15\x05\x15\x06\x0d\x02\x0a\x15\x07\x17\
+\x03\x03\x01\x17\
 \x03\x03\x01\x07\x17\
 \x0e\x09\x04\x04\x0b\x9d\x02\x10B\x07\x11\x17\
 \x03\x0e\x07\x0b6\x00\x10\x03,\x11\x17\
@@ -2413,10 +2600,13 @@ e\x17\
 \x08\x03\x17\
 \x08\x02\x17\
 \x0e\x10\x0b$\x00\x00\x10\x03\x07\x10\x04\x09\x10\x08\x0b\x01\x02\x11\x17\
+\x0e\x14\x0bl\x01\x10\x04\x0e\x09\x00\x0b\x1d\x01\x10\x0b\x9e\x01\x11\x10\x073\x11\x17\
 \x0e\x1b\x0bl\x01\x10\x04\x0e\x09\x00\x0b\x1c\x01\x10\x0b\x9e\x01\x11\x10\x0e\x06\x04\x00\x00\x10\x07\x113\x11\x17\
 \x15\x02\x0d\x02\x0a\x15\x03\x15\x04\x0d\x04\x0a\x15\x05\x15\x06\x0c\x04\x05\x0a\x15\x07\x17\
 \x0b\x14\x00\x17\
+\x0e(\x06,\x0b\x04\x02\x10\x0e\x12\x032\x10\x04\x0b\xca\x01\x10\x05\x0b\xb6\x00\x10\x06\x0b\x10\x02\x11\x02\x10\x0e\x06\x05\x06\x10\x06\x05\x11\x0b\x14\x00\x11\x17\
 \x0e7\x06,\x0b\x04\x02\x10\x0e\x12\x03\x05\x10\x04\x0b\x8a\x01\x10\x05\x0b\xb6\x00\x10\x06\x0b\x10\x02\x11\x02\x10\x0e\x06\x05\x06\x10\x06\x05\x11\x0b\x14\x00\x10\x0e\x08\x03\x0b\xde\x01\x10\x04\x06\x11\x02\x0b\xfb\x03\x11\x17\
+\x0e*\x032\x10\x04\x0e\x0a\x0b\xca\x00\x10Me\x10\x08N\x11\x10\x05\x0e\x0a/\x10\x06\x0bk\x03\x10\x07N\x11\x10\x06\x0e\x07,E\x10\x0b0\x02\x11\x11\x17\
 \x0e2\x032\x10\x04\x0e\x0a\x0b\xca\x00\x10Me\x10\x08N\x11\x10\x05\x0e\x12/\x10\x06\x0e\x09\x0bc\x03\x10\x03\x0b\x0d\x03\x11\x10\x07N\x11\x10\x06\x0e\x07,E\x10\x0b0\x02\x11\x11\x17\
 \x0e\x08E\x10\x08\x09\x10\x093\x11\x17\
 \x02\x00\x02\x04\x17\
@@ -2449,11 +2639,14 @@ B\x17\
 \x15\x02\x0d\x03\x0a\x15\x03\x15\x04\x0c\x03\x05\x0a\x15\x05\x17\
 \x0e@\x02\x0e\x0d\x00M\x10\x02\x0b\x84\x01\x10\x0b\x10\x02\x08\x11\x10\x03\x0e\x08\x0b\x01\x02\x08\x10\x01\x07\x11\x10\x06\x0e\x0b\x0b\x04\x02\x08\x10\x03\x07\x10\x07\x05\x11\x107n\x10\x0e\x0d\x03\x03\x10\x05\x0b\x22\x00\x10\x06\x0b@\x01\x11n\x11\x17\
 \x15\x02\x0a\x15\x03\x15\x04\x0d\x03\x0a\x15\x05\x15\x06\x0c\x02\x04\x0a\x15\x07\x17\
+\x0e\x1c\x02\x04\x10\x08\x0b:\x02\x10\x0e\x10\x02\x0b\xe1\x02\x10\x03\x09\x10\x05M\x10\x06\x0b\xe2\x01\x11\x02\x11\x17\
 \x0e9\x02\x0e\x11\x00\x02\x0b\x13\x00\x10\x04\x10X\x02\x00\x10\x0b\x80\x02\x02\x11\x10\x03\x09\x02\x10\x05\x0e\x07\x04\x02\x10\x05\x02\x05\x11\x10\x06\x0e\x0c\x0b\xc2\x01\x02\x01\x10\x05\x02\x0b\x0b\x00\x11\x10\x08\x0b:\x02\x11\x17\
+\x0e!\x02\x0e\x13\x01\x0b\x08\x02\x10\x02\x0b\xa3\x00\x10\x0b\x88\x01\x10X\x0b\x12\x00\x11\x10\x03\x0e\x06\x01\x02\x10\x02\x09\x11\x11\x17\
 \x0e\x22\x02\x0e\x13\x01\x0b\x08\x02\x10\x02\x0b\xa3\x00\x10\x0b\x88\x01\x10X\x0b\x12\x00\x11\x10\x03\x0e\x07\x01\x02\x03\x10\x02\x09\x11\x11\x17\
 \x0eZ\x01\x10\x02\x0e\x0d\x00\x0b\xcf\x03\x10\x01\x02\x10\x02\x09\x10X\x11\x10\x03\x0e\x09\x01\x0b\x7f\x03\x10\x0bt\x00\x11\x10\x05\x0e\x07\x0b\xcd\x03\x10\x018\x11\x10\x06\x0e\x09\x0b;\x02\x10\x07\x0b\xdf\x03\x11\x10\x0e\x0b\x03\x03\x10\x05\x05\x10\x06\x0b@\x01\x11\x0b\x7f\x02\x10\x0e\x0b\x02\x09\x10\x03\x0b\x01\x02\x10\x06\x02\x11\x0b\xff\x02\x11\x17\
 \x0e\x0c\x02\x09\x0b\xfb\x03\x10\x03\x09\x10\x05\x04\x11\x17\
 \x15\x02\x0d\x04\x0a\x15\x03\x15\x04\x0c\x03\x05\x0a\x15\x05\x17\
+\x0e\x06\x02\x05\x10\x05\x04\x11\x08\x17\
 \x0e\x09\x02\x05\x08\x10\x05\x04\x08\x03\x11\x17\
 \x0b\xec\x00\x17\
 \x15\x02\x0d\x02\x0a\x15\x03\x15\x04\x0d\x05\x0a\x15\x05\x15\x06\x0d\x05\x0a\x15\x07\x17\

@@ -51,6 +51,8 @@ describe("the demo's verification flow in headless Chromium", () => {
     const e164 = `+44${national.slice(1)}`;
     await page.selectOption("#region", "GB");
     await page.locator("#phone").pressSequentially(national);
+    assert.match(await page.inputValue("#phone"), /^07\d{3} \d{6}$/, "formatted as typed");
+    assert.equal(await page.evaluate(() => document.activeElement.selectionStart), national.length + 1, "caret at the end");
     assert.equal(await page.textContent("#e164"), e164, "normalized as typed");
     await page.click("#start");
     await page.waitForSelector("#check-form:not([hidden])");
@@ -116,6 +118,25 @@ describe("the demo's verification flow in headless Chromium", () => {
     await page.fill("#phone", "650 253 000");
     await page.click("#start");
     assert.match(await outcome(page, "60200"), /Too few digits|No number in that country/);
+    await page.close();
+  });
+});
+
+describe("the demo's phone field", () => {
+  test("formats as you type, and keeps the caret after the digit typed in the middle", async () => {
+    const { page, errors } = await openDemo();
+    await page.selectOption("#region", "US");
+    const phone = page.locator("#phone");
+    await phone.pressSequentially("650253000");
+    assert.equal(await page.inputValue("#phone"), "(650) 253-000");
+    await phone.evaluate((field) => field.setSelectionRange(7, 7)); // after "(650) 2"
+    await page.keyboard.type("9");
+    assert.equal(await page.inputValue("#phone"), "(650) 295-3000");
+    assert.equal(await phone.evaluate((field) => field.selectionStart), 8, "the caret after the 9");
+    assert.equal(await page.textContent("#e164"), "+16502953000");
+    await phone.fill("1-800-FLOWERS");
+    assert.equal(await page.inputValue("#phone"), "1-800-FLOWERS", "letters are left as typed");
+    assert.deepEqual(errors, []);
     await page.close();
   });
 });

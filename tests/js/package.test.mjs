@@ -53,28 +53,33 @@ describe("the npm package", () => {
         ["030 123456", "DE"], ["+1 900 555 0100", null], ["12", "FR"]];
       const answers = inputs.map(([i, r]) => [main.normalizePhone(i, r), phone.normalizePhone(i, r)]);
       const formats = inputs.map(([i, r]) => [main.formatPhone(i, "INTERNATIONAL", r), phone.formatPhone(i, "INTERNATIONAL", r)]);
+      const typed = [[new main.AsYouType("US").input("6502530000"), new phone.AsYouType("US").input("6502530000")]];
       let error;
       try { phone.normalizePhone("hello", "US"); } catch (e) { error = [e instanceof phone.VerifyEdgeError, e.code]; }
-      console.log(JSON.stringify({ answers, formats, error, exports: Object.keys(phone).sort(),
+      console.log(JSON.stringify({ answers, formats, typed, error, exports: Object.keys(phone).sort(),
         regions: phone.supportedRegions().join() === main.supportedRegions().join() }));`);
-    for (const [fromMain, fromPhone] of [...out.answers, ...out.formats]) assert.deepEqual(fromPhone, fromMain);
+    for (const [fromMain, fromPhone] of [...out.answers, ...out.formats, ...out.typed]) assert.deepEqual(fromPhone, fromMain);
     assert.equal(out.formats[0][1], "+1 650-253-0000");
+    assert.equal(out.typed[0][1], "(650) 253-0000");
     assert.deepEqual(out.answers[2][1], { e164: "+447700900123", region: null, countryCode: 44,
       nationalNumber: "7700900123", numberType: "unknown", valid: false, invalidReason: "INVALID_FOR_REGION" });
     assert.deepEqual(out.error, [true, "NOT_A_NUMBER"]);
-    assert.deepEqual(out.exports, ["VerifyEdgeError", "formatPhone", "initSync", "normalizePhone", "supportedRegions"]);
+    assert.deepEqual(out.exports, ["AsYouType", "VerifyEdgeError", "formatPhone", "initSync", "normalizePhone", "supportedRegions"]);
     assert.equal(out.regions, true);
   });
 
-  test("formats in Google's four formats, and throws VerifyEdgeError as normalizePhone does", () => {
+  test("formats in Google's four formats and as you type, and throws VerifyEdgeError as normalizePhone does", () => {
     const out = runInProject(`
-      import { formatPhone, VerifyEdgeError } from "verify-edge";
+      import { AsYouType, formatPhone, VerifyEdgeError } from "verify-edge";
       const formats = ["E164", "INTERNATIONAL", "NATIONAL", "RFC3966"].map((f) => formatPhone("(650) 253-0000", f, "US"));
       const errors = [["hello", "NATIONAL"], ["6502530000", "E.164"]].map(([input, format]) => {
         try { formatPhone(input, format, "US"); return "no error"; }
         catch (e) { return [e instanceof VerifyEdgeError, e.code]; }
       });
-      console.log(JSON.stringify({ formats, uk: formatPhone("+442070313000", "NATIONAL"), errors }));`);
+      const typing = new AsYouType("US");
+      const shown = [typing.input("650253"), typing.input("6502530000"), typing.getNumber()];
+      console.log(JSON.stringify({ formats, uk: formatPhone("+442070313000", "NATIONAL"), errors, shown }));`);
+    assert.deepEqual(out.shown, ["650-253", "(650) 253-0000", "+16502530000"]);
     assert.deepEqual(out.formats, ["+16502530000", "+1 650-253-0000", "(650) 253-0000", "tel:+1-650-253-0000"]);
     assert.equal(out.uk, "020 7031 3000");
     assert.deepEqual(out.errors, [[true, "NOT_A_NUMBER"], [true, "INVALID_ARGUMENT"]]);
@@ -104,7 +109,7 @@ describe("the npm package", () => {
     assert.doesNotMatch(declarations, /\bany\b/, "a declaration uses any");
     writeFileSync(join(project, "check.ts"), `
       import { normalizePhone, supportedRegions, VerifyEdgeError, VerifyClient, invokeSnaUrl, type PhoneNumber,
-        formatPhone, type PhoneFormat, type NumberType, type ErrorCode, type Verification, type VerificationCheck, type SnaInvocation,
+        formatPhone, AsYouType, type PhoneFormat, type NumberType, type ErrorCode, type Verification, type VerificationCheck, type SnaInvocation,
         type SnaResult } from "verify-edge";
       import * as phone from "verify-edge/phone";
       // @ts-expect-error: the phone entry has no client
@@ -157,6 +162,10 @@ describe("the npm package", () => {
       const written: string = formatPhone("+44 20 7031 3000", format);
       // @ts-expect-error: not a format
       formatPhone("+44 20 7031 3000", "E.164");
+      const typing = new AsYouType("GB");
+      const shown: string = typing.input("0207031");
+      const typedNumber: string | null = typing.getNumber();
+      console.log(shown, typedNumber);
       console.log(e164, kind, regions, wrong, notAType, written);
     `);
     writeFileSync(join(project, "tsconfig.json"), JSON.stringify({
