@@ -56,6 +56,22 @@ struct Formats {
     rfc3966: String,
 }
 
+/// Fails, listing the first 60, when any of `total` cases `differ` (what differs says `what`): they differ from
+/// Google, or no longer differ though listed as known.
+fn assert_none_differ(differ: &[String], total: usize, what: &str) {
+    assert!(
+        differ.is_empty(),
+        "{} of {total} {what} (or no longer differ, though listed as known):\n{}",
+        differ.len(),
+        differ
+            .iter()
+            .take(60)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+}
+
 fn as_answer(result: Result<PhoneNumber, verify_edge::phone::PhoneError>) -> Answer {
     let text = |v: serde_json::Value| v.as_str().map(str::to_owned);
     match result {
@@ -110,18 +126,7 @@ fn every_case_agrees_with_google() {
             ));
         }
     }
-    assert!(
-        differ.is_empty(),
-        "{} of {} cases differ from Google (or no longer differ, though listed as known):\n{}",
-        differ.len(),
-        corpus.cases.len(),
-        differ
-            .iter()
-            .take(40)
-            .cloned()
-            .collect::<Vec<_>>()
-            .join("\n")
-    );
+    assert_none_differ(&differ, corpus.cases.len(), "cases differ from Google");
 }
 
 /// Numbers whose formats differ because the metadata does, not the logic: (E.164, why). Every case of a listed
@@ -179,16 +184,10 @@ fn every_parsed_number_is_formatted_as_google_formats_it() {
         compared - differ.len() - known_seen,
     );
     assert!(compared > 10_000, "the corpus lost its parsed numbers");
-    assert!(
-        differ.is_empty(),
-        "{} of {compared} parsed numbers are formatted unlike Google (or no longer differ, though listed):\n{}",
-        differ.len(),
-        differ
-            .iter()
-            .take(60)
-            .cloned()
-            .collect::<Vec<_>>()
-            .join("\n")
+    assert_none_differ(
+        &differ,
+        compared,
+        "parsed numbers are formatted unlike Google",
     );
 }
 
@@ -239,16 +238,9 @@ fn as_you_type_shows_what_google_shows_after_every_character() {
         "as you type: {agree} of {} typed numbers and {steps_agree} of {steps} characters show what Google shows",
         corpus.as_you_type.len()
     );
-    assert!(
-        differ.is_empty(),
-        "{} of {} typed numbers show unlike Google (or no longer differ, though listed):\n{}",
-        differ.len(),
+    assert_none_differ(
+        &differ,
         corpus.as_you_type.len(),
-        differ
-            .iter()
-            .take(60)
-            .cloned()
-            .collect::<Vec<_>>()
-            .join("\n")
+        "typed numbers show unlike Google",
     );
 }
