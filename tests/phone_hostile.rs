@@ -228,3 +228,36 @@ fn as_you_type_never_panics_and_keeps_what_was_typed() {
         }
     }
 }
+
+/// `AsYouType::input` (a whole field's text at once) shows what typing the same text character by character shows,
+/// and a pasted page of text comes back as it is, in one pass.
+#[test]
+fn as_you_type_input_is_typing_each_character() {
+    let mut rng = Rng(0x5EED_0F7E_57AB);
+    let regions = ["US", "GB", "DE", "BR", "IN", "JP", "", "ZZ"];
+    let keys = [
+        "0", "1", "2", "5", "7", "9", "+", " ", "-", "(", ")", "a", "\u{0663}",
+    ];
+    for _ in 0..5_000 {
+        let region = rng.pick(&regions);
+        let text: String = (0..1 + rng.below(30)).map(|_| rng.pick(&keys)).collect();
+        let mut typing = AsYouType::new(region);
+        let mut shown = String::new();
+        for c in text.chars() {
+            shown = typing.input_digit(c);
+        }
+        let mut whole = AsYouType::new(region);
+        assert_eq!(whole.input(&text), shown, "{text:?} in {region:?}");
+        assert_eq!(whole.typed(), text);
+        // Both go on alike after it.
+        assert_eq!(
+            whole.input_digit('4'),
+            typing.input_digit('4'),
+            "{text:?}4 in {region:?}"
+        );
+    }
+    let pasted = "650 253 0000 ".repeat(6_000);
+    let mut formatter = AsYouType::new("US");
+    assert_eq!(formatter.input(&pasted), pasted);
+    assert_eq!(formatter.input_digit('1'), format!("{pasted}1"));
+}

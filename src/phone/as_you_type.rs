@@ -20,6 +20,10 @@ struct Candidate {
     text: &'static str,
 }
 
+/// The longest text [`AsYouType::input`] tries to format: Google's limit on a phone number's input
+/// (`MAX_INPUT_STRING_LENGTH`), far past any number a format fits.
+pub const MAX_TYPED_CHARS: usize = 250;
+
 /// Formats a phone number as it is typed, one character at a time, as Google's `AsYouTypeFormatter` does: the
 /// digits so far grouped by the first of the country's formats that can still fit them, the national prefix and
 /// an international prefix or `+` and country code set apart, and the input as typed when no format fits (or the
@@ -81,11 +85,26 @@ impl AsYouType {
     }
 
     /// Formats `text` typed from the start: clears, then types each character. Returns the formatted text.
+    ///
+    /// Text longer than [`MAX_TYPED_CHARS`] holds no number a format fits and comes back as it is, and once the
+    /// typed text has punctuation of the user's own the rest is only appended: a pasted page of text costs one
+    /// pass, not one pass per character.
     pub fn input(&mut self, text: &str) -> String {
         self.clear();
+        if text.chars().nth(MAX_TYPED_CHARS).is_some() {
+            self.accrued.push_str(text);
+            self.able_to_format = false;
+            self.input_has_formatting = true;
+            return self.accrued.clone();
+        }
         let mut out = String::new();
-        for c in text.chars() {
+        for (at, c) in text.char_indices() {
             out = self.input_digit(c);
+            if self.input_has_formatting && !self.able_to_format {
+                // Nothing turns formatting back on before `clear`: every later character is only appended.
+                self.accrued.push_str(&text[at + c.len_utf8()..]);
+                return self.accrued.clone();
+            }
         }
         out
     }
@@ -94,7 +113,7 @@ impl AsYouType {
     /// everything typed so far, formatted (`inputDigit`).
     pub fn input_digit(&mut self, c: char) -> String {
         self.accrued.push(c);
-        match accepted(c, self.accrued.chars().count() == 1) {
+        match accepted(c, self.accrued.len() == c.len_utf8()) {
             Some(normalized) => {
                 self.accrued_digits.push(normalized);
                 if normalized != '+' {
