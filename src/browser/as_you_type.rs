@@ -10,7 +10,6 @@ use crate::phone;
 #[wasm_bindgen(js_name = AsYouType)]
 pub struct AsYouTypeFormatter {
     inner: phone::AsYouType,
-    region: Option<String>,
 }
 
 #[wasm_bindgen(js_class = AsYouType)]
@@ -23,7 +22,6 @@ impl AsYouTypeFormatter {
     ) -> AsYouTypeFormatter {
         AsYouTypeFormatter {
             inner: phone::AsYouType::new(default_region.as_deref().unwrap_or_default()),
-            region: default_region,
         }
     }
 
@@ -46,7 +44,8 @@ impl AsYouTypeFormatter {
     /// The E.164 form of what was typed when it is a valid number (as `normalizePhone` reads it), else `null`.
     #[wasm_bindgen(js_name = getNumber, unchecked_return_type = "string | null")]
     pub fn get_number(&self) -> JsValue {
-        phone::normalize_phone(self.inner.typed(), self.region.as_deref())
+        // An empty region is no default region to `normalize_phone`, as it is to the formatter.
+        phone::normalize_phone(self.inner.typed(), Some(self.inner.region()))
             .ok()
             .filter(|n| n.valid)
             .map_or(JsValue::NULL, |n| JsValue::from(n.e164))

@@ -79,6 +79,11 @@ impl AsYouType {
         *self = AsYouType::new(&self.default_id);
     }
 
+    /// The default region the formatter was made for, upper-cased (empty for none).
+    pub fn region(&self) -> &str {
+        &self.default_id
+    }
+
     /// Everything typed since the last clear, as typed.
     pub fn typed(&self) -> &str {
         &self.accrued
