@@ -18,25 +18,32 @@ fn js_list(name: &str) -> Vec<String> {
         .collect()
 }
 
-#[test]
-fn number_types_follow_the_rust_enum() {
-    let names = js_list("NUMBER_TYPES");
-    assert_eq!(names.len(), 12, "one name per NumberType variant");
+/// Asserts that the JS list `name` has `count` names and that each parses (as JSON) into the variant at its
+/// position, by `position`.
+fn assert_follows<T: serde::de::DeserializeOwned>(
+    name: &str,
+    count: usize,
+    position: fn(T) -> usize,
+) {
+    let names = js_list(name);
+    assert_eq!(names.len(), count, "one name per variant in {name}");
     for (index, name) in names.iter().enumerate() {
-        let kind: NumberType = serde_json::from_value(name.as_str().into())
-            .unwrap_or_else(|e| panic!("{name} is not a NumberType: {e}"));
-        assert_eq!(kind as usize, index, "{name} is at {index} in phone.js");
+        let variant: T = serde_json::from_value(name.as_str().into())
+            .unwrap_or_else(|e| panic!("{name} is not a variant: {e}"));
+        assert_eq!(position(variant), index, "{name} is at {index} in phone.js");
     }
 }
 
 #[test]
+fn number_types_follow_the_rust_enum() {
+    assert_follows("NUMBER_TYPES", 12, |kind: NumberType| kind as usize);
+}
+
+#[test]
 fn error_codes_follow_the_rust_enum() {
-    let names = js_list("ERROR_CODES");
-    assert_eq!(names.len(), 8, "one name per PhoneErrorCode variant");
-    for (index, name) in names.iter().enumerate() {
-        let code: PhoneErrorCode = serde_json::from_value(name.as_str().into())
-            .unwrap_or_else(|e| panic!("{name} is not a PhoneErrorCode: {e}"));
-        assert_eq!(code as usize, index, "{name} is at {index} in phone.js");
+    assert_follows("ERROR_CODES", 8, |code: PhoneErrorCode| code as usize);
+    for name in js_list("ERROR_CODES") {
+        let code: PhoneErrorCode = serde_json::from_value(name.as_str().into()).expect("a code");
         assert_eq!(code.as_str(), name);
     }
 }
