@@ -17,6 +17,8 @@ const CONTENT_TYPES = {
   ".mjs": "text/javascript",
   ".wasm": "application/wasm", // what instantiateStreaming requires
 };
+/** What the benchmark page's console line with its result starts with (page.html). */
+const RESULT_PREFIX = "firstResult ";
 /** No page may wait longer than this for its first result. */
 const PAGE_TIMEOUT_MS = 30_000;
 
@@ -55,14 +57,19 @@ export async function startServer(folders) {
   return { origin, close: () => new Promise((ok) => server.close(ok)) };
 }
 
-/** Opens the benchmark page for one library in a fresh context (empty cache) and returns `window.firstResult`. */
+/** Opens the benchmark page for one library in a fresh context (empty cache) and returns the result it logs. */
 async function firstResultOnce(browser, origin, library) {
   const context = await browser.newContext();
   try {
     const page = await context.newPage();
-    await page.goto(`${origin}/?module=${encodeURIComponent(browserModulePath(library))}`);
-    const handle = await page.waitForFunction(() => window.firstResult, null, { timeout: PAGE_TIMEOUT_MS });
-    const result = await handle.jsonValue();
+    // The page logs its result: waiting on a console event injects no script into the page, where Playwright's
+    // `waitForFunction` would compile its own utility script on the main thread in the middle of the measurement.
+    const logged = page.waitForEvent("console", {
+      predicate: (message) => message.text().startsWith(RESULT_PREFIX),
+      timeout: PAGE_TIMEOUT_MS,
+    });
+    await page.goto(`${origin}/?module=${encodeURIComponent(browserModulePath(library))}`, { waitUntil: "commit" });
+    const result = JSON.parse((await logged).text().slice(RESULT_PREFIX.length));
     if (result.error) throw new Error(`${library.name} failed in Chromium: ${result.error}`);
     return result;
   } finally {
