@@ -11,6 +11,16 @@ pub mod phone;
 
 #[cfg(all(feature = "browser-phone", target_arch = "wasm32"))]
 pub mod browser;
+
+/// The npm package's allocator (single-threaded wasm): talc, where dlmalloc would add its larger code to every
+/// page's download.
+#[cfg(all(
+    feature = "browser-phone",
+    target_arch = "wasm32",
+    not(target_feature = "atomics")
+))]
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
 /// Twilio Verify v2: the resources, their SIDs and who a verification is sent to.
 pub mod verify;
 #[cfg(all(feature = "worker", target_arch = "wasm32"))]
