@@ -5,6 +5,7 @@ use super::format::{is_punctuation, substitute};
 use super::matcher;
 use super::metadata::{self, NumberFormat, Region, NONE};
 use super::parse::extract_country_code;
+use super::text;
 
 /// Stands for a digit not typed yet in a formatting template (Google's `DIGIT_PLACEHOLDER`, a punctuation space).
 const PLACEHOLDER: char = '\u{2008}';
@@ -107,7 +108,7 @@ impl AsYouType {
             out = self.input_digit(c);
             if self.input_has_formatting && !self.able_to_format {
                 // Nothing turns formatting back on before `clear`: every later character is only appended.
-                self.accrued.push_str(&text[at + c.len_utf8()..]);
+                self.accrued.push_str(text::after(text, at + c.len_utf8()));
                 return self.accrued.clone();
             }
         }
@@ -197,7 +198,7 @@ impl AsYouType {
     fn able_to_extract_longer_ndd(&mut self) -> bool {
         if !self.national_prefix.is_empty() {
             self.national = format!("{}{}", self.national_prefix, self.national);
-            if let Some(at) = self.prefix.rfind(&self.national_prefix) {
+            if let Some(at) = text::rfind(&self.prefix, &self.national_prefix) {
                 self.prefix.truncate(at);
             } else {
                 // JavaScript's `substring(0, -1)` is empty.

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::matcher::{self, Captures};
 use super::metadata::{self, NumberFormat, Region};
+use super::text;
 use super::PhoneNumber;
 
 /// How to write a phone number, as Google's libphonenumber names its formats.
@@ -122,9 +123,14 @@ fn with_national_prefix(text: &str, rule: &str) -> String {
     else {
         return text.to_owned();
     };
-    let (before, rest) = text.split_at(at);
-    let (group, after) = rest.split_at(2);
-    format!("{before}{}{after}", rule.replace("$1", group))
+    let rest = text::after(text, at);
+    let group = text::before(rest, 2);
+    format!(
+        "{}{}{}",
+        text::before(text, at),
+        text::replace(rule, "$1", group),
+        text::after(rest, 2)
+    )
 }
 
 /// The first match of the pattern (at the start: the number matched it whole) with `$N` replaced by group `N`, as

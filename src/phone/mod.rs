@@ -19,6 +19,7 @@ mod format;
 mod matcher;
 mod metadata;
 mod parse;
+mod text;
 #[rustfmt::skip]
 mod tables;
 

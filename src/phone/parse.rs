@@ -7,6 +7,7 @@ use super::tables::{
     EXTENSION, EXTENSION_FIRST, EXTENSION_REQUIRED, SECOND_NUMBER, SECOND_NUMBER_FIRST,
     SECOND_NUMBER_REQUIRED, VIABLE,
 };
+use super::text;
 use super::{NumberType, PhoneError, PhoneErrorCode};
 
 /// The region id libphonenumber gives numbers of no country (`+800`, `+882`, ...).
@@ -131,15 +132,15 @@ fn invalid_country_code() -> PhoneError {
 /// possible number found in free text.
 fn build_national_number_for_parsing(input: &str) -> Result<String, PhoneError> {
     let uri = match input.get(..4) {
-        Some(scheme) if scheme.eq_ignore_ascii_case("tel:") => &input[4..],
+        Some(scheme) if scheme.eq_ignore_ascii_case("tel:") => text::after(input, 4),
         _ => input,
     };
     // Most inputs have no `;`: no substring search then.
     let context_at = has_semicolon(uri)
-        .then(|| uri.find(";phone-context="))
+        .then(|| text::find(uri, ";phone-context="))
         .flatten();
     if let Some(index) = context_at {
-        let context = &uri[index + ";phone-context=".len()..];
+        let context = text::after(uri, index + ";phone-context=".len());
         let context = context.split(';').next().unwrap_or_default();
         let mut number = String::new();
         // A global context (+CC) is prepended; a domain context says nothing about the digits.
@@ -156,7 +157,7 @@ fn build_national_number_for_parsing(input: &str) -> Result<String, PhoneError> 
             }
             number.push_str(context);
         }
-        number.push_str(&uri[..index]);
+        number.push_str(text::before(uri, index));
         return Ok(strip_isdn_subaddress(&number).to_owned());
     }
     Ok(strip_isdn_subaddress(extract_possible_number(input)).to_owned())
@@ -167,7 +168,7 @@ fn strip_isdn_subaddress(number: &str) -> &str {
     if !has_semicolon(number) {
         return number;
     }
-    number.find(";isub=").map_or(number, |i| &number[..i])
+    text::find(number, ";isub=").map_or(number, |i| text::before(number, i))
 }
 
 /// Whether `text` has a `;`, which every URI parameter starts with: a byte scan, cheaper than a substring search.
@@ -180,13 +181,16 @@ fn extract_possible_number(text: &str) -> &str {
     let Some(start) = text.find(|c: char| c.is_ascii_digit() || c == '+' || c == '\u{FF0B}') else {
         return "";
     };
-    let rest = &text[start..];
+    let rest = text::after(text, start);
     let end = rest
         .rfind(|c: char| c.is_alphanumeric() || c == '#')
         .map_or(0, |i| {
-            i + rest[i..].chars().next().map_or(1, char::len_utf8)
+            i + text::after(rest, i)
+                .chars()
+                .next()
+                .map_or(1, char::len_utf8)
         });
-    let rest = &rest[..end];
+    let rest = text::before(rest, end);
     // "SECOND_NUMBER_START": "650 253 0000 / x1234" keeps only the first number.
     match find_in(
         rest,
@@ -194,7 +198,7 @@ fn extract_possible_number(text: &str) -> &str {
         SECOND_NUMBER_FIRST,
         SECOND_NUMBER_REQUIRED,
     ) {
-        Some(end) => &rest[..end],
+        Some(end) => text::before(rest, end),
         None => rest,
     }
 }
@@ -203,7 +207,7 @@ fn extract_possible_number(text: &str) -> &str {
 fn strip_extension(number: &str) -> &str {
     match find_in(number, EXTENSION, EXTENSION_FIRST, EXTENSION_REQUIRED) {
         // Only when what is left is still a number: "x" alone is punctuation in Google's patterns.
-        Some(start) if is_viable(&number[..start]) => &number[..start],
+        Some(start) if is_viable(text::before(number, start)) => text::before(number, start),
         _ => number,
     }
 }
@@ -217,7 +221,7 @@ fn strip_code(number: &str, code: u16) -> Option<&str> {
     };
     let head = number.get(..digits)?;
     (head.bytes().all(|b| b.is_ascii_digit()) && head.parse() == Ok(code))
-        .then(|| &number[digits..])
+        .then(|| text::after(number, digits))
 }
 
 /// The byte offset of the `index`th character of `text` (its length for one past the end).
@@ -293,7 +297,7 @@ pub(super) fn extract_country_code(full: &str) -> Option<(u16, String)> {
     }
     (1..=3.min(full.len())).find_map(|len| {
         let code: u16 = full.get(..len)?.parse().ok()?;
-        (!metadata::by_code(code).is_empty()).then(|| (code, full[len..].to_owned()))
+        (!metadata::by_code(code).is_empty()).then(|| (code, text::after(full, len).to_owned()))
     })
 }
 
