@@ -141,6 +141,24 @@ fn long_inputs_are_refused_or_bounded() {
     assert_eq!(normalize_phone(&spaced, None).unwrap().e164, "+16502530000");
 }
 
+#[test]
+fn an_unknown_default_region_is_named_without_its_control_characters() {
+    let error = normalize_phone(
+        "650 253 0000",
+        Some("Z\u{0}\n\u{202E}Ω and a very long rest"),
+    )
+    .unwrap_err();
+    assert_eq!(error.code, PhoneErrorCode::UnknownRegion);
+    // The first 16 characters, quoted, with control characters replaced; other characters kept as typed.
+    assert!(
+        error
+            .message
+            .contains("\"Z\u{FFFD}\u{FFFD}\u{202E}Ω and a very\""),
+        "{}",
+        error.message
+    );
+}
+
 /// Every format of a number keeps its digits: E.164 is the number; international is `+`, the country code, a
 /// space and the national number's digits grouped; RFC 3966 is that as a `tel:` URI with dashes; national is
 /// written.

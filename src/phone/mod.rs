@@ -261,10 +261,17 @@ fn region_metadata(code: &str) -> Result<&'static Region, PhoneError> {
     found.ok_or_else(|| {
         PhoneError::new(
             PhoneErrorCode::UnknownRegion,
-            // `escape_default`, not `{:?}`: the same quoting without Debug's Unicode tables in the wasm.
+            // Quoted by hand, not with `{:?}`, whose escaping brings Unicode's printable tables into the wasm.
             format!(
                 "the default region \"{}\" is not an ISO 3166-1 alpha-2 code with phone numbers",
-                short(code).escape_default()
+                short(code)
+                    .chars()
+                    .map(|c| if c.is_control() {
+                        char::REPLACEMENT_CHARACTER
+                    } else {
+                        c
+                    })
+                    .collect::<String>()
             ),
         )
     })
