@@ -165,7 +165,7 @@ pub fn twilio_error(
         retry_after,
     };
     let message = match &error.details {
-        Some(d) => format!("{}: {}", error.message, d.description),
+        Some(d) => [error.message.as_str(), ": ", &d.description].concat(),
         None => error.message.clone(),
     };
     build(error.code.into(), &message, details, None)

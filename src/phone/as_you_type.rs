@@ -11,6 +11,8 @@ use super::text;
 const PLACEHOLDER: char = '\u{2008}';
 /// Separates a prefix (international prefix, country code, long national prefix) from the national number.
 const SEPARATOR: char = ' ';
+/// [`SEPARATOR`] as text.
+const SEPARATOR_TEXT: &str = " ";
 /// Digits typed before a format is looked for (Google's `MIN_LEADING_DIGITS_LENGTH`).
 const MIN_LEADING_DIGITS: usize = 3;
 
@@ -160,7 +162,7 @@ impl AsYouType {
             if self.attempt_to_extract_country_code() {
                 self.expecting_country_code = false;
             }
-            return format!("{}{}", self.prefix, self.national);
+            return text::concat(&[&self.prefix, &self.national]);
         }
         if self.possible.is_empty() {
             return self.attempt_to_choose_formatting_pattern();
@@ -197,7 +199,7 @@ impl AsYouType {
     /// `ableToExtractLongerNdd`: puts the national prefix back and strips it again, in case it is longer now.
     fn able_to_extract_longer_ndd(&mut self) -> bool {
         if !self.national_prefix.is_empty() {
-            self.national = format!("{}{}", self.national_prefix, self.national);
+            self.national = text::concat(&[&self.national_prefix, &self.national]);
             if let Some(at) = text::rfind(&self.prefix, &self.national_prefix) {
                 self.prefix.truncate(at);
             } else {
@@ -377,9 +379,9 @@ impl AsYouType {
             && !self.prefix.is_empty()
             && !self.prefix.ends_with(SEPARATOR)
         {
-            format!("{}{SEPARATOR}{national}", self.prefix)
+            text::concat(&[&self.prefix, SEPARATOR_TEXT, national])
         } else {
-            format!("{}{national}", self.prefix)
+            text::concat(&[&self.prefix, national])
         }
     }
 
@@ -451,7 +453,7 @@ impl AsYouType {
         if main_id == "001" || main_id != self.default_id {
             self.meta = main;
         }
-        self.prefix.push_str(&code.to_string());
+        self.prefix.push_str(&text::decimal(code.into()));
         self.prefix.push(SEPARATOR);
         self.national_prefix.clear();
         true

@@ -63,7 +63,7 @@ impl PhoneNumber {
 /// `PhoneNumberUtil.format` for a country calling code and national significant number.
 pub(super) fn format_number(country_code: u16, nsn: &str, format: PhoneFormat) -> String {
     if format == PhoneFormat::E164 {
-        return format!("+{country_code}{nsn}");
+        return text::concat(&["+", &text::decimal(country_code.into()), nsn]);
     }
     // Google formats with the main region of the country code (the US for +1, Russia for +7), or the
     // non-geographic entity's metadata.
@@ -73,8 +73,12 @@ pub(super) fn format_number(country_code: u16, nsn: &str, format: PhoneFormat) -
     let national = format_nsn(nsn, meta, format);
     match format {
         PhoneFormat::National => national,
-        PhoneFormat::International => format!("+{country_code} {national}"),
-        PhoneFormat::Rfc3966 | PhoneFormat::E164 => format!("tel:+{country_code}-{national}"),
+        PhoneFormat::International => {
+            text::concat(&["+", &text::decimal(country_code.into()), " ", &national])
+        }
+        PhoneFormat::Rfc3966 | PhoneFormat::E164 => {
+            text::concat(&["tel:+", &text::decimal(country_code.into()), "-", &national])
+        }
     }
 }
 
@@ -125,12 +129,11 @@ fn with_national_prefix(text: &str, rule: &str) -> String {
     };
     let rest = text::after(text, at);
     let group = text::before(rest, 2);
-    format!(
-        "{}{}{}",
+    text::concat(&[
         text::before(text, at),
-        text::replace(rule, "$1", group),
-        text::after(rest, 2)
-    )
+        &text::replace(rule, "$1", group),
+        text::after(rest, 2),
+    ])
 }
 
 /// The first match of the pattern (at the start: the number matched it whole) with `$N` replaced by group `N`, as

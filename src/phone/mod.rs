@@ -195,10 +195,13 @@ pub fn normalize_phone(
     if input.len() > MAX_INPUT_BYTES {
         return Err(PhoneError::new(
             PhoneErrorCode::InputTooLong,
-            format!(
-                "the phone number is {} bytes long; at most {MAX_INPUT_BYTES} are accepted",
-                input.len()
-            ),
+            text::concat(&[
+                "the phone number is ",
+                &text::decimal(input.len()),
+                " bytes long; at most ",
+                &text::decimal(MAX_INPUT_BYTES),
+                " are accepted",
+            ]),
         ));
     }
     let region = match default_region.map(str::trim).filter(|r| !r.is_empty()) {
@@ -239,7 +242,7 @@ fn describe(country_code: u16, national_number: String) -> PhoneNumber {
     let valid = number_type != NumberType::Unknown;
     let invalid_reason = (!valid).then(|| invalid_reason(country_code, &national_number));
     PhoneNumber {
-        e164: format!("+{country_code}{national_number}"),
+        e164: text::concat(&["+", &text::decimal(country_code.into()), &national_number]),
         region: meta
             .map(Region::id)
             .filter(|id| *id != parse::NON_GEOGRAPHIC)
@@ -262,17 +265,20 @@ fn region_metadata(code: &str) -> Result<&'static Region, PhoneError> {
         PhoneError::new(
             PhoneErrorCode::UnknownRegion,
             // Quoted by hand, not with `{:?}`, whose escaping brings Unicode's printable tables into the wasm.
-            format!(
-                "the default region \"{}\" is not an ISO 3166-1 alpha-2 code with phone numbers",
-                short(code)
+            text::concat(&[
+                "the default region \"",
+                &short(code)
                     .chars()
-                    .map(|c| if c.is_control() {
-                        char::REPLACEMENT_CHARACTER
-                    } else {
-                        c
+                    .map(|c| {
+                        if c.is_control() {
+                            char::REPLACEMENT_CHARACTER
+                        } else {
+                            c
+                        }
                     })
-                    .collect::<String>()
-            ),
+                    .collect::<String>(),
+                "\" is not an ISO 3166-1 alpha-2 code with phone numbers",
+            ]),
         )
     })
 }
