@@ -19,6 +19,7 @@ mod format;
 mod matcher;
 mod metadata;
 mod parse;
+mod records;
 #[rustfmt::skip]
 mod tables;
 
