@@ -20,6 +20,10 @@ use sha2::{Digest, Sha256};
 #[path = "../../src/phone/bytecode.rs"]
 mod bytecode;
 use bytecode::*;
+/// The layout of the region records, shared with the decoder that reads them.
+#[path = "../../src/phone/records.rs"]
+mod records;
+use records::*;
 
 /// No pattern: the offset the tables use for "absent".
 const NONE: u32 = u16::MAX as u32;
@@ -421,25 +425,19 @@ pub fn generate(xml: &[u8], source: &str) -> String {
     let mut c = Compiler::default();
     let mut formats = FormatTables::default();
 
-    let mut rows = Vec::new();
-    let mut by_code: BTreeMap<u16, Vec<usize>> = BTreeMap::new();
-    let mut by_id: BTreeMap<String, usize> = BTreeMap::new();
+    let mut records = Vec::new();
+    let mut mains: BTreeMap<u16, usize> = BTreeMap::new();
     for (index, meta) in regions.iter().enumerate() {
         let id = meta.id.clone().expect("every territory has an id");
         let code = meta
             .country_code
             .expect("every territory has a country code");
-        // As the phonenumber crate's database orders them: the main region first, the others in file order.
-        let list = by_code.entry(code).or_default();
+        // The decoder lists a country code's regions main first, the others in file order, as the phonenumber
+        // crate's database orders them; that needs one main region at most.
         if meta.main_country_for_code {
-            list.insert(0, index);
-        } else {
-            list.push(index);
-        }
-        if id.len() == 2 {
             assert!(
-                by_id.insert(id.clone(), index).is_none(),
-                "region {id} twice"
+                mains.insert(code, index).is_none(),
+                "two main regions for +{code}"
             );
         }
 
@@ -484,11 +482,18 @@ pub fn generate(xml: &[u8], source: &str) -> String {
             .iter()
             .map(|d| descriptor(&mut c, d.as_ref()))
             .collect();
+        // The decoder takes "fixed line and mobile are the same pattern" from their programs (one per text).
         let same_fixed_mobile = match (&meta.fixed_line, &meta.mobile) {
             (Some(f), Some(m)) => f.national_number == m.national_number,
             _ => false,
         };
-        // `testNumberLength`'s lengths: the union over the number types, and the local-only ones not in it.
+        assert_eq!(
+            same_fixed_mobile,
+            types[8].0 != NONE && types[8].0 == types[9].0,
+            "region {id}: fixed line and mobile share a program exactly when their patterns are the same"
+        );
+        // `testNumberLength`'s lengths: the union over the number types (which the decoder recomputes from their
+        // masks), and the local-only ones not in it.
         let mut national = 0u32;
         let mut local = 0u32;
         for d in typed.iter().filter_map(|d| d.as_ref()) {
@@ -496,30 +501,34 @@ pub fn generate(xml: &[u8], source: &str) -> String {
             local |= length_mask(&d.possible_local_length);
         }
         local &= !national;
+        let union = types
+            .iter()
+            .filter(|&&(p, l)| p != NONE && l != u32::MAX)
+            .fold(0, |mask, &(_, l)| mask | l);
+        assert_eq!(national, union, "region {id}: lengths are the types' union");
 
         // Two bytes: "001" (no country) is "00".
         let short_id: String = id.chars().take(2).collect();
         assert!(
             short_id.len() == 2 && (id.len() == 2 || id == "001"),
-            "region id {id}"
+            "region {id}"
         );
-        let (formats_start, formats_len) = formats.region(meta);
-        let mut row = format!(
-            "    Region {{ id: *b{}, country_code: {code}, international_prefix: {}, national_prefix: {}, national_prefix_groups: {groups}, transform_rule: {}, leading_digits: {}, formats: {formats_start}, formats_len: {formats_len}, general: {}, types: [",
-            string_literal(&short_id),
-            offset(idd),
-            offset(npp),
-            string_literal(&rule),
-            offset(leading),
-            desc_literal(general),
-        );
-        let types: Vec<String> = types.into_iter().map(desc_literal).collect();
-        row.push_str(&types.join(", "));
-        let _ = write!(
-            row,
-            "], same_fixed_mobile: {same_fixed_mobile}, lengths: {national:#x}, local_lengths: {local:#x} }},"
-        );
-        rows.push(row);
+        let formats = formats.region(meta);
+        let mut programs = vec![idd, npp, leading, general.0];
+        programs.extend(types.iter().map(|&(p, _)| p));
+        let mut lengths = vec![general.1];
+        lengths.extend(types.iter().map(|&(_, l)| l));
+        records.push(RegionRecord {
+            id: short_id,
+            code,
+            main: meta.main_country_for_code,
+            groups,
+            programs,
+            lengths,
+            local,
+            rule,
+            formats,
+        });
     }
 
     let viable = c
@@ -543,51 +552,30 @@ pub fn generate(xml: &[u8], source: &str) -> String {
         "// @generated by scripts/phone-tables.sh from {source}\n\
          // (SHA-256 {sha}). Do not edit: run `bash scripts/phone-tables.sh` instead.\n\
          \n\
-         //! libphonenumber's metadata as static tables: nothing here is parsed or compiled at run time.\n\
-         \n\
-         use super::metadata::{{Desc, NumberFormat, Region, NONE, NO_TEXT}};\n\
+         //! libphonenumber's metadata as static tables: the patterns compiled into bytecode, and each region's\n\
+         //! prefixes, lengths, number types and formats in a byte record that `metadata.rs` decodes once, on first use.\n\
          \n\
          /// The SHA-256 of the `PhoneNumberMetadata.xml` these tables were generated from.\n\
          pub(super) const SOURCE_SHA256: &str = \"{sha}\";\n"
     );
+    let mut region_programs = ProgramRefs::new(&c);
+    let mut format_programs = ProgramRefs::new(&formats.programs);
     let _ = writeln!(
         out,
-        "/// Every region, in the metadata file's order.\npub(super) static REGIONS: [Region; {}] = [",
-        rows.len()
+        "/// Every region's record (`records.rs` has their layout), one a line, in the metadata file's order.\n\
+         pub(super) static REGION_RECORDS: &[u8] = b\"\\"
     );
-    for row in &rows {
-        let _ = writeln!(out, "{row}");
+    let mut last_id = 0;
+    for record in &records {
+        let bytes = record.encode(
+            &mut last_id,
+            &mut region_programs,
+            &formats,
+            &mut format_programs,
+        );
+        let _ = writeln!(out, "{}\\", byte_string(&bytes));
     }
-    let _ = writeln!(out, "];\n");
-
-    let mut ids: Vec<(&String, &usize)> = by_id.iter().collect();
-    ids.sort();
-    let _ = writeln!(
-        out,
-        "/// The regions with a two-letter id, sorted by it: indices into `REGIONS`.\npub(super) static BY_ID: [u16; {}] = [{}];\n",
-        ids.len(),
-        ids.iter().map(|(_, i)| i.to_string()).collect::<Vec<_>>().join(", ")
-    );
-    let mut list = Vec::new();
-    let mut codes = Vec::new();
-    for (code, regions) in &by_code {
-        codes.push(format!("({code}, {}, {})", list.len(), regions.len()));
-        list.extend(regions.iter().map(|i| i.to_string()));
-    }
-    let _ = writeln!(
-        out,
-        "/// Each country calling code, sorted, with where its regions start in `CODE_REGIONS` and how many there are.\n\
-         pub(super) static CODES: [(u16, u16, u8); {}] = [{}];\n",
-        codes.len(),
-        codes.join(", ")
-    );
-    let _ = writeln!(
-        out,
-        "/// The regions of each country calling code, its main region first: indices into `REGIONS`.\n\
-         pub(super) static CODE_REGIONS: [u16; {}] = [{}];\n",
-        list.len(),
-        list.join(", ")
-    );
+    let _ = writeln!(out, "\";\n");
     let _ = writeln!(
         out,
         "/// Google's `VALID_PHONE_NUMBER_PATTERN` without the extension: a character program.\n\
@@ -682,14 +670,47 @@ struct FormatTables {
     programs: Compiler,
     texts: Vec<String>,
     rules: Vec<String>,
-    /// Leading-digits programs, each format's run back to back (a run that is already there is reused).
-    leading: Vec<String>,
-    rows: Vec<String>,
-    lists: HashMap<Vec<String>, (usize, usize)>,
+    rows: Vec<FormatRecord>,
+    lists: HashMap<Vec<FormatRecord>, (usize, usize)>,
+}
+
+/// One `<numberFormat>`: its programs (offsets in `FORMAT_PROGRAMS`) and text indices.
+#[derive(Clone, PartialEq, Eq, Hash)]
+struct FormatRecord {
+    pattern: u32,
+    leading: Vec<u32>,
+    text: u8,
+    intl: u8,
+    rule: u8,
+    optional: bool,
+    carrier: bool,
+}
+
+impl FormatRecord {
+    /// Appends the record's bytes.
+    fn encode(&self, out: &mut Vec<u8>, programs: &mut ProgramRefs) {
+        programs.write(out, self.pattern);
+        out.push(u8::try_from(self.leading.len()).expect("few leading-digits patterns"));
+        for &program in &self.leading {
+            programs.write(out, program);
+        }
+        assert!(self.text <= TEXT_MASK, "too many format texts");
+        out.push(
+            self.text
+                | if self.optional { PREFIX_OPTIONAL } else { 0 }
+                | if self.carrier { CARRIER_RULE } else { 0 },
+        );
+        out.push(match self.intl {
+            NO_TEXT => INTL_NONE,
+            intl if intl == self.text => INTL_SAME,
+            intl => intl.checked_add(INTL_TEXT).expect("few format texts"),
+        });
+        out.push(self.rule);
+    }
 }
 
 impl FormatTables {
-    /// Adds a region's formats; returns where its rows start in `FORMATS` and how many there are.
+    /// Adds a region's formats; returns where its rows start in the decoded formats and how many there are.
     fn region(&mut self, meta: &loader::Metadata) -> (usize, usize) {
         let national_prefix = meta.national_prefix.as_deref().unwrap_or_default();
         // The loader lists international formats apart, dropping `NA` ones; each comes from the national format
@@ -712,29 +733,11 @@ impl FormatTables {
             let (program, groups) = self.programs.compile(&pattern, Alphabet::Digits);
             // Every leading-digits pattern, each more detailed than the one before: Google formats with the last,
             // its as-you-type formatter with the one for the number of digits typed.
-            let leading: Vec<String> = format
+            let leading: Vec<u32> = format
                 .leading_digits
                 .iter()
-                .map(|p| {
-                    self.programs
-                        .compile(&squeeze(p), Alphabet::Digits)
-                        .0
-                        .to_string()
-                })
+                .map(|p| self.programs.compile(&squeeze(p), Alphabet::Digits).0)
                 .collect();
-            let leading_start = if leading.is_empty() {
-                0
-            } else if let Some(at) = self
-                .leading
-                .windows(leading.len())
-                .position(|w| w == leading.as_slice())
-            {
-                at
-            } else {
-                self.leading.extend(leading.iter().cloned());
-                self.leading.len() - leading.len()
-            };
-            assert!(leading_start < usize::from(u16::MAX) && leading.len() < 256);
             let text = format.format.clone().expect("a format has a text");
             assert!(
                 is_format_text(&text, groups),
@@ -754,15 +757,18 @@ impl FormatTables {
                         .replacen("$FG", "$1", 1);
                     intern(&mut self.rules, rule)
                 });
-            rows.push(format!(
-                "NumberFormat {{ pattern: {program}, leading_digits: {}, leading_digits_len: {}, format: {text}, intl_format: {}, national_prefix_rule: {}, national_prefix_optional: {}, carrier_code_rule: {} }}",
-                leading_start,
-                leading.len(),
-                text_index(intl),
-                text_index(rule),
-                format.national_prefix_optional_when_formatting,
-                format.domestic_carrier.as_deref().is_some_and(|r| !r.is_empty())
-            ));
+            rows.push(FormatRecord {
+                pattern: program,
+                leading,
+                text,
+                intl,
+                rule,
+                optional: format.national_prefix_optional_when_formatting,
+                carrier: format
+                    .domestic_carrier
+                    .as_deref()
+                    .is_some_and(|r| !r.is_empty()),
+            });
         }
         assert!(
             international.next().is_none(),
@@ -782,36 +788,18 @@ impl FormatTables {
     }
 
     fn write(&self, out: &mut String) {
-        let _ = writeln!(
-            out,
-            "/// Every region's number formats (`<availableFormats>`), each region's in a run that `Region::formats`\n\
-             /// starts; regions with the same formats share a run.\n\
-             pub(super) static FORMATS: [NumberFormat; {}] = [",
-            self.rows.len()
-        );
-        for row in &self.rows {
-            let _ = writeln!(out, "    {row},");
-        }
-        let _ = writeln!(out, "];\n");
         let texts: Vec<String> = self.texts.iter().map(|t| string_literal(t)).collect();
         let _ = writeln!(
             out,
-            "/// The format texts (`$1 $2-$3`) of `FORMATS`.\npub(super) static FORMAT_TEXTS: [&str; {}] = [{}];\n",
+            "/// The format texts (`$1 $2-$3`) of the number formats.\npub(super) static FORMAT_TEXTS: [&str; {}] = [{}];\n",
             texts.len(),
             texts.join(", ")
-        );
-        let _ = writeln!(
-            out,
-            "/// The leading-digits programs of `FORMATS` (in `FORMAT_PROGRAMS`), each format's run in order.\n\
-             pub(super) static LEADING_DIGITS: [u16; {}] = [{}];\n",
-            self.leading.len(),
-            self.leading.join(", ")
         );
         let rules: Vec<String> = self.rules.iter().map(|t| string_literal(t)).collect();
         let _ = writeln!(
             out,
-            "/// The national prefix formatting rules of `FORMATS`, the national prefix written in and `$1` for the\n\
-             /// first group (`0$1`, `($1)`).\npub(super) static NATIONAL_PREFIX_RULES: [&str; {}] = [{}];\n",
+            "/// The national prefix formatting rules of the number formats, the national prefix written in and `$1`\n\
+             /// for the first group (`0$1`, `($1)`).\npub(super) static NATIONAL_PREFIX_RULES: [&str; {}] = [{}];\n",
             rules.len(),
             rules.join(", ")
         );
@@ -824,13 +812,164 @@ impl FormatTables {
     }
 }
 
-/// A `u8` text index as the tables write it.
-fn text_index(index: u8) -> String {
-    if index == NO_TEXT {
-        "NO_TEXT".to_owned()
-    } else {
-        index.to_string()
+/// One region's metadata as the generator collects it, before it is written as a record.
+struct RegionRecord {
+    /// Two letters, or `00` for `001`.
+    id: String,
+    code: u16,
+    main: bool,
+    /// Capture groups of the national prefix pattern.
+    groups: u32,
+    /// International prefix, national prefix, leading digits, general, the ten types: offsets in `PROGRAMS`.
+    programs: Vec<u32>,
+    /// The general description's and the ten types' length masks.
+    lengths: Vec<u32>,
+    local: u32,
+    rule: String,
+    /// Where the region's formats start among every region's, and how many.
+    formats: (usize, usize),
+}
+
+impl RegionRecord {
+    /// The record's bytes (`records.rs`). `last_id` is the previous two-letter id's number; `format_programs`
+    /// also counts the formats the records so far hold.
+    fn encode(
+        &self,
+        last_id: &mut u32,
+        programs: &mut ProgramRefs,
+        formats: &FormatTables,
+        format_programs: &mut ProgramRefs,
+    ) -> Vec<u8> {
+        let mut out = Vec::new();
+        if self.id == "00" {
+            out.push(0);
+        } else {
+            let [a, b] = <[u8; 2]>::try_from(self.id.as_bytes()).expect("two letters");
+            assert!(
+                a.is_ascii_uppercase() && b.is_ascii_uppercase(),
+                "region {}",
+                self.id
+            );
+            let number = 26 * u32::from(a - b'A') + u32::from(b - b'A') + 1;
+            let step = number.checked_sub(*last_id).filter(|&s| s > 0);
+            out.push(step.and_then(|s| u8::try_from(s).ok()).unwrap_or_else(|| {
+                panic!(
+                    "region {} out of order: the records want ids sorted",
+                    self.id
+                )
+            }));
+            *last_id = number;
+        }
+        varint(&mut out, u32::from(self.code));
+        let groups = u8::try_from(self.groups)
+            .ok()
+            .filter(|&g| g <= MAX_PREFIX_GROUPS)
+            .expect("few national prefix groups");
+        let (start, len) = self.formats;
+        let shared = len > 0 && start < format_programs.formats_written;
+        out.push(
+            if self.main { MAIN_FOR_CODE } else { 0 }
+                | if shared { SHARED_FORMATS } else { 0 }
+                | groups << GROUPS_SHIFT,
+        );
+        assert_eq!(self.programs.len(), PROGRAMS_PER_REGION);
+        let present = self
+            .programs
+            .iter()
+            .enumerate()
+            .filter(|&(_, &p)| p != NONE)
+            .fold(0u16, |mask, (i, _)| mask | 1 << i);
+        out.extend(present.to_le_bytes());
+        for &program in self.programs.iter().filter(|&&p| p != NONE) {
+            programs.write(&mut out, program);
+        }
+        // The general description's lengths, then each present type's.
+        let described = std::iter::once(&self.lengths[0]).chain(
+            self.lengths[1..]
+                .iter()
+                .zip(&self.programs[4..])
+                .filter(|&(_, &p)| p != NONE)
+                .map(|(l, _)| l),
+        );
+        for &mask in described {
+            match mask {
+                u32::MAX => out.extend([NO_LENGTHS, 0]),
+                0 => out.extend([0, 0]),
+                mask => {
+                    let low = mask.trailing_zeros();
+                    out.push(low as u8);
+                    varint(&mut out, mask >> low);
+                }
+            }
+        }
+        varint(&mut out, self.local);
+        out.push(u8::try_from(self.rule.len()).expect("a short transform rule"));
+        out.extend(self.rule.as_bytes());
+        varint(&mut out, len as u32);
+        if shared {
+            varint(&mut out, start as u32);
+        } else if len > 0 {
+            assert_eq!(
+                start, format_programs.formats_written,
+                "formats in region order"
+            );
+            for format in &formats.rows[start..start + len] {
+                format.encode(&mut out, format_programs);
+            }
+            format_programs.formats_written += len;
+        }
+        out
     }
+}
+
+/// Names programs in the records as the decoder knows them: a program named for the first time is the next one in
+/// its blob (which the generator compiled in that same order), one named before is its ordinal among those.
+struct ProgramRefs {
+    /// Each program's length, by offset.
+    lengths: BTreeMap<u32, u32>,
+    /// The ordinal of each program named so far.
+    named: HashMap<u32, u32>,
+    /// Where the next program never named yet must start.
+    next: u32,
+    /// How many formats the records so far hold (for the blob of format programs).
+    formats_written: usize,
+}
+
+impl ProgramRefs {
+    fn new(c: &Compiler) -> ProgramRefs {
+        let ends = c.index.keys().skip(1).copied().chain([c.blob.len() as u32]);
+        let lengths = c.index.keys().zip(ends).map(|(&s, e)| (s, e - s)).collect();
+        ProgramRefs {
+            lengths,
+            named: HashMap::new(),
+            next: 0,
+            formats_written: 0,
+        }
+    }
+
+    /// Appends the reference to the program at `offset`.
+    fn write(&mut self, out: &mut Vec<u8>, offset: u32) {
+        if let Some(&ordinal) = self.named.get(&offset) {
+            varint(out, ordinal + 1);
+            return;
+        }
+        assert_eq!(
+            offset, self.next,
+            "programs are compiled in the order the records name them"
+        );
+        self.named.insert(offset, self.named.len() as u32);
+        self.next += self.lengths[&offset];
+        varint(out, 0);
+    }
+}
+
+/// Appends `value` as a LEB128 varint.
+fn varint(out: &mut Vec<u8>, mut value: u32) {
+    while value >= 0x80 {
+        out.push(value as u8 | 0x80);
+        value >>= 7;
+    }
+    out.push(value as u8);
 }
 
 /// The index of `text` in `table`, added if new.
@@ -861,22 +1000,6 @@ fn is_format_text(text: &str, groups: u32) -> bool {
         }
     }
     true
-}
-
-fn offset(o: u32) -> String {
-    if o == NONE {
-        "NONE".to_owned()
-    } else {
-        o.to_string()
-    }
-}
-
-fn desc_literal((program, lengths): (u32, u32)) -> String {
-    if program == NONE {
-        "Desc::ABSENT".to_owned()
-    } else {
-        format!("Desc {{ program: {program}, lengths: {lengths:#x} }}")
-    }
 }
 
 /// Whether a transform rule is only digits and `$N` group references.

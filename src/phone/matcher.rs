@@ -234,8 +234,9 @@ fn run<S: Copy>(
         .unwrap_or_else(|_| go(&mut Vec::new()))
 }
 
-/// The length of the program at the start of `prog`, up to and including its match instruction.
-fn program_len(prog: &[u8]) -> usize {
+/// The length of the program at the start of `prog`, up to and including its match instruction (the metadata's
+/// decoder finds where the next program starts with it).
+pub(super) fn program_len(prog: &[u8]) -> usize {
     let mut pc = 0;
     while let Some(&op) = prog.get(pc) {
         if op == OP_MATCH {
@@ -536,7 +537,7 @@ fn backtrack<S: Copy>(
 mod tests {
     use super::*;
     use crate::phone::metadata::{region, NONE};
-    use crate::phone::tables::{EXTENSION, FORMATS, REGIONS, SECOND_NUMBER, VIABLE};
+    use crate::phone::tables::{EXTENSION, SECOND_NUMBER, VIABLE};
 
     /// Runs a program both ways: plain backtracking, and the memoizing fallback a step budget switches to.
     fn both_ways<S: Copy>(
@@ -592,8 +593,9 @@ mod tests {
             state ^= state << 17;
             state
         };
-        for (index, meta) in REGIONS.iter().enumerate() {
-            assert!(region(index as u16).is_some());
+        let mut formats = Vec::new();
+        for meta in (0..).map_while(region) {
+            formats.extend(meta.number_formats());
             let mut programs = vec![
                 meta.international_prefix,
                 meta.national_prefix,
@@ -612,7 +614,7 @@ mod tests {
                 }
             }
         }
-        for format in &FORMATS {
+        for format in formats {
             for &program in [format.pattern].iter().chain(format.leading_digits()) {
                 for _ in 0..20 {
                     let len = (next() % 16) as usize;

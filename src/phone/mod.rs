@@ -2,7 +2,8 @@
 //!
 //! The metadata (number patterns, prefixes, lengths) is libphonenumber's `PhoneNumberMetadata.xml`, compiled at
 //! generation time (`scripts/phone-tables.sh`) into static tables and its patterns into bytecode for a small matcher
-//! (`tables.rs`, `matcher.rs`): nothing is deserialized or compiled at run time. The parsing is ours, a port of Google's `PhoneNumberUtil.parse`, region and type logic: the crate's own parser reads
+//! (`tables.rs`, `matcher.rs`): nothing is compiled at run time, and the regions' byte records are decoded once, on
+//! first use (`metadata.rs`). The parsing is ours, a port of Google's `PhoneNumberUtil.parse`, region and type logic: the crate's own parser reads
 //! `+54 11 2345-6789` as `+5423456789` when the default region is US (it applies the default region's national
 //! prefix to any country's number) and strips national prefixes that belong to the number (`+7 800 ...` becomes
 //! `+7 00 ...`), and its type lookup drops leading zeros. A verification product must never send a code to a number
@@ -19,6 +20,7 @@ mod format;
 mod matcher;
 mod metadata;
 mod parse;
+mod records;
 mod text;
 #[rustfmt::skip]
 mod tables;
@@ -169,8 +171,8 @@ pub fn metadata_sha256() -> &'static str {
     tables::SOURCE_SHA256
 }
 
-/// Runs a few numbers through the engine. The metadata is static, so there is nothing to build: this only touches
-/// the code and tables the first real number would (kept so the Worker's start-up hook and callers need no change).
+/// Runs a few numbers through the engine: decodes the regions' records (well under a millisecond) and touches the
+/// code and tables the first real number would, so the Worker's start-up hook takes that off the first request.
 pub fn warm_up() {
     for (number, region) in [
         ("+1 650 253 0000", None),
