@@ -22,7 +22,7 @@ const PACKAGE_DIR = join(ROOT, "dist/npm");
 const COMMAND = process.env.VERIFY_EDGE_BENCH_COMMAND ?? "node bench/phone.mjs";
 /** Fresh processes (Node) and fresh browser contexts (Chromium) per library for time to first result. */
 const NODE_FIRST_RUNS = 7;
-const CHROMIUM_FIRST_RUNS = 5;
+const CHROMIUM_FIRST_RUNS = 11;
 
 /** Progress goes to stderr, so stdout carries the report alone. */
 const progress = (message) => process.stderr.write(`${message}\n`);
