@@ -278,7 +278,7 @@ impl AsYouType {
                 _ if below_minimum => true,
                 n => patterns
                     .get(index.min(n - 1))
-                    .is_some_and(|&p| matcher::format_prefix(p, leading).is_some()),
+                    .is_some_and(|&p| matcher::FORMAT_PATTERNS.prefix(p, leading).is_some()),
             }
         });
     }
@@ -300,7 +300,9 @@ impl AsYouType {
         let pattern = candidate.format.pattern;
         let found = (0..=NINES.len()).find_map(|start| {
             let rest = NINES.get(start..)?;
-            matcher::format_captures(pattern, rest).map(|c| (rest, c))
+            matcher::FORMAT_PATTERNS
+                .captures(pattern, rest)
+                .map(|c| (rest, c))
         });
         let Some((rest, captures)) = found else {
             return Vec::new();
@@ -355,7 +357,7 @@ impl AsYouType {
     fn attempt_to_format_accrued_digits(&mut self) -> String {
         let possible = self.possible.clone();
         for candidate in possible {
-            if !matcher::format_whole(candidate.format.pattern, &self.national) {
+            if !matcher::FORMAT_PATTERNS.whole(candidate.format.pattern, &self.national) {
                 continue;
             }
             self.space_after_national_prefix = has_separator(candidate.format);
@@ -403,7 +405,10 @@ impl AsYouType {
             self.prefix.push(SEPARATOR);
             self.is_complete = true;
         } else if let Some(program) = self.meta.map(|m| m.national_prefix).filter(|&p| p != NONE) {
-            if let Some(end) = matcher::digits_prefix(program, &self.national).filter(|&e| e > 0) {
+            if let Some(end) = matcher::NUMBER_PATTERNS
+                .prefix(program, &self.national)
+                .filter(|&e| e > 0)
+            {
                 self.is_complete = true;
                 start = end;
                 self.prefix
@@ -424,7 +429,7 @@ impl AsYouType {
             self.meta
                 .map(|m| m.international_prefix)
                 .filter(|&p| p != NONE)
-                .and_then(|p| matcher::digits_prefix(p, digits))
+                .and_then(|p| matcher::NUMBER_PATTERNS.prefix(p, digits))
         };
         let Some(end) = end.filter(|&e| e > 0) else {
             return false;
@@ -545,7 +550,9 @@ fn replace_all(text: &str, pattern: u16, format: &str) -> String {
     while pos <= text.len() {
         let found = (pos..=text.len()).find_map(|start| {
             let rest = text.get(start..)?;
-            matcher::format_captures(pattern, rest).map(|c| (start, rest, c))
+            matcher::FORMAT_PATTERNS
+                .captures(pattern, rest)
+                .map(|c| (start, rest, c))
         });
         let Some((start, rest, captures)) = found else {
             break;

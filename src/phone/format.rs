@@ -114,8 +114,8 @@ pub(super) fn fits(format: &NumberFormat, nsn: &str) -> bool {
     format
         .leading_digits()
         .last()
-        .is_none_or(|&last| matcher::format_prefix(last, nsn).is_some())
-        && matcher::format_whole(format.pattern, nsn)
+        .is_none_or(|&last| matcher::FORMAT_PATTERNS.prefix(last, nsn).is_some())
+        && matcher::FORMAT_PATTERNS.whole(format.pattern, nsn)
 }
 
 /// The format text with its first group reference (`$1`) replaced by the national prefix rule (`0$1`), as Google's
@@ -139,7 +139,7 @@ fn with_national_prefix(text: &str, rule: &str) -> String {
 /// The first match of the pattern (at the start: the number matched it whole) with `$N` replaced by group `N`, as
 /// JavaScript's `String.replace` writes it, and the rest of the number after it.
 pub(super) fn replace_groups(nsn: &str, pattern: u16, text: &str) -> String {
-    let Some(captures) = matcher::format_captures(pattern, nsn) else {
+    let Some(captures) = matcher::FORMAT_PATTERNS.captures(pattern, nsn) else {
         return nsn.to_owned();
     };
     let mut out = substitute(nsn, &captures, text);

@@ -43,7 +43,7 @@ impl Desc {
         if self.lengths != u32::MAX && !has_length(self.lengths, number.len()) {
             return false;
         }
-        matcher::digits_whole(self.program, number)
+        matcher::NUMBER_PATTERNS.whole(self.program, number)
     }
 }
 

@@ -244,7 +244,7 @@ fn describe(country_code: u16, national_number: String) -> PhoneNumber {
     let valid = number_type != NumberType::Unknown;
     let invalid_reason = (!valid).then(|| invalid_reason(country_code, &national_number));
     PhoneNumber {
-        e164: text::concat(&["+", &text::decimal(country_code.into()), &national_number]),
+        e164: format::format_number(country_code, &national_number, PhoneFormat::E164),
         region: meta
             .map(Region::id)
             .filter(|id| *id != parse::NON_GEOGRAPHIC)

@@ -282,7 +282,10 @@ fn strip_international_prefix(
         return (false, digits);
     };
     // `parsePrefixAsIdd`: a country code never starts with 0, so "0011 0..." is not an IDD.
-    if let Some(rest) = matcher::digits_prefix(idd, &digits).and_then(|end| digits.get(end..)) {
+    if let Some(rest) = matcher::NUMBER_PATTERNS
+        .prefix(idd, &digits)
+        .and_then(|end| digits.get(end..))
+    {
         if !rest.starts_with('0') {
             return (true, rest.to_owned());
         }
@@ -307,7 +310,7 @@ fn maybe_strip_national_prefix(number: &mut String, meta: &'static Region) {
     if meta.national_prefix == NONE || number.is_empty() {
         return;
     }
-    let Some(captures) = matcher::digits_captures(meta.national_prefix, number) else {
+    let Some(captures) = matcher::NUMBER_PATTERNS.captures(meta.national_prefix, number) else {
         return;
     };
     let general = &meta.general;
@@ -425,7 +428,7 @@ pub(super) fn region_for_number(code: u16, nsn: &str) -> Option<&'static Region>
         .filter_map(|&i| metadata::region(i))
         .find(|meta| match meta.leading_digits {
             NONE => number_type(meta, nsn) != NumberType::Unknown,
-            leading => matcher::digits_prefix(leading, nsn).is_some(),
+            leading => matcher::NUMBER_PATTERNS.prefix(leading, nsn).is_some(),
         })
 }
 
