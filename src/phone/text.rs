@@ -42,11 +42,14 @@ pub(super) fn rfind(haystack: &str, needle: &str) -> Option<usize> {
         .rposition(|window| window == needle.as_bytes())
 }
 
-/// `text` with every `from` replaced by `to`, left to right (`str::replace`).
+/// `text` with every `from` replaced by `to`, left to right (`str::replace`; an empty `from` replaces nothing).
 pub(super) fn replace(text: &str, from: &str, to: &str) -> String {
+    if from.is_empty() {
+        return text.to_owned();
+    }
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
-    while let Some(at) = find(rest, from).filter(|_| !from.is_empty()) {
+    while let Some(at) = find(rest, from) {
         out.push_str(before(rest, at));
         out.push_str(to);
         rest = after(rest, at + from.len());
