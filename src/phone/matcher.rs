@@ -29,8 +29,13 @@
 //! | `0x20`-`0x83` | | the digit range `a`-`b`, as `0x20 + 10a + b` (digit programs) |
 //!
 //! An atom is a digit, any digit, a class or a range. Offsets are in bytes, multi-byte operands little-endian.
+//!
+//! The tables hold every group's `len` and every loop's `back` as zeros: both follow from the rest of the bytecode,
+//! and as bytes that differ in every copy of an otherwise repeated shape they cost gzip about 3 kB. [`with_jumps`]
+//! fills them in, once per blob, on first use (about 67 kB, one pass).
 
 use std::cell::RefCell;
+use std::sync::LazyLock;
 
 use super::tables::{CHAR_CLASSES, FORMAT_PROGRAMS, PROGRAMS};
 
@@ -76,24 +81,34 @@ impl Captures {
     }
 }
 
+/// `PROGRAMS` with its jumps filled in: what the matcher runs.
+static NUMBER_PROGRAMS: LazyLock<Box<[u8]>> = LazyLock::new(|| with_jumps(PROGRAMS));
+/// `FORMAT_PROGRAMS` with its jumps filled in.
+static FORMAT_PROGRAMS_READY: LazyLock<Box<[u8]>> = LazyLock::new(|| with_jumps(FORMAT_PROGRAMS));
+
 /// A blob of digit programs, back to back: the number patterns' (`PROGRAMS`) or the number formats'
-/// (`FORMAT_PROGRAMS`). A program is named by its offset in its blob.
+/// (`FORMAT_PROGRAMS`), jumps filled in. A program is named by its offset in its blob.
 #[derive(Clone, Copy)]
-pub(super) struct PatternBlob(&'static [u8]);
+pub(super) struct PatternBlob(&'static LazyLock<Box<[u8]>>);
 
 /// The number patterns: prefixes and number types (and the character programs, which have their own functions).
-pub(super) const NUMBER_PATTERNS: PatternBlob = PatternBlob(PROGRAMS);
+pub(super) static NUMBER_PATTERNS: PatternBlob = PatternBlob(&NUMBER_PROGRAMS);
 /// The number formats' patterns and leading digits.
-pub(super) const FORMAT_PATTERNS: PatternBlob = PatternBlob(FORMAT_PROGRAMS);
+pub(super) static FORMAT_PATTERNS: PatternBlob = PatternBlob(&FORMAT_PROGRAMS_READY);
 
 /// Each method is kept out of line: the callers are many, and a copy of the matcher set-up in each only adds to the
 /// wasm (about 0.5 kB gzip), with no gain in speed.
 impl PatternBlob {
+    /// The programs, back to back (filled in on the first call).
+    pub fn bytes(self) -> &'static [u8] {
+        self.0
+    }
+
     /// Whether the digit program at `program` matches all of `digits` (`matchesEntirely`).
     #[inline(never)]
     pub fn whole(self, program: u16, digits: &str) -> bool {
         run(
-            self.0,
+            self.bytes(),
             program,
             digits.as_bytes(),
             true,
@@ -107,7 +122,7 @@ impl PatternBlob {
     #[inline(never)]
     pub fn prefix(self, program: u16, digits: &str) -> Option<usize> {
         run(
-            self.0,
+            self.bytes(),
             program,
             digits.as_bytes(),
             false,
@@ -121,7 +136,7 @@ impl PatternBlob {
     pub fn captures(self, program: u16, digits: &str) -> Option<Captures> {
         let mut slots = [UNSET; SLOTS];
         let end = run(
-            self.0,
+            self.bytes(),
             program,
             digits.as_bytes(),
             false,
@@ -134,7 +149,15 @@ impl PatternBlob {
 
 /// Whether the character program at `program` matches all of `text`.
 pub(super) fn chars_whole(program: u16, text: &[char]) -> bool {
-    run(PROGRAMS, program, text, true, &char_test, &mut []).is_some()
+    run(
+        NUMBER_PATTERNS.bytes(),
+        program,
+        text,
+        true,
+        &char_test,
+        &mut [],
+    )
+    .is_some()
 }
 
 /// The leftmost position of `text` where the character program matches, searching as `Regex::find` does. A text
@@ -144,10 +167,11 @@ pub(super) fn chars_find(program: u16, first: u16, required: u16, text: &[char])
     if !text.iter().any(|&c| char_test(required, c)) {
         return None;
     }
+    let blob = NUMBER_PATTERNS.bytes();
     (0..text.len()).find(|&start| {
         text.get(start..).is_some_and(|rest| {
             rest.first().is_some_and(|&c| char_test(first, c))
-                && run(PROGRAMS, program, rest, false, &char_test, &mut []).is_some()
+                && run(blob, program, rest, false, &char_test, &mut []).is_some()
         })
     })
 }
@@ -247,6 +271,51 @@ pub(super) fn program_len(prog: &[u8]) -> usize {
         }
     }
     prog.len()
+}
+
+/// `blob` with its jumps filled in: each group's `len` (what follows its header, up to and including its close)
+/// and each loop's `back` (from its close to its `STAR`), which the tables hold as zeros. One pass, with a stack of
+/// the groups still open.
+fn with_jumps(blob: &[u8]) -> Box<[u8]> {
+    let mut out: Box<[u8]> = blob.into();
+    let mut open: Vec<usize> = Vec::new();
+    let mut pc = 0;
+    while let Some(&op) = out.get(pc) {
+        let size = match op {
+            OP_CLASS | OP_REPEAT => 3,
+            OP_EXACT | OP_SAVE => 2,
+            OP_GROUP | OP_GROUP16 => {
+                open.push(pc);
+                if op == OP_GROUP {
+                    2
+                } else {
+                    3
+                }
+            }
+            OP_CLOSE | OP_CLOSE_LOOP => {
+                let size = if op == OP_CLOSE { 1 } else { 3 };
+                if let Some(header) = open.pop() {
+                    if op == OP_CLOSE_LOOP {
+                        // The loop's STAR is the byte before its group's header.
+                        let back = (pc + 1 - header).to_le_bytes();
+                        if let Some(slot) = out.get_mut(pc + 1..pc + 3) {
+                            slot.copy_from_slice(&back[..2]);
+                        }
+                    }
+                    let wide = out.get(header) == Some(&OP_GROUP16);
+                    let len = (pc + size - header - if wide { 3 } else { 2 }).to_le_bytes();
+                    let width = if wide { 2 } else { 1 };
+                    if let Some(slot) = out.get_mut(header + 1..header + 1 + width) {
+                        slot.copy_from_slice(&len[..width]);
+                    }
+                }
+                size
+            }
+            _ => 1,
+        };
+        pc += size;
+    }
+    out
 }
 
 /// Plain backtracking ran out of its step budget.
@@ -580,6 +649,55 @@ mod tests {
         assert_eq!(bare.ok(), Some(plain), "program {program} without slots");
     }
 
+    /// Every jump `with_jumps` fills in lands where it should: a group's length just past its close (or its loop
+    /// close and that close's operand), a loop's way back on its `STAR`. Zeroing them again gives back the tables.
+    #[test]
+    fn the_jumps_are_filled_in_where_the_groups_close() {
+        for (blob, table) in [
+            (NUMBER_PATTERNS.bytes(), PROGRAMS),
+            (FORMAT_PATTERNS.bytes(), FORMAT_PROGRAMS),
+        ] {
+            assert_eq!(blob.len(), table.len());
+            let (mut groups, mut loops) = (0, 0);
+            let mut blanked = blob.to_vec();
+            let mut start = 0;
+            while start < blob.len() {
+                let prog = &blob[start..];
+                let len = program_len(prog);
+                let mut pc = 0;
+                while pc < len {
+                    match prog[pc] {
+                        OP_GROUP | OP_GROUP16 => {
+                            let (body, end) = group(prog, pc).unwrap();
+                            blanked[start + pc + 1..start + body].fill(0);
+                            groups += 1;
+                            if prog[end - 1] != OP_CLOSE {
+                                assert_eq!(prog[end - 3], OP_CLOSE_LOOP, "at {}", start + pc);
+                                let back = usize::from(read_u16(prog, end - 2).unwrap());
+                                assert_eq!(end - 3 - back, pc - 1, "at {}", start + pc);
+                                assert_eq!(prog[pc - 1], OP_STAR);
+                                blanked[start + end - 2..start + end].fill(0);
+                                loops += 1;
+                            }
+                            pc = body;
+                        }
+                        OP_CLASS | OP_REPEAT => pc += 3,
+                        OP_EXACT | OP_SAVE => pc += 2,
+                        OP_CLOSE_LOOP => pc += 3,
+                        _ => pc += 1,
+                    }
+                }
+                assert_eq!(prog[len - 1], OP_MATCH);
+                start += len;
+            }
+            assert_eq!(blanked, table);
+            assert!(groups > 100, "{groups} groups");
+            if std::ptr::eq(table, PROGRAMS) {
+                assert!(loops > 0, "the character programs loop");
+            }
+        }
+    }
+
     /// The fallback gives the same match and groups as plain backtracking, and running without capture slots the
     /// same match, on every region's programs, the formats' programs and the character programs.
     #[test]
@@ -607,8 +725,20 @@ mod tests {
                     let digits: String = (0..len)
                         .map(|_| char::from(b'0' + (next() % 10) as u8))
                         .collect();
-                    both_ways(PROGRAMS, program, digits.as_bytes(), true, &digit_test);
-                    both_ways(PROGRAMS, program, digits.as_bytes(), false, &digit_test);
+                    both_ways(
+                        NUMBER_PATTERNS.bytes(),
+                        program,
+                        digits.as_bytes(),
+                        true,
+                        &digit_test,
+                    );
+                    both_ways(
+                        NUMBER_PATTERNS.bytes(),
+                        program,
+                        digits.as_bytes(),
+                        false,
+                        &digit_test,
+                    );
                 }
             }
         }
@@ -620,14 +750,14 @@ mod tests {
                         .map(|_| char::from(b'0' + (next() % 10) as u8))
                         .collect();
                     both_ways(
-                        FORMAT_PROGRAMS,
+                        FORMAT_PATTERNS.bytes(),
                         program,
                         digits.as_bytes(),
                         true,
                         &digit_test,
                     );
                     both_ways(
-                        FORMAT_PROGRAMS,
+                        FORMAT_PATTERNS.bytes(),
                         program,
                         digits.as_bytes(),
                         false,
@@ -645,10 +775,22 @@ mod tests {
             let text: Vec<char> = (0..len)
                 .map(|_| pieces[(next() % pieces.len() as u64) as usize])
                 .collect();
-            both_ways(PROGRAMS, VIABLE, &text, true, &char_test);
+            both_ways(NUMBER_PATTERNS.bytes(), VIABLE, &text, true, &char_test);
             for start in 0..text.len() {
-                both_ways(PROGRAMS, EXTENSION, &text[start..], false, &char_test);
-                both_ways(PROGRAMS, SECOND_NUMBER, &text[start..], false, &char_test);
+                both_ways(
+                    NUMBER_PATTERNS.bytes(),
+                    EXTENSION,
+                    &text[start..],
+                    false,
+                    &char_test,
+                );
+                both_ways(
+                    NUMBER_PATTERNS.bytes(),
+                    SECOND_NUMBER,
+                    &text[start..],
+                    false,
+                    &char_test,
+                );
             }
         }
     }

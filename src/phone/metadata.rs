@@ -12,9 +12,7 @@ use super::records::{
     CARRIER_RULE, GROUPS_SHIFT, INTL_NONE, INTL_SAME, INTL_TEXT, MAIN_FOR_CODE, MAX_PREFIX_GROUPS,
     NO_LENGTHS, PREFIX_OPTIONAL, PROGRAMS_PER_REGION, SHARED_FORMATS, TEXT_MASK,
 };
-use super::tables::{
-    FORMAT_PROGRAMS, FORMAT_TEXTS, NATIONAL_PREFIX_RULES, PROGRAMS, REGION_RECORDS,
-};
+use super::tables::{FORMAT_TEXTS, NATIONAL_PREFIX_RULES, REGION_RECORDS};
 
 /// An absent pattern in the tables.
 pub(super) const NONE: u16 = u16::MAX;
@@ -301,9 +299,9 @@ impl Tables {
 /// The state of decoding the records, one region after another.
 struct Decoder {
     records: Reader,
-    /// The programs of `PROGRAMS` the records have named so far.
+    /// The number patterns' programs the records have named so far.
     programs: Programs,
-    /// The programs of `FORMAT_PROGRAMS` the records have named so far.
+    /// The format patterns' programs the records have named so far.
     format_programs: Programs,
     /// The number of the last two-letter id, which the next one counts on from.
     last_id: u16,
@@ -316,8 +314,8 @@ impl Decoder {
                 bytes: REGION_RECORDS,
                 at: 0,
             },
-            programs: Programs::new(PROGRAMS),
-            format_programs: Programs::new(FORMAT_PROGRAMS),
+            programs: Programs::new(matcher::NUMBER_PATTERNS.bytes()),
+            format_programs: Programs::new(matcher::FORMAT_PATTERNS.bytes()),
             last_id: 0,
         }
     }
@@ -537,7 +535,10 @@ mod tests {
         }
         assert_eq!(decoder.records.at, REGION_RECORDS.len());
         assert_eq!(decoder.programs.next, usize::from(VIABLE));
-        assert_eq!(decoder.format_programs.next, FORMAT_PROGRAMS.len());
+        assert_eq!(
+            decoder.format_programs.next,
+            matcher::FORMAT_PATTERNS.bytes().len()
+        );
         let us = by_id("US").unwrap();
         assert_eq!((us.id(), us.country_code), ("US", 1));
         assert_eq!(main_for_code(1).map(Region::id), Some("US"));
