@@ -122,6 +122,25 @@ describe("the demo's verification flow in headless Chromium", () => {
   });
 });
 
+describe("the demo's loading", () => {
+  test("downloads the wasm once: the package's fetch takes the page's preload", async () => {
+    const page = await browser.newPage();
+    const wasmRequests = [];
+    const warnings = [];
+    page.on("request", (request) => {
+      if (request.url().endsWith("_bg.wasm")) wasmRequests.push(request.url());
+    });
+    page.on("console", (message) => {
+      if (message.type() === "warning") warnings.push(message.text());
+    });
+    await page.goto(`${worker.url}/`);
+    await page.waitForSelector("body[data-ready=true]");
+    assert.deepEqual(wasmRequests, [`${worker.url}/pkg/verify_edge_bg.wasm`]);
+    assert.deepEqual(warnings.filter((w) => /preload/i.test(w)), [], "no unused-preload warning");
+    await page.close();
+  });
+});
+
 describe("the demo's phone field", () => {
   test("formats as you type, and keeps the caret after the digit typed in the middle", async () => {
     const { page, errors } = await openDemo();
