@@ -81,15 +81,21 @@ impl Captures {
     }
 }
 
+/// A blob of programs as the matcher runs it: jumps filled in, and where each program starts.
+pub(super) struct FilledBlob {
+    bytes: Box<[u8]>,
+    starts: Box<[u16]>,
+}
+
 /// `PROGRAMS` with its jumps filled in: what the matcher runs.
-static NUMBER_PROGRAMS: LazyLock<Box<[u8]>> = LazyLock::new(|| with_jumps(PROGRAMS));
+static NUMBER_PROGRAMS: LazyLock<FilledBlob> = LazyLock::new(|| with_jumps(PROGRAMS));
 /// `FORMAT_PROGRAMS` with its jumps filled in.
-static FORMAT_PROGRAMS_READY: LazyLock<Box<[u8]>> = LazyLock::new(|| with_jumps(FORMAT_PROGRAMS));
+static FORMAT_PROGRAMS_READY: LazyLock<FilledBlob> = LazyLock::new(|| with_jumps(FORMAT_PROGRAMS));
 
 /// A blob of digit programs, back to back: the number patterns' (`PROGRAMS`) or the number formats'
 /// (`FORMAT_PROGRAMS`), jumps filled in. A program is named by its offset in its blob.
 #[derive(Clone, Copy)]
-pub(super) struct PatternBlob(&'static LazyLock<Box<[u8]>>);
+pub(super) struct PatternBlob(&'static LazyLock<FilledBlob>);
 
 /// The number patterns: prefixes and number types (and the character programs, which have their own functions).
 pub(super) static NUMBER_PATTERNS: PatternBlob = PatternBlob(&NUMBER_PROGRAMS);
@@ -101,7 +107,12 @@ pub(super) static FORMAT_PATTERNS: PatternBlob = PatternBlob(&FORMAT_PROGRAMS_RE
 impl PatternBlob {
     /// The programs, back to back (filled in on the first call).
     pub fn bytes(self) -> &'static [u8] {
-        self.0
+        &self.0.bytes
+    }
+
+    /// Where each program starts, in order.
+    pub fn starts(self) -> &'static [u16] {
+        &self.0.starts
     }
 
     /// Whether the digit program at `program` matches all of `digits` (`matchesEntirely`).
@@ -256,8 +267,8 @@ fn run<S: Copy>(
         .unwrap_or_else(|_| go(&mut Vec::new()))
 }
 
-/// The length of the program at the start of `prog`, up to and including its match instruction (the metadata's
-/// decoder finds where the next program starts with it).
+/// The length of the program at the start of `prog`, up to and including its match instruction (the memoizing
+/// fallback sizes its memory by it).
 pub(super) fn program_len(prog: &[u8]) -> usize {
     let mut pc = 0;
     while let Some(&op) = prog.get(pc) {
@@ -275,10 +286,12 @@ pub(super) fn program_len(prog: &[u8]) -> usize {
 
 /// `blob` with its jumps filled in: each group's `len` (what follows its header, up to and including its close)
 /// and each loop's `back` (from its close to its `STAR`), which the tables hold as zeros. One pass, with a stack of
-/// the groups still open.
-fn with_jumps(blob: &[u8]) -> Box<[u8]> {
+/// the groups still open, that also notes where each program starts (the metadata's decoder needs them).
+fn with_jumps(blob: &[u8]) -> FilledBlob {
     let mut out: Box<[u8]> = blob.into();
     let mut open: Vec<usize> = Vec::new();
+    let mut starts = Vec::new();
+    let mut start = 0;
     let mut pc = 0;
     while let Some(&op) = out.get(pc) {
         let size = match op {
@@ -311,11 +324,19 @@ fn with_jumps(blob: &[u8]) -> Box<[u8]> {
                 }
                 size
             }
+            OP_MATCH if open.is_empty() => {
+                starts.push(u16::try_from(start).unwrap_or(u16::MAX));
+                start = pc + 1;
+                1
+            }
             _ => 1,
         };
         pc += size;
     }
-    out
+    FilledBlob {
+        bytes: out,
+        starts: starts.into(),
+    }
 }
 
 /// Plain backtracking ran out of its step budget.
@@ -650,13 +671,16 @@ mod tests {
     }
 
     /// Every jump `with_jumps` fills in lands where it should: a group's length just past its close (or its loop
-    /// close and that close's operand), a loop's way back on its `STAR`. Zeroing them again gives back the tables.
+    /// close and that close's operand), a loop's way back on its `STAR`. Zeroing them again gives back the tables,
+    /// and the program starts it notes are where walking program by program finds them.
     #[test]
     fn the_jumps_are_filled_in_where_the_groups_close() {
-        for (blob, table) in [
-            (NUMBER_PATTERNS.bytes(), PROGRAMS),
-            (FORMAT_PATTERNS.bytes(), FORMAT_PROGRAMS),
+        for (patterns, table) in [
+            (NUMBER_PATTERNS, PROGRAMS),
+            (FORMAT_PATTERNS, FORMAT_PROGRAMS),
         ] {
+            let blob = patterns.bytes();
+            let mut starts = Vec::new();
             assert_eq!(blob.len(), table.len());
             let (mut groups, mut loops) = (0, 0);
             let mut blanked = blob.to_vec();
@@ -664,6 +688,7 @@ mod tests {
             while start < blob.len() {
                 let prog = &blob[start..];
                 let len = program_len(prog);
+                starts.push(start as u16);
                 let mut pc = 0;
                 while pc < len {
                     match prog[pc] {
@@ -691,6 +716,7 @@ mod tests {
                 start += len;
             }
             assert_eq!(blanked, table);
+            assert_eq!(patterns.starts(), starts);
             assert!(groups > 100, "{groups} groups");
             if std::ptr::eq(table, PROGRAMS) {
                 assert!(loops > 0, "the character programs loop");

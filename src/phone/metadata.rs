@@ -314,8 +314,8 @@ impl Decoder {
                 bytes: REGION_RECORDS,
                 at: 0,
             },
-            programs: Programs::new(matcher::NUMBER_PATTERNS.bytes()),
-            format_programs: Programs::new(matcher::FORMAT_PATTERNS.bytes()),
+            programs: Programs::new(matcher::NUMBER_PATTERNS),
+            format_programs: Programs::new(matcher::FORMAT_PATTERNS),
             last_id: 0,
         }
     }
@@ -420,21 +420,20 @@ impl Decoder {
     }
 }
 
-/// The programs of a blob the records have named so far (`records.rs`).
+/// The programs of a blob the records have named so far (`records.rs`). The records name a blob's programs for the
+/// first time in the blob's order, so the `n`th named is the blob's `n`th program.
 struct Programs {
-    blob: &'static [u8],
-    /// Where each named program starts, in the order they were first named.
-    named: Vec<u16>,
-    /// Where the next program not named yet starts.
-    next: usize,
+    /// Where each program of the blob starts, in order.
+    starts: &'static [u16],
+    /// How many the records have named so far.
+    named: usize,
 }
 
 impl Programs {
-    fn new(blob: &'static [u8]) -> Programs {
+    fn new(blob: matcher::PatternBlob) -> Programs {
         Programs {
-            blob,
-            named: Vec::new(),
-            next: 0,
+            starts: blob.starts(),
+            named: 0,
         }
     }
 
@@ -442,21 +441,17 @@ impl Programs {
     // Out of line: the decoder calls this from many places, and copies of it would only add to the wasm.
     #[inline(never)]
     fn next(&mut self, r: &mut Reader) -> u16 {
-        match r.varint() {
+        let index = match r.varint() {
             0 => {
-                let start = self.next;
-                let len = self.blob.get(start..).map_or(0, matcher::program_len);
-                self.next = start + len.max(1);
-                let start = u16::try_from(start).unwrap_or(NONE);
-                self.named.push(start);
-                start
+                self.named += 1;
+                self.named - 1
             }
-            n => usize::try_from(n - 1)
-                .ok()
-                .and_then(|i| self.named.get(i))
-                .copied()
-                .unwrap_or(NONE),
-        }
+            n => match usize::try_from(n - 1) {
+                Ok(i) if i < self.named => i,
+                _ => return NONE,
+            },
+        };
+        self.starts.get(index).copied().unwrap_or(NONE)
     }
 }
 
@@ -534,11 +529,10 @@ mod tests {
             decoder.region(&mut again);
         }
         assert_eq!(decoder.records.at, REGION_RECORDS.len());
-        assert_eq!(decoder.programs.next, usize::from(VIABLE));
-        assert_eq!(
-            decoder.format_programs.next,
-            matcher::FORMAT_PATTERNS.bytes().len()
-        );
+        let numbers = &decoder.programs;
+        assert_eq!(numbers.starts.get(numbers.named), Some(&VIABLE));
+        let formats = &decoder.format_programs;
+        assert_eq!(formats.named, formats.starts.len());
         let us = by_id("US").unwrap();
         assert_eq!((us.id(), us.country_code), ("US", 1));
         assert_eq!(main_for_code(1).map(Region::id), Some("US"));
