@@ -32,7 +32,8 @@
 //!
 //! The tables hold every group's `len` and every loop's `back` as zeros: both follow from the rest of the bytecode,
 //! and as bytes that differ in every copy of an otherwise repeated shape they cost gzip about 3 kB. [`with_jumps`]
-//! fills them in, once per blob, on first use (about 67 kB, one pass).
+//! fills them in, one pass over each blob (67 kB in all), at the first normalization: the metadata's decoder needs
+//! both blobs' program starts, which the same pass notes.
 
 use std::cell::RefCell;
 use std::sync::LazyLock;
@@ -269,7 +270,7 @@ fn run<S: Copy>(
 
 /// The length of the program at the start of `prog`, up to and including its match instruction (the memoizing
 /// fallback sizes its memory by it).
-pub(super) fn program_len(prog: &[u8]) -> usize {
+fn program_len(prog: &[u8]) -> usize {
     let mut pc = 0;
     while let Some(&op) = prog.get(pc) {
         if op == OP_MATCH {
