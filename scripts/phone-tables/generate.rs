@@ -363,14 +363,11 @@ fn group(out: &mut Vec<u8>, mut body: Vec<u8>, close: u8, extra: &[u8]) {
 fn blank_jumps(program: &mut [u8]) {
     let mut pc = 0;
     while let Some(&op) = program.get(pc) {
-        let (size, jump) = match op {
-            OP_CLASS | OP_REPEAT => (3, 0),
-            OP_EXACT | OP_SAVE => (2, 0),
-            OP_GROUP => (2, 1),
-            OP_GROUP16 | OP_CLOSE_LOOP => (3, 2),
-            _ => (1, 0),
-        };
-        program[pc + 1..pc + 1 + jump].fill(0);
+        let size = instruction_len(op);
+        if matches!(op, OP_GROUP | OP_GROUP16 | OP_CLOSE_LOOP) {
+            // The operand is the whole jump.
+            program[pc + 1..pc + size].fill(0);
+        }
         pc += size;
     }
 }

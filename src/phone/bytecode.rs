@@ -36,3 +36,13 @@ pub const UNBOUNDED: u8 = 0xFF;
 /// At most this many capture groups in a pattern (the matcher keeps two slots per group, group 0 unused): number
 /// formats split a number into up to five groups (`$1 $2 $3 $4 $5`), one more leaves room for newer metadata.
 pub const MAX_GROUPS: u32 = 6;
+
+/// How many bytes the instruction starting with `op` takes, its operands included. The atom a repetition applies to
+/// follows it as an instruction of its own.
+pub const fn instruction_len(op: u8) -> usize {
+    match op {
+        OP_CLASS | OP_REPEAT | OP_GROUP16 | OP_CLOSE_LOOP => 3,
+        OP_EXACT | OP_SAVE | OP_GROUP => 2,
+        _ => 1,
+    }
+}

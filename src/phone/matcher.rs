@@ -41,8 +41,9 @@ use std::sync::LazyLock;
 use super::tables::{CHAR_CLASSES, FORMAT_PROGRAMS, PROGRAMS};
 
 use super::bytecode::{
-    MAX_GROUPS, OP_ANY, OP_BAR, OP_CLASS, OP_CLOSE, OP_CLOSE_LOOP, OP_END, OP_EXACT, OP_GROUP,
-    OP_GROUP16, OP_MATCH, OP_OPTIONAL, OP_RANGE, OP_REPEAT, OP_SAVE, OP_STAR, UNBOUNDED,
+    instruction_len, MAX_GROUPS, OP_ANY, OP_BAR, OP_CLASS, OP_CLOSE, OP_CLOSE_LOOP, OP_END,
+    OP_EXACT, OP_GROUP, OP_GROUP16, OP_MATCH, OP_OPTIONAL, OP_RANGE, OP_REPEAT, OP_SAVE, OP_STAR,
+    UNBOUNDED,
 };
 
 const OP_RANGE_LAST: u8 = OP_RANGE + 89;
@@ -89,9 +90,9 @@ pub(super) struct FilledBlob {
 }
 
 /// `PROGRAMS` with its jumps filled in: what the matcher runs.
-static NUMBER_PROGRAMS: LazyLock<FilledBlob> = LazyLock::new(|| with_jumps(PROGRAMS));
+static FILLED_PROGRAMS: LazyLock<FilledBlob> = LazyLock::new(|| with_jumps(PROGRAMS));
 /// `FORMAT_PROGRAMS` with its jumps filled in.
-static FORMAT_PROGRAMS_READY: LazyLock<FilledBlob> = LazyLock::new(|| with_jumps(FORMAT_PROGRAMS));
+static FILLED_FORMAT_PROGRAMS: LazyLock<FilledBlob> = LazyLock::new(|| with_jumps(FORMAT_PROGRAMS));
 
 /// A blob of digit programs, back to back: the number patterns' (`PROGRAMS`) or the number formats'
 /// (`FORMAT_PROGRAMS`), jumps filled in. A program is named by its offset in its blob.
@@ -99,9 +100,9 @@ static FORMAT_PROGRAMS_READY: LazyLock<FilledBlob> = LazyLock::new(|| with_jumps
 pub(super) struct PatternBlob(&'static LazyLock<FilledBlob>);
 
 /// The number patterns: prefixes and number types (and the character programs, which have their own functions).
-pub(super) static NUMBER_PATTERNS: PatternBlob = PatternBlob(&NUMBER_PROGRAMS);
+pub(super) static NUMBER_PATTERNS: PatternBlob = PatternBlob(&FILLED_PROGRAMS);
 /// The number formats' patterns and leading digits.
-pub(super) static FORMAT_PATTERNS: PatternBlob = PatternBlob(&FORMAT_PROGRAMS_READY);
+pub(super) static FORMAT_PATTERNS: PatternBlob = PatternBlob(&FILLED_FORMAT_PROGRAMS);
 
 /// Each method is kept out of line: the callers are many, and a copy of the matcher set-up in each only adds to the
 /// wasm (about 0.5 kB gzip), with no gain in speed.
@@ -295,19 +296,10 @@ fn with_jumps(blob: &[u8]) -> FilledBlob {
     let mut start = 0;
     let mut pc = 0;
     while let Some(&op) = out.get(pc) {
-        let size = match op {
-            OP_CLASS | OP_REPEAT => 3,
-            OP_EXACT | OP_SAVE => 2,
-            OP_GROUP | OP_GROUP16 => {
-                open.push(pc);
-                if op == OP_GROUP {
-                    2
-                } else {
-                    3
-                }
-            }
+        let size = instruction_len(op);
+        match op {
+            OP_GROUP | OP_GROUP16 => open.push(pc),
             OP_CLOSE | OP_CLOSE_LOOP => {
-                let size = if op == OP_CLOSE { 1 } else { 3 };
                 if let Some(header) = open.pop() {
                     if op == OP_CLOSE_LOOP {
                         // The loop's STAR is the byte before its group's header.
@@ -316,22 +308,19 @@ fn with_jumps(blob: &[u8]) -> FilledBlob {
                             slot.copy_from_slice(&back[..2]);
                         }
                     }
-                    let wide = out.get(header) == Some(&OP_GROUP16);
-                    let len = (pc + size - header - if wide { 3 } else { 2 }).to_le_bytes();
-                    let width = if wide { 2 } else { 1 };
-                    if let Some(slot) = out.get_mut(header + 1..header + 1 + width) {
-                        slot.copy_from_slice(&len[..width]);
+                    let header_len = out.get(header).map_or(2, |&op| instruction_len(op));
+                    let len = (pc + size - header - header_len).to_le_bytes();
+                    if let Some(slot) = out.get_mut(header + 1..header + header_len) {
+                        slot.copy_from_slice(&len[..header_len - 1]);
                     }
                 }
-                size
             }
             OP_MATCH if open.is_empty() => {
                 starts.push(u16::try_from(start).unwrap_or(u16::MAX));
                 start = pc + 1;
-                1
             }
-            _ => 1,
-        };
+            _ => {}
+        }
         pc += size;
     }
     FilledBlob {
@@ -707,10 +696,7 @@ mod tests {
                             }
                             pc = body;
                         }
-                        OP_CLASS | OP_REPEAT => pc += 3,
-                        OP_EXACT | OP_SAVE => pc += 2,
-                        OP_CLOSE_LOOP => pc += 3,
-                        _ => pc += 1,
+                        op => pc += instruction_len(op),
                     }
                 }
                 assert_eq!(prog[len - 1], OP_MATCH);

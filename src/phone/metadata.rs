@@ -521,8 +521,8 @@ mod tests {
         let tables = &*TABLES;
         assert_eq!(tables.regions.len(), 254);
         assert_eq!(tables.by_id.len(), 245);
-        // Every program the records name is found where it starts: the walks end where the region programs do
-        // (the character programs follow them) and at the end of the format programs.
+        // The records name every program of the blobs in order: the number programs up to the character programs
+        // (which follow the regions'), and every format program.
         let mut decoder = Decoder::new();
         let mut again = Tables::default();
         while !decoder.records.is_empty() {
