@@ -26,6 +26,8 @@ use bytecode::*;
 mod records;
 use records::*;
 
+/// How many digit classes can have a one-byte code: the bytes from `OP_CLASS_CODE` to 0xFF.
+const CLASS_CODE_COUNT: usize = 0x100 - OP_CLASS_CODE as usize;
 /// No pattern: the offset the tables use for "absent".
 const NONE: u32 = u16::MAX as u32;
 /// Google's `VALID_PUNCTUATION`, as a character-class body.
@@ -48,6 +50,10 @@ struct Compiler {
     index: BTreeMap<u32, String>,
     /// Unicode classes by their ranges, for character programs.
     char_classes: Vec<Vec<(char, char)>>,
+    /// The digit classes written as one-byte codes (`OP_CLASS_CODE` on), the most used first.
+    class_codes: Vec<u16>,
+    /// How many times the digit programs use each digit class written out with `OP_CLASS`.
+    class_uses: HashMap<u16, u32>,
 }
 
 impl Compiler {
@@ -69,6 +75,9 @@ impl Compiler {
         let mut program = Vec::new();
         self.emit(&hir, alphabet, &mut program, pattern);
         program.push(OP_MATCH);
+        if alphabet == Alphabet::Digits {
+            self.count_classes(&program);
+        }
         blank_jumps(&mut program);
         let offset = u32::try_from(self.blob.len()).expect("programs fit in 4 GB");
         self.blob.extend(program);
@@ -98,6 +107,18 @@ impl Compiler {
         )
     }
 
+    /// Counts the digit classes a finished digit program writes out with `OP_CLASS`.
+    fn count_classes(&mut self, program: &[u8]) {
+        let mut pc = 0;
+        while let Some(&op) = program.get(pc) {
+            if op == OP_CLASS {
+                let mask = u16::from_le_bytes([program[pc + 1], program[pc + 2]]);
+                *self.class_uses.entry(mask).or_default() += 1;
+            }
+            pc += instruction_len(op);
+        }
+    }
+
     /// A literal string compiled as a program (`regex::escape` of it, as the national prefix was matched).
     fn literal(&mut self, text: &str) -> u32 {
         let escaped = regex_syntax::escape(text);
@@ -116,6 +137,8 @@ impl Compiler {
                     vec![low as u8]
                 } else if mask != 0 && mask.count_ones() == high - low + 1 {
                     vec![OP_RANGE + 10 * low as u8 + high as u8]
+                } else if let Some(code) = self.class_codes.iter().position(|&m| m == mask) {
+                    vec![OP_CLASS_CODE + u8::try_from(code).expect("at most 124 codes")]
                 } else {
                     let [lo, hi] = mask.to_le_bytes();
                     vec![OP_CLASS, lo, hi]
@@ -191,6 +214,13 @@ impl Compiler {
                 if is_atom(&body) {
                     match (min, max) {
                         (1, 1) => out.extend(body),
+                        (n, m)
+                            if n == m
+                                && body == [OP_ANY]
+                                && (2..=OP_DIGITS_LAST - OP_DIGITS + 2).contains(&n) =>
+                        {
+                            out.push(OP_DIGITS + n - 2)
+                        }
                         (n, m) if n == m => {
                             out.extend([OP_EXACT, n]);
                             out.extend(body);
@@ -436,11 +466,31 @@ fn string_literal(s: &str) -> String {
 
 /// The generated `src/phone/tables.rs` for `xml`, whose origin `source` names.
 pub fn generate(xml: &[u8], source: &str) -> String {
+    // Twice: first to count the digit classes the programs write out, then with the most used (more than once) as
+    // one-byte codes. A code saves two bytes a use for two in `CLASS_CODES`.
+    let (_, uses) = generate_with(xml, source, &[]);
+    let mut ranked: Vec<(u16, u32)> = uses.into_iter().filter(|&(_, n)| n > 1).collect();
+    ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let codes: Vec<u16> = ranked
+        .iter()
+        .take(CLASS_CODE_COUNT)
+        .map(|&(mask, _)| mask)
+        .collect();
+    generate_with(xml, source, &codes).0
+}
+
+/// The tables for `xml` with `codes` as the one-byte digit classes, and how many times the digit programs write
+/// out each other class.
+fn generate_with(xml: &[u8], source: &str, codes: &[u16]) -> (String, HashMap<u16, u32>) {
     let regions = loader::load(std::io::Cursor::new(xml)).expect("the metadata XML loads");
     let sha = Sha256::digest(xml);
     let sha: String = sha.iter().map(|b| format!("{b:02x}")).collect();
-    let mut c = Compiler::default();
+    let mut c = Compiler {
+        class_codes: codes.to_vec(),
+        ..Compiler::default()
+    };
     let mut formats = FormatTables::default();
+    formats.programs.class_codes = codes.to_vec();
 
     let mut records = Vec::new();
     let mut mains: BTreeMap<u16, usize> = BTreeMap::new();
@@ -637,6 +687,14 @@ pub fn generate(xml: &[u8], source: &str) -> String {
         classes.len(),
         classes.join("\n")
     );
+    let codes: Vec<String> = codes.iter().map(|mask| format!("{mask:#05x}")).collect();
+    let _ = writeln!(
+        out,
+        "/// The digit classes (masks of 0-9) of the one-byte codes from `OP_CLASS_CODE` on, the most used first.\n\
+         pub(super) static CLASS_CODES: [u16; {}] = [{}];\n",
+        codes.len(),
+        codes.join(", ")
+    );
     formats.write(&mut out);
     write_programs(
         &mut out,
@@ -644,7 +702,11 @@ pub fn generate(xml: &[u8], source: &str) -> String {
         "PROGRAMS",
         "Every program, back to back, each ending in its match instruction.",
     );
-    out
+    let mut uses = c.class_uses;
+    for (mask, n) in formats.programs.class_uses {
+        *uses.entry(mask).or_default() += n;
+    }
+    (out, uses)
 }
 
 /// Writes a compiled blob as a byte-string static, with the pattern of each program as a comment above it.

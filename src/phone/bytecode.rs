@@ -29,8 +29,16 @@ pub const OP_SAVE: u8 = 0x15;
 pub const OP_END: u8 = 0x16;
 /// Match.
 pub const OP_MATCH: u8 = 0x17;
+/// `n` digits, any, for `n` from 2 to 9: the one byte `OP_DIGITS + n - 2` (what `OP_EXACT n OP_ANY` would say in
+/// three).
+pub const OP_DIGITS: u8 = 0x18;
+/// The last of the `OP_DIGITS` bytes: nine digits.
+pub const OP_DIGITS_LAST: u8 = OP_DIGITS + 7;
 /// A digit range `[a-b]` is the one byte `OP_RANGE + 10 * a + b`.
 pub const OP_RANGE: u8 = 0x20;
+/// One digit of the class `CLASS_CODES[op - OP_CLASS_CODE]`: the most used digit classes of the digit programs in
+/// one byte, where `OP_CLASS` takes three. The bytes from here to 0xFF.
+pub const OP_CLASS_CODE: u8 = 0x84;
 /// `max` of a repetition with no upper bound.
 pub const UNBOUNDED: u8 = 0xFF;
 /// At most this many capture groups in a pattern (the matcher keeps two slots per group, group 0 unused): number

@@ -26,9 +26,11 @@
 //! | `0x15` | `slot: u8` | record the position in a capture slot |
 //! | `0x16` | | assert the end of the input |
 //! | `0x17` | | match |
+//! | `0x18`-`0x1F` | | 2 to 9 digits, any: `0x0D n 0x0A` in one byte (digit programs) |
 //! | `0x20`-`0x83` | | the digit range `a`-`b`, as `0x20 + 10a + b` (digit programs) |
+//! | `0x84`-`0xFF` | | one digit of the class `CLASS_CODES[byte - 0x84]`: the most used classes in a byte (digit programs) |
 //!
-//! An atom is a digit, any digit, a class or a range. Offsets are in bytes, multi-byte operands little-endian.
+//! An atom is a digit, any digit, a class, a class code or a range. Offsets are in bytes, multi-byte operands little-endian.
 //!
 //! The tables hold every group's `len` and every loop's `back` as zeros: both follow from the rest of the bytecode,
 //! and as bytes that differ in every copy of an otherwise repeated shape they cost gzip about 3 kB. [`with_jumps`]
@@ -38,12 +40,12 @@
 use std::cell::RefCell;
 use std::sync::LazyLock;
 
-use super::tables::{CHAR_CLASSES, FORMAT_PROGRAMS, PROGRAMS};
+use super::tables::{CHAR_CLASSES, CLASS_CODES, FORMAT_PROGRAMS, PROGRAMS};
 
 use super::bytecode::{
-    instruction_len, MAX_GROUPS, OP_ANY, OP_BAR, OP_CLASS, OP_CLOSE, OP_CLOSE_LOOP, OP_END,
-    OP_EXACT, OP_GROUP, OP_GROUP16, OP_MATCH, OP_OPTIONAL, OP_RANGE, OP_REPEAT, OP_SAVE, OP_STAR,
-    UNBOUNDED,
+    instruction_len, MAX_GROUPS, OP_ANY, OP_BAR, OP_CLASS, OP_CLASS_CODE, OP_CLOSE, OP_CLOSE_LOOP,
+    OP_DIGITS, OP_DIGITS_LAST, OP_END, OP_EXACT, OP_GROUP, OP_GROUP16, OP_MATCH, OP_OPTIONAL,
+    OP_RANGE, OP_REPEAT, OP_SAVE, OP_STAR, UNBOUNDED,
 };
 
 const OP_RANGE_LAST: u8 = OP_RANGE + 89;
@@ -347,6 +349,7 @@ fn atom(prog: &[u8], pc: usize) -> Option<(u16, usize)> {
             // Bits low..=high.
             Some(((ALL_DIGITS >> (9 - high)) & !((1 << low) - 1), 1))
         }
+        code @ OP_CLASS_CODE.. => Some((*CLASS_CODES.get(usize::from(code - OP_CLASS_CODE))?, 1)),
         _ => None,
     }
 }
@@ -374,7 +377,7 @@ fn skip(prog: &[u8], pc: usize) -> Option<usize> {
         OP_REPEAT => atom(prog, pc + 3).map(|(_, size)| pc + 3 + size),
         OP_EXACT => atom(prog, pc + 2).map(|(_, size)| pc + 2 + size),
         OP_SAVE => Some(pc + 2),
-        OP_END | OP_MATCH => Some(pc + 1),
+        OP_END | OP_MATCH | OP_DIGITS..=OP_DIGITS_LAST => Some(pc + 1),
         _ => atom(prog, pc).map(|(_, size)| pc + size),
     }
 }
@@ -435,19 +438,24 @@ fn backtrack<S: Copy>(
                 break 'step false;
             };
             match op {
-                OP_REPEAT | OP_EXACT => {
-                    let (min, max, at) = if op == OP_REPEAT {
-                        match (prog.get(pc + 1), prog.get(pc + 2)) {
+                OP_REPEAT | OP_EXACT | OP_DIGITS..=OP_DIGITS_LAST => {
+                    let (min, max, at) = match op {
+                        OP_REPEAT => match (prog.get(pc + 1), prog.get(pc + 2)) {
                             (Some(&min), Some(&max)) => (min, max, pc + 3),
                             _ => break 'step false,
-                        }
-                    } else {
-                        match prog.get(pc + 1) {
+                        },
+                        OP_EXACT => match prog.get(pc + 1) {
                             Some(&n) => (n, n, pc + 2),
                             None => break 'step false,
-                        }
+                        },
+                        // n digits, any: the byte is its own atom.
+                        _ => (op - OP_DIGITS + 2, op - OP_DIGITS + 2, pc),
                     };
-                    let Some((class, size)) = atom(prog, at) else {
+                    let Some((class, size)) = (if at == pc {
+                        Some((ALL_DIGITS, 1))
+                    } else {
+                        atom(prog, at)
+                    }) else {
                         break 'step false;
                     };
                     let limit = if max == UNBOUNDED {
@@ -709,6 +717,83 @@ mod tests {
                 assert!(loops > 0, "the character programs loop");
             }
         }
+    }
+
+    /// The one-byte forms match as what they stand for: every program, with each class code written out as
+    /// `OP_CLASS mask`, each `OP_DIGITS` as `OP_EXACT n OP_ANY` and each group with a two-byte length (the jumps
+    /// filled in again), gives the same match and groups on random digits.
+    #[test]
+    fn the_one_byte_forms_match_as_the_long_ones() {
+        let mut state = 0x5EED_C0DE_BA5E_1234_u64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let (mut codes, mut fused) = (0, 0);
+        for (patterns, table) in [
+            (NUMBER_PATTERNS, PROGRAMS),
+            (FORMAT_PATTERNS, FORMAT_PROGRAMS),
+        ] {
+            let mut long = Vec::new();
+            let mut pc = 0;
+            while let Some(&op) = table.get(pc) {
+                match op {
+                    OP_CLASS_CODE.. => {
+                        let mask = CLASS_CODES[usize::from(op - OP_CLASS_CODE)];
+                        long.push(OP_CLASS);
+                        long.extend(mask.to_le_bytes());
+                        codes += 1;
+                    }
+                    OP_DIGITS..=OP_DIGITS_LAST => {
+                        long.extend([OP_EXACT, op - OP_DIGITS + 2, OP_ANY]);
+                        fused += 1;
+                    }
+                    // The longer body may no longer fit a one-byte length.
+                    OP_GROUP => long.extend([OP_GROUP16, 0, 0]),
+                    _ => long.extend(&table[pc..pc + instruction_len(op)]),
+                }
+                pc += instruction_len(op);
+            }
+            let long = with_jumps(&long);
+            assert_eq!(long.starts.len(), patterns.starts().len());
+            for (&short_start, &long_start) in patterns.starts().iter().zip(long.starts.iter()) {
+                for _ in 0..12 {
+                    let len = (next() % 14) as usize;
+                    let digits: Vec<u8> = (0..len).map(|_| b'0' + (next() % 10) as u8).collect();
+                    for whole in [true, false] {
+                        let (mut short_slots, mut long_slots) = ([UNSET; SLOTS], [UNSET; SLOTS]);
+                        let short = run(
+                            patterns.bytes(),
+                            short_start,
+                            &digits,
+                            whole,
+                            &digit_test,
+                            &mut short_slots,
+                        );
+                        let long = run(
+                            &long.bytes,
+                            long_start,
+                            &digits,
+                            whole,
+                            &digit_test,
+                            &mut long_slots,
+                        );
+                        assert_eq!(
+                            (short, short_slots),
+                            (long, long_slots),
+                            "program {short_start} on {:?} whole {whole}",
+                            String::from_utf8_lossy(&digits)
+                        );
+                    }
+                }
+            }
+        }
+        assert!(
+            codes > 1000 && fused > 100,
+            "{codes} class codes, {fused} fused"
+        );
     }
 
     /// The fallback gives the same match and groups as plain backtracking, and running without capture slots the
