@@ -41,8 +41,8 @@ build_entry() {
 }
 
 # The main entry is mostly code (the client, serde, JSON), so it is built for size. The phone entry is mostly data
-# (the metadata tables) and runs on every keystroke: built for speed it normalizes twice as fast in V8 for 0.6 kB
-# more gzip (BENCHMARKS.md).
+# (the metadata tables) and runs on every keystroke: built for speed it normalizes twice as fast in V8 (Node:
+# about 300k numbers/s against 146k at `z`) for 3.7 kB more gzip.
 build_entry browser verify_edge "$out" z
 build_entry browser-phone verify_edge_phone "$out/phone" 3
 cp pkg-template/README.md "$out/"

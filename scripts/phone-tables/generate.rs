@@ -8,7 +8,8 @@
 //!
 //! The bytecode keeps the pattern's shape (groups, branches, closes) rather than jumps, so it compresses about as
 //! well as the pattern text; `src/phone/matcher.rs` documents it. The few jumps it has (group lengths, a loop's way
-//! back) are written as zeros, for the matcher to fill in on first use.
+//! back) are written as zeros, for the matcher to fill in on first use. The generator runs twice: the first run
+//! counts the digit classes the programs use, the second writes the most used as one-byte codes (`CLASS_CODES`).
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
