@@ -62,8 +62,9 @@ impl PhoneNumber {
 
 /// `PhoneNumberUtil.format` for a country calling code and national significant number.
 pub(super) fn format_number(country_code: u16, nsn: &str, format: PhoneFormat) -> String {
+    let code = text::decimal(country_code.into());
     if format == PhoneFormat::E164 {
-        return text::concat(&["+", &text::decimal(country_code.into()), nsn]);
+        return text::concat(&["+", &code, nsn]);
     }
     // Google formats with the main region of the country code (the US for +1, Russia for +7), or the
     // non-geographic entity's metadata.
@@ -73,12 +74,8 @@ pub(super) fn format_number(country_code: u16, nsn: &str, format: PhoneFormat) -
     let national = format_nsn(nsn, meta, format);
     match format {
         PhoneFormat::National => national,
-        PhoneFormat::International => {
-            text::concat(&["+", &text::decimal(country_code.into()), " ", &national])
-        }
-        PhoneFormat::Rfc3966 | PhoneFormat::E164 => {
-            text::concat(&["tel:+", &text::decimal(country_code.into()), "-", &national])
-        }
+        PhoneFormat::International => text::concat(&["+", &code, " ", &national]),
+        PhoneFormat::Rfc3966 | PhoneFormat::E164 => text::concat(&["tel:+", &code, "-", &national]),
     }
 }
 

@@ -27,7 +27,7 @@
 //! | `0x16` | | assert the end of the input |
 //! | `0x17` | | match |
 //! | `0x18`-`0x1F` | | 2 to 9 digits, any: `0x0D n 0x0A` in one byte (digit programs) |
-//! | `0x20`-`0x83` | | the digit range `a`-`b`, as `0x20 + 10a + b` (digit programs) |
+//! | `0x20`-`0x79` | | the digit range `a`-`b` (`a` < `b`), as `0x20 + 10a + b` (digit programs) |
 //! | `0x84`-`0xFF` | | one digit of the class `CLASS_CODES[byte - 0x84]`: the most used classes in a byte (digit programs) |
 //!
 //! An atom is a digit, any digit, a class, a class code or a range. Offsets are in bytes, multi-byte operands little-endian.
@@ -439,23 +439,24 @@ fn backtrack<S: Copy>(
             };
             match op {
                 OP_REPEAT | OP_EXACT | OP_DIGITS..=OP_DIGITS_LAST => {
-                    let (min, max, at) = match op {
+                    // How many, and where the atom is: after the operands, or (n digits, any) the byte itself.
+                    let (min, max, atom_at) = match op {
                         OP_REPEAT => match (prog.get(pc + 1), prog.get(pc + 2)) {
-                            (Some(&min), Some(&max)) => (min, max, pc + 3),
+                            (Some(&min), Some(&max)) => (min, max, Some(pc + 3)),
                             _ => break 'step false,
                         },
                         OP_EXACT => match prog.get(pc + 1) {
-                            Some(&n) => (n, n, pc + 2),
+                            Some(&n) => (n, n, Some(pc + 2)),
                             None => break 'step false,
                         },
-                        // n digits, any: the byte is its own atom.
-                        _ => (op - OP_DIGITS + 2, op - OP_DIGITS + 2, pc),
+                        _ => (op - OP_DIGITS + 2, op - OP_DIGITS + 2, None),
                     };
-                    let Some((class, size)) = (if at == pc {
-                        Some((ALL_DIGITS, 1))
-                    } else {
-                        atom(prog, at)
-                    }) else {
+                    // The class, and the instruction after the repetition.
+                    let counted = match atom_at {
+                        Some(at) => atom(prog, at).map(|(class, size)| (class, at + size)),
+                        None => Some((ALL_DIGITS, pc + 1)),
+                    };
+                    let Some((class, next)) = counted else {
                         break 'step false;
                     };
                     let limit = if max == UNBOUNDED {
@@ -473,7 +474,6 @@ fn backtrack<S: Copy>(
                     if taken < usize::from(min) {
                         break 'step false;
                     }
-                    let next = at + size;
                     let lowest = pos + usize::from(min);
                     pos += taken;
                     if pos > lowest {
@@ -625,6 +625,22 @@ mod tests {
     use crate::phone::metadata::{region, NONE};
     use crate::phone::tables::{EXTENSION, SECOND_NUMBER, VIABLE};
 
+    /// A xorshift generator: the tests' random inputs, the same on every run.
+    fn xorshift(mut state: u64) -> impl FnMut() -> u64 {
+        move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        }
+    }
+
+    /// Random ASCII digits, fewer than `below` of them.
+    fn random_digits(next: &mut impl FnMut() -> u64, below: u64) -> Vec<u8> {
+        let len = next() % below;
+        (0..len).map(|_| b'0' + (next() % 10) as u8).collect()
+    }
+
     /// Runs a program both ways: plain backtracking, and the memoizing fallback a step budget switches to.
     fn both_ways<S: Copy>(
         blob: &[u8],
@@ -724,13 +740,7 @@ mod tests {
     /// filled in again), gives the same match and groups on random digits.
     #[test]
     fn the_one_byte_forms_match_as_the_long_ones() {
-        let mut state = 0x5EED_C0DE_BA5E_1234_u64;
-        let mut next = move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut next = xorshift(0x5EED_C0DE_BA5E_1234);
         let (mut codes, mut fused) = (0, 0);
         for (patterns, table) in [
             (NUMBER_PATTERNS, PROGRAMS),
@@ -760,8 +770,7 @@ mod tests {
             assert_eq!(long.starts.len(), patterns.starts().len());
             for (&short_start, &long_start) in patterns.starts().iter().zip(long.starts.iter()) {
                 for _ in 0..12 {
-                    let len = (next() % 14) as usize;
-                    let digits: Vec<u8> = (0..len).map(|_| b'0' + (next() % 10) as u8).collect();
+                    let digits = random_digits(&mut next, 14);
                     for whole in [true, false] {
                         let (mut short_slots, mut long_slots) = ([UNSET; SLOTS], [UNSET; SLOTS]);
                         let short = run(
@@ -800,13 +809,7 @@ mod tests {
     /// same match, on every region's programs, the formats' programs and the character programs.
     #[test]
     fn the_memoizing_fallback_matches_as_plain_backtracking_does() {
-        let mut state = 0x0DDB_A11C_0FFE_E005_u64;
-        let mut next = move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut next = xorshift(0x0DDB_A11C_0FFE_E005);
         let mut formats = Vec::new();
         for meta in (0..).map_while(region) {
             formats.extend(meta.number_formats());
@@ -819,21 +822,12 @@ mod tests {
             programs.extend(meta.types.iter().map(|d| d.program));
             for program in programs.into_iter().filter(|&p| p != NONE) {
                 for _ in 0..40 {
-                    let len = (next() % 16) as usize;
-                    let digits: String = (0..len)
-                        .map(|_| char::from(b'0' + (next() % 10) as u8))
-                        .collect();
+                    let digits = random_digits(&mut next, 16);
+                    both_ways(NUMBER_PATTERNS.bytes(), program, &digits, true, &digit_test);
                     both_ways(
                         NUMBER_PATTERNS.bytes(),
                         program,
-                        digits.as_bytes(),
-                        true,
-                        &digit_test,
-                    );
-                    both_ways(
-                        NUMBER_PATTERNS.bytes(),
-                        program,
-                        digits.as_bytes(),
+                        &digits,
                         false,
                         &digit_test,
                     );
@@ -843,21 +837,12 @@ mod tests {
         for format in formats {
             for &program in [format.pattern].iter().chain(format.leading_digits()) {
                 for _ in 0..20 {
-                    let len = (next() % 16) as usize;
-                    let digits: String = (0..len)
-                        .map(|_| char::from(b'0' + (next() % 10) as u8))
-                        .collect();
+                    let digits = random_digits(&mut next, 16);
+                    both_ways(FORMAT_PATTERNS.bytes(), program, &digits, true, &digit_test);
                     both_ways(
                         FORMAT_PATTERNS.bytes(),
                         program,
-                        digits.as_bytes(),
-                        true,
-                        &digit_test,
-                    );
-                    both_ways(
-                        FORMAT_PATTERNS.bytes(),
-                        program,
-                        digits.as_bytes(),
+                        &digits,
                         false,
                         &digit_test,
                     );
