@@ -116,8 +116,17 @@ fn the_browser_build_gives_googles_answer_on_the_whole_table() {
 
 #[wasm_bindgen_test]
 fn lists_the_supported_regions() {
-    let regions = supported_regions();
+    let regions: Vec<String> = js_sys::Array::from(&supported_regions())
+        .iter()
+        .map(|id| id.as_string().unwrap_or_default())
+        .collect();
     assert!(regions.len() > 240);
+    assert!(
+        regions
+            .iter()
+            .all(|r| r.len() == 2 && r.bytes().all(|b| b.is_ascii_uppercase())),
+        "two capital letters each"
+    );
     assert!(regions.iter().any(|r| r == "GB") && !regions.iter().any(|r| r == "001"));
     assert!(regions.windows(2).all(|w| w[0] < w[1]), "sorted");
 }

@@ -27,3 +27,10 @@ export function phoneNumber(packed) {
     invalidReason: valid ? null : ERROR_CODES[packed.charCodeAt(1) - A],
   };
 }
+
+// Unpacks supportedRegions' answer: the two-letter ids back to back.
+export function regionList(packed) {
+  const ids = [];
+  for (let i = 0; i < packed.length; i += 2) ids.push(packed.slice(i, i + 2));
+  return ids;
+}

@@ -43,6 +43,8 @@ describe("the npm package", () => {
     assert.equal(out.n.e164, "+16502530000");
     assert.equal(out.n.region, "US");
     assert.ok(out.regions.length > 240 && out.regions.includes("GB") && !out.regions.includes("001"));
+    assert.ok(out.regions.every((id, i) => /^[A-Z]{2}$/.test(id) && (i === 0 || out.regions[i - 1] < id)),
+      "supportedRegions: two capital letters each, sorted, no repeats");
   });
 
   test("its phone entry gives the same answers and carries nothing but phone numbers", () => {
