@@ -599,14 +599,9 @@ fn generate_with(xml: &[u8], source: &str, codes: &[u16]) -> (String, HashMap<u1
         });
     }
 
-    let viable = c
-        .compile(
-            &format!(
-                r"\d{{2}}|[+\x{{FF0B}}]*(?:[{PUNCTUATION}*]*\d){{3,}}[{PUNCTUATION}*A-Za-z\d]*"
-            ),
-            Alphabet::Chars,
-        )
-        .0;
+    let viable_pattern =
+        format!(r"\d{{2}}|[+\x{{FF0B}}]*(?:[{PUNCTUATION}*]*\d){{3,}}[{PUNCTUATION}*A-Za-z\d]*");
+    let viable = c.compile(&viable_pattern, Alphabet::Chars).0;
     let second_number_pattern = r"[\\/] *x";
     let second_number = c.compile(second_number_pattern, Alphabet::Chars).0;
     let (second_number_first, second_number_required) = c.search_classes(second_number_pattern);
@@ -659,7 +654,13 @@ fn generate_with(xml: &[u8], source: &str, codes: &[u16]) -> (String, HashMap<u1
          /// The characters a match of `EXTENSION` can start with: an index into `CHAR_CLASSES`.\n\
          pub(super) const EXTENSION_FIRST: u16 = {extension_first};\n\
          /// A class every match of `EXTENSION` holds a character of: an index into `CHAR_CLASSES`.\n\
-         pub(super) const EXTENSION_REQUIRED: u16 = {extension_required};\n"
+         pub(super) const EXTENSION_REQUIRED: u16 = {extension_required};\n\
+         /// The patterns the character programs were compiled from, which the matcher's tests run the regex crate on.\n\
+         #[cfg(test)]\n\
+         pub(super) const CHAR_PATTERNS: [(u16, &str); 3] = [\n    \
+         (VIABLE, {viable_pattern:?}),\n    \
+         (SECOND_NUMBER, {second_number_pattern:?}),\n    \
+         (EXTENSION, {extension_pattern:?}),\n];\n"
     );
     let classes: Vec<String> = c
         .char_classes

@@ -127,7 +127,7 @@ impl PatternBlob {
             program,
             digits.as_bytes(),
             true,
-            &digit_test,
+            false,
             &mut [],
         )
         .is_some()
@@ -141,7 +141,7 @@ impl PatternBlob {
             program,
             digits.as_bytes(),
             false,
-            &digit_test,
+            false,
             &mut [],
         )
     }
@@ -155,7 +155,7 @@ impl PatternBlob {
             program,
             digits.as_bytes(),
             false,
-            &digit_test,
+            false,
             &mut slots,
         )?;
         Some(Captures { slots, end })
@@ -163,59 +163,93 @@ impl PatternBlob {
 }
 
 /// Whether the character program at `program` matches all of `text`.
-pub(super) fn chars_whole(program: u16, text: &[char]) -> bool {
+pub(super) fn chars_whole(program: u16, text: &str) -> bool {
     run(
         NUMBER_PATTERNS.bytes(),
         program,
-        text,
+        text.as_bytes(),
         true,
-        &char_test,
+        true,
         &mut [],
     )
     .is_some()
 }
 
-/// The leftmost position of `text` where the character program matches, searching as `Regex::find` does. A text
-/// with no character of `required` (which every match holds) has none; otherwise only the positions holding a
-/// character of `first` (which every match starts with) are tried.
-pub(super) fn chars_find(program: u16, first: u16, required: u16, text: &[char]) -> Option<usize> {
-    if !text.iter().any(|&c| char_test(required, c)) {
+/// The byte offset of the leftmost match of the character program in `text`, searching as `Regex::find` does. A
+/// text with no character of `required` (which every match holds) has none; otherwise only the positions holding
+/// a character of `first` (which every match starts with) are tried.
+pub(super) fn chars_find(program: u16, first: u16, required: u16, text: &str) -> Option<usize> {
+    if !text.chars().any(|c| char_test(required, u32::from(c))) {
         return None;
     }
     let blob = NUMBER_PATTERNS.bytes();
-    (0..text.len()).find(|&start| {
-        text.get(start..).is_some_and(|rest| {
-            rest.first().is_some_and(|&c| char_test(first, c))
-                && run(blob, program, rest, false, &char_test, &mut []).is_some()
+    text.char_indices()
+        .find(|&(start, c)| {
+            char_test(first, u32::from(c))
+                && text
+                    .as_bytes()
+                    .get(start..)
+                    .is_some_and(|rest| run(blob, program, rest, false, true, &mut []).is_some())
         })
-    })
+        .map(|(start, _)| start)
 }
 
-/// An ASCII digit against a digit class (a mask of 0-9).
-fn digit_test(class: u16, symbol: u8) -> bool {
-    let d = symbol.wrapping_sub(b'0');
-    d < 10 && class & (1 << d) != 0
+/// A symbol against a class: an ASCII digit against a digit class (a mask of 0-9) in a digit program, a character
+/// against a character class (an index into `CHAR_CLASSES`) in a character program.
+#[inline(always)]
+fn test(class: u16, symbol: u32, chars: bool) -> bool {
+    if chars {
+        char_test(class, symbol)
+    } else {
+        let d = symbol.wrapping_sub(u32::from(b'0'));
+        d < 10 && class & (1 << d) != 0
+    }
 }
 
-/// A character against a character class (an index into `CHAR_CLASSES`).
-fn char_test(class: u16, symbol: char) -> bool {
+/// A character (its code point) against a character class (an index into `CHAR_CLASSES`).
+fn char_test(class: u16, code: u32) -> bool {
     let Some((ascii, wide)) = CHAR_CLASSES.get(usize::from(class)) else {
         return false;
     };
-    let code = u32::from(symbol);
     if code < 128 {
         return ascii & (1 << code) != 0;
     }
     wide.binary_search_by(|&(lo, hi)| {
-        if hi < symbol {
+        if u32::from(hi) < code {
             std::cmp::Ordering::Less
-        } else if lo > symbol {
+        } else if u32::from(lo) > code {
             std::cmp::Ordering::Greater
         } else {
             std::cmp::Ordering::Equal
         }
     })
     .is_ok()
+}
+
+/// The symbol at `pos` of `input` and the position after it: a byte of a digit program's input, a character of a
+/// character program's (a `&str`'s bytes, so UTF-8: the lead byte's high ones give the length). Bytes that are not
+/// UTF-8 read as some symbol, never past the end.
+#[inline(always)]
+fn symbol(input: &[u8], pos: usize, chars: bool) -> Option<(u32, usize)> {
+    let &lead = input.get(pos)?;
+    if !chars || lead < 0x80 {
+        return Some((u32::from(lead), pos + 1));
+    }
+    let len = lead.leading_ones() as usize;
+    let mut code = u32::from(lead) & (0x7F >> len);
+    for at in pos + 1..pos + len {
+        code = code << 6 | u32::from(*input.get(at)? & 0x3F);
+    }
+    Some((code, pos + len))
+}
+
+/// Where the symbol before `pos` starts, no further back than `floor` (a symbol's start below `pos`).
+fn back_one(input: &[u8], pos: usize, floor: usize, chars: bool) -> usize {
+    let mut at = pos.saturating_sub(1);
+    while chars && at > floor && input.get(at).is_some_and(|b| b & 0xC0 == 0x80) {
+        at -= 1;
+    }
+    at
 }
 
 /// A way back to a choice not yet tried.
@@ -236,21 +270,24 @@ thread_local! {
     static STACK: RefCell<Vec<Frame>> = const { RefCell::new(Vec::new()) };
 }
 
-/// Runs the program at offset `program` of `blob` on `input`: the end of the leftmost-first match from position 0
-/// (which must be the end of the input when `whole`), filling `slots` (as many as the caller wants: none when only
-/// whether and where the match ends matters).
-fn run<S: Copy>(
+/// Runs the program at offset `program` of `blob` on `input` (digits, or with `chars` a character program's UTF-8
+/// text): the end of the leftmost-first match from position 0 (which must be the end of the input when `whole`),
+/// filling `slots` (as many as the caller wants: none when only whether and where the match ends matters).
+///
+/// Digit and character programs share this one function, rather than one copy each of a generic one: a flag
+/// tested per symbol costs less than a second matcher in the wasm (about 1 kB gzip).
+fn run(
     blob: &[u8],
     program: u16,
-    input: &[S],
+    input: &[u8],
     whole: bool,
-    test: &impl Fn(u16, S) -> bool,
+    chars: bool,
     slots: &mut [u32],
 ) -> Option<usize> {
     let prog = blob.get(usize::from(program)..)?;
     let mut go = |stack: &mut Vec<Frame>| {
         stack.clear();
-        match backtrack(prog, input, whole, test, slots, stack, None) {
+        match backtrack(prog, input, whole, chars, slots, stack, None) {
             Ok(found) => found,
             Err(OverBudget) => {
                 // One bit per (instruction, position): a state that failed once fails again.
@@ -258,7 +295,7 @@ fn run<S: Copy>(
                 let mut visited = vec![0u64; states.div_ceil(64)];
                 slots.fill(UNSET);
                 stack.clear();
-                backtrack(prog, input, whole, test, slots, stack, Some(&mut visited))
+                backtrack(prog, input, whole, chars, slots, stack, Some(&mut visited))
                     .unwrap_or(None)
             }
         }
@@ -402,11 +439,11 @@ fn group_close(prog: &[u8], mut pc: usize) -> Option<usize> {
     }
 }
 
-fn backtrack<S: Copy>(
+fn backtrack(
     prog: &[u8],
-    input: &[S],
+    input: &[u8],
     whole: bool,
-    test: &impl Fn(u16, S) -> bool,
+    chars: bool,
     slots: &mut [u32],
     stack: &mut Vec<Frame>,
     mut visited: Option<&mut Vec<u64>>,
@@ -464,23 +501,29 @@ fn backtrack<S: Copy>(
                     } else {
                         usize::from(max)
                     };
-                    let taken = input
-                        .get(pos..)
-                        .unwrap_or_default()
-                        .iter()
-                        .take(limit)
-                        .take_while(|&&symbol| test(class, symbol))
-                        .count();
+                    // As many as match, up to `limit`; `lowest` is where the first `min` of them end.
+                    let (mut end, mut lowest, mut taken) = (pos, pos, 0);
+                    while taken < limit {
+                        match symbol(input, end, chars) {
+                            Some((s, after)) if test(class, s, chars) => {
+                                end = after;
+                                taken += 1;
+                                if taken == usize::from(min) {
+                                    lowest = end;
+                                }
+                            }
+                            _ => break,
+                        }
+                    }
                     if taken < usize::from(min) {
                         break 'step false;
                     }
-                    let lowest = pos + usize::from(min);
-                    pos += taken;
+                    pos = end;
                     if pos > lowest {
                         stack.push(Frame::Repeat {
                             pc: next as u32,
                             min: lowest as u32,
-                            pos: (pos - 1) as u32,
+                            pos: back_one(input, pos, lowest, chars) as u32,
                         });
                     }
                     pc = next;
@@ -555,9 +598,9 @@ fn backtrack<S: Copy>(
                 }
                 OP_MATCH if !whole || pos == input.len() => return Ok(Some(pos)),
                 _ => match atom(prog, pc) {
-                    Some((class, size)) => match input.get(pos) {
-                        Some(&symbol) if test(class, symbol) => {
-                            pos += 1;
+                    Some((class, size)) => match symbol(input, pos, chars) {
+                        Some((s, after)) if test(class, s, chars) => {
+                            pos = after;
                             pc += size;
                             true
                         }
@@ -607,7 +650,7 @@ fn backtrack<S: Copy>(
                         stack.push(Frame::Repeat {
                             pc: to,
                             min,
-                            pos: at - 1,
+                            pos: back_one(input, at as usize, min as usize, chars) as u32,
                         });
                     }
                     pc = to as usize;
@@ -623,7 +666,10 @@ fn backtrack<S: Copy>(
 mod tests {
     use super::*;
     use crate::phone::metadata::{region, NONE};
-    use crate::phone::tables::{EXTENSION, SECOND_NUMBER, VIABLE};
+    use crate::phone::tables::{
+        CHAR_PATTERNS, EXTENSION, EXTENSION_FIRST, EXTENSION_REQUIRED, SECOND_NUMBER,
+        SECOND_NUMBER_FIRST, SECOND_NUMBER_REQUIRED, VIABLE,
+    };
 
     /// A xorshift generator: the tests' random inputs, the same on every run.
     fn xorshift(mut state: u64) -> impl FnMut() -> u64 {
@@ -642,20 +688,14 @@ mod tests {
     }
 
     /// Runs a program both ways: plain backtracking, and the memoizing fallback a step budget switches to.
-    fn both_ways<S: Copy>(
-        blob: &[u8],
-        program: u16,
-        input: &[S],
-        whole: bool,
-        test: &impl Fn(u16, S) -> bool,
-    ) {
+    fn both_ways(blob: &[u8], program: u16, input: &[u8], whole: bool, chars: bool) {
         let prog = blob.get(usize::from(program)..).unwrap();
         let (mut plain_slots, mut memo_slots) = ([UNSET; SLOTS], [UNSET; SLOTS]);
         let plain = backtrack(
             prog,
             input,
             whole,
-            test,
+            chars,
             &mut plain_slots,
             &mut Vec::new(),
             None,
@@ -666,7 +706,7 @@ mod tests {
             prog,
             input,
             whole,
-            test,
+            chars,
             &mut memo_slots,
             &mut Vec::new(),
             Some(&mut visited),
@@ -680,7 +720,7 @@ mod tests {
             "program {program}"
         );
         // Without capture slots (as callers that want no groups run it), the same match.
-        let bare = backtrack(prog, input, whole, test, &mut [], &mut Vec::new(), None);
+        let bare = backtrack(prog, input, whole, chars, &mut [], &mut Vec::new(), None);
         assert_eq!(bare.ok(), Some(plain), "program {program} without slots");
     }
 
@@ -778,7 +818,7 @@ mod tests {
                             short_start,
                             &digits,
                             whole,
-                            &digit_test,
+                            false,
                             &mut short_slots,
                         );
                         let long = run(
@@ -786,7 +826,7 @@ mod tests {
                             long_start,
                             &digits,
                             whole,
-                            &digit_test,
+                            false,
                             &mut long_slots,
                         );
                         assert_eq!(
@@ -823,14 +863,8 @@ mod tests {
             for program in programs.into_iter().filter(|&p| p != NONE) {
                 for _ in 0..40 {
                     let digits = random_digits(&mut next, 16);
-                    both_ways(NUMBER_PATTERNS.bytes(), program, &digits, true, &digit_test);
-                    both_ways(
-                        NUMBER_PATTERNS.bytes(),
-                        program,
-                        &digits,
-                        false,
-                        &digit_test,
-                    );
+                    both_ways(NUMBER_PATTERNS.bytes(), program, &digits, true, false);
+                    both_ways(NUMBER_PATTERNS.bytes(), program, &digits, false, false);
                 }
             }
         }
@@ -838,14 +872,8 @@ mod tests {
             for &program in [format.pattern].iter().chain(format.leading_digits()) {
                 for _ in 0..20 {
                     let digits = random_digits(&mut next, 16);
-                    both_ways(FORMAT_PATTERNS.bytes(), program, &digits, true, &digit_test);
-                    both_ways(
-                        FORMAT_PATTERNS.bytes(),
-                        program,
-                        &digits,
-                        false,
-                        &digit_test,
-                    );
+                    both_ways(FORMAT_PATTERNS.bytes(), program, &digits, true, false);
+                    both_ways(FORMAT_PATTERNS.bytes(), program, &digits, false, false);
                 }
             }
         }
@@ -855,26 +883,77 @@ mod tests {
         ];
         for _ in 0..20_000 {
             let len = (next() % 20) as usize;
-            let text: Vec<char> = (0..len)
+            let text: String = (0..len)
                 .map(|_| pieces[(next() % pieces.len() as u64) as usize])
                 .collect();
-            both_ways(NUMBER_PATTERNS.bytes(), VIABLE, &text, true, &char_test);
-            for start in 0..text.len() {
-                both_ways(
-                    NUMBER_PATTERNS.bytes(),
-                    EXTENSION,
-                    &text[start..],
-                    false,
-                    &char_test,
-                );
-                both_ways(
-                    NUMBER_PATTERNS.bytes(),
-                    SECOND_NUMBER,
-                    &text[start..],
-                    false,
-                    &char_test,
-                );
+            both_ways(NUMBER_PATTERNS.bytes(), VIABLE, text.as_bytes(), true, true);
+            for (start, _) in text.char_indices() {
+                let rest = &text.as_bytes()[start..];
+                both_ways(NUMBER_PATTERNS.bytes(), EXTENSION, rest, false, true);
+                both_ways(NUMBER_PATTERNS.bytes(), SECOND_NUMBER, rest, false, true);
             }
         }
+    }
+
+    /// The character programs read UTF-8 a character at a time, and give back whole characters: on random text of
+    /// the characters their patterns name (one to four bytes each, some ending in bytes that read as ASCII
+    /// punctuation were a character cut), each matches and finds as the regex crate does with the pattern it was
+    /// compiled from.
+    #[test]
+    fn the_character_programs_match_as_the_regex_crate_does() {
+        let regex = |pattern: &str| regex::Regex::new(pattern).unwrap();
+        let source = |program| {
+            CHAR_PATTERNS
+                .iter()
+                .find(|&&(p, _)| p == program)
+                .unwrap()
+                .1
+        };
+        let viable = regex(&format!("^(?:{})$", source(VIABLE)));
+        let second_number = regex(source(SECOND_NUMBER));
+        let extension = regex(source(EXTENSION));
+        // Two alphabets, split at `|`: a number's (digits of four scripts, punctuation of one to three bytes), and
+        // an extension's (its words and separators).
+        let number = "1|2|7|+|\u{FF0B}| |-|(|)|.|/|[|~|*|x|\u{AD}|\u{A0}|\u{2010}|\u{2212}|\u{30FC}|\u{FF0D}|\u{3000}|\
+                      \u{FF08}|\u{2053}|\u{663}|\u{FF11}|\u{1D7D9}|a";
+        let extension_words = "1|2|#| |,|;|x|X|e|t|:|ext=|ext|int|anexo|o\u{301}|ó|\u{A0}|\u{FF58}|\u{FF03}|\u{FF5E}|\
+                               \u{FF45}\u{FF58}\u{FF54}|доб|д|\\|/|-|\u{FF0E}|\u{1F4DE}";
+        let alphabets: [Vec<&str>; 2] = [
+            number.split('|').collect(),
+            extension_words.split('|').collect(),
+        ];
+        let mut next = xorshift(0xC4A2_5EED_0F7E_57AB);
+        let (mut viable_count, mut found) = (0, 0);
+        for round in 0..30_000 {
+            let pieces = &alphabets[round % 2];
+            let len = next() % 14;
+            let text: String = (0..len)
+                .map(|_| pieces[(next() % pieces.len() as u64) as usize])
+                .collect();
+            let whole = chars_whole(VIABLE, &text);
+            assert_eq!(whole, viable.is_match(&text), "VIABLE on {text:?}");
+            viable_count += usize::from(whole);
+            for (program, first, required, reference) in [
+                (
+                    SECOND_NUMBER,
+                    SECOND_NUMBER_FIRST,
+                    SECOND_NUMBER_REQUIRED,
+                    &second_number,
+                ),
+                (EXTENSION, EXTENSION_FIRST, EXTENSION_REQUIRED, &extension),
+            ] {
+                let at = chars_find(program, first, required, &text);
+                assert_eq!(
+                    at,
+                    reference.find(&text).map(|m| m.start()),
+                    "program {program} on {text:?}"
+                );
+                found += usize::from(at.is_some());
+            }
+        }
+        assert!(
+            viable_count > 1000 && found > 1000,
+            "{viable_count} viable, {found} found"
+        );
     }
 }

@@ -31,14 +31,7 @@ fn is_viable(number: &str) -> bool {
     if plain && digits >= 3 {
         return true;
     }
-    let chars: Vec<char> = number.chars().collect();
-    matcher::chars_whole(VIABLE, &chars)
-}
-
-/// The byte offset of the character program's leftmost match in `text`.
-fn find_in(text: &str, program: u16, first: u16, required: u16) -> Option<usize> {
-    let chars: Vec<char> = text.chars().collect();
-    matcher::chars_find(program, first, required, &chars).and_then(|at| byte_offset(text, at))
+    matcher::chars_whole(VIABLE, number)
 }
 
 /// Parses `input` into a country calling code and national significant number, as `PhoneNumberUtil.parse` does.
@@ -192,11 +185,11 @@ fn extract_possible_number(text: &str) -> &str {
         });
     let rest = text::before(rest, end);
     // "SECOND_NUMBER_START": "650 253 0000 / x1234" keeps only the first number.
-    match find_in(
-        rest,
+    match matcher::chars_find(
         SECOND_NUMBER,
         SECOND_NUMBER_FIRST,
         SECOND_NUMBER_REQUIRED,
+        rest,
     ) {
         Some(end) => text::before(rest, end),
         None => rest,
@@ -205,7 +198,7 @@ fn extract_possible_number(text: &str) -> &str {
 
 /// `maybeStripExtension`: E.164 has no extension, so `ext. 1234`, `x1234`, `#1234` and the like are dropped.
 fn strip_extension(number: &str) -> &str {
-    match find_in(number, EXTENSION, EXTENSION_FIRST, EXTENSION_REQUIRED) {
+    match matcher::chars_find(EXTENSION, EXTENSION_FIRST, EXTENSION_REQUIRED, number) {
         // Only when what is left is still a number: "x" alone is punctuation in Google's patterns.
         Some(start) if is_viable(text::before(number, start)) => text::before(number, start),
         _ => number,
@@ -222,14 +215,6 @@ fn strip_code(number: &str, code: u16) -> Option<&str> {
     let head = number.get(..digits)?;
     (head.bytes().all(|b| b.is_ascii_digit()) && head.parse() == Ok(code))
         .then(|| text::after(number, digits))
-}
-
-/// The byte offset of the `index`th character of `text` (its length for one past the end).
-fn byte_offset(text: &str, index: usize) -> Option<usize> {
-    text.char_indices()
-        .map(|(at, _)| at)
-        .chain([text.len()])
-        .nth(index)
 }
 
 /// `maybeExtractCountryCode`: `(country code, national number)` when the number carries its country code (after
@@ -511,10 +496,9 @@ mod tests {
             for i in 0..(state % 12) {
                 text.push_str(PIECES[((state >> (4 * i)) % 14) as usize]);
             }
-            let chars: Vec<char> = text.chars().collect();
             assert_eq!(
                 is_viable(&text),
-                matcher::chars_whole(VIABLE, &chars),
+                matcher::chars_whole(VIABLE, &text),
                 "{text:?}"
             );
         }

@@ -279,6 +279,13 @@ pub(super) const EXTENSION: u16 = 40399;
 pub(super) const EXTENSION_FIRST: u16 = 33;
 /// A class every match of `EXTENSION` holds a character of: an index into `CHAR_CLASSES`.
 pub(super) const EXTENSION_REQUIRED: u16 = 34;
+/// The patterns the character programs were compiled from, which the matcher's tests run the regex crate on.
+#[cfg(test)]
+pub(super) const CHAR_PATTERNS: [(u16, &str); 3] = [
+    (VIABLE, "\\d{2}|[+\\x{FF0B}]*(?:[\\-x\\x{2010}-\\x{2015}\\x{2212}\\x{30FC}\\x{FF0D}-\\x{FF0F} \\x{00A0}\\x{00AD}\\x{200B}\\x{2060}\\x{3000}()\\x{FF08}\\x{FF09}\\x{FF3B}\\x{FF3D}.\\[\\]/~\\x{2053}\\x{223C}\\x{FF5E}*]*\\d){3,}[\\-x\\x{2010}-\\x{2015}\\x{2212}\\x{30FC}\\x{FF0D}-\\x{FF0F} \\x{00A0}\\x{00AD}\\x{200B}\\x{2060}\\x{3000}()\\x{FF08}\\x{FF09}\\x{FF3B}\\x{FF3D}.\\[\\]/~\\x{2053}\\x{223C}\\x{FF5E}*A-Za-z\\d]*"),
+    (SECOND_NUMBER, "[\\\\/] *x"),
+    (EXTENSION, "(?i)(?:;ext=\\d{1,20}|[ \\x{00A0}\\t,]*(?:e?xt(?:ensi(?:o\\x{0301}?|ó))?n?|ｅ?ｘｔｎ?|доб|anexo|[;,xｘ#＃~～]|int|ｉｎｔ)[:\\.．]?[ \\x{00A0}\\t,-]*\\d{1,20}#?|[- ]+\\d{1,6}#)$"),
+];
 
 /// The character classes of the character programs: the ASCII characters as a bit set, the others as sorted
 /// inclusive ranges.
