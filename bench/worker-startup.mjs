@@ -84,8 +84,9 @@ its regions compact byte records that the first normalization (or the warm-up) d
 of the figures above, by run); no pattern is compiled. The V8 figures are each step's whole CPU cost, the engine's share
 of a first request's CPU. The workerd figures are wall time seen by a client on loopback, most of it \`wrangler
 dev\`'s proxy, not CPU. The V8 rows instantiate the npm package's main-entry wasm, which has the same phone engine as
-the Worker's but not its bindings. The first normalization's range is run-to-run spread on a shared 2-core
-machine: the same wasm takes about 3 ms in some processes and 6-7 ms in others.
+the Worker's but not its bindings. The first normalization's range (its fastest and slowest process) is spread on a
+shared 2-core machine, not a difference in the work: the same wasm runs it about twice as fast in some processes as
+in others.
 `;
 process.stdout.write(report);
 if (!process.argv.includes("--no-write")) {

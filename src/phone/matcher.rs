@@ -275,7 +275,7 @@ thread_local! {
 /// filling `slots` (as many as the caller wants: none when only whether and where the match ends matters).
 ///
 /// Digit and character programs share this one function, rather than one copy each of a generic one: a flag
-/// tested per symbol costs less than a second matcher in the wasm (about 1 kB gzip).
+/// tested per symbol costs less than a second matcher in the wasm (0.4 kB gzip) and no measurable time.
 fn run(
     blob: &[u8],
     program: u16,
