@@ -14,6 +14,7 @@ extern "C" {
     #[wasm_bindgen(js_name = phoneNumber)]
     fn unpack(packed: &str) -> JsValue;
 
+    /// Cuts what [`supported_regions`] packed (two-letter ids back to back) into an array of ids.
     #[wasm_bindgen(js_name = regionList)]
     fn unpack_regions(packed: &str) -> JsValue;
 }
