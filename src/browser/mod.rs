@@ -1,10 +1,10 @@
 //! The npm package's door onto the core: JS names, JS values and one JS error class.
 //!
 //! Two builds share this door. The phone entry (`verify-edge/phone`, feature `browser-phone`) has the phone
-//! functions: `normalizePhone` and `supportedRegions` ([`phone`]), `formatPhone` ([`format`]) and `AsYouType`
-//! ([`as_you_type`]). The main entry (feature `browser`) adds `VerifyClient` for the Worker's public API
-//! ([`client`]) and `invokeSnaUrl` and `verifySna` for Silent Network Auth ([`sna`]). Both throw one error class,
-//! `VerifyEdgeError` ([`error`]).
+//! functions: `normalizePhone` and `supportedRegions` (`phone.rs`), `formatPhone` (`format.rs`) and `AsYouType`
+//! (`as_you_type.rs`). The main entry (feature `browser`) adds `VerifyClient` for the Worker's public API
+//! (`client.rs`) and `invokeSnaUrl` and `verifySna` for Silent Network Auth (`sna.rs`). Both throw one error class,
+//! `VerifyEdgeError` (`error.rs`).
 
 mod as_you_type;
 #[cfg(feature = "browser")]

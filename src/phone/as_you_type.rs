@@ -94,7 +94,7 @@ impl AsYouType {
 
     /// Formats `text` typed from the start: clears, then types each character. Returns the formatted text.
     ///
-    /// Text longer than [`MAX_TYPED_CHARS`] holds no number a format fits and comes back as it is, and once the
+    /// Text longer than `MAX_TYPED_CHARS` holds no number a format fits and comes back as it is, and once the
     /// typed text has punctuation of the user's own the rest is only appended: a pasted page of text costs one
     /// pass, not one pass per character.
     pub fn input(&mut self, text: &str) -> String {
