@@ -666,25 +666,22 @@ fn backtrack(
 mod tests {
     use super::*;
     use crate::phone::metadata::{region, NONE};
+    use crate::phone::rng::Rng;
     use crate::phone::tables::{
         CHAR_PATTERNS, EXTENSION, EXTENSION_FIRST, EXTENSION_REQUIRED, SECOND_NUMBER,
         SECOND_NUMBER_FIRST, SECOND_NUMBER_REQUIRED, VIABLE,
     };
 
-    /// A xorshift generator: the tests' random inputs, the same on every run.
-    fn xorshift(mut state: u64) -> impl FnMut() -> u64 {
-        move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        }
+    /// Random ASCII digits, fewer than `below` of them.
+    fn random_digits(rng: &mut Rng, below: usize) -> Vec<u8> {
+        let len = rng.below(below);
+        (0..len).map(|_| b'0' + rng.below(10) as u8).collect()
     }
 
-    /// Random ASCII digits, fewer than `below` of them.
-    fn random_digits(next: &mut impl FnMut() -> u64, below: u64) -> Vec<u8> {
-        let len = next() % below;
-        (0..len).map(|_| b'0' + (next() % 10) as u8).collect()
+    /// Random text: fewer than `below` of `pieces`, end to end.
+    fn random_text(rng: &mut Rng, pieces: &[&str], below: usize) -> String {
+        let len = rng.below(below);
+        (0..len).map(|_| rng.pick(pieces)).collect()
     }
 
     /// Runs a program both ways: plain backtracking, and the memoizing fallback a step budget switches to.
@@ -780,7 +777,7 @@ mod tests {
     /// filled in again), gives the same match and groups on random digits.
     #[test]
     fn the_one_byte_forms_match_as_the_long_ones() {
-        let mut next = xorshift(0x5EED_C0DE_BA5E_1234);
+        let mut rng = Rng(0x5EED_C0DE_BA5E_1234);
         let (mut codes, mut fused) = (0, 0);
         for (patterns, table) in [
             (NUMBER_PATTERNS, PROGRAMS),
@@ -810,7 +807,7 @@ mod tests {
             assert_eq!(long.starts.len(), patterns.starts().len());
             for (&short_start, &long_start) in patterns.starts().iter().zip(long.starts.iter()) {
                 for _ in 0..12 {
-                    let digits = random_digits(&mut next, 14);
+                    let digits = random_digits(&mut rng, 14);
                     for whole in [true, false] {
                         let (mut short_slots, mut long_slots) = ([UNSET; SLOTS], [UNSET; SLOTS]);
                         let short = run(
@@ -849,7 +846,7 @@ mod tests {
     /// same match, on every region's programs, the formats' programs and the character programs.
     #[test]
     fn the_memoizing_fallback_matches_as_plain_backtracking_does() {
-        let mut next = xorshift(0x0DDB_A11C_0FFE_E005);
+        let mut rng = Rng(0x0DDB_A11C_0FFE_E005);
         let mut formats = Vec::new();
         for meta in (0..).map_while(region) {
             formats.extend(meta.number_formats());
@@ -862,7 +859,7 @@ mod tests {
             programs.extend(meta.types.iter().map(|d| d.program));
             for program in programs.into_iter().filter(|&p| p != NONE) {
                 for _ in 0..40 {
-                    let digits = random_digits(&mut next, 16);
+                    let digits = random_digits(&mut rng, 16);
                     both_ways(NUMBER_PATTERNS.bytes(), program, &digits, true, false);
                     both_ways(NUMBER_PATTERNS.bytes(), program, &digits, false, false);
                 }
@@ -871,21 +868,18 @@ mod tests {
         for format in formats {
             for &program in [format.pattern].iter().chain(format.leading_digits()) {
                 for _ in 0..20 {
-                    let digits = random_digits(&mut next, 16);
+                    let digits = random_digits(&mut rng, 16);
                     both_ways(FORMAT_PATTERNS.bytes(), program, &digits, true, false);
                     both_ways(FORMAT_PATTERNS.bytes(), program, &digits, false, false);
                 }
             }
         }
         let pieces = [
-            '1', '2', '+', ' ', '-', '(', ')', 'x', 'X', ';', 'e', 't', '#', '.', '/', 'д',
-            '\u{663}', 'a',
+            "1", "2", "+", " ", "-", "(", ")", "x", "X", ";", "e", "t", "#", ".", "/", "д",
+            "\u{663}", "a",
         ];
         for _ in 0..20_000 {
-            let len = (next() % 20) as usize;
-            let text: String = (0..len)
-                .map(|_| pieces[(next() % pieces.len() as u64) as usize])
-                .collect();
+            let text = random_text(&mut rng, &pieces, 20);
             both_ways(NUMBER_PATTERNS.bytes(), VIABLE, text.as_bytes(), true, true);
             for (start, _) in text.char_indices() {
                 let rest = &text.as_bytes()[start..];
@@ -922,14 +916,10 @@ mod tests {
             number.split('|').collect(),
             extension_words.split('|').collect(),
         ];
-        let mut next = xorshift(0xC4A2_5EED_0F7E_57AB);
+        let mut rng = Rng(0xC4A2_5EED_0F7E_57AB);
         let (mut viable_count, mut found) = (0, 0);
         for round in 0..30_000 {
-            let pieces = &alphabets[round % 2];
-            let len = next() % 14;
-            let text: String = (0..len)
-                .map(|_| pieces[(next() % pieces.len() as u64) as usize])
-                .collect();
+            let text = random_text(&mut rng, &alphabets[round % 2], 14);
             let whole = chars_whole(VIABLE, &text);
             assert_eq!(whole, viable.is_match(&text), "VIABLE on {text:?}");
             viable_count += usize::from(whole);

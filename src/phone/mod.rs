@@ -24,6 +24,10 @@ mod records;
 mod text;
 #[rustfmt::skip]
 mod tables;
+/// The unit tests' random inputs: the seeded generator the integration tests use.
+#[cfg(test)]
+#[path = "../../tests/support/rng.rs"]
+mod rng;
 
 use metadata::Region;
 

@@ -479,6 +479,7 @@ fn fold_to_ascii(input: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::phone::rng::Rng;
 
     /// The shortcut in `is_viable` answers as the pattern does, on strings built from what it looks at and a little
     /// more (a plus inside, a letter, another script's digit, full-width punctuation).
@@ -487,11 +488,10 @@ mod tests {
         const PIECES: [&str; 14] = [
             "1", "0", "9", "+", " ", "-", ".", "(", ")", "/x", "[]~*", "a", "\u{663}", "\u{FF0D}",
         ];
-        let mut state = 0x1234_5678_9ABC_DEF1_u64;
+        let mut rng = Rng(0x1234_5678_9ABC_DEF1);
         for _ in 0..200_000 {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
+            // One draw gives the length and every piece, four bits each.
+            let state = rng.next();
             let mut text = String::new();
             for i in 0..(state % 12) {
                 text.push_str(PIECES[((state >> (4 * i)) % 14) as usize]);
