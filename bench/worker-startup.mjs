@@ -38,8 +38,8 @@ function v8Costs() {
   return JSON.parse(execFileSync(process.execPath, ["--input-type=module", "-e", script]).toString());
 }
 
-// 15 processes: a first call's CPU has a long tail on a shared 2-core machine (some runs take 1.5x the others), which
-// a median of 5 let through.
+// 15 processes: a first call's CPU has a long tail on a shared 2-core machine (some processes take twice as long as
+// others), which a median of 5 let through.
 const PROCESSES = 15;
 const runs = Array.from({ length: PROCESSES }, v8Costs);
 const v8 = Object.fromEntries(Object.keys(runs[0]).map((k) => [k, median(runs.map((r) => r[k]))]));
