@@ -73,6 +73,8 @@ let proxy;
 let flaky;
 let flakyProxy;
 const network = { mode: "forward", creates: 0 };
+/** The SafeList lookups that reached the loopback network: method, path and credentials of each. */
+const safeListLookups = [];
 
 before(async () => {
   engine = await startWrangler({
@@ -98,6 +100,7 @@ before(async () => {
     const chunks = [];
     for await (const chunk of req) chunks.push(chunk);
     const body = Buffer.concat(chunks);
+    if (req.url.includes("/SafeList/")) safeListLookups.push({ method: req.method, url: req.url, authorization: req.headers.authorization });
     const isCreate = req.method === "POST" && req.url.endsWith("/Verifications");
     const mode = isCreate || network.mode === "hang" || network.mode === "fail" || network.mode === "badauth" ? network.mode : "forward";
     if (isCreate) network.mode = "forward"; // one failure per arming
@@ -120,7 +123,8 @@ before(async () => {
   });
   await new Promise((ok) => flaky.listen(0, "127.0.0.1", ok));
   flakyProxy = await startWrangler({
-    vars: { ...twilioVars, VERIFY_BASE_URL: `http://127.0.0.1:${flaky.address().port}`, UPSTREAM_TIMEOUT_MS: "1500" },
+    // Geo permissions refuse sms to Cuba, so a start there asks the upstream's SafeList.
+    vars: { ...twilioVars, VERIFY_BASE_URL: `http://127.0.0.1:${flaky.address().port}`, UPSTREAM_TIMEOUT_MS: "1500", GEO_DENY_SMS: "CU" },
   });
 });
 
@@ -401,6 +405,38 @@ describe("the public API, Twilio upstream (VERIFY_BASE_URL at another Worker's e
     network.mode = "forward";
     assertError(refused, 20502, 502);
     assert.equal(refused.json.details, undefined);
+  });
+
+  test("a refused start asks Twilio's SafeList (GET /v2/SafeList/Numbers/{n}); only a 200 lifts the refusal", async () => {
+    const [listed, unlisted] = ["+5352345681", "+5352345682"];
+    const created = await fetch(`${engine.url}/v2/SafeList/Numbers`, {
+      method: "POST",
+      headers: { authorization: `Basic ${btoa(`${API_KEY}:${API_SECRET}`)}`, "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ PhoneNumber: listed }),
+    });
+    assert.equal(created.status, 201, await created.text());
+
+    const before = safeListLookups.length;
+    const refused = await api(flakyProxy.url, "POST", "/verify/start", { json: { to: unlisted, channel: "sms" } });
+    assertError(refused, 60605, 403, undefined, "GEO_PERMISSION");
+    assert.deepEqual(safeListLookups.slice(before), [
+      { method: "GET", url: "/v2/SafeList/Numbers/%2B5352345682", authorization: `Basic ${btoa(`${API_KEY}:${API_SECRET}`)}` },
+    ]);
+    const lifted = await api(flakyProxy.url, "POST", "/verify/start", { json: { to: listed, channel: "sms" } });
+    assert.equal(lifted.status, 201, JSON.stringify(lifted.json));
+    assert.equal(safeListLookups.length, before + 2);
+    assert.equal((await devInbox(engine.url, listed)).length, 1, "the lifted start sent its code");
+
+    // A lookup that fails or stalls is not a yes: the refusal stands, and the stall ends with the timeout.
+    for (const mode of ["fail", "hang"]) {
+      network.mode = mode;
+      const startedAt = Date.now();
+      const closed = await api(flakyProxy.url, "POST", "/verify/start", { json: { to: listed, channel: "sms" } });
+      network.mode = "forward";
+      assertError(closed, 60605, 403, undefined, "GEO_PERMISSION");
+      assert.ok(Date.now() - startedAt < 10_000, `${mode}: the timeout, not the test, ended it`);
+    }
+    assert.equal(safeListLookups.length, before + 4);
   });
 
   test("no answer and no log line holds a credential", async () => {
