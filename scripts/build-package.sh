@@ -45,6 +45,19 @@ build_entry() {
 # about 300k numbers/s against 146k at `z`) for 3.7 kB more gzip.
 build_entry browser verify_edge "$out" z
 build_entry browser-phone verify_edge_phone "$out/phone" 3
+# Both entries' snippets (the error class, the phone answer's unpacker) come from the same sources. The phone entry
+# imports the main entry's copies, so a page that loads both has one VerifyEdgeError class: an error from either entry
+# is `instanceof` the class either one exports.
+(cd "$out/phone/snippets" && find . -type f) | while read -r file; do
+  cmp -s "$out/phone/snippets/$file" "$out/snippets/$file" \
+    || { echo "build-package: the entries' snippets differ: $file" >&2; exit 1; }
+done
+rm -r "$out/phone/snippets"
+sed -E -i "s#([\"'])\./snippets/#\1../snippets/#g" "$out"/phone/*.js "$out"/phone/*.d.ts
+if grep -E -l "[\"']\./snippets/" "$out"/phone/*; then
+  echo "build-package: the files above still import the phone entry's own snippets" >&2
+  exit 1
+fi
 cp pkg-template/README.md "$out/"
 sed "s/\"version\": \"0.0.0\"/\"version\": \"$version\"/" pkg-template/package.json > "$out/package.json"
 
