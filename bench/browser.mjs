@@ -3,14 +3,10 @@
 import { createReadStream, readFileSync, statSync } from "node:fs";
 import { createServer } from "node:http";
 import { basename, extname, join, resolve, sep } from "node:path";
-import { chromium } from "playwright-core";
 import { browserModulePath } from "./libraries.mjs";
 import { summarizeFirstResults } from "./measure.mjs";
+import { launchChromium } from "../tests/js/support.mjs";
 
-const CHROMIUM = "/usr/bin/chromium";
-/** Offline-safe flags (see /work/shared/TOOLCHAIN.md); Playwright adds a fresh --user-data-dir itself. */
-const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-  "--disable-background-networking", "--disable-component-update", "--disable-sync"];
 const CONTENT_TYPES = {
   ".html": "text/html",
   ".js": "text/javascript",
@@ -138,7 +134,7 @@ async function throughputInPage(browser, origin, library) {
  */
 export async function measureInChromium(libraries, folders, { runs }) {
   const server = await startServer(folders);
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+  const browser = await launchChromium();
   try {
     const samples = Object.fromEntries(libraries.map((l) => [l.id, []]));
     const preloaded = Object.fromEntries(libraries.filter((l) => l.assets?.length).map((l) => [l.id, []]));

@@ -11,10 +11,9 @@ import { tmpdir } from "node:os";
 import { extname, join, normalize } from "node:path";
 import { after, before, describe, test } from "node:test";
 import * as esbuild from "esbuild";
-import { chromium } from "playwright-core";
 import * as vite from "vite";
 import webpack from "webpack";
-import { ROOT } from "./support.mjs";
+import { ROOT, launchChromium } from "./support.mjs";
 
 const version = JSON.parse(readFileSync(join(ROOT, "dist/npm/package.json"), "utf8")).version;
 const tarball = join(ROOT, "dist", `verify-edge-${version}.tgz`);
@@ -51,11 +50,7 @@ before(async () => {
   writeFileSync(join(project, "package.json"), JSON.stringify({ name: "bundled", private: true, type: "module" }));
   execFileSync("npm", ["install", "--no-audit", "--no-fund", "--silent", tarball], { cwd: project, stdio: "pipe" });
   writeFileSync(join(project, "main.js"), MAIN_JS);
-  browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-      "--disable-component-update", "--disable-sync"],
-  });
+  browser = await launchChromium();
 });
 
 after(async () => {
@@ -65,7 +60,7 @@ after(async () => {
 
 const TYPES = { ".html": "text/html", ".js": "text/javascript", ".wasm": "application/wasm" };
 
-/** Serves `dir` on loopback, as any static host would; returns its URL and a stop function. */
+/** Serves `dir` on loopback, as any static host would; returns its URL and a close function. */
 async function serve(dir) {
   const server = createServer((req, res) => {
     const path = normalize(decodeURIComponent(new URL(req.url, "http://x").pathname)).replace(/^(\.\.[/\\])+/, "");
@@ -80,7 +75,7 @@ async function serve(dir) {
   await new Promise((ok) => server.listen(0, "127.0.0.1", ok));
   return {
     url: `http://127.0.0.1:${server.address().port}/`,
-    stop: () => new Promise((ok) => { server.closeAllConnections(); server.close(ok); }),
+    close: () => new Promise((ok) => { server.closeAllConnections(); server.close(ok); }),
   };
 }
 
@@ -128,6 +123,20 @@ function assertPreloadUsed(initiators) {
   assert.deepEqual(phone.map((e) => e.initiator), ["link"], JSON.stringify(initiators));
 }
 
+/**
+ * Opens the page `server` serves at the address `url()` resolves to, asserts what every page must show (and, with
+ * `preloaded`, that the preload was the phone wasm's download), and closes the server whatever happens.
+ */
+async function checkPage(server, url, { preloaded = false } = {}) {
+  try {
+    const seen = await open(await url());
+    assertAnswers(seen);
+    if (preloaded) assertPreloadUsed(seen.initiators);
+  } finally {
+    await server.close();
+  }
+}
+
 describe("the npm package in bundlers, in Chromium", () => {
   test("Vite build: both wasm files become hashed assets, the preload is rewritten to the phone wasm's", async () => {
     writeFileSync(join(project, "index.html"), page({ script: "/main.js", preload: true }));
@@ -143,13 +152,7 @@ describe("the npm package in bundlers, in Chromium", () => {
     const server = await vite.preview({
       root: project, logLevel: "error", build: { outDir }, preview: { port: 0, host: "127.0.0.1" },
     });
-    try {
-      const seen = await open(server.resolvedUrls.local[0]);
-      assertAnswers(seen);
-      assertPreloadUsed(seen.initiators);
-    } finally {
-      await server.close();
-    }
+    await checkPage(server, () => server.resolvedUrls.local[0], { preloaded: true });
   });
 
   test("Vite dev server: the package loads unbundled, the preload is the download the package uses", async () => {
@@ -157,14 +160,7 @@ describe("the npm package in bundlers, in Chromium", () => {
     const server = await vite.createServer({
       root: project, logLevel: "error", server: { port: 0, host: "127.0.0.1" },
     });
-    try {
-      await server.listen();
-      const seen = await open(server.resolvedUrls.local[0]);
-      assertAnswers(seen);
-      assertPreloadUsed(seen.initiators);
-    } finally {
-      await server.close();
-    }
+    await checkPage(server, async () => (await server.listen()).resolvedUrls.local[0], { preloaded: true });
   });
 
   test("webpack 5 (production): both wasm files become assets, found from the script's own URL", async () => {
@@ -181,11 +177,7 @@ describe("the npm package in bundlers, in Chromium", () => {
     assert.equal(readdirSync(outDir).filter((f) => f.endsWith(".wasm")).length, 2);
     writeFileSync(join(outDir, "index.html"), page({ script: "main.js", module: false }));
     const server = await serve(outDir);
-    try {
-      assertAnswers(await open(server.url));
-    } finally {
-      await server.stop();
-    }
+    await checkPage(server, () => server.url);
   });
 
   test("esbuild: the bundle finds the wasm files copied beside it, as the README says", async () => {
@@ -201,10 +193,6 @@ describe("the npm package in bundlers, in Chromium", () => {
     copyFileSync(join(project, PHONE_WASM), join(outDir, "verify_edge_phone_bg.wasm"));
     writeFileSync(join(outDir, "index.html"), page({ script: "main.js" }));
     const server = await serve(outDir);
-    try {
-      assertAnswers(await open(server.url));
-    } finally {
-      await server.stop();
-    }
+    await checkPage(server, () => server.url);
   });
 });

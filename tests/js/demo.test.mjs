@@ -3,18 +3,13 @@
 // silent network auth flow runs through the engine's simulated carrier.
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { chromium } from "playwright-core";
-import { devInbox, startWrangler } from "./support.mjs";
+import { devInbox, launchChromium, startWrangler } from "./support.mjs";
 
 let worker;
 let browser;
 before(async () => {
   worker = await startWrangler();
-  browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-      "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
+  browser = await launchChromium();
 });
 after(async () => {
   await browser?.close();

@@ -8,7 +8,7 @@ import { createServer } from "node:http";
 import { promisify } from "node:util";
 import libphonenumber from "google-libphonenumber";
 import { after, before, describe, test } from "node:test";
-import { ROOT, devInbox, startWrangler } from "./support.mjs";
+import { ROOT, devInbox, safeList as safeListOn, startWrangler } from "./support.mjs";
 
 const run = promisify(execFile);
 const { PhoneNumberUtil } = libphonenumber;
@@ -44,18 +44,9 @@ async function codeFor(to) {
   return (await devInbox(worker.url, to)).at(-1)?.code;
 }
 
-/** Puts a number on the engine's SafeList, through its REST API as Twilio's is used. */
-async function safeList(number) {
-  const response = await fetch(`${worker.url}/v2/SafeList/Numbers`, {
-    method: "POST",
-    headers: {
-      authorization: `Basic ${btoa("ACdec0de00000000000000000000000001:dev-auth-token-not-secret")}`,
-      "content-type": "application/x-www-form-urlencoded",
-    },
-    body: new URLSearchParams({ PhoneNumber: number }),
-  });
-  assert.equal(response.status, 201, await response.text());
-}
+/** Puts a number on the engine's SafeList, with the dev account's credentials. */
+const safeList = (number) =>
+  safeListOn(worker.url, number, "ACdec0de00000000000000000000000001:dev-auth-token-not-secret");
 
 const sleep = (ms) => new Promise((ok) => setTimeout(ok, ms));
 

@@ -10,7 +10,7 @@ import { createServer } from "node:http";
 import { readFileSync } from "node:fs";
 import { after, before, describe, test } from "node:test";
 import { assertDocumented } from "./openapi.mjs";
-import { ROOT, UNPROTECTED, devInbox, startWrangler } from "./support.mjs";
+import { ROOT, UNPROTECTED, devInbox, safeList, startWrangler } from "./support.mjs";
 
 const ACCOUNT = "ACdec0de00000000000000000000000001";
 const API_KEY = `SK${randomBytes(16).toString("hex")}`;
@@ -409,12 +409,7 @@ describe("the public API, Twilio upstream (VERIFY_BASE_URL at another Worker's e
 
   test("a refused start asks Twilio's SafeList (GET /v2/SafeList/Numbers/{n}); only a 200 lifts the refusal", async () => {
     const [listed, unlisted] = ["+5352345681", "+5352345682"];
-    const created = await fetch(`${engine.url}/v2/SafeList/Numbers`, {
-      method: "POST",
-      headers: { authorization: `Basic ${btoa(`${API_KEY}:${API_SECRET}`)}`, "content-type": "application/x-www-form-urlencoded" },
-      body: new URLSearchParams({ PhoneNumber: listed }),
-    });
-    assert.equal(created.status, 201, await created.text());
+    await safeList(engine.url, listed, `${API_KEY}:${API_SECRET}`);
 
     const before = safeListLookups.length;
     const refused = await api(flakyProxy.url, "POST", "/verify/start", { json: { to: unlisted, channel: "sms" } });

@@ -1,10 +1,12 @@
-// Shared by the JS tests: start `wrangler dev` on a free loopback port, wait for it, stop it by PID.
+// Shared by the JS tests (and the benchmarks): start `wrangler dev` on a free loopback port, wait for it, stop it by
+// PID; launch headless Chromium.
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { mkdtempSync, existsSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { chromium } from "playwright-core";
 
 export const ROOT = resolve(import.meta.dirname, "../..");
 const cacheDir = process.env.VERIFY_EDGE_CACHE ?? join(process.env.HOME, ".cache/verify-edge");
@@ -31,6 +33,19 @@ export async function restRejects(promise, code, status) {
     assert.equal(e.status, status);
     return true;
   });
+}
+
+/**
+ * Puts `number` on the SafeList of the engine at `baseUrl`, through its REST API as Twilio's is used, with HTTP
+ * Basic `credentials` (`user:password`).
+ */
+export async function safeList(baseUrl, number, credentials) {
+  const response = await fetch(`${baseUrl}/v2/SafeList/Numbers`, {
+    method: "POST",
+    headers: { authorization: `Basic ${btoa(credentials)}`, "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({ PhoneNumber: number }),
+  });
+  assert.equal(response.status, 201, await response.text());
 }
 
 /** A port nothing listens on now. */
@@ -85,4 +100,14 @@ export async function startWrangler({
   }
   stop();
   throw new Error(`wrangler dev did not answer ${readyPath} on ${url}:\n${output.slice(-4000)}`);
+}
+
+/** Debian's Chromium, with the flags that keep it offline here (see /work/shared/TOOLCHAIN.md). */
+const CHROMIUM = "/usr/bin/chromium";
+const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+  "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+
+/** Launches headless Chromium through playwright-core; Playwright gives every launch a fresh, empty profile. */
+export function launchChromium() {
+  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
 }

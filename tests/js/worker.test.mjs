@@ -2,8 +2,7 @@
 // and the demo page it serves, driven in headless Chromium by Playwright.
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { chromium } from "playwright-core";
-import { startWrangler } from "./support.mjs";
+import { launchChromium, startWrangler } from "./support.mjs";
 
 let worker;
 before(async () => {
@@ -94,12 +93,7 @@ describe("the Worker API", () => {
 describe("the demo page in headless Chromium", () => {
   let browser;
   before(async () => {
-    browser = await chromium.launch({
-      executablePath: "/usr/bin/chromium",
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-      // Playwright gives every launch a fresh, empty profile of its own.
-    });
+    browser = await launchChromium();
   });
   after(() => browser?.close());
 
