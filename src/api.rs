@@ -9,10 +9,13 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::engine::form::Form;
+use crate::engine::request::pick_channel;
+use crate::engine::verification::{CheckRequest, StartRequest};
 use crate::phone::PhoneErrorCode;
 use crate::verify::model::{self, RequestedChannel, Status, TwilioError};
 use crate::verify::recipient::{classify_recipient, Recipient, RecipientError};
 use crate::verify::sid::VerificationSid;
+use crate::verify::Target;
 
 /// The largest request body the public API reads, in bytes; larger ones get 413.
 pub const MAX_BODY_BYTES: usize = 16 * 1024;
@@ -135,7 +138,8 @@ pub struct VerificationCheck {
     pub sna_error_code: Option<u32>,
 }
 
-/// A verification to create upstream: Verify v2's form parameters, the recipient normalized.
+/// A verification to create upstream, its recipient normalized. Twilio mode sends it as [`UpstreamStart::form`];
+/// the engine takes it as it is ([`UpstreamStart::engine_request`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UpstreamStart {
     /// The normalized recipient.
@@ -144,26 +148,23 @@ pub struct UpstreamStart {
     pub recipient: Recipient,
     /// The channel asked for.
     pub channel: RequestedChannel,
-    /// Form parameters in PascalCase, as Twilio's clients send them.
-    pub form: Vec<(&'static str, String)>,
+    /// The language of the message.
+    pub locale: Option<String>,
+    /// The sender name the message shows, in place of the Service's.
+    pub custom_friendly_name: Option<String>,
+    /// For `sna`: have the carrier's answer carry a token the check must repeat.
+    pub enable_sna_client_token: bool,
 }
 
 /// A check to send upstream.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UpstreamCheck {
     /// The verification the check is for: its SID, or its normalized recipient.
-    pub target: CheckTarget,
-    /// Form parameters in PascalCase.
-    pub form: Vec<(&'static str, String)>,
-}
-
-/// Which verification a check names.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum CheckTarget {
-    /// By SID.
-    Sid(VerificationSid),
-    /// By recipient (E.164 or normalized email).
-    To(String),
+    pub target: Target,
+    /// The code the user typed.
+    pub code: Option<String>,
+    /// For `sna` with a client token: the token from the carrier's answer.
+    pub sna_client_token: Option<String>,
 }
 
 /// How a request body is encoded, read from its `Content-Type`.
@@ -367,8 +368,34 @@ impl StartParams {
         let recipient = classify_recipient(&self.to, self.channel, self.default_region.as_deref())
             .map_err(|e| public_recipient_error(&e, "to"))?;
         let to = recipient.as_str().to_owned();
+        let enable_sna_client_token = self.enable_sna_client_token == Some(true);
+        if enable_sna_client_token
+            && (!matches!(recipient, Recipient::Phone(_))
+                || !matches!(self.channel, RequestedChannel::Sna | RequestedChannel::Auto))
+        {
+            return Err(
+                TwilioError::invalid_parameter("enableSnaClientToken").with_reason(
+                    "NOT_SNA",
+                    "`enableSnaClientToken` applies only to the sna and auto channels",
+                ),
+            );
+        }
+        Ok(UpstreamStart {
+            to,
+            recipient,
+            channel: self.channel,
+            locale: self.locale.clone(),
+            custom_friendly_name: self.custom_friendly_name.clone(),
+            enable_sna_client_token,
+        })
+    }
+}
+
+impl UpstreamStart {
+    /// Verify v2's `CreateVerification` form parameters, in PascalCase, as Twilio's clients send them.
+    pub fn form(&self) -> Vec<(&'static str, String)> {
         let mut form = vec![
-            ("To", to.clone()),
+            ("To", self.to.clone()),
             ("Channel", self.channel.as_str().to_owned()),
         ];
         if let Some(locale) = &self.locale {
@@ -377,25 +404,22 @@ impl StartParams {
         if let Some(name) = &self.custom_friendly_name {
             form.push(("CustomFriendlyName", name.clone()));
         }
-        if self.enable_sna_client_token == Some(true) {
-            if !matches!(recipient, Recipient::Phone(_))
-                || !matches!(self.channel, RequestedChannel::Sna | RequestedChannel::Auto)
-            {
-                return Err(
-                    TwilioError::invalid_parameter("enableSnaClientToken").with_reason(
-                        "NOT_SNA",
-                        "`enableSnaClientToken` applies only to the sna and auto channels",
-                    ),
-                );
-            }
+        if self.enable_sna_client_token {
             form.push(("EnableSnaClientToken", "true".to_owned()));
         }
-        Ok(UpstreamStart {
-            to,
-            recipient,
-            channel: self.channel,
-            form,
-        })
+        form
+    }
+
+    /// The engine's start for this request, `auto` resolved as [`pick_channel`] does.
+    pub fn engine_request(&self, sna_available: bool) -> StartRequest {
+        StartRequest {
+            to: self.to.clone(),
+            channel: Some(pick_channel(self.channel, &self.recipient, sna_available)),
+            locale: self.locale.clone(),
+            custom_friendly_name: self.custom_friendly_name.clone(),
+            enable_sna_client_token: self.enable_sna_client_token,
+            ..StartRequest::default()
+        }
     }
 }
 
@@ -435,14 +459,12 @@ impl CheckParams {
                 return Err(TwilioError::invalid_parameter("to")
                     .with_reason("MISSING", "`to` (or `verificationSid`) is required"))
             }
-            (None, Some(sid)) => {
-                CheckTarget::Sid(sid.parse::<VerificationSid>().map_err(|_| {
-                    TwilioError::invalid_parameter("verificationSid").with_reason(
-                        "NOT_A_VERIFICATION_SID",
-                        "`verificationSid` must be VE and 32 hex digits",
-                    )
-                })?)
-            }
+            (None, Some(sid)) => Target::Sid(sid.parse::<VerificationSid>().map_err(|_| {
+                TwilioError::invalid_parameter("verificationSid").with_reason(
+                    "NOT_A_VERIFICATION_SID",
+                    "`verificationSid` must be VE and 32 hex digits",
+                )
+            })?),
             (Some(to), None) => {
                 let channel = if to.contains('@') {
                     RequestedChannel::Email
@@ -451,7 +473,7 @@ impl CheckParams {
                 };
                 let recipient = classify_recipient(to, channel, self.default_region.as_deref())
                     .map_err(|e| public_recipient_error(&e, "to"))?;
-                CheckTarget::To(recipient.as_str().to_owned())
+                Target::To(recipient.as_str().to_owned())
             }
         };
         if let Some(code) = &self.code {
@@ -460,9 +482,20 @@ impl CheckParams {
                     .with_reason("TOO_SHORT", "`code` must be 4 to 10 characters"));
             }
         }
-        let mut form = match &target {
-            CheckTarget::Sid(sid) => vec![("VerificationSid", sid.to_string())],
-            CheckTarget::To(to) => vec![("To", to.clone())],
+        Ok(UpstreamCheck {
+            target,
+            code: self.code.clone(),
+            sna_client_token: self.sna_client_token.clone(),
+        })
+    }
+}
+
+impl UpstreamCheck {
+    /// Verify v2's `CreateVerificationCheck` form parameters, in PascalCase.
+    pub fn form(&self) -> Vec<(&'static str, String)> {
+        let mut form = match &self.target {
+            Target::Sid(sid) => vec![("VerificationSid", sid.to_string())],
+            Target::To(to) => vec![("To", to.clone())],
         };
         if let Some(code) = &self.code {
             form.push(("Code", code.clone()));
@@ -470,7 +503,16 @@ impl CheckParams {
         if let Some(token) = &self.sna_client_token {
             form.push(("SnaClientToken", token.clone()));
         }
-        Ok(UpstreamCheck { target, form })
+        form
+    }
+
+    /// The engine's check for this request.
+    pub fn engine_request(&self) -> CheckRequest {
+        CheckRequest {
+            code: self.code.clone(),
+            sna_client_token: self.sna_client_token.clone(),
+            ..CheckRequest::default()
+        }
     }
 }
 

@@ -2,10 +2,11 @@
 //! the mapping of upstream errors. (The Worker serving it is tested under workerd in tests/js/public-api.test.mjs.)
 
 use verify_edge::api::{
-    mask_recipient, public_error, BodyKind, CheckParams, CheckTarget, StartParams,
+    mask_recipient, public_error, BodyKind, CheckParams, StartParams,
     Verification as PublicVerification, VerificationCheck as PublicCheck,
 };
 use verify_edge::verify::model::{RequestedChannel, Verification, VerificationCheck};
+use verify_edge::verify::Target;
 
 fn reason(error: &verify_edge::verify::TwilioError) -> &str {
     error.details.as_ref().map_or("", |d| d.reason.as_str())
@@ -28,7 +29,7 @@ fn json_and_form_bodies_read_the_same() {
     let upstream = json.to_upstream().unwrap();
     assert_eq!(upstream.to, "+447400123456");
     assert_eq!(
-        upstream.form,
+        upstream.form(),
         vec![
             ("To", "+447400123456".to_owned()),
             ("Channel", "sms".to_owned()),
@@ -129,9 +130,9 @@ fn a_check_names_its_verification_once() {
     .unwrap()
     .to_upstream()
     .unwrap();
-    assert_eq!(by_to.target, CheckTarget::To("+447400123456".into()));
+    assert_eq!(by_to.target, Target::To("+447400123456".into()));
     assert_eq!(
-        by_to.form,
+        by_to.form(),
         vec![("To", "+447400123456".into()), ("Code", "123456".into())]
     );
     let sid = format!("VE{}", "ab".repeat(16));
@@ -143,7 +144,7 @@ fn a_check_names_its_verification_once() {
     .to_upstream()
     .unwrap();
     assert_eq!(
-        by_sid.form,
+        by_sid.form(),
         vec![
             ("VerificationSid", sid.clone()),
             ("SnaClientToken", "t".into())

@@ -15,10 +15,9 @@ use wasm_bindgen_futures::future_to_promise;
 use super::error::{client_error, twilio_error, ClientErrorCode};
 use super::http;
 use super::sna::{self, SnaInvokeOptions, SnaMethod, SnaMode, SnaResult};
-use crate::api::{
-    BodyKind, CheckParams, CheckTarget, StartParams, Verification, VerificationCheck,
-};
+use crate::api::{BodyKind, CheckParams, StartParams, Verification, VerificationCheck};
 use crate::verify::model::{RequestedChannel, TwilioError};
+use crate::verify::Target;
 
 /// What `new VerifyClient(baseUrl, options)` takes beside the URL.
 #[derive(Debug, Clone, Default, Deserialize, Tsify)]
@@ -176,7 +175,7 @@ impl VerifyClient {
         &self,
         mut check: CheckParams,
     ) -> Result<VerificationCheck, JsValue> {
-        if let CheckTarget::To(to) = check
+        if let Target::To(to) = check
             .to_upstream()
             .map_err(|e| twilio_error(&e, None, None))?
             .target

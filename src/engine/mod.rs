@@ -7,6 +7,7 @@ pub mod code;
 pub mod form;
 pub mod paging;
 pub mod rate_limit;
+pub mod request;
 pub mod safe_list;
 pub mod service;
 pub mod shard;

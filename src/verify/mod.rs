@@ -6,6 +6,7 @@
 pub mod model;
 pub mod recipient;
 pub mod sid;
+pub mod target;
 
 pub use model::{
     Channel, RequestedChannel, Service, Status, TwilioError, Verification, VerificationCheck,
@@ -18,3 +19,4 @@ pub use sid::{
     AccountSid, BucketSid, CredentialSid, MessagingServiceSid, RateLimitSid, SafeListSid,
     ServiceSid, SidError, TemplateSid, VerificationAttemptSid, VerificationSid,
 };
+pub use target::Target;

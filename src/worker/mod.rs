@@ -1,17 +1,26 @@
-//! The Worker's door onto the core: HTTP in, JSON out, every failure in Twilio's error shape.
+//! The Worker's door onto the core: HTTP in, JSON out, every failure in Twilio's error shape. This file is the
+//! entry and the routes; each route's room is beside it:
+//!
+//! - [`public`]: the public API for browsers (`/verify/*`), its CORS, abuse protection and upstream;
+//! - [`engine`]: the embedded Verify v2 engine's REST API (`/v2/*`), its simulated carrier and dev inbox;
+//! - [`objects`]: the Durable Objects that hold all state, and the protocol the front speaks to them;
+//! - [`admin`]: the operator's routes; [`config`]: every setting, read once; [`respond`]: how answers are made.
 
-use serde::{Deserialize, Serialize};
-use worker::{event, Context, Env, Method, Request, RequestInit, Response, Result};
+use serde::Deserialize;
+use worker::{event, Context, Env, Method, Request, Response, Result};
 
 use crate::phone::{self, PhoneErrorCode};
 use crate::verify::model::TwilioError;
 
-pub(crate) mod counters;
+use self::config::WorkerConfig;
+use self::respond::{error_response, json_response, method_not_allowed};
+
+mod admin;
+mod config;
 mod engine;
 mod objects;
-mod protect;
 mod public;
-mod upstream;
+mod respond;
 
 /// Runs once when the isolate starts, before any request: pays the phone metadata's one-time cost there.
 #[event(start)]
@@ -21,19 +30,22 @@ fn start() {
 
 #[event(fetch)]
 async fn fetch(mut req: Request, env: Env, _ctx: Context) -> Result<Response> {
+    let config = WorkerConfig::from_env(&env);
     let path = req.path();
     if path.starts_with("/v2/") {
-        return engine::serve_rest(req, &env).await;
+        return engine::serve_rest(req, &env, &config).await;
     }
     if path.starts_with("/verify/") || path == "/openapi.json" {
-        return public::serve(req, &env).await;
+        return public::serve(req, &env, &config).await;
     }
     if path.starts_with("/sna/") && matches!(req.method(), Method::Get | Method::Post) {
-        return engine::serve_sna(&req, &env).await;
+        return engine::carrier::serve_sna(&req, &env, &config).await;
     }
     match (req.method(), path.as_str()) {
-        (Method::Get, "/dev/inbox") => engine::serve_dev_inbox(&req, &env).await,
-        (Method::Get, "/admin/pumping-blocks") => protect::serve_blocks(&req, &env).await,
+        (Method::Get, "/dev/inbox") => {
+            engine::dev_inbox::serve_dev_inbox(&req, &env, &config).await
+        }
+        (Method::Get, "/admin/pumping-blocks") => admin::serve_blocks(&req, &env, &config).await,
         (Method::Get | Method::Head, "/health") => health(),
         (Method::Post, "/normalize") => normalize(&mut req).await,
         (_, "/health") => method_not_allowed("GET, HEAD"),
@@ -48,7 +60,6 @@ fn health() -> Result<Response> {
         200,
     )
 }
-
 /// The body of `POST /normalize`: `{"to": "...", "defaultRegion": "US"}`, `defaultRegion` optional.
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -104,61 +115,4 @@ async fn normalize(req: &mut Request) -> Result<Response> {
             )
         }
     }
-}
-
-fn method_not_allowed(allow: &str) -> Result<Response> {
-    let mut response = error_response(&TwilioError::method_not_allowed())?;
-    response.headers_mut().set("Allow", allow)?;
-    Ok(response)
-}
-
-/// A setting of the Worker: a secret or a var of that name, trimmed; `None` when unset or empty.
-pub(crate) fn setting(env: &Env, name: &str) -> Option<String> {
-    env.secret(name)
-        .map(|s| s.to_string())
-        .or_else(|_| env.var(name).map(|v| v.to_string()))
-        .ok()
-        .map(|v| v.trim().to_owned())
-        .filter(|v| !v.is_empty())
-}
-
-/// Sends `command` to the Durable Object `name` of `binding`; its answer is the answer.
-pub(crate) async fn object_call(
-    env: &Env,
-    binding: &str,
-    name: &str,
-    command: &impl Serialize,
-) -> Result<Response> {
-    object_call_at(env, binding, name, "/", command).await
-}
-
-/// [`object_call`] at `path`, which tells an object holding more than one kind of record which one is meant.
-pub(crate) async fn object_call_at(
-    env: &Env,
-    binding: &str,
-    name: &str,
-    path: &str,
-    command: &impl Serialize,
-) -> Result<Response> {
-    let stub = env
-        .durable_object(binding)?
-        .id_from_name(name)?
-        .get_stub()?;
-    let mut init = RequestInit::new();
-    init.with_method(Method::Post)
-        .with_body(Some(serde_json::to_string(command)?.into()));
-    let request = Request::new_with_init(&format!("https://object.internal{path}"), &init)?;
-    stub.fetch_with_request(request).await
-}
-
-/// The one door out for errors: Twilio's body with Twilio's HTTP status.
-pub(crate) fn error_response(error: &TwilioError) -> Result<Response> {
-    json_response(error, error.status)
-}
-
-/// A JSON answer with `status`, never cached (verification state changes under it).
-pub(crate) fn json_response(body: &impl serde::Serialize, status: u16) -> Result<Response> {
-    let mut response = Response::from_json(body)?.with_status(status);
-    response.headers_mut().set("Cache-Control", "no-store")?;
-    Ok(response)
 }

@@ -2,12 +2,17 @@
 //! holding a sliding window per limit, and for the pumping detector a prefix's traffic; one more object,
 //! `pumping-blocks`, lists the prefixes blocked now. Durable Objects run one request at a time, so a limit holds
 //! across isolates and any number of concurrent requests.
+//!
+//! [`Taken`] is how a request counts against several limits at once, all or none: the public API's protections
+//! and the engine's Buckets both count through it.
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::time::Duration;
 use worker::{durable_object, Date, DurableObject, Env, Request, Response, Result, State};
 
+use super::protocol::CounterCommand;
+use super::Store;
 use crate::abuse::{PrefixTraffic, PumpVerdict, PumpingPolicy};
 use crate::limits::{Decision, SlidingWindow};
 
@@ -15,72 +20,6 @@ use crate::limits::{Decision, SlidingWindow};
 const BLOCKS_KEY: &str = "pumping-blocks";
 /// How far past the last moment that matters a key's clean-up alarm is set.
 const ALARM_SLACK_MS: u64 = 60_000;
-
-/// What is asked of a `RateCounter`.
-#[derive(Serialize, Deserialize)]
-#[serde(tag = "op", rename_all = "snake_case")]
-pub enum CounterCommand {
-    /// Count one hit against `max` per `window_ms`, or refuse it.
-    Take {
-        /// The limit's name within this key (one key can carry several limits).
-        limit: String,
-        /// Hits allowed per window.
-        max: u32,
-        /// The window, in ms.
-        window_ms: u64,
-    },
-    /// Give back a hit taken for a request that another limit then refused.
-    Refund {
-        /// As taken.
-        limit: String,
-        /// As taken.
-        window_ms: u64,
-    },
-    /// The pumping detector: judge and count one send to this prefix.
-    PumpSend(Policy),
-    /// The pumping detector: count one approval for this prefix.
-    PumpApprove(Policy),
-    /// Note that `prefix` is blocked until `until` (on the `pumping-blocks` object).
-    RecordBlock {
-        /// The prefix.
-        prefix: String,
-        /// Until when (ms since the epoch).
-        until: u64,
-    },
-    /// The prefixes blocked now (on the `pumping-blocks` object).
-    ListBlocks,
-}
-
-/// [`PumpingPolicy`] on the wire.
-#[derive(Serialize, Deserialize, Clone, Copy)]
-pub struct Policy {
-    window_ms: u64,
-    min_sends: u32,
-    floor: f64,
-    cooldown_ms: u64,
-}
-
-impl From<&PumpingPolicy> for Policy {
-    fn from(p: &PumpingPolicy) -> Self {
-        Self {
-            window_ms: p.window_ms,
-            min_sends: p.min_sends,
-            floor: p.floor,
-            cooldown_ms: p.cooldown_ms,
-        }
-    }
-}
-
-impl From<Policy> for PumpingPolicy {
-    fn from(p: Policy) -> Self {
-        Self {
-            window_ms: p.window_ms,
-            min_sends: p.min_sends,
-            floor: p.floor,
-            cooldown_ms: p.cooldown_ms,
-        }
-    }
-}
 
 /// A prefix blocked by the pumping detector.
 #[derive(Serialize, Deserialize, Clone, PartialEq, Eq)]
@@ -219,6 +158,55 @@ async fn live_blocks(storage: &worker::Storage, now: u64) -> Result<Vec<Block>> 
     Ok(blocks.into_iter().filter(|b| b.until > now).collect())
 }
 
+/// Hits taken so far for one request, counted all or none: when a limit refuses (or its counter cannot be
+/// reached), the hits taken before it are given back, so a refused request uses up no one's allowance.
+pub struct Taken<'a> {
+    env: &'a Env,
+    hits: Vec<(String, String, u64)>,
+}
+
+impl<'a> Taken<'a> {
+    /// Nothing taken yet.
+    pub fn new(env: &'a Env) -> Self {
+        Self {
+            env,
+            hits: Vec::new(),
+        }
+    }
+
+    /// Takes one hit of `limit` (`max` per `window_ms`) on the counter `key`. A refusal, or a counter that cannot
+    /// be reached, first gives back every hit taken before it.
+    pub async fn take(
+        &mut self,
+        key: &str,
+        limit: &str,
+        max: u32,
+        window_ms: u64,
+    ) -> Result<Decision> {
+        match take(self.env, key, limit, max, window_ms).await {
+            Ok(decision) if decision.allowed => {
+                self.hits
+                    .push((key.to_owned(), limit.to_owned(), window_ms));
+                Ok(decision)
+            }
+            outcome => {
+                self.give_back().await;
+                outcome
+            }
+        }
+    }
+
+    /// Gives back every hit taken. A refund that fails only over-counts (never lets more through), so it is
+    /// logged, not raised.
+    pub async fn give_back(&mut self) {
+        for (key, limit, window_ms) in self.hits.drain(..) {
+            if let Err(e) = refund(self.env, &key, &limit, window_ms).await {
+                worker::console_log!("verify-edge: could not give back a {limit} hit: {e}");
+            }
+        }
+    }
+}
+
 /// Takes one hit of `limit` (`max` per `window_ms`) on the counter `key`.
 pub async fn take(env: &Env, key: &str, limit: &str, max: u32, window_ms: u64) -> Result<Decision> {
     let command = CounterCommand::Take {
@@ -272,5 +260,5 @@ pub async fn blocks(env: &Env) -> Result<Vec<Block>> {
 }
 
 async fn call(env: &Env, key: &str, command: &CounterCommand) -> Result<Response> {
-    super::object_call(env, "LIMITS", key, command).await
+    super::call(env, Store::Counters, key, command).await
 }

@@ -1,80 +1,54 @@
 //! The public API that browsers call: `POST /verify/start`, `POST /verify/check`, `GET /verify/status/{sid}`.
 //!
-//! In order, every request is held to: its method, its `Origin` (CORS, from `ALLOWED_ORIGINS`), its content type
-//! (415), its size (413) and its parameters (60200, read by [`crate::api`]); only then does it go upstream, with
-//! the Worker's credentials. Upstream answers come back as the safe views of [`crate::api`], errors as
-//! [`crate::api::public_error`] makes them.
+//! In order, every request is held to: its method, its `Origin` ([`cors`], from `ALLOWED_ORIGINS`), its content
+//! type (415), its size (413) and its parameters (60200, read by [`crate::api`]); then the abuse protections
+//! ([`protect`]); only then does it go upstream ([`upstream`]), with the Worker's credentials. Upstream answers
+//! come back as the safe views of [`crate::api`], errors as [`crate::api::public_error`] makes them.
 
-use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
-use worker::{console_log, Date, Env, Method, Request, Response, Result};
+pub mod cors;
+pub mod protect;
+pub mod upstream;
 
-use super::protect::{self, Refusal};
-use super::upstream::{Answer, Retry, Upstream};
-use super::{error_response, json_response, setting};
-use crate::api::{
-    self, mask_recipient, BodyKind, CheckParams, CheckTarget, StartParams, MAX_BODY_BYTES,
-};
+use worker::{console_log, Date, Env, Method, Request, Response, Result, Url};
+
+use self::cors::{access, finish, preflight, Access};
+use self::protect::Refusal;
+use self::upstream::{Answer, Call, Retry, Upstream};
+use super::config::WorkerConfig;
+use super::respond::{error_response, json_response};
+use crate::api::{self, mask_recipient, BodyKind, CheckParams, StartParams, MAX_BODY_BYTES};
 use crate::engine::time::parse_iso8601;
 use crate::verify::model::{self, TwilioError};
 use crate::verify::sid::VerificationSid;
+use crate::verify::Target;
 
 /// The OpenAPI 3.1 description of this API, served at `/openapi.json`.
-const OPENAPI: &str = include_str!("../../openapi/public-api.json");
+const OPENAPI: &str = include_str!("../../../openapi/public-api.json");
 
-/// Who may call from a browser, from `ALLOWED_ORIGINS`: exact origins separated by commas or spaces, or `*`.
-struct Cors {
-    any: bool,
-    origins: Vec<String>,
-}
-
-impl Cors {
-    fn from_env(env: &Env) -> Self {
-        let list = setting(env, "ALLOWED_ORIGINS").unwrap_or_default();
-        let origins: Vec<String> = list
-            .split([',', ' ', '\n', '\t'])
-            .map(|o| o.trim().trim_end_matches('/').to_owned())
-            .filter(|o| !o.is_empty())
-            .collect();
-        Self {
-            any: origins.iter().any(|o| o == "*"),
-            origins,
-        }
-    }
-}
-
-/// What a request's `Origin` allows.
-enum Access {
-    /// No `Origin` header: not a browser's cross-origin call (a server, curl). No CORS headers.
-    NoOrigin,
-    /// A browser on an allowed origin (or this Worker's own): the value for `Access-Control-Allow-Origin`.
-    Allowed(String),
-    /// A browser on an origin that is not allowed: refused with 403 and no CORS headers.
-    Refused,
-}
-
-fn access(req: &Request, env: &Env, own_origin: &str) -> Result<Access> {
-    let Some(origin) = req.headers().get("Origin")? else {
-        return Ok(Access::NoOrigin);
-    };
-    let cors = Cors::from_env(env);
-    Ok(if origin == own_origin || cors.origins.contains(&origin) {
-        Access::Allowed(origin)
-    } else if cors.any {
-        Access::Allowed("*".to_owned())
-    } else {
-        Access::Refused
-    })
+/// A public API request's context: the Worker, its configuration and this Worker's origin.
+struct Context<'a> {
+    env: &'a Env,
+    config: &'a WorkerConfig,
+    origin: Url,
 }
 
 /// Serves `/verify/...` and `/openapi.json`.
-pub async fn serve(mut req: Request, env: &Env) -> Result<Response> {
+pub async fn serve(mut req: Request, env: &Env, config: &WorkerConfig) -> Result<Response> {
     let url = req.url()?;
     let own_origin = url.origin().ascii_serialization();
     let path = url.path().to_owned();
     if path == "/openapi.json" {
         return openapi(&req);
     }
-    let access = access(&req, env, &own_origin)?;
+    let access = access(&req, &config.cors, &own_origin)?;
+    let mut origin = url.clone();
+    origin.set_path("/");
+    origin.set_query(None);
+    let cx = Context {
+        env,
+        config,
+        origin,
+    };
     let method = req.method();
     let route = match path.as_str() {
         "/verify/config" => Route::Config,
@@ -94,17 +68,15 @@ pub async fn serve(mut req: Request, env: &Env) -> Result<Response> {
     }
     let response = match (route, method) {
         (Route::Start, Method::Post) => match read_body(&mut req).await {
-            Ok((body, kind)) => answer(start(env, &req, &url, &body, kind).await, 201),
+            Ok((body, kind)) => answer(start(&cx, &req, &body, kind).await, 201),
             Err(e) => error_response(&e),
         },
         (Route::Check, Method::Post) => match read_body(&mut req).await {
-            Ok((body, kind)) => answer(check(env, &req, &url, &body, kind).await, 200),
+            Ok((body, kind)) => answer(check(&cx, &req, &body, kind).await, 200),
             Err(e) => error_response(&e),
         },
-        (Route::Status(sid), Method::Get | Method::Head) => {
-            answer(status(env, &url, &sid).await, 200)
-        }
-        (Route::Config, Method::Get | Method::Head) => page_config(env),
+        (Route::Status(sid), Method::Get | Method::Head) => answer(status(&cx, &sid).await, 200),
+        (Route::Config, Method::Get | Method::Head) => page_config(config),
         (route, _) => {
             let mut response = error_response(&TwilioError::method_not_allowed())?;
             response.headers_mut().set("Allow", route.allow())?;
@@ -146,51 +118,14 @@ fn openapi(req: &Request) -> Result<Response> {
 
 /// `GET /verify/config`: what a page needs to know to call this API: the Turnstile site key (public by design)
 /// when starts need a token, and whether the development inbox is on.
-fn page_config(env: &Env) -> Result<Response> {
-    let site_key = setting(env, "TURNSTILE_SITE_KEY");
-    let dev_inbox = setting(env, "DEV_INBOX").is_some_and(|v| v == "true" || v == "1");
+fn page_config(config: &WorkerConfig) -> Result<Response> {
     json_response(
-        &serde_json::json!({ "turnstileSiteKey": site_key, "devInbox": dev_inbox }),
+        &serde_json::json!({
+            "turnstileSiteKey": config.turnstile_site_key,
+            "devInbox": config.dev_inbox,
+        }),
         200,
     )
-}
-
-/// A CORS preflight: 204 with what may be sent, for an allowed origin; 403 for any other.
-fn preflight(access: &Access, allow: &str) -> Result<Response> {
-    match access {
-        Access::Refused => error_response(&api::origin_not_allowed()),
-        Access::NoOrigin => {
-            let mut response = Response::empty()?.with_status(204);
-            response.headers_mut().set("Allow", allow)?;
-            Ok(response)
-        }
-        Access::Allowed(origin) => {
-            let mut response = Response::empty()?.with_status(204);
-            let headers = response.headers_mut();
-            headers.set("Access-Control-Allow-Origin", origin)?;
-            headers.set("Access-Control-Allow-Methods", allow)?;
-            headers.set("Access-Control-Allow-Headers", "Content-Type")?;
-            headers.set("Access-Control-Max-Age", "600")?;
-            if origin != "*" {
-                headers.set("Vary", "Origin")?;
-            }
-            Ok(response)
-        }
-    }
-}
-
-/// Adds the CORS headers an allowed origin needs to read the answer (and its `Retry-After`).
-fn finish(response: Result<Response>, access: &Access) -> Result<Response> {
-    let mut response = response?;
-    if let Access::Allowed(origin) = access {
-        let headers = response.headers_mut();
-        headers.set("Access-Control-Allow-Origin", origin)?;
-        headers.set("Access-Control-Expose-Headers", "Retry-After")?;
-        if origin != "*" {
-            headers.set("Vary", "Origin")?;
-        }
-    }
-    Ok(response)
 }
 
 /// The body, if it is JSON or a form (415 otherwise) of at most [`MAX_BODY_BYTES`] (413 otherwise).
@@ -212,43 +147,41 @@ async fn read_body(req: &mut Request) -> std::result::Result<(Vec<u8>, BodyKind)
     Ok((body, kind))
 }
 
-fn upstream_of(env: &Env, url: &worker::Url) -> std::result::Result<Upstream, TwilioError> {
-    let mut origin = url.clone();
-    origin.set_path("/");
-    origin.set_query(None);
-    Upstream::from_env(env, origin).map_err(|failure| {
+/// The configured upstream; a misconfigured one is logged and answered with a generic 502.
+fn upstream_of<'a>(cx: &Context<'a>) -> std::result::Result<&'a Upstream, TwilioError> {
+    cx.config.upstream.as_ref().map_err(|failure| {
         console_log!("verify-edge: upstream {}", failure.describe());
         api::upstream_failed()
     })
 }
 
 async fn start(
-    env: &Env,
+    cx: &Context<'_>,
     req: &Request,
-    url: &worker::Url,
     body: &[u8],
     kind: BodyKind,
 ) -> std::result::Result<api::Verification, Refusal> {
     let params = StartParams::from_body(body, kind)?;
     let prepared = params.to_upstream()?;
-    let protections = protect::protections(env)?;
-    let upstream = upstream_of(env, url)?;
+    let protections = protect::protections(cx.config)?;
+    let upstream = upstream_of(cx)?;
     protect::guard_start(
-        env,
+        cx.env,
+        cx.config,
         req,
-        &protections,
+        protections,
         &prepared,
         params.turnstile_token.as_deref(),
-        &upstream,
+        upstream,
     )
     .await?;
-    let answer = create(env, &upstream, &prepared).await?;
+    let answer = create(cx, upstream, &prepared).await?;
     if answer.status != 201 && answer.status != 200 {
-        let target = CheckTarget::To(prepared.to);
-        return Err(refused(env, &upstream, &answer, Some(&target)).await);
+        let target = Target::To(prepared.to);
+        return Err(refused(cx, upstream, &answer, Some(&target)).await);
     }
     let view =
-        verification_view(&answer.body).ok_or_else(|| unreadable(&upstream, answer.status))?;
+        verification_view(&answer.body).ok_or_else(|| unreadable(upstream, answer.status))?;
     console_log!(
         "verify-edge: started {} to {} by {}",
         view.sid,
@@ -263,13 +196,18 @@ async fn start(
 /// verification for the recipient means it went through (or one was already out) and is answered as created,
 /// with no second message sent; none means it did not, and the create is sent once more.
 async fn create(
-    env: &Env,
+    cx: &Context<'_>,
     upstream: &Upstream,
     prepared: &api::UpstreamStart,
 ) -> std::result::Result<Answer, TwilioError> {
-    let form = &prepared.form;
     let first = match upstream
-        .send(env, Method::Post, "Verifications", form, Retry::Never)
+        .call(
+            cx.env,
+            cx.config,
+            &cx.origin,
+            Call::Start(prepared),
+            Retry::Never,
+        )
         .await
     {
         Ok(answer) => return Ok(answer),
@@ -280,11 +218,8 @@ async fn create(
         upstream.kind(),
         first.describe()
     );
-    let path = format!(
-        "Verifications/{}",
-        utf8_percent_encode(&prepared.to, NON_ALPHANUMERIC)
-    );
-    let found = send(env, upstream, Method::Get, &path, &[], Retry::Idempotent).await?;
+    let target = Target::To(prepared.to.clone());
+    let found = send(cx, upstream, Call::Fetch(&target), Retry::Idempotent).await?;
     let pending = serde_json::from_slice::<model::Verification>(&found.body)
         .is_ok_and(|v| v.status == Some(model::Status::Pending));
     match found.status {
@@ -292,78 +227,54 @@ async fn create(
             status: 201,
             ..found
         }),
-        200 | 404 => {
-            send(
-                env,
-                upstream,
-                Method::Post,
-                "Verifications",
-                form,
-                Retry::Never,
-            )
-            .await
-        }
+        200 | 404 => send(cx, upstream, Call::Start(prepared), Retry::Never).await,
         _ => Err(api::upstream_failed()),
     }
 }
 
 async fn check(
-    env: &Env,
+    cx: &Context<'_>,
     req: &Request,
-    url: &worker::Url,
     body: &[u8],
     kind: BodyKind,
 ) -> std::result::Result<api::VerificationCheck, Refusal> {
     let prepared = CheckParams::from_body(body, kind)?.to_upstream()?;
-    let protections = protect::protections(env)?;
+    let protections = protect::protections(cx.config)?;
     let target = match &prepared.target {
-        CheckTarget::Sid(sid) => sid.to_string(),
-        CheckTarget::To(to) => to.clone(),
+        Target::Sid(sid) => sid.to_string(),
+        Target::To(to) => to.clone(),
     };
-    protect::guard_check(env, req, &protections, &target).await?;
-    let upstream = upstream_of(env, url)?;
-    let form = &prepared.form;
-    let answer = send(
-        env,
-        &upstream,
-        Method::Post,
-        "VerificationCheck",
-        form,
-        Retry::Never,
-    )
-    .await?;
+    protect::guard_check(cx.env, req, protections, &target).await?;
+    let upstream = upstream_of(cx)?;
+    let answer = send(cx, upstream, Call::Check(&prepared), Retry::Never).await?;
     if answer.status != 200 && answer.status != 201 {
-        return Err(refused(env, &upstream, &answer, Some(&prepared.target)).await);
+        return Err(refused(cx, upstream, &answer, Some(&prepared.target)).await);
     }
     let upstream_check = serde_json::from_slice::<model::VerificationCheck>(&answer.body).ok();
     let (view, to) = upstream_check
         .as_ref()
         .and_then(|c| api::VerificationCheck::from_upstream(c).map(|view| (view, c.to.clone())))
-        .ok_or_else(|| unreadable(&upstream, answer.status))?;
+        .ok_or_else(|| unreadable(upstream, answer.status))?;
     if let (model::Status::Approved, Some(to)) = (view.status, to) {
-        protect::approved(env, &protections, &to).await;
+        protect::approved(cx.env, protections, &to).await;
     }
     Ok(view)
 }
 
-async fn status(
-    env: &Env,
-    url: &worker::Url,
-    sid: &str,
-) -> std::result::Result<api::Verification, Refusal> {
+async fn status(cx: &Context<'_>, sid: &str) -> std::result::Result<api::Verification, Refusal> {
     let sid = sid.parse::<VerificationSid>().map_err(|_| {
         TwilioError::not_found().with_reason(
             "NOT_A_VERIFICATION_SID",
             "a verification SID is VE and 32 hex digits",
         )
     })?;
-    let upstream = upstream_of(env, url)?;
-    let path = format!("Verifications/{sid}");
-    let answer = send(env, &upstream, Method::Get, &path, &[], Retry::Idempotent).await?;
+    let upstream = upstream_of(cx)?;
+    let target = Target::Sid(sid);
+    let answer = send(cx, upstream, Call::Fetch(&target), Retry::Idempotent).await?;
     if answer.status != 200 {
-        return Err(refused(env, &upstream, &answer, None).await);
+        return Err(refused(cx, upstream, &answer, None).await);
     }
-    verification_view(&answer.body).ok_or_else(|| unreadable(&upstream, answer.status))
+    verification_view(&answer.body).ok_or_else(|| unreadable(upstream, answer.status))
 }
 
 /// The public view of an upstream Verification's JSON, if it is one.
@@ -374,20 +285,23 @@ fn verification_view(body: &[u8]) -> Option<api::Verification> {
         .and_then(api::Verification::from_upstream)
 }
 
+/// Makes `call` upstream; a failure is logged and becomes the generic 502.
 async fn send(
-    env: &Env,
+    cx: &Context<'_>,
     upstream: &Upstream,
-    method: Method,
-    path: &str,
-    form: &[(&'static str, String)],
+    call: Call<'_>,
     retry: Retry,
 ) -> std::result::Result<Answer, TwilioError> {
+    let what = match &call {
+        Call::Start(_) | Call::Fetch(_) => "Verifications",
+        Call::Check(_) => "VerificationCheck",
+    };
     upstream
-        .send(env, method, path, form, retry)
+        .call(cx.env, cx.config, &cx.origin, call, retry)
         .await
         .map_err(|failure| {
             console_log!(
-                "verify-edge: {} upstream failed on {path}: {}",
+                "verify-edge: {} upstream failed on {what}: {}",
                 upstream.kind(),
                 failure.describe()
             );
@@ -425,10 +339,10 @@ fn unreadable(upstream: &Upstream, status: u16) -> Refusal {
 
 /// An upstream error answer, as the browser gets it; 429s carry `Retry-After`.
 async fn refused(
-    env: &Env,
+    cx: &Context<'_>,
     upstream: &Upstream,
     answer: &Answer,
-    target: Option<&CheckTarget>,
+    target: Option<&Target>,
 ) -> Refusal {
     let error = api::public_error(answer.status, &answer.body);
     if error.code == 20502 {
@@ -443,7 +357,7 @@ async fn refused(
         );
     }
     let retry_after = match error.code {
-        60202 | 60203 => Some(seconds_until_expiry(env, upstream, target).await),
+        60202 | 60203 => Some(seconds_until_expiry(cx, upstream, target).await),
         _ if error.status == 429 => Some(
             answer
                 .retry_after
@@ -459,19 +373,24 @@ async fn refused(
 /// How long until the verification that hit its limit ends and a new one can start: its creation plus the
 /// configured lifetime (`VERIFICATION_LIFETIME_SECONDS`, 10 minutes by default), read from the upstream; the whole
 /// lifetime when it cannot be read.
-async fn seconds_until_expiry(env: &Env, upstream: &Upstream, target: Option<&CheckTarget>) -> u64 {
-    let lifetime_ms = super::engine::lifetime_ms(env);
+async fn seconds_until_expiry(
+    cx: &Context<'_>,
+    upstream: &Upstream,
+    target: Option<&Target>,
+) -> u64 {
+    let lifetime_ms = cx.config.lifetime_ms;
     let full = lifetime_ms.div_ceil(1000);
     let Some(target) = target else {
         return full;
     };
-    let segment = match target {
-        CheckTarget::Sid(sid) => sid.to_string(),
-        CheckTarget::To(to) => utf8_percent_encode(to, NON_ALPHANUMERIC).to_string(),
-    };
-    let path = format!("Verifications/{segment}");
     let Ok(answer) = upstream
-        .send(env, Method::Get, &path, &[], Retry::Idempotent)
+        .call(
+            cx.env,
+            cx.config,
+            &cx.origin,
+            Call::Fetch(target),
+            Retry::Idempotent,
+        )
         .await
     else {
         return full;

@@ -1,17 +1,21 @@
 //! The Verify v2 upstream the public API forwards to: Twilio (or anything speaking its API) over HTTPS with the
 //! Worker's credentials, or the engine inside this Worker when no Twilio credentials are configured.
 //!
-//! Either way the request is the one a Twilio client sends: form-encoded PascalCase parameters to
+//! Twilio mode sends what a Twilio client sends: form-encoded PascalCase parameters to
 //! `/v2/Services/{ServiceSid}/...`. Credentials live only here, in the `Authorization` header; they are never
-//! logged and never reach an answer.
-
-use std::cell::Cell;
+//! logged and never reach an answer. The engine is called in-process through its typed operations
+//! (`crate::worker::engine::verifications`), with no URL or form in between.
 
 use base64::Engine as _;
 use worker::{AbortSignal, Env, Fetch, Headers, Method, Request, RequestInit, Url};
 
-use super::{engine, setting};
+use crate::api::{UpstreamCheck, UpstreamStart};
 use crate::verify::sid::ServiceSid;
+use crate::verify::Target;
+use crate::worker::config::WorkerConfig;
+use crate::worker::engine::services::Services;
+use crate::worker::engine::{safe_list, verifications};
+use crate::worker::respond::error_response;
 
 /// Twilio's Verify API.
 const DEFAULT_BASE_URL: &str = "https://verify.twilio.com";
@@ -19,6 +23,8 @@ const DEFAULT_BASE_URL: &str = "https://verify.twilio.com";
 const DEFAULT_TIMEOUT_MS: u32 = 10_000;
 /// The engine's Service for the public API when `VERIFY_SERVICE_SID` is not set.
 const DEFAULT_ENGINE_SERVICE: &str = "VAdec0de00000000000000000000000001";
+/// The name the engine's Service for the public API is created with.
+const ENGINE_SERVICE_NAME: &str = "verify-edge";
 
 /// Where start and check go.
 pub enum Upstream {
@@ -26,8 +32,6 @@ pub enum Upstream {
     Engine {
         /// The engine's Service the public API uses.
         service_sid: ServiceSid,
-        /// This Worker's origin, for the URLs in the engine's answers (`sna.url`).
-        origin: Url,
     },
     /// Twilio's API, or another server speaking it (`VERIFY_BASE_URL`).
     Twilio {
@@ -40,6 +44,31 @@ pub enum Upstream {
         /// Per request.
         timeout_ms: u32,
     },
+}
+
+/// What the public API asks of the upstream.
+pub enum Call<'a> {
+    /// CreateVerification.
+    Start(&'a UpstreamStart),
+    /// CreateVerificationCheck.
+    Check(&'a UpstreamCheck),
+    /// FetchVerification, by SID or by recipient.
+    Fetch(&'a Target),
+}
+
+impl Call<'_> {
+    /// The Verify v2 request for this call: method, path under the Service, form body.
+    fn wire(&self) -> (Method, String, Vec<(&'static str, String)>) {
+        match self {
+            Self::Start(start) => (Method::Post, "Verifications".to_owned(), start.form()),
+            Self::Check(check) => (Method::Post, "VerificationCheck".to_owned(), check.form()),
+            Self::Fetch(target) => (
+                Method::Get,
+                format!("Verifications/{}", target.path_segment()),
+                Vec::new(),
+            ),
+        }
+    }
 }
 
 /// An upstream answer: its HTTP status, body and `Retry-After`.
@@ -80,33 +109,25 @@ pub enum Retry {
     Idempotent,
     /// Never repeated here: creates and checks change state upstream, and workerd's fetch cannot say whether a
     /// failed request was sent ("Network connection lost." both for a refused connection and a dropped one). The
-    /// caller reconciles instead (see `public::start`).
+    /// caller reconciles instead (see `super::start`).
     Never,
-}
-
-thread_local! {
-    /// Whether this isolate has made sure the engine's Service exists.
-    static ENGINE_SERVICE_READY: Cell<bool> = const { Cell::new(false) };
 }
 
 impl Upstream {
     /// Reads the configuration: Twilio when `TWILIO_ACCOUNT_SID` (or any Twilio credential) is set, else the
     /// engine. A half-configured Twilio upstream is an error, never a silent fall-back to the engine.
-    pub fn from_env(env: &Env, origin: Url) -> Result<Self, Failure> {
-        let account = setting(env, "TWILIO_ACCOUNT_SID");
-        let key = setting(env, "TWILIO_API_KEY");
-        let secret = setting(env, "TWILIO_API_SECRET");
-        let token = setting(env, "TWILIO_AUTH_TOKEN");
-        let service = setting(env, "VERIFY_SERVICE_SID");
+    pub fn from_settings(get: &impl Fn(&str) -> Option<String>) -> Result<Self, Failure> {
+        let account = get("TWILIO_ACCOUNT_SID");
+        let key = get("TWILIO_API_KEY");
+        let secret = get("TWILIO_API_SECRET");
+        let token = get("TWILIO_AUTH_TOKEN");
+        let service = get("VERIFY_SERVICE_SID");
         if account.is_none() && key.is_none() && secret.is_none() && token.is_none() {
             let service = service.unwrap_or_else(|| DEFAULT_ENGINE_SERVICE.to_owned());
             let service_sid = service.parse::<ServiceSid>().map_err(|_| {
                 Failure::Misconfigured("VERIFY_SERVICE_SID is not a Service SID (VA...)".to_owned())
             })?;
-            return Ok(Self::Engine {
-                service_sid,
-                origin,
-            });
+            return Ok(Self::Engine { service_sid });
         }
         let account = account.ok_or_else(|| {
             Failure::Misconfigured(
@@ -133,7 +154,7 @@ impl Upstream {
             .map_err(|_| {
                 Failure::Misconfigured("VERIFY_SERVICE_SID is not a Service SID (VA...)".to_owned())
             })?;
-        let base = setting(env, "VERIFY_BASE_URL").unwrap_or_else(|| DEFAULT_BASE_URL.to_owned());
+        let base = get("VERIFY_BASE_URL").unwrap_or_else(|| DEFAULT_BASE_URL.to_owned());
         let base_url = Url::parse(&base)
             .ok()
             .filter(|url| url.scheme() == "https" || (url.scheme() == "http" && is_loopback(url)))
@@ -142,7 +163,7 @@ impl Upstream {
                     "VERIFY_BASE_URL must be an https URL (http only on loopback)".to_owned(),
                 )
             })?;
-        let timeout_ms = setting(env, "UPSTREAM_TIMEOUT_MS")
+        let timeout_ms = get("UPSTREAM_TIMEOUT_MS")
             .and_then(|t| t.parse::<u32>().ok())
             .filter(|&t| t > 0)
             .unwrap_or(DEFAULT_TIMEOUT_MS);
@@ -164,47 +185,22 @@ impl Upstream {
         }
     }
 
-    /// Sends `method` to `/v2/Services/{sid}/{path}` with `form` as its body (POST) and returns the answer.
-    pub async fn send(
+    /// Makes `call` and returns the upstream's answer. `origin` is this Worker's, for the URLs in the engine's
+    /// answers (`sna.url`). Twilio mode repeats an [`Retry::Idempotent`] call once when no answer came.
+    pub async fn call(
         &self,
         env: &Env,
-        method: Method,
-        path: &str,
-        form: &[(&'static str, String)],
+        config: &WorkerConfig,
+        origin: &Url,
+        call: Call<'_>,
         retry: Retry,
     ) -> Result<Answer, Failure> {
-        let body = if matches!(method, Method::Post) {
-            let mut serializer = form_urlencoded::Serializer::new(String::new());
-            for (name, value) in form {
-                serializer.append_pair(name, value);
-            }
-            serializer.finish()
-        } else {
-            String::new()
-        };
         match self {
-            Self::Engine {
-                service_sid,
-                origin,
-            } => {
-                if !ENGINE_SERVICE_READY.get() {
-                    engine::ensure_service(env, service_sid, "verify-edge")
-                        .await
-                        .map_err(|e| Failure::Misconfigured(e.to_string()))?;
-                    ENGINE_SERVICE_READY.set(true);
-                }
-                let url = origin
-                    .join(&format!("/v2/Services/{service_sid}/{path}"))
-                    .map_err(|e| Failure::Network(e.to_string()))?;
-                let response = engine::call(env, method, &url, body)
+            Self::Engine { service_sid } => {
+                let response = engine_call(env, config, origin, service_sid, call)
                     .await
                     .map_err(|e| Failure::Network(e.to_string()))?;
-                let answer = read(response).await?;
-                if answer.status == 404 && path == "Verifications" {
-                    // The engine's Service was deleted under this isolate: make it again next time.
-                    ENGINE_SERVICE_READY.set(false);
-                }
-                Ok(answer)
+                read(response).await
             }
             Self::Twilio {
                 base_url,
@@ -212,6 +208,16 @@ impl Upstream {
                 authorization,
                 timeout_ms,
             } => {
+                let (method, path, form) = call.wire();
+                let body = if matches!(method, Method::Post) {
+                    let mut serializer = form_urlencoded::Serializer::new(String::new());
+                    for (name, value) in &form {
+                        serializer.append_pair(name, value);
+                    }
+                    serializer.finish()
+                } else {
+                    String::new()
+                };
                 let url = base_url
                     .join(&format!("/v2/Services/{service_sid}/{path}"))
                     .map_err(|e| Failure::Network(e.to_string()))?;
@@ -229,13 +235,49 @@ impl Upstream {
     }
 }
 
+/// `call` on the engine's Service `service_sid`, in-process. A start finds the Service, or creates it when it
+/// does not exist (first use, or deleted through `/v2` since).
+async fn engine_call(
+    env: &Env,
+    config: &WorkerConfig,
+    origin: &Url,
+    service_sid: &ServiceSid,
+    call: Call<'_>,
+) -> worker::Result<worker::Response> {
+    let account = match &config.engine {
+        Ok(account) => account,
+        Err(e) => return error_response(e),
+    };
+    let base_url = origin.origin().ascii_serialization();
+    let services = Services::new(env, &account.account_sid, &base_url);
+    match call {
+        Call::Start(start) => {
+            let service = services
+                .load_or_create(service_sid, ENGINE_SERVICE_NAME)
+                .await?;
+            let request = start.engine_request(config.sna_simulator);
+            verifications::start(env, config, service, request, Vec::new(), &base_url).await
+        }
+        Call::Check(check) => match services.load_sid(service_sid).await? {
+            Ok(service) => {
+                let target = check.target.clone();
+                verifications::check(env, config, service, target, check.engine_request()).await
+            }
+            Err(e) => error_response(&e),
+        },
+        Call::Fetch(target) => {
+            verifications::fetch(env, service_sid.clone(), target.clone(), &base_url).await
+        }
+    }
+}
+
 impl Upstream {
     /// Whether `e164` is on the upstream's SafeList (`/v2/SafeList/Numbers/{PhoneNumber}`): the engine's, in-process,
     /// or Twilio's, over HTTP. Anything but a clear yes (an error, a timeout) is a no: the safe list only ever
     /// lifts a refusal, so failing closed keeps the refusal.
     pub async fn is_safe_listed(&self, env: &Env, e164: &str) -> bool {
         match self {
-            Self::Engine { .. } => engine::is_safe_listed(env, e164).await.unwrap_or(false),
+            Self::Engine { .. } => safe_list::is_safe_listed(env, e164).await.unwrap_or(false),
             Self::Twilio {
                 base_url,
                 authorization,

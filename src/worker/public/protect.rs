@@ -2,27 +2,23 @@
 //! Objects, the Turnstile bot check, geo permissions and refused number types, and the pumping detector. What each
 //! rule means lives in the core ([`crate::abuse`]); this module reads the request and the counters.
 
-use worker::{
-    console_log, AbortSignal, Env, Fetch, Headers, Method, Request, RequestInit, Response, Result,
-};
+use worker::{console_log, AbortSignal, Fetch, Headers, Method, Request, RequestInit, Result};
 
-use super::counters;
-use super::setting;
 use super::upstream::Upstream;
 use crate::abuse::{self, Limit, Protections};
 use crate::api::{mask_recipient, UpstreamStart};
 use crate::limits::Decision;
 use crate::verify::model::{Channel, TwilioError};
 use crate::verify::recipient::Recipient;
+use crate::worker::config::{Turnstile, WorkerConfig};
+use crate::worker::objects::counters::{self, Taken};
 
-/// Cloudflare's siteverify endpoint, unless `TURNSTILE_VERIFY_URL` names another (tests run a local one).
-const SITEVERIFY: &str = "https://challenges.cloudflare.com/turnstile/v0/siteverify";
 /// How long siteverify may take.
 const SITEVERIFY_TIMEOUT_MS: u32 = 5_000;
 
 /// The protections as configured; a var that does not parse fails every request closed, and says why in the log.
-pub fn protections(env: &Env) -> Result<Protections, TwilioError> {
-    Protections::from_vars(|name| setting(env, name)).map_err(|e| {
+pub fn protections(config: &WorkerConfig) -> Result<&Protections, TwilioError> {
+    config.protections.as_ref().map_err(|e| {
         console_log!("verify-edge: protections misconfigured: {e}");
         TwilioError::new(20500, 500, "Internal Server Error")
     })
@@ -55,60 +51,44 @@ impl From<TwilioError> for Refusal {
     }
 }
 
-/// Hits taken so far for one request, given back if a later rule refuses it.
-struct Taken<'a> {
-    env: &'a Env,
-    hits: Vec<(String, &'static str, u64)>,
-}
-
-impl Taken<'_> {
-    /// Takes a hit of `limit` on `key`; a refusal gives back every hit taken before it.
-    async fn take(
-        &mut self,
-        key: String,
-        name: &'static str,
-        limit: Option<Limit>,
-        error: impl FnOnce() -> TwilioError,
-    ) -> Result<(), Refusal> {
-        let Some(limit) = limit else {
-            return Ok(());
-        };
-        let decision = counters::take(self.env, &key, name, limit.max, limit.window_ms)
-            .await
-            .unwrap_or_else(|e| {
-                // A counter that cannot be reached fails closed: better a retry than an unmetered send.
-                console_log!("verify-edge: rate counter {name} unavailable: {e}");
-                Decision {
-                    allowed: false,
-                    retry_after_ms: 1000,
-                }
-            });
-        if decision.allowed {
-            self.hits.push((key, name, limit.window_ms));
-            return Ok(());
-        }
-        self.give_back().await;
-        console_log!("verify-edge: refused by the {name} limit");
-        Err(Refusal {
-            error: error(),
-            retry_after: Some(decision.retry_after_ms.div_ceil(1000).max(1)),
-        })
-    }
-
-    async fn give_back(&mut self) {
-        for (key, name, window_ms) in self.hits.drain(..) {
-            if let Err(e) = counters::refund(self.env, &key, name, window_ms).await {
-                console_log!("verify-edge: could not give back a {name} hit: {e}");
+/// Takes a hit of `limit` on `key` for one request; a refusal gives back every hit taken before it. A counter that
+/// cannot be reached refuses (fails closed): better a retry than an unmetered send.
+async fn take(
+    taken: &mut Taken<'_>,
+    key: String,
+    name: &'static str,
+    limit: Option<Limit>,
+    error: impl FnOnce() -> TwilioError,
+) -> Result<(), Refusal> {
+    let Some(limit) = limit else {
+        return Ok(());
+    };
+    let decision = taken
+        .take(&key, name, limit.max, limit.window_ms)
+        .await
+        .unwrap_or_else(|e| {
+            console_log!("verify-edge: rate counter {name} unavailable: {e}");
+            Decision {
+                allowed: false,
+                retry_after_ms: 1000,
             }
-        }
+        });
+    if decision.allowed {
+        return Ok(());
     }
+    console_log!("verify-edge: refused by the {name} limit");
+    Err(Refusal {
+        error: error(),
+        retry_after: Some(decision.retry_after_ms.div_ceil(1000).max(1)),
+    })
 }
 
 /// Everything a start must pass before it goes upstream, cheapest and broadest first: the per-IP limit, the bot
 /// check, geo permissions and number types, the pumping detector, then the per-recipient, per-prefix and
 /// per-Service limits. A refusal gives back the hits taken before it.
 pub async fn guard_start(
-    env: &Env,
+    env: &worker::Env,
+    config: &WorkerConfig,
     req: &Request,
     protections: &Protections,
     start: &UpstreamStart,
@@ -117,19 +97,16 @@ pub async fn guard_start(
 ) -> Result<(), Refusal> {
     let ip = client_ip(req);
     let masked = mask_recipient(&start.to);
-    let mut taken = Taken {
-        env,
-        hits: Vec::new(),
-    };
-    taken
-        .take(
-            format!("ip:{ip}"),
-            "starts per IP",
-            protections.starts_per_ip,
-            || abuse::too_many_requests("starts per IP"),
-        )
-        .await?;
-    if let Err(refusal) = turnstile(env, &ip, turnstile_token).await {
+    let mut taken = Taken::new(env);
+    take(
+        &mut taken,
+        format!("ip:{ip}"),
+        "starts per IP",
+        protections.starts_per_ip,
+        || abuse::too_many_requests("starts per IP"),
+    )
+    .await?;
+    if let Err(refusal) = turnstile(config.turnstile.as_ref(), &ip, turnstile_token).await {
         taken.give_back().await;
         console_log!(
             "verify-edge: refused start to {masked}: {}",
@@ -163,24 +140,24 @@ pub async fn guard_start(
             }
         }
     }
-    taken
-        .take(
-            format!("to:{}", start.to),
-            "starts per recipient",
-            protections.starts_per_to,
-            TwilioError::max_send_attempts,
-        )
-        .await?;
+    take(
+        &mut taken,
+        format!("to:{}", start.to),
+        "starts per recipient",
+        protections.starts_per_to,
+        TwilioError::max_send_attempts,
+    )
+    .await?;
     if let Some(number) = number {
         let prefix = protections.prefix_of(number);
-        taken
-            .take(
-                format!("prefix:{prefix}"),
-                "starts per prefix",
-                protections.starts_per_prefix,
-                || abuse::too_many_requests("starts per prefix"),
-            )
-            .await?;
+        take(
+            &mut taken,
+            format!("prefix:{prefix}"),
+            "starts per prefix",
+            protections.starts_per_prefix,
+            || abuse::too_many_requests("starts per prefix"),
+        )
+        .await?;
         if let Some(policy) = &protections.pumping {
             match counters::pump_send(env, &prefix, policy).await {
                 Ok(verdict) if verdict.allowed => {}
@@ -211,48 +188,45 @@ pub async fn guard_start(
             }
         }
     }
-    taken
-        .take(
-            "service:starts".to_owned(),
-            "starts per Service",
-            protections.starts_per_service,
-            || abuse::too_many_requests("starts per Service"),
-        )
-        .await?;
+    take(
+        &mut taken,
+        "service:starts".to_owned(),
+        "starts per Service",
+        protections.starts_per_service,
+        || abuse::too_many_requests("starts per Service"),
+    )
+    .await?;
     Ok(())
 }
 
 /// The limits a check must pass: per IP, then per verification (`target`: its SID or recipient).
 pub async fn guard_check(
-    env: &Env,
+    env: &worker::Env,
     req: &Request,
     protections: &Protections,
     target: &str,
 ) -> Result<(), Refusal> {
-    let mut taken = Taken {
-        env,
-        hits: Vec::new(),
-    };
-    taken
-        .take(
-            format!("ip:{}", client_ip(req)),
-            "checks per IP",
-            protections.checks_per_ip,
-            || abuse::too_many_requests("checks per IP"),
-        )
-        .await?;
-    taken
-        .take(
-            format!("check:{target}"),
-            "checks per verification",
-            protections.checks_per_verification,
-            || abuse::too_many_requests("checks per verification"),
-        )
-        .await
+    let mut taken = Taken::new(env);
+    take(
+        &mut taken,
+        format!("ip:{}", client_ip(req)),
+        "checks per IP",
+        protections.checks_per_ip,
+        || abuse::too_many_requests("checks per IP"),
+    )
+    .await?;
+    take(
+        &mut taken,
+        format!("check:{target}"),
+        "checks per verification",
+        protections.checks_per_verification,
+        || abuse::too_many_requests("checks per verification"),
+    )
+    .await
 }
 
 /// Counts an approval for the pumping detector.
-pub async fn approved(env: &Env, protections: &Protections, to: &str) {
+pub async fn approved(env: &worker::Env, protections: &Protections, to: &str) {
     let Some(policy) = &protections.pumping else {
         return;
     };
@@ -264,45 +238,6 @@ pub async fn approved(env: &Env, protections: &Protections, to: &str) {
     }
 }
 
-/// `GET /admin/pumping-blocks`: the prefixes the pumping detector blocks now, for `Authorization: Bearer
-/// <ADMIN_TOKEN>`. 404 when no `ADMIN_TOKEN` is set (the route does not exist then).
-pub async fn serve_blocks(req: &Request, env: &Env) -> Result<Response> {
-    let Some(token) = setting(env, "ADMIN_TOKEN") else {
-        return super::error_response(&TwilioError::not_found());
-    };
-    let given = req.headers().get("Authorization")?.unwrap_or_default();
-    let given = given.strip_prefix("Bearer ").unwrap_or_default();
-    if !same_secret(given, &token) {
-        console_log!("verify-edge: refused an admin request without the admin token");
-        let mut response = super::error_response(&TwilioError::authenticate())?;
-        response
-            .headers_mut()
-            .set("WWW-Authenticate", "Bearer realm=\"verify-edge admin\"")?;
-        return Ok(response);
-    }
-    let blocks: Vec<serde_json::Value> = counters::blocks(env)
-        .await?
-        .into_iter()
-        .map(|b| {
-            serde_json::json!({
-                "prefix": b.prefix,
-                "blockedUntil": crate::engine::time::iso8601(b.until),
-                "code": 60410,
-            })
-        })
-        .collect();
-    super::json_response(&serde_json::json!({ "blocks": blocks }), 200)
-}
-
-/// Compares two secrets in constant time, lengths included (both are hashed first).
-fn same_secret(given: &str, expected: &str) -> bool {
-    use sha2::{Digest, Sha256};
-    use subtle::ConstantTimeEq;
-    let a = Sha256::digest(given.as_bytes());
-    let b = Sha256::digest(expected.as_bytes());
-    a.as_slice().ct_eq(b.as_slice()).into()
-}
-
 fn reason(error: &TwilioError) -> String {
     error
         .details
@@ -312,8 +247,12 @@ fn reason(error: &TwilioError) -> String {
 
 /// The Turnstile check, when `TURNSTILE_SECRET_KEY` is set: the token must be there and siteverify must accept it.
 /// Fails closed: a siteverify that cannot be reached refuses the start.
-async fn turnstile(env: &Env, ip: &str, token: Option<&str>) -> Result<(), Refusal> {
-    let Some(secret) = setting(env, "TURNSTILE_SECRET_KEY") else {
+async fn turnstile(
+    config: Option<&Turnstile>,
+    ip: &str,
+    token: Option<&str>,
+) -> Result<(), Refusal> {
+    let Some(Turnstile { secret, verify_url }) = config else {
         return Ok(());
     };
     let Some(token) = token else {
@@ -324,9 +263,8 @@ async fn turnstile(env: &Env, ip: &str, token: Option<&str>) -> Result<(), Refus
             )
             .into());
     };
-    let url = setting(env, "TURNSTILE_VERIFY_URL").unwrap_or_else(|| SITEVERIFY.to_owned());
     let mut form = form_urlencoded::Serializer::new(String::new());
-    form.append_pair("secret", &secret)
+    form.append_pair("secret", secret)
         .append_pair("response", token);
     if ip != "unknown" {
         form.append_pair("remoteip", ip);
@@ -347,7 +285,7 @@ async fn turnstile(env: &Env, ip: &str, token: Option<&str>) -> Result<(), Refus
     init.with_method(Method::Post)
         .with_headers(headers)
         .with_body(Some(form.finish().into()));
-    let request = Request::new_with_init(&url, &init).map_err(|_| unavailable())?;
+    let request = Request::new_with_init(verify_url, &init).map_err(|_| unavailable())?;
     let signal = AbortSignal::from(web_sys::AbortSignal::timeout_with_u32(
         SITEVERIFY_TIMEOUT_MS,
     ));

@@ -1,0 +1,131 @@
+//! The engine's `/v2` requests read into the rules' own types: a `CreateVerification` form into a
+//! [`StartRequest`], a `CreateVerificationCheck` form into a [`CheckRequest`] and the verification it names, an
+//! `UpdateVerification` form into its status, a verification path segment into a [`Target`]. Every bad parameter
+//! is a 60200 naming it, as Twilio answers. Plain Rust: the Worker's `/v2` front calls these and tests run them
+//! natively.
+
+use super::form::Form;
+use super::rate_limit;
+use super::verification::{CheckRequest, StartRequest};
+use crate::verify::model::{Channel, RequestedChannel, Status, TwilioError};
+use crate::verify::recipient::{classify_recipient, classify_recipient_any_channel, Recipient};
+use crate::verify::sid::{TemplateSid, VerificationSid};
+use crate::verify::Target;
+
+/// A `CreateVerification` request: the start itself and the `RateLimits` values it counts against.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StartForm {
+    /// The start, its recipient normalized and its channel resolved.
+    pub request: StartRequest,
+    /// `RateLimits`: (unique name, value), sorted by name.
+    pub rate_limits: Vec<(String, String)>,
+}
+
+/// The channel a start sends on: the one asked for, or for `auto` the one the engine picks (Silent Network Auth
+/// first for a phone number when `sna_available`, as Twilio tries it first; otherwise SMS; an address can only be
+/// emailed). A verification records the channel picked, never `auto`.
+pub fn pick_channel(
+    requested: RequestedChannel,
+    recipient: &Recipient,
+    sna_available: bool,
+) -> Channel {
+    match (requested.channel(), recipient) {
+        (Some(channel), _) => channel,
+        (None, Recipient::Email(_)) => Channel::Email,
+        (None, Recipient::Phone(_)) if sna_available => Channel::Sna,
+        (None, Recipient::Phone(_)) => Channel::Sms,
+    }
+}
+
+impl StartRequest {
+    /// Reads a `CreateVerification` form: `To` (E.164, or an address for `email`), `Channel`, and the optional
+    /// `CustomCode`, `Amount`, `Payee`, `Locale`, `CustomFriendlyName`, `TemplateSid`, `EnableSnaClientToken` and
+    /// `RateLimits`.
+    pub fn from_form(form: &Form, sna_available: bool) -> Result<StartForm, TwilioError> {
+        let to = form.required("To")?;
+        let requested = form
+            .required("Channel")
+            .ok()
+            .and_then(|c| c.parse::<RequestedChannel>().ok())
+            .ok_or_else(|| TwilioError::invalid_parameter("Channel"))?;
+        let recipient = classify_recipient(to, requested, None).map_err(|e| e.to_twilio_error())?;
+        let channel = pick_channel(requested, &recipient, sna_available);
+        if form
+            .get("TemplateSid")
+            .is_some_and(|sid| sid.parse::<TemplateSid>().is_err())
+        {
+            return Err(TwilioError::invalid_parameter("TemplateSid"));
+        }
+        let enable_sna_client_token = form.bool("EnableSnaClientToken")?.unwrap_or(false);
+        let request = StartRequest {
+            to: recipient.as_str().to_owned(),
+            channel: Some(channel),
+            custom_code: form.text("CustomCode", 64)?,
+            amount: form.text("Amount", 64)?,
+            payee: form.text("Payee", 256)?,
+            locale: form.text("Locale", 16)?,
+            custom_friendly_name: form.text("CustomFriendlyName", 64)?,
+            enable_sna_client_token,
+        };
+        Ok(StartForm {
+            request,
+            rate_limits: rate_limit::parse_rate_limits(form)?,
+        })
+    }
+}
+
+impl CheckRequest {
+    /// Reads a `CreateVerificationCheck` form: the verification (`VerificationSid`, or `To` in its place) and what
+    /// the check carries (`Code`, `Amount`, `Payee`, `SnaClientToken`).
+    pub fn from_form(form: &Form) -> Result<(Target, Self), TwilioError> {
+        let target = match (form.get("VerificationSid"), form.get("To")) {
+            (Some(sid), _) => Target::Sid(
+                sid.parse::<VerificationSid>()
+                    .map_err(|_| TwilioError::invalid_parameter("VerificationSid"))?,
+            ),
+            (None, Some(to)) => Target::To(
+                classify_recipient_any_channel(to)
+                    .map_err(|e| e.to_twilio_error())?
+                    .as_str()
+                    .to_owned(),
+            ),
+            (None, None) => return Err(TwilioError::invalid_parameter("To")),
+        };
+        let request = Self {
+            code: form.get("Code").map(str::to_owned),
+            amount: form.get("Amount").map(str::to_owned),
+            payee: form.get("Payee").map(str::to_owned),
+            sna_client_token: form.get("SnaClientToken").map(str::to_owned),
+        };
+        Ok((target, request))
+    }
+}
+
+/// The status an `UpdateVerification` form sets: `canceled` or `approved`.
+pub fn status_update(form: &Form) -> Result<Status, TwilioError> {
+    match form.required("Status") {
+        Ok("canceled") => Ok(Status::Canceled),
+        Ok("approved") => Ok(Status::Approved),
+        _ => Err(TwilioError::invalid_parameter("Status")),
+    }
+}
+
+impl Target {
+    /// A verification path segment: a `VE` SID, or (as Twilio allows) the `To` in its place, percent-encoded or
+    /// not. Anything else names no verification (20404).
+    pub fn from_path_segment(segment: &str) -> Result<Self, TwilioError> {
+        if let Ok(sid) = segment.parse::<VerificationSid>() {
+            return Ok(Self::Sid(sid));
+        }
+        classify_recipient_any_channel(&percent_decode(segment))
+            .map(|recipient| Self::To(recipient.as_str().to_owned()))
+            .map_err(|_| TwilioError::not_found())
+    }
+}
+
+/// A path segment as written: `%2B` is `+`, and a bare `+` stays `+` (paths are not form bodies).
+pub fn percent_decode(segment: &str) -> String {
+    percent_encoding::percent_decode_str(segment)
+        .decode_utf8_lossy()
+        .into_owned()
+}

@@ -1,0 +1,144 @@
+//! The Worker's configuration, read once per request (and once per Durable Object call) from its vars and
+//! secrets into [`WorkerConfig`], then passed down. No other module reads a setting: each is parsed here, in one
+//! place, with one meaning.
+
+use worker::Env;
+
+use super::public::cors::Cors;
+use super::public::upstream::{Failure, Upstream};
+use crate::abuse::Protections;
+use crate::engine::access::Credential;
+use crate::engine::verification::DEFAULT_LIFETIME_MS;
+use crate::verify::model::TwilioError;
+use crate::verify::sid::AccountSid;
+
+/// How long a finished verification's record is kept after its lifetime, by default (`TOMBSTONE_SECONDS`).
+const DEFAULT_TOMBSTONE_MS: u64 = 60 * 60 * 1000;
+
+/// Everything the Worker's routes and objects are configured with.
+pub struct WorkerConfig {
+    /// The engine's account and the credentials `/v2` accepts; an error when `ENGINE_ACCOUNT_SID` is missing.
+    pub engine: Result<EngineAccount, TwilioError>,
+    /// How long a verification lives (`VERIFICATION_LIFETIME_SECONDS`, 10 minutes by default).
+    pub lifetime_ms: u64,
+    /// How long a finished verification's record is kept so a 404 can say why (`TOMBSTONE_SECONDS`).
+    pub tombstone_ms: u64,
+    /// Development: codes go to the log and `GET /dev/inbox` (`DEV_INBOX`).
+    pub dev_inbox: bool,
+    /// Where each code is POSTed, when a self-hoster has a gateway (`DELIVERY_WEBHOOK_URL`).
+    pub delivery_webhook_url: Option<String>,
+    /// Whether the engine offers Silent Network Auth through its simulated carrier (`/sna/...`): `sna` starts and
+    /// `auto`'s first choice. Always on today.
+    pub sna_simulator: bool,
+    /// The simulated carrier fails with this 605xx code (`SNA_SIMULATE_ERROR`), for tests.
+    pub sna_simulate_error: Option<u32>,
+    /// Browser origins allowed to call the public API (`ALLOWED_ORIGINS`).
+    pub cors: Cors,
+    /// The public API's abuse protection; an error names the setting that does not parse.
+    pub protections: Result<Protections, String>,
+    /// Where the public API forwards to: the engine, or Twilio; an error says what is missing.
+    pub upstream: Result<Upstream, Failure>,
+    /// The Turnstile bot check, when `TURNSTILE_SECRET_KEY` is set.
+    pub turnstile: Option<Turnstile>,
+    /// The Turnstile site key the demo page renders the widget with (public by design).
+    pub turnstile_site_key: Option<String>,
+    /// The bearer token of the admin routes (`ADMIN_TOKEN`); without one they do not exist.
+    pub admin_token: Option<String>,
+}
+
+/// The engine's account, and who may call its `/v2` API.
+pub struct EngineAccount {
+    /// `ENGINE_ACCOUNT_SID`.
+    pub account_sid: AccountSid,
+    /// The account SID with `ENGINE_AUTH_TOKEN`, and `ENGINE_API_KEY_SID` with `ENGINE_API_KEY_SECRET`.
+    pub credentials: Vec<Credential>,
+}
+
+/// Cloudflare Turnstile's server side.
+pub struct Turnstile {
+    /// `TURNSTILE_SECRET_KEY`.
+    pub secret: String,
+    /// siteverify (`TURNSTILE_VERIFY_URL`; Cloudflare's by default).
+    pub verify_url: String,
+}
+
+/// Cloudflare's siteverify endpoint, unless `TURNSTILE_VERIFY_URL` names another (tests run a local one).
+const SITEVERIFY: &str = "https://challenges.cloudflare.com/turnstile/v0/siteverify";
+
+impl WorkerConfig {
+    /// Reads every setting of `env`.
+    pub fn from_env(env: &Env) -> Self {
+        Self::from_settings(|name| setting(env, name))
+    }
+
+    /// Reads every setting from `get` (a secret or a var of that name, trimmed; `None` when unset or empty).
+    pub fn from_settings(get: impl Fn(&str) -> Option<String>) -> Self {
+        let seconds = |name: &str| {
+            get(name)
+                .and_then(|s| s.parse::<u64>().ok())
+                .map(|s| s.saturating_mul(1000))
+        };
+        let on = |name: &str| get(name).is_some_and(|v| v == "true" || v == "1");
+        Self {
+            engine: EngineAccount::from_settings(&get),
+            lifetime_ms: seconds("VERIFICATION_LIFETIME_SECONDS")
+                .filter(|&ms| ms > 0)
+                .unwrap_or(DEFAULT_LIFETIME_MS),
+            tombstone_ms: seconds("TOMBSTONE_SECONDS").unwrap_or(DEFAULT_TOMBSTONE_MS),
+            dev_inbox: on("DEV_INBOX"),
+            delivery_webhook_url: get("DELIVERY_WEBHOOK_URL"),
+            sna_simulator: true,
+            sna_simulate_error: get("SNA_SIMULATE_ERROR").and_then(|c| c.parse::<u32>().ok()),
+            cors: Cors::from_list(&get("ALLOWED_ORIGINS").unwrap_or_default()),
+            protections: Protections::from_vars(&get),
+            upstream: Upstream::from_settings(&get),
+            turnstile: get("TURNSTILE_SECRET_KEY").map(|secret| Turnstile {
+                secret,
+                verify_url: get("TURNSTILE_VERIFY_URL").unwrap_or_else(|| SITEVERIFY.to_owned()),
+            }),
+            turnstile_site_key: get("TURNSTILE_SITE_KEY"),
+            admin_token: get("ADMIN_TOKEN"),
+        }
+    }
+}
+
+impl EngineAccount {
+    fn from_settings(get: &impl Fn(&str) -> Option<String>) -> Result<Self, TwilioError> {
+        let account_sid = get("ENGINE_ACCOUNT_SID")
+            .and_then(|s| s.parse::<AccountSid>().ok())
+            .ok_or_else(|| {
+                TwilioError::authenticate().with_reason(
+                    "ENGINE_NOT_CONFIGURED",
+                    "the engine has no ENGINE_ACCOUNT_SID configured",
+                )
+            })?;
+        let mut credentials = Vec::new();
+        if let Some(token) = get("ENGINE_AUTH_TOKEN") {
+            credentials.push(Credential {
+                username: account_sid.to_string(),
+                password: token,
+            });
+        }
+        if let (Some(key), Some(secret)) = (get("ENGINE_API_KEY_SID"), get("ENGINE_API_KEY_SECRET"))
+        {
+            credentials.push(Credential {
+                username: key,
+                password: secret,
+            });
+        }
+        Ok(Self {
+            account_sid,
+            credentials,
+        })
+    }
+}
+
+/// A setting of the Worker: a secret or a var of that name, trimmed; `None` when unset or empty.
+fn setting(env: &Env, name: &str) -> Option<String> {
+    env.secret(name)
+        .map(|s| s.to_string())
+        .or_else(|_| env.var(name).map(|v| v.to_string()))
+        .ok()
+        .map(|v| v.trim().to_owned())
+        .filter(|v| !v.is_empty())
+}

@@ -1,0 +1,83 @@
+//! The Worker's Durable Objects: every piece of state lives in one of them, each a thin shell that loads its
+//! records, applies a rule of the core and stores the result in one write. A Durable Object runs one such
+//! read-modify-write at a time (storage calls keep its input gate closed), so nothing interleaves.
+//!
+//! - [`services`]: `ServiceDirectory`, one per account: the account's Services. The same class also holds, under
+//!   other names, each Service's Rate Limits ([`rate_limits`]) and each SafeList number ([`safe_list`]), so neither
+//!   queues behind the account's directory.
+//! - [`verifications`]: `VerificationShard`, one per recipient: its verifications and its dev inbox.
+//! - [`counters`]: `RateCounter`, one per counter key: the public API's limits, the engine's Buckets and the
+//!   pumping detector.
+//!
+//! What the front asks of each is one JSON command of [`protocol`], sent with [`call`].
+
+pub mod counters;
+pub mod protocol;
+pub mod rate_limits;
+pub mod safe_list;
+pub mod services;
+pub mod verifications;
+
+use serde::Serialize;
+use worker::{Env, Method, Request, RequestInit, Response, Result};
+
+use crate::engine::{Randomness, SystemRandomness};
+
+/// Which store a command goes to: a Durable Object binding, and the path that tells an object holding more than
+/// one kind of record which one is meant.
+#[derive(Clone, Copy)]
+pub enum Store {
+    /// An account's Services ([`protocol::ServiceCommand`]).
+    Services,
+    /// A Service's Rate Limits and Buckets ([`protocol::RateLimitCommand`]).
+    RateLimits,
+    /// One SafeList number ([`protocol::SafeListCommand`]).
+    SafeList,
+    /// One recipient's verifications ([`protocol::ShardCommand`]).
+    Verifications,
+    /// One counter key ([`protocol::CounterCommand`]).
+    Counters,
+}
+
+impl Store {
+    fn binding(self) -> &'static str {
+        match self {
+            Self::Services | Self::RateLimits | Self::SafeList => "SERVICES",
+            Self::Verifications => "VERIFICATIONS",
+            Self::Counters => "LIMITS",
+        }
+    }
+
+    /// The path a command of this store is sent to.
+    pub const fn path(self) -> &'static str {
+        match self {
+            Self::RateLimits => "/rate-limits",
+            Self::SafeList => "/safe-list",
+            Self::Services | Self::Verifications | Self::Counters => "/",
+        }
+    }
+}
+
+/// Sends `command` to the object `name` of `store`; its answer is the answer.
+pub async fn call(
+    env: &Env,
+    store: Store,
+    name: &str,
+    command: &impl Serialize,
+) -> Result<Response> {
+    let stub = env
+        .durable_object(store.binding())?
+        .id_from_name(name)?
+        .get_stub()?;
+    let mut init = RequestInit::new();
+    init.with_method(Method::Post)
+        .with_body(Some(serde_json::to_string(command)?.into()));
+    let url = format!("https://object.internal{}", store.path());
+    stub.fetch_with_request(Request::new_with_init(&url, &init)?)
+        .await
+}
+
+/// 16 random bytes for a new SID, from the CSPRNG.
+fn random_bytes() -> [u8; 16] {
+    SystemRandomness.sid_bytes()
+}

@@ -1,0 +1,238 @@
+//! The protocol between the front Worker and its Durable Objects, in one place: one command enum per store
+//! ([`super::Store`]), sent as JSON by [`super::call`]. Each object answers with the HTTP response the front
+//! passes on (Twilio's JSON, or Twilio's error body).
+
+use serde::{Deserialize, Serialize};
+
+use crate::abuse::PumpingPolicy;
+use crate::engine::verification::{CheckRequest, StartRequest};
+use crate::verify::model::{Service, Status};
+use crate::verify::sid::{AccountSid, BucketSid, RateLimitSid, ServiceSid, VerificationSid};
+use crate::verify::Target;
+
+/// What the front Worker asks of a `ServiceDirectory`.
+#[derive(Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case")]
+pub enum ServiceCommand {
+    /// CreateService, with its form body.
+    Create {
+        account_sid: AccountSid,
+        body: String,
+        base_url: String,
+    },
+    /// FetchService.
+    Fetch { sid: ServiceSid, base_url: String },
+    /// UpdateService, with its form body.
+    Update {
+        sid: ServiceSid,
+        body: String,
+        base_url: String,
+    },
+    /// DeleteService.
+    Delete { sid: ServiceSid },
+    /// ListService, with its query string.
+    List { query: String, base_url: String },
+    /// Creates the Service `sid` unless it exists: the public API's Service when the engine is its upstream.
+    Ensure {
+        account_sid: AccountSid,
+        sid: ServiceSid,
+        friendly_name: String,
+    },
+}
+
+/// What the front Worker asks of the object that holds one Service's Rate Limits and their Buckets (a
+/// `ServiceDirectory` named by [`crate::engine::rate_limit::object_name`], [`super::Store::RateLimits`]).
+#[derive(Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case")]
+pub enum RateLimitCommand {
+    /// CreateRateLimit, with its form body.
+    Create {
+        service_sid: ServiceSid,
+        account_sid: AccountSid,
+        body: String,
+        base_url: String,
+    },
+    /// FetchRateLimit.
+    Fetch { sid: RateLimitSid, base_url: String },
+    /// UpdateRateLimit, with its form body.
+    Update {
+        sid: RateLimitSid,
+        body: String,
+        base_url: String,
+    },
+    /// DeleteRateLimit, with its Buckets.
+    Delete { sid: RateLimitSid },
+    /// ListRateLimit, with its query string.
+    List {
+        service_sid: ServiceSid,
+        query: String,
+        base_url: String,
+    },
+    /// CreateBucket, with its form body.
+    CreateBucket {
+        rate_limit_sid: RateLimitSid,
+        body: String,
+        base_url: String,
+    },
+    /// FetchBucket.
+    FetchBucket {
+        rate_limit_sid: RateLimitSid,
+        sid: BucketSid,
+        base_url: String,
+    },
+    /// UpdateBucket, with its form body.
+    UpdateBucket {
+        rate_limit_sid: RateLimitSid,
+        sid: BucketSid,
+        body: String,
+        base_url: String,
+    },
+    /// DeleteBucket.
+    DeleteBucket {
+        rate_limit_sid: RateLimitSid,
+        sid: BucketSid,
+    },
+    /// ListBucket, with its query string.
+    ListBuckets {
+        rate_limit_sid: RateLimitSid,
+        query: String,
+        base_url: String,
+    },
+    /// The counts a start's `RateLimits` (unique name, value) takes: answers a JSON array of
+    /// [`crate::engine::rate_limit::BucketHit`], or 60200 for a unique name the Service does not have.
+    Resolve { values: Vec<(String, String)> },
+    /// Forgets every Rate Limit (the Service was deleted).
+    DeleteAll,
+}
+
+/// What the front Worker asks of the object that holds one SafeList number (a `ServiceDirectory` named by
+/// [`crate::engine::safe_list::object_name`], [`super::Store::SafeList`]). Numbers are E.164, from
+/// [`crate::engine::safe_list::safe_list_number`].
+#[derive(Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case")]
+pub enum SafeListCommand {
+    /// CreateSafelist: adds the number (201); a number already on the list keeps its SID and answers 201 again.
+    Create {
+        phone_number: String,
+        base_url: String,
+    },
+    /// FetchSafelist: the entry (200), or 20404 when the number is not on the list.
+    Fetch {
+        phone_number: String,
+        base_url: String,
+    },
+    /// DeleteSafelist: 204, or 20404 when the number is not on the list.
+    Delete { phone_number: String },
+    /// Whether the number is on the list: `{"safe_listed": true|false}`, for the public API.
+    Contains { phone_number: String },
+}
+
+/// What the front Worker asks of a `VerificationShard`.
+#[derive(Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case")]
+pub enum ShardCommand {
+    /// CreateVerification.
+    Start {
+        service: Service,
+        request: StartRequest,
+        lifetime_ms: u64,
+        base_url: String,
+        dev_inbox: bool,
+        /// Where to POST each code, when a self-hoster has a gateway (`DELIVERY_WEBHOOK_URL`).
+        webhook_url: Option<String>,
+    },
+    /// FetchVerification.
+    Fetch {
+        service_sid: ServiceSid,
+        target: Target,
+        base_url: String,
+    },
+    /// UpdateVerification.
+    Update {
+        service_sid: ServiceSid,
+        target: Target,
+        status: Status,
+        base_url: String,
+    },
+    /// CreateVerificationCheck.
+    Check {
+        service: Service,
+        target: Target,
+        request: CheckRequest,
+        lifetime_ms: u64,
+    },
+    /// The device invoking an SNA URL (the simulated carrier's last hop).
+    InvokeSna {
+        sid: VerificationSid,
+        token: String,
+        carrier_error: Option<u32>,
+    },
+    /// The dev inbox of a recipient.
+    Inbox { to: String },
+}
+
+/// What is asked of a `RateCounter`.
+#[derive(Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case")]
+pub enum CounterCommand {
+    /// Count one hit against `max` per `window_ms`, or refuse it.
+    Take {
+        /// The limit's name within this key (one key can carry several limits).
+        limit: String,
+        /// Hits allowed per window.
+        max: u32,
+        /// The window, in ms.
+        window_ms: u64,
+    },
+    /// Give back a hit taken for a request that another limit then refused.
+    Refund {
+        /// As taken.
+        limit: String,
+        /// As taken.
+        window_ms: u64,
+    },
+    /// The pumping detector: judge and count one send to this prefix.
+    PumpSend(Policy),
+    /// The pumping detector: count one approval for this prefix.
+    PumpApprove(Policy),
+    /// Note that `prefix` is blocked until `until` (on the `pumping-blocks` object).
+    RecordBlock {
+        /// The prefix.
+        prefix: String,
+        /// Until when (ms since the epoch).
+        until: u64,
+    },
+    /// The prefixes blocked now (on the `pumping-blocks` object).
+    ListBlocks,
+}
+
+/// [`PumpingPolicy`] on the wire.
+#[derive(Serialize, Deserialize, Clone, Copy)]
+pub struct Policy {
+    window_ms: u64,
+    min_sends: u32,
+    floor: f64,
+    cooldown_ms: u64,
+}
+
+impl From<&PumpingPolicy> for Policy {
+    fn from(p: &PumpingPolicy) -> Self {
+        Self {
+            window_ms: p.window_ms,
+            min_sends: p.min_sends,
+            floor: p.floor,
+            cooldown_ms: p.cooldown_ms,
+        }
+    }
+}
+
+impl From<Policy> for PumpingPolicy {
+    fn from(p: Policy) -> Self {
+        Self {
+            window_ms: p.window_ms,
+            min_sends: p.min_sends,
+            floor: p.floor,
+            cooldown_ms: p.cooldown_ms,
+        }
+    }
+}
