@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::limits::SlidingWindow;
 use crate::phone::{NumberType, PhoneNumber};
 use crate::verify::model::{Channel, TwilioError};
+use crate::verify::Reason;
 
 /// A limit: at most `max` hits per `window_ms`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -240,13 +241,8 @@ impl Protections {
         let not_allowed =
             !list.allow.is_empty() && !region.is_some_and(|r| list.allow.iter().any(|a| a == r));
         if denied || not_allowed {
-            return Err(TwilioError::new(
-                60605,
-                403,
-                "Verification delivery attempt blocked by Verify Geo-Permissions",
-            )
-            .with_reason(
-                "GEO_PERMISSION",
+            return Err(TwilioError::geo_permission_blocked().with_reason(
+                Reason::GeoPermission,
                 &format!(
                     "the {channel} channel may not send to {}",
                     region.unwrap_or("numbers of no region")
@@ -270,13 +266,8 @@ impl Protections {
                 .ok()
                 .and_then(|v| v.as_str().map(str::to_owned))
                 .unwrap_or_default();
-            return Err(TwilioError::new(
-                60605,
-                403,
-                "Verification delivery attempt blocked by Verify Geo-Permissions",
-            )
-            .with_reason(
-                "NUMBER_TYPE_REFUSED",
+            return Err(TwilioError::geo_permission_blocked().with_reason(
+                Reason::NumberTypeRefused,
                 &format!("{kind} numbers are refused on the {channel} channel"),
             ));
         }
@@ -286,16 +277,18 @@ impl Protections {
 
 /// 60410 (403): the prefix is blocked by the pumping detector until `until` (ms).
 pub fn prefix_blocked(prefix: &str) -> TwilioError {
-    TwilioError::new(60410, 403, "Verification delivery attempt blocked").with_reason(
-        "PREFIX_BLOCKED",
+    TwilioError::delivery_blocked().with_reason(
+        Reason::PrefixBlocked,
         &format!("too few verifications to {prefix}... are completed: sends to it are paused"),
     )
 }
 
 /// 20429 (429), from a public API limit.
 pub fn too_many_requests(limit: &str) -> TwilioError {
-    TwilioError::new(20429, 429, "Too many requests")
-        .with_reason("RATE_LIMITED", &format!("the {limit} limit is reached"))
+    TwilioError::too_many_requests().with_reason(
+        Reason::RateLimited,
+        &format!("the {limit} limit is reached"),
+    )
 }
 
 /// One prefix's traffic, as the pumping detector keeps it.

@@ -15,7 +15,7 @@ use crate::phone::PhoneErrorCode;
 use crate::verify::model::{self, RequestedChannel, Status, TwilioError};
 use crate::verify::recipient::{classify_recipient, Recipient, RecipientError};
 use crate::verify::sid::VerificationSid;
-use crate::verify::Target;
+use crate::verify::{Reason, Target};
 
 /// The largest request body the public API reads, in bytes; larger ones get 413.
 pub const MAX_BODY_BYTES: usize = 16 * 1024;
@@ -193,30 +193,24 @@ impl BodyKind {
 
 /// 20413, HTTP 413: the body is over [`MAX_BODY_BYTES`].
 pub fn payload_too_large() -> TwilioError {
-    TwilioError::new(20413, 413, "Request body too large")
-        .with_reason("BODY_TOO_LARGE", "the body must be at most 16384 bytes")
+    TwilioError::payload_too_large()
+        .with_reason(Reason::BodyTooLarge, "the body must be at most 16384 bytes")
 }
 
 /// 20415, HTTP 415: the body is neither JSON nor a URL-encoded form.
 pub fn unsupported_media_type() -> TwilioError {
-    TwilioError::new(20415, 415, "Unsupported media type").with_reason(
-        "UNSUPPORTED_CONTENT_TYPE",
+    TwilioError::unsupported_media_type().with_reason(
+        Reason::UnsupportedContentType,
         "send Content-Type application/json or application/x-www-form-urlencoded",
     )
 }
 
 /// 20403, HTTP 403: a browser on an origin this Worker does not serve.
 pub fn origin_not_allowed() -> TwilioError {
-    TwilioError::new(20403, 403, "Forbidden").with_reason(
-        "ORIGIN_NOT_ALLOWED",
+    TwilioError::forbidden().with_reason(
+        Reason::OriginNotAllowed,
         "this origin is not in the Worker's ALLOWED_ORIGINS",
     )
-}
-
-/// 20502, HTTP 502: the upstream failed, refused our credentials or answered what we cannot read. Deliberately
-/// says nothing more: the details go to the Worker's log, never to the browser.
-pub fn upstream_failed() -> TwilioError {
-    TwilioError::new(20502, 502, "The verification service is unavailable")
 }
 
 /// The parameters of a body, JSON or form, one value per name.
@@ -231,15 +225,20 @@ impl Params {
                 Ok(Value::Object(values)) => values,
                 Ok(_) => {
                     return Err(malformed_body(
-                        "NOT_AN_OBJECT",
+                        Reason::NotAnObject,
                         "the body must be a JSON object",
                     ))
                 }
-                Err(_) => return Err(malformed_body("MALFORMED_JSON", "the body is not JSON")),
+                Err(_) => {
+                    return Err(malformed_body(
+                        Reason::MalformedJson,
+                        "the body is not JSON",
+                    ))
+                }
             },
             BodyKind::Form => {
                 let Ok(body) = std::str::from_utf8(body) else {
-                    return Err(malformed_body("NOT_UTF8", "the body is not UTF-8"));
+                    return Err(malformed_body(Reason::NotUtf8, "the body is not UTF-8"));
                 };
                 let form = Form::parse(body.as_bytes());
                 let mut values = Map::new();
@@ -251,7 +250,7 @@ impl Params {
         };
         if let Some(unknown) = values.keys().find(|k| !known.contains(&k.as_str())) {
             return Err(TwilioError::invalid_parameter(&printable(unknown))
-                .with_reason("UNKNOWN_PARAMETER", "this API takes no such parameter"));
+                .with_reason(Reason::UnknownParameter, "this API takes no such parameter"));
         }
         Ok(Self { values })
     }
@@ -263,18 +262,18 @@ impl Params {
             Some(Value::String(s)) if s.is_empty() => Ok(None),
             Some(Value::String(s)) if s.chars().count() <= max_chars => Ok(Some(s.clone())),
             Some(Value::String(_)) => Err(TwilioError::invalid_parameter(name).with_reason(
-                "TOO_LONG",
+                Reason::TooLong,
                 &format!("`{name}` must be at most {max_chars} characters"),
             )),
             Some(_) => Err(TwilioError::invalid_parameter(name)
-                .with_reason("NOT_A_STRING", &format!("`{name}` must be a string"))),
+                .with_reason(Reason::NotAString, &format!("`{name}` must be a string"))),
         }
     }
 
     fn required(&self, name: &str, max_chars: usize) -> Result<String, TwilioError> {
         self.text(name, max_chars)?.ok_or_else(|| {
             TwilioError::invalid_parameter(name)
-                .with_reason("MISSING", &format!("`{name}` is required"))
+                .with_reason(Reason::Missing, &format!("`{name}` is required"))
         })
     }
 
@@ -285,13 +284,15 @@ impl Params {
             Some(Value::Bool(b)) => Ok(Some(*b)),
             Some(Value::String(s)) if s == "true" => Ok(Some(true)),
             Some(Value::String(s)) if s == "false" => Ok(Some(false)),
-            Some(_) => Err(TwilioError::invalid_parameter(name)
-                .with_reason("NOT_A_BOOLEAN", &format!("`{name}` must be true or false"))),
+            Some(_) => Err(TwilioError::invalid_parameter(name).with_reason(
+                Reason::NotABoolean,
+                &format!("`{name}` must be true or false"),
+            )),
         }
     }
 }
 
-fn malformed_body(reason: &str, description: &str) -> TwilioError {
+fn malformed_body(reason: Reason, description: &str) -> TwilioError {
     TwilioError::invalid_parameter("body").with_reason(reason, description)
 }
 
@@ -322,7 +323,7 @@ impl StartParams {
         let channel = params.required("channel", 16)?;
         let channel = channel.parse::<RequestedChannel>().map_err(|()| {
             TwilioError::invalid_parameter("channel").with_reason(
-                "UNKNOWN_CHANNEL",
+                Reason::UnknownChannel,
                 "`channel` must be sms, call, email, whatsapp, sna or auto",
             )
         })?;
@@ -356,7 +357,7 @@ impl StartParams {
             Ok(())
         } else {
             Err(TwilioError::invalid_parameter("locale").with_reason(
-                "NOT_A_LOCALE",
+                Reason::NotALocale,
                 "`locale` must be a language tag such as en or pt-BR",
             ))
         }
@@ -375,7 +376,7 @@ impl StartParams {
         {
             return Err(
                 TwilioError::invalid_parameter("enableSnaClientToken").with_reason(
-                    "NOT_SNA",
+                    Reason::NotSna,
                     "`enableSnaClientToken` applies only to the sna and auto channels",
                 ),
             );
@@ -450,18 +451,18 @@ impl CheckParams {
             (Some(_), Some(_)) => {
                 return Err(
                     TwilioError::invalid_parameter("verificationSid").with_reason(
-                        "TO_AND_SID",
+                        Reason::ToAndSid,
                         "give either `to` or `verificationSid`, not both",
                     ),
                 )
             }
             (None, None) => {
                 return Err(TwilioError::invalid_parameter("to")
-                    .with_reason("MISSING", "`to` (or `verificationSid`) is required"))
+                    .with_reason(Reason::Missing, "`to` (or `verificationSid`) is required"))
             }
             (None, Some(sid)) => Target::Sid(sid.parse::<VerificationSid>().map_err(|_| {
                 TwilioError::invalid_parameter("verificationSid").with_reason(
-                    "NOT_A_VERIFICATION_SID",
+                    Reason::NotAVerificationSid,
                     "`verificationSid` must be VE and 32 hex digits",
                 )
             })?),
@@ -479,7 +480,7 @@ impl CheckParams {
         if let Some(code) = &self.code {
             if code.chars().count() < 4 {
                 return Err(TwilioError::invalid_parameter("code")
-                    .with_reason("TOO_SHORT", "`code` must be 4 to 10 characters"));
+                    .with_reason(Reason::TooShort, "`code` must be 4 to 10 characters"));
             }
         }
         Ok(UpstreamCheck {
@@ -522,7 +523,7 @@ fn public_recipient_error(error: &RecipientError, parameter: &str) -> TwilioErro
         RecipientError::Phone(e) if e.code == PhoneErrorCode::UnknownRegion => "defaultRegion",
         _ => parameter,
     };
-    TwilioError::invalid_parameter(parameter).with_reason(error.code(), &error.to_string())
+    TwilioError::invalid_parameter(parameter).with_reason(error.reason(), &error.to_string())
 }
 
 impl Verification {
@@ -564,7 +565,7 @@ impl VerificationCheck {
 
 /// What the browser gets for an upstream's error answer (`status` and body): the codes a user can act on keep
 /// their code and HTTP status, with our own message; everything else (authentication, server errors, anything
-/// unreadable) is [`upstream_failed`]. The upstream's body never passes through.
+/// unreadable) is [`TwilioError::upstream_failed`]. The upstream's body never passes through.
 pub fn public_error(status: u16, body: &[u8]) -> TwilioError {
     #[derive(Deserialize)]
     struct Upstream {
@@ -572,15 +573,14 @@ pub fn public_error(status: u16, body: &[u8]) -> TwilioError {
         message: Option<String>,
     }
     if status >= 500 {
-        return upstream_failed();
+        return TwilioError::upstream_failed();
     }
     let Ok(upstream) = serde_json::from_slice::<Upstream>(body) else {
-        return upstream_failed();
+        return TwilioError::upstream_failed();
     };
     let Some(code) = upstream.code else {
-        return upstream_failed();
+        return TwilioError::upstream_failed();
     };
-    let known = |status: u16, message: &str| TwilioError::new(code, status, message);
     match code {
         60200 => {
             let parameter = upstream
@@ -590,26 +590,25 @@ pub fn public_error(status: u16, body: &[u8]) -> TwilioError {
                 .and_then(public_parameter_name);
             match parameter {
                 Some(name) => TwilioError::invalid_parameter(name),
-                None => TwilioError::new(60200, 400, "Invalid parameter"),
+                None => TwilioError::invalid_parameter_unnamed(),
             }
         }
-        20404 => TwilioError::not_found().with_reason(
-            "NO_PENDING_VERIFICATION",
+        20404 => TwilioError::not_found().with_reason(Reason::NoPendingVerification,
             "no pending verification: it never existed, or it was approved, canceled, expired or ran out of attempts",
         ),
         60202 => TwilioError::max_check_attempts(),
         60203 => TwilioError::max_send_attempts(),
-        60212 => known(429, "Too many concurrent requests for phone number"),
-        20429 => known(429, "Too many requests"),
-        60204 => known(403, "Service does not support this feature"),
-        60205 => known(403, "SMS is not supported by landline phone number"),
-        60206 => known(400, "'Amount' & 'Payee' params are required"),
-        60223 => known(400, "Delivery channel disabled"),
-        60238 => known(403, "Verification creation attempt blocked"),
-        60410 => known(403, "Verification delivery attempt blocked"),
-        60413 => known(403, "Verification blocked by Verify Device Intelligence"),
-        60605 => known(403, "Verification delivery attempt blocked by Verify Geo-Permissions"),
-        _ => upstream_failed(),
+        60212 => TwilioError::concurrent_requests(),
+        20429 => TwilioError::too_many_requests(),
+        60204 => TwilioError::feature_not_supported(),
+        60205 => TwilioError::sms_to_landline(),
+        60206 => TwilioError::psd2_parameters_required(),
+        60223 => TwilioError::channel_disabled(),
+        60238 => TwilioError::creation_blocked(),
+        60410 => TwilioError::delivery_blocked(),
+        60413 => TwilioError::device_intelligence_blocked(),
+        60605 => TwilioError::geo_permission_blocked(),
+        _ => TwilioError::upstream_failed(),
     }
 }
 

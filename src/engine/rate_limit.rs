@@ -12,6 +12,7 @@ use super::form::Form;
 use super::time::{iso8601, Millis};
 use crate::verify::model::{Bucket, RateLimit, TwilioError};
 use crate::verify::sid::{AccountSid, BucketSid, RateLimitSid, ServiceSid};
+use crate::verify::Reason;
 
 /// Rate Limits a Service may have. Twilio enforces a maximum (60207) without publishing it; this is ours.
 pub const MAX_RATE_LIMITS_PER_SERVICE: usize = 10;
@@ -50,7 +51,7 @@ pub fn object_name(service_sid: &ServiceSid) -> String {
 
 /// 60209, HTTP 400: a `UniqueName` with characters other than letters, digits, `-`, `_` and `.`.
 pub fn invalid_unique_name() -> TwilioError {
-    TwilioError::new(60209, 400, "UniqueName format is invalid")
+    TwilioError::invalid_unique_name()
 }
 
 /// Checks a `UniqueName` as Twilio describes it (error 60209): only ASCII letters, digits, `-`, `_` and `.`, at
@@ -81,18 +82,10 @@ pub fn create_rate_limit(
     check_unique_name(unique_name)?;
     let description = form.text("Description", MAX_DESCRIPTION)?;
     if existing.iter().any(|r| r.unique_name() == unique_name) {
-        return Err(TwilioError::new(
-            60208,
-            400,
-            "Rate limit with that UniqueName already exists",
-        ));
+        return Err(TwilioError::rate_limit_name_taken());
     }
     if existing.len() >= MAX_RATE_LIMITS_PER_SERVICE {
-        return Err(TwilioError::new(
-            60207,
-            400,
-            "Max rate limits per service reached",
-        ));
+        return Err(TwilioError::too_many_rate_limits());
     }
     Ok(StoredRateLimit {
         rate_limit: RateLimit {
@@ -125,7 +118,7 @@ pub fn update_rate_limit(
 }
 
 fn interval_exists() -> TwilioError {
-    TwilioError::new(60211, 400, "Bucket with the given Interval already exists")
+    TwilioError::bucket_interval_taken()
 }
 
 /// A new Bucket of `rate_limit` from a `CreateBucket` form: `Max` (at least 1) and `Interval` (1 s to
@@ -147,11 +140,7 @@ pub fn create_bucket(
         return Err(interval_exists());
     }
     if rate_limit.buckets.len() >= MAX_BUCKETS_PER_RATE_LIMIT {
-        return Err(TwilioError::new(
-            60210,
-            400,
-            "Max Buckets per Rate limit reached",
-        ));
+        return Err(TwilioError::too_many_buckets());
     }
     Ok(Bucket {
         sid: Some(sid),
@@ -236,7 +225,7 @@ pub fn parse_rate_limits(form: &Form) -> Result<Vec<(String, String)>, TwilioErr
         return Ok(Vec::new());
     };
     let bad = |why: &str| {
-        TwilioError::invalid_parameter("RateLimits").with_reason("INVALID_RATE_LIMITS", why)
+        TwilioError::invalid_parameter("RateLimits").with_reason(Reason::InvalidRateLimits, why)
     };
     let object: serde_json::Map<String, serde_json::Value> = serde_json::from_str(text)
         .map_err(|_| bad("RateLimits must be a JSON object of unique name to value"))?;
@@ -291,7 +280,7 @@ pub fn bucket_hits(
     for (name, value) in values {
         let Some(limit) = limits.iter().find(|l| l.unique_name() == name) else {
             return Err(TwilioError::invalid_parameter("RateLimits").with_reason(
-                "UNKNOWN_RATE_LIMIT",
+                Reason::UnknownRateLimit,
                 &format!("the Service has no Rate Limit with UniqueName {name:?}"),
             ));
         };
@@ -311,8 +300,8 @@ pub fn bucket_hits(
 /// 20429, HTTP 429: a Bucket refused the start. Twilio's spec gives `CreateVerification` a 429 with this body, and
 /// Twilio's error 20429 lists "exceeding Verify Service Rate Limits that you configure" among its causes.
 pub fn rate_limit_exceeded(unique_name: &str) -> TwilioError {
-    TwilioError::new(20429, 429, "Too many requests").with_reason(
-        "RATE_LIMIT_EXCEEDED",
+    TwilioError::too_many_requests().with_reason(
+        Reason::RateLimitExceeded,
         &format!("the Rate Limit {unique_name:?} refused this start; see Retry-After"),
     )
 }

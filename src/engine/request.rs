@@ -129,3 +129,128 @@ pub fn percent_decode(segment: &str) -> String {
         .decode_utf8_lossy()
         .into_owned()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn form(body: &str) -> Form {
+        Form::parse(body.as_bytes())
+    }
+
+    #[test]
+    fn a_start_form_is_read_into_the_rules_request() {
+        let read = StartRequest::from_form(
+            &form("To=%2B447400123456&Channel=sms&Locale=en&CustomFriendlyName=Shop&RateLimits=%7B%22ip%22%3A%221.2.3.4%22%7D"),
+            true,
+        )
+        .unwrap();
+        assert_eq!(read.request.to, "+447400123456");
+        assert_eq!(read.request.channel, Some(Channel::Sms));
+        assert_eq!(read.request.locale.as_deref(), Some("en"));
+        assert_eq!(read.request.custom_friendly_name.as_deref(), Some("Shop"));
+        assert_eq!(
+            read.rate_limits,
+            vec![("ip".to_owned(), "1.2.3.4".to_owned())]
+        );
+    }
+
+    #[test]
+    fn auto_picks_sna_only_where_it_is_offered() {
+        let auto = |sna| {
+            StartRequest::from_form(&form("To=%2B447400123456&Channel=auto"), sna)
+                .unwrap()
+                .request
+                .channel
+        };
+        assert_eq!(auto(true), Some(Channel::Sna));
+        assert_eq!(auto(false), Some(Channel::Sms));
+        // `auto` is for phone numbers: an address must ask for `email`.
+        let email =
+            StartRequest::from_form(&form("To=a%40example.com&Channel=auto"), true).unwrap_err();
+        assert_eq!(email.reason(), Some("CHANNEL_MISMATCH"));
+    }
+
+    #[test]
+    fn every_bad_start_parameter_is_named() {
+        let named = |body: &str| {
+            let e = StartRequest::from_form(&form(body), true).unwrap_err();
+            assert_eq!((e.code, e.status), (60200, 400), "{body}");
+            e.message
+        };
+        assert_eq!(named("Channel=sms"), "Invalid parameter: To");
+        assert_eq!(
+            named("To=%2B447400123456&Channel=fax"),
+            "Invalid parameter: Channel"
+        );
+        assert_eq!(named("To=12&Channel=sms"), "Invalid parameter: To");
+        assert_eq!(
+            named("To=%2B447400123456&Channel=sms&TemplateSid=HJ1"),
+            "Invalid parameter: TemplateSid"
+        );
+        assert_eq!(
+            named("To=%2B447400123456&Channel=sna&EnableSnaClientToken=maybe"),
+            "Invalid parameter: EnableSnaClientToken"
+        );
+        assert_eq!(
+            named(&format!(
+                "To=%2B447400123456&Channel=sms&CustomCode={}",
+                "1".repeat(65)
+            )),
+            "Invalid parameter: CustomCode"
+        );
+        assert_eq!(
+            named("To=%2B447400123456&Channel=sms&RateLimits=nope"),
+            "Invalid parameter: RateLimits"
+        );
+    }
+
+    #[test]
+    fn a_check_names_its_verification_by_sid_or_by_to() {
+        let sid = format!("VE{}", "ab".repeat(16));
+        let (target, request) =
+            CheckRequest::from_form(&form(&format!("VerificationSid={sid}&Code=123456"))).unwrap();
+        assert_eq!(target, Target::Sid(sid.parse().unwrap()));
+        assert_eq!(request.code.as_deref(), Some("123456"));
+        let (target, _) = CheckRequest::from_form(&form("To=%2B447400123456&Code=1234")).unwrap();
+        assert_eq!(target, Target::To("+447400123456".to_owned()));
+        let neither = CheckRequest::from_form(&form("Code=1234")).unwrap_err();
+        assert_eq!(neither.message, "Invalid parameter: To");
+        let bad_sid = CheckRequest::from_form(&form("VerificationSid=VE12&Code=1234")).unwrap_err();
+        assert_eq!(bad_sid.message, "Invalid parameter: VerificationSid");
+    }
+
+    #[test]
+    fn a_path_segment_names_a_verification_or_nothing() {
+        let sid = format!("VE{}", "cd".repeat(16));
+        assert_eq!(
+            Target::from_path_segment(&sid).unwrap(),
+            Target::Sid(sid.parse().unwrap())
+        );
+        assert_eq!(
+            Target::from_path_segment("%2B447400123456").unwrap(),
+            Target::To("+447400123456".to_owned())
+        );
+        assert_eq!(
+            Target::To("+447400123456".to_owned()).path_segment(),
+            "%2B447400123456"
+        );
+        assert_eq!(Target::from_path_segment("nobody").unwrap_err().code, 20404);
+    }
+
+    #[test]
+    fn an_update_sets_canceled_or_approved_only() {
+        assert_eq!(
+            status_update(&form("Status=canceled")).unwrap(),
+            Status::Canceled
+        );
+        assert_eq!(
+            status_update(&form("Status=approved")).unwrap(),
+            Status::Approved
+        );
+        assert_eq!(
+            status_update(&form("Status=pending")).unwrap_err().message,
+            "Invalid parameter: Status"
+        );
+    }
+}

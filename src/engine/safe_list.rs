@@ -7,6 +7,7 @@
 use crate::verify::model::{SafeListNumber, TwilioError};
 use crate::verify::recipient::{classify_recipient, Recipient};
 use crate::verify::sid::SafeListSid;
+use crate::verify::Reason;
 use crate::verify::RequestedChannel;
 
 /// Reads a SafeList `PhoneNumber` (a form field, or a path segment already percent-decoded). A valid phone number
@@ -18,7 +19,7 @@ pub fn safe_list_number(text: &str) -> Result<String, TwilioError> {
     let invalid = || TwilioError::invalid_parameter("PhoneNumber");
     if !text.trim_start().starts_with('+') {
         return Err(invalid().with_reason(
-            "NOT_E164",
+            Reason::NotE164,
             "PhoneNumber must be in E.164 format, starting with +",
         ));
     }
@@ -26,7 +27,7 @@ pub fn safe_list_number(text: &str) -> Result<String, TwilioError> {
         Ok(Recipient::Phone(number)) => Ok(number.e164),
         Ok(Recipient::Email(_)) => Err(invalid()),
         Err(_) if is_e164_form(text) => Ok(text.to_owned()),
-        Err(e) => Err(invalid().with_reason(e.code(), &e.to_string())),
+        Err(e) => Err(invalid().with_reason(e.reason(), &e.to_string())),
     }
 }
 

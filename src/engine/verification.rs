@@ -194,19 +194,11 @@ pub fn start(
         .channel
         .ok_or_else(|| TwilioError::invalid_parameter("Channel"))?;
     if service.psd2_enabled && (blank(&request.amount) || blank(&request.payee)) {
-        return Err(TwilioError::new(
-            60206,
-            400,
-            "'Amount' and 'Payee' params are required",
-        ));
+        return Err(TwilioError::psd2_parameters_required());
     }
     if let Some(custom) = &request.custom_code {
         if !service.custom_code_enabled {
-            return Err(TwilioError::new(
-                60204,
-                403,
-                "Service does not support this feature",
-            ));
+            return Err(TwilioError::feature_not_supported());
         }
         if !has_valid_length(custom) {
             return Err(TwilioError::invalid_parameter("CustomCode"));
@@ -317,11 +309,7 @@ pub fn check(
         .filter(|c| has_valid_length(c))
         .ok_or_else(|| TwilioError::invalid_parameter("Code"))?;
     if service.psd2_enabled && (blank(&request.amount) || blank(&request.payee)) {
-        return Err(TwilioError::new(
-            60206,
-            400,
-            "'Amount' and 'Payee' params are required",
-        ));
+        return Err(TwilioError::psd2_parameters_required());
     }
     // Every comparison runs, so the time taken says nothing about which one failed.
     let code_matches = codes_match(&state.code, code);

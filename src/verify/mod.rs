@@ -3,11 +3,13 @@
 //!
 //! Plain Rust, no WebAssembly code: the `browser` and `worker` doors build on it.
 
+pub mod error;
 pub mod model;
 pub mod recipient;
 pub mod sid;
 pub mod target;
 
+pub use error::Reason;
 pub use model::{
     Channel, RequestedChannel, Service, Status, TwilioError, Verification, VerificationCheck,
 };

@@ -3,6 +3,7 @@
 
 use crate::phone::{normalize_phone, PhoneError, PhoneErrorCode, PhoneNumber};
 
+use super::error::Reason;
 use super::model::{RequestedChannel, TwilioError};
 
 /// Longest email address accepted, in bytes (RFC 5321's limit on a forward path, less the angle brackets).
@@ -135,9 +136,18 @@ impl RecipientError {
         }
     }
 
+    /// The rule this error names, as `details.reason` writes it ([`RecipientError::code`]).
+    pub fn reason(&self) -> Reason {
+        match self {
+            Self::Phone(error) => Reason::Phone(error.code),
+            Self::Email(error) => Reason::Email(error.code),
+            Self::ChannelMismatch { .. } => Reason::ChannelMismatch,
+        }
+    }
+
     /// The error Twilio answers every one of these with: 60200 `Invalid parameter: To`, HTTP 400.
     pub fn to_twilio_error(&self) -> TwilioError {
-        TwilioError::invalid_parameter("To").with_reason(self.code(), &self.to_string())
+        TwilioError::invalid_parameter("To").with_reason(self.reason(), &self.to_string())
     }
 }
 

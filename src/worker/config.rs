@@ -11,6 +11,7 @@ use crate::engine::access::Credential;
 use crate::engine::verification::DEFAULT_LIFETIME_MS;
 use crate::verify::model::TwilioError;
 use crate::verify::sid::AccountSid;
+use crate::verify::Reason;
 
 /// How long a finished verification's record is kept after its lifetime, by default (`TOMBSTONE_SECONDS`).
 const DEFAULT_TOMBSTONE_MS: u64 = 60 * 60 * 1000;
@@ -108,7 +109,7 @@ impl EngineAccount {
             .and_then(|s| s.parse::<AccountSid>().ok())
             .ok_or_else(|| {
                 TwilioError::authenticate().with_reason(
-                    "ENGINE_NOT_CONFIGURED",
+                    Reason::EngineNotConfigured,
                     "the engine has no ENGINE_ACCOUNT_SID configured",
                 )
             })?;

@@ -11,6 +11,7 @@ use worker::{event, Context, Env, Method, Request, Response, Result};
 
 use crate::phone::{self, PhoneErrorCode};
 use crate::verify::model::TwilioError;
+use crate::verify::Reason;
 
 use self::config::WorkerConfig;
 use self::respond::{error_response, json_response, method_not_allowed};
@@ -74,7 +75,7 @@ async fn normalize(req: &mut Request) -> Result<Response> {
     let body = req.text().await.unwrap_or_default();
     let Ok(request) = serde_json::from_str::<NormalizeRequest>(&body) else {
         return error_response(&TwilioError::invalid_parameter("to").with_reason(
-            "NOT_JSON",
+            Reason::NotJson,
             "the body must be a JSON object with a `to` string",
         ));
     };
@@ -82,13 +83,14 @@ async fn normalize(req: &mut Request) -> Result<Response> {
         serde_json::Value::String(to) => to,
         serde_json::Value::Null => {
             return error_response(
-                &TwilioError::invalid_parameter("to").with_reason("MISSING", "`to` is required"),
+                &TwilioError::invalid_parameter("to")
+                    .with_reason(Reason::Missing, "`to` is required"),
             )
         }
         _ => {
             return error_response(
                 &TwilioError::invalid_parameter("to")
-                    .with_reason("NOT_A_STRING", "`to` must be a string"),
+                    .with_reason(Reason::NotAString, "`to` must be a string"),
             )
         }
     };
@@ -98,7 +100,7 @@ async fn normalize(req: &mut Request) -> Result<Response> {
         _ => {
             return error_response(
                 &TwilioError::invalid_parameter("defaultRegion")
-                    .with_reason("NOT_A_STRING", "`defaultRegion` must be a string"),
+                    .with_reason(Reason::NotAString, "`defaultRegion` must be a string"),
             )
         }
     };
@@ -111,7 +113,8 @@ async fn normalize(req: &mut Request) -> Result<Response> {
                 "to"
             };
             error_response(
-                &TwilioError::invalid_parameter(parameter).with_reason(e.code.as_str(), &e.message),
+                &TwilioError::invalid_parameter(parameter)
+                    .with_reason(Reason::Phone(e.code), &e.message),
             )
         }
     }

@@ -16,6 +16,7 @@ use crate::engine::verification::{self, Delivery, Owner, VerificationState};
 use crate::engine::SystemRandomness;
 use crate::verify::model::TwilioError;
 use crate::verify::sid::ServiceSid;
+use crate::verify::Reason;
 use crate::verify::Target;
 use crate::worker::config::WorkerConfig;
 use crate::worker::respond::{error_response, json_response};
@@ -159,11 +160,7 @@ impl DurableObject for VerificationShard {
                 };
                 let key = state_key(&service_sid, &request.to);
                 if self.delivering.borrow().contains(&key) {
-                    return error_response(&TwilioError::new(
-                        60212,
-                        429,
-                        "Too many concurrent requests for phone number",
-                    ));
+                    return error_response(&TwilioError::concurrent_requests());
                 }
                 let existing: Option<VerificationState> = storage.get(&key).await?;
                 let mut random = SystemRandomness;
@@ -192,8 +189,8 @@ impl DurableObject for VerificationShard {
                     self.delivering.borrow_mut().remove(&key);
                     if let Err(reason) = sent {
                         return error_response(
-                            &TwilioError::new(20500, 502, "The code could not be delivered")
-                                .with_reason("DELIVERY_WEBHOOK_FAILED", &reason),
+                            &TwilioError::delivery_failed()
+                                .with_reason(Reason::DeliveryWebhookFailed, &reason),
                         );
                     }
                 }
@@ -315,7 +312,7 @@ impl VerificationShard {
 fn gone(state: &VerificationState, now: u64) -> TwilioError {
     let status = state.status_at(now);
     TwilioError::not_found().with_reason(
-        &format!("VERIFICATION_{}", status.as_str().to_ascii_uppercase()),
+        Reason::VerificationGone(status),
         &format!(
             "the verification is no longer pending: it is {}",
             status.as_str()

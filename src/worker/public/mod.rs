@@ -20,6 +20,7 @@ use crate::api::{self, mask_recipient, BodyKind, CheckParams, StartParams, MAX_B
 use crate::engine::time::parse_iso8601;
 use crate::verify::model::{self, TwilioError};
 use crate::verify::sid::VerificationSid;
+use crate::verify::Reason;
 use crate::verify::Target;
 
 /// The OpenAPI 3.1 description of this API, served at `/openapi.json`.
@@ -151,7 +152,7 @@ async fn read_body(req: &mut Request) -> std::result::Result<(Vec<u8>, BodyKind)
 fn upstream_of<'a>(cx: &Context<'a>) -> std::result::Result<&'a Upstream, TwilioError> {
     cx.config.upstream.as_ref().map_err(|failure| {
         console_log!("verify-edge: upstream {}", failure.describe());
-        api::upstream_failed()
+        TwilioError::upstream_failed()
     })
 }
 
@@ -228,7 +229,7 @@ async fn create(
             ..found
         }),
         200 | 404 => send(cx, upstream, Call::Start(prepared), Retry::Never).await,
-        _ => Err(api::upstream_failed()),
+        _ => Err(TwilioError::upstream_failed()),
     }
 }
 
@@ -264,7 +265,7 @@ async fn check(
 async fn status(cx: &Context<'_>, sid: &str) -> std::result::Result<api::Verification, Refusal> {
     let sid = sid.parse::<VerificationSid>().map_err(|_| {
         TwilioError::not_found().with_reason(
-            "NOT_A_VERIFICATION_SID",
+            Reason::NotAVerificationSid,
             "a verification SID is VE and 32 hex digits",
         )
     })?;
@@ -305,7 +306,7 @@ async fn send(
                 upstream.kind(),
                 failure.describe()
             );
-            api::upstream_failed()
+            TwilioError::upstream_failed()
         })
 }
 
@@ -334,7 +335,7 @@ fn unreadable(upstream: &Upstream, status: u16) -> Refusal {
         "verify-edge: {} upstream answered HTTP {status} with a body that is not what Verify v2 sends",
         upstream.kind()
     );
-    api::upstream_failed().into()
+    TwilioError::upstream_failed().into()
 }
 
 /// An upstream error answer, as the browser gets it; 429s carry `Retry-After`.

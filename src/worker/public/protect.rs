@@ -10,6 +10,7 @@ use crate::api::{mask_recipient, UpstreamStart};
 use crate::limits::Decision;
 use crate::verify::model::{Channel, TwilioError};
 use crate::verify::recipient::Recipient;
+use crate::verify::Reason;
 use crate::worker::config::{Turnstile, WorkerConfig};
 use crate::worker::objects::counters::{self, Taken};
 
@@ -20,7 +21,7 @@ const SITEVERIFY_TIMEOUT_MS: u32 = 5_000;
 pub fn protections(config: &WorkerConfig) -> Result<&Protections, TwilioError> {
     config.protections.as_ref().map_err(|e| {
         console_log!("verify-edge: protections misconfigured: {e}");
-        TwilioError::new(20500, 500, "Internal Server Error")
+        TwilioError::internal_error()
     })
 }
 
@@ -257,8 +258,7 @@ async fn turnstile(
     };
     let Some(token) = token else {
         return Err(TwilioError::invalid_parameter("turnstileToken")
-            .with_reason(
-                "TURNSTILE_MISSING",
+            .with_reason(Reason::TurnstileMissing,
                 "this Worker requires a Turnstile token (turnstileToken, or the form's cf-turnstile-response)",
             )
             .into());
@@ -270,9 +270,9 @@ async fn turnstile(
         form.append_pair("remoteip", ip);
     }
     let unavailable = || -> Refusal {
-        TwilioError::new(20503, 503, "Service unavailable")
+        TwilioError::service_unavailable()
             .with_reason(
-                "TURNSTILE_UNAVAILABLE",
+                Reason::TurnstileUnavailable,
                 "the bot check could not be completed; try again",
             )
             .into()
@@ -321,9 +321,9 @@ async fn turnstile(
         .map(String::as_str)
         .filter(|c| c.len() <= 40 && c.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'))
         .collect();
-    Err(TwilioError::new(20403, 403, "Forbidden")
+    Err(TwilioError::forbidden()
         .with_reason(
-            "TURNSTILE_FAILED",
+            Reason::TurnstileFailed,
             &format!("the Turnstile token was refused ({})", codes.join(", ")),
         )
         .into())
