@@ -53,8 +53,13 @@ if ! cmp -s package-lock.json node_modules/.setup-lock 2>/dev/null; then
   cp package-lock.json node_modules/.setup-lock
 fi
 
-# Development secrets for wrangler dev.
+# Development settings for wrangler dev (never read by wrangler deploy): .dev.vars.example's, plus any of them an
+# existing .dev.vars lacks (values already there are kept).
 [[ -f .dev.vars ]] || cp .dev.vars.example .dev.vars
+while IFS= read -r line; do
+  [[ "$line" =~ ^([A-Z_][A-Z0-9_]*)= ]] || continue
+  grep -q "^${BASH_REMATCH[1]}=" .dev.vars || { log "adding ${BASH_REMATCH[1]} to .dev.vars"; echo "$line" >> .dev.vars; }
+done < .dev.vars.example
 
 if (( want_test )); then
   missing=()

@@ -93,6 +93,10 @@ pub struct Protections {
     pub refused_types: Vec<NumberType>,
     /// The pumping detector, unless off.
     pub pumping: Option<PumpingPolicy>,
+    /// Failed `/v2` logins per client: past it, every login from that client is 20429 until the window ends.
+    pub auth_failures_per_ip: Option<Limit>,
+    /// How much of an IPv6 address is one client (64, 56 or 48 bits): a subscriber holds at least a /64.
+    pub ipv6_prefix_bits: u8,
 }
 
 /// Number types SMS pumping favours, refused unless `REFUSED_NUMBER_TYPES` says otherwise.
@@ -114,6 +118,8 @@ impl Protections {
     /// | `LIMIT_STARTS_PER_SERVICE` | `5000/3600` | |
     /// | `LIMIT_CHECKS_PER_VERIFICATION` | `10/600` | |
     /// | `LIMIT_CHECKS_PER_IP` | `60/3600` | |
+    /// | `LIMIT_AUTH_FAILURES_PER_IP` | `10/600` | failed `/v2` logins per client |
+    /// | `IPV6_PREFIX_BITS` | `64` | one client per IPv6 /64 (or `56`, `48`) |
     /// | `PREFIX_DIGITS` | `3` | national digits in a prefix |
     /// | `GEO_ALLOW`, `GEO_DENY` | none | ISO codes, comma-separated, every phone channel |
     /// | `GEO_ALLOW_SMS`, `GEO_DENY_SMS`, ... (`CALL`, `WHATSAPP`, `SNA`) | none | per channel, in place of the above |
@@ -212,7 +218,32 @@ impl Protections {
             },
             refused_types,
             pumping,
+            auth_failures_per_ip: limit("LIMIT_AUTH_FAILURES_PER_IP", "10/600")?,
+            ipv6_prefix_bits: match get("IPV6_PREFIX_BITS").as_deref().map(str::trim) {
+                None | Some("64") => 64,
+                Some("56") => 56,
+                Some("48") => 48,
+                Some(other) => {
+                    return Err(format!("IPV6_PREFIX_BITS: `{other}` is not 64, 56 or 48"))
+                }
+            },
         })
+    }
+
+    /// The client a per-IP counter counts for: an IPv4 address as it is, an IPv6 address by its first
+    /// [`Self::ipv6_prefix_bits`] (one subscriber holds a whole /64, so counting whole addresses would give it 2^64
+    /// allowances). Anything else (no address) is `unknown`, one client.
+    pub fn client_key(&self, ip: &str) -> String {
+        match ip.trim().parse::<std::net::IpAddr>() {
+            Ok(std::net::IpAddr::V4(v4)) => v4.to_string(),
+            Ok(std::net::IpAddr::V6(v6)) => {
+                let bits = u32::from(self.ipv6_prefix_bits.min(128));
+                let mask = u128::MAX.checked_shl(128 - bits).unwrap_or(0);
+                let network = std::net::Ipv6Addr::from(u128::from(v6) & mask);
+                format!("{network}/{bits}")
+            }
+            Err(_) => "unknown".to_owned(),
+        }
     }
 
     /// The prefix a number's traffic is counted under: `+`, its country code and its first national digits.

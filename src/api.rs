@@ -343,6 +343,21 @@ impl StartParams {
         Ok(start)
     }
 
+    /// Holds `customFriendlyName` to the operator's allow-list (`ALLOWED_FRIENDLY_NAMES`): the name goes into the
+    /// message under the operator's sender, so an anonymous caller may not write it (a phishing line); only a
+    /// value the operator listed passes. With no list, none does.
+    pub fn check_friendly_name(&self, allowed: &[String]) -> Result<(), TwilioError> {
+        match &self.custom_friendly_name {
+            Some(name) if !allowed.iter().any(|a| a == name) => {
+                Err(TwilioError::invalid_parameter("customFriendlyName").with_reason(
+                    Reason::NotAllowed,
+                    "this Worker does not let callers choose the sender name (ALLOWED_FRIENDLY_NAMES)",
+                ))
+            }
+            _ => Ok(()),
+        }
+    }
+
     fn check_locale(&self) -> Result<(), TwilioError> {
         let Some(locale) = &self.locale else {
             return Ok(());

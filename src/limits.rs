@@ -71,6 +71,15 @@ impl SlidingWindow {
         }
     }
 
+    /// What [`Self::take`] would decide at `now`, without counting anything.
+    pub fn peek(&mut self, now: u64, window_ms: u64, max: u32) -> Decision {
+        let decision = self.take(now, window_ms, max);
+        if decision.allowed {
+            self.refund(now, window_ms);
+        }
+        decision
+    }
+
     /// Takes back a hit counted at `now` (when a later limit of the same request refused it).
     pub fn refund(&mut self, now: u64, window_ms: u64) {
         self.roll(now, window_ms);

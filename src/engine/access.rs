@@ -2,6 +2,7 @@
 //! and its secret, as Twilio accepts. Compared in constant time; wrong or missing gets Twilio's 20003 (401).
 
 use base64::Engine as _;
+use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
 use crate::verify::model::TwilioError;
@@ -41,16 +42,25 @@ pub fn authenticate(header: Option<&str>, accepted: &[Credential]) -> Result<(),
         return Err(TwilioError::authenticate());
     };
     let (user, password) = given.split_once(':').unwrap_or((given.as_str(), ""));
-    // Check every credential, so the time taken does not say which username exists.
+    // Check every credential, so the time taken does not say which username exists; compare SHA-256 digests, so
+    // it does not say a secret's length either (`ct_eq` on slices returns at once when the lengths differ).
     let mut ok = subtle::Choice::from(0);
     for credential in accepted {
-        let user_ok = credential.username.as_bytes().ct_eq(user.as_bytes());
-        let password_ok = credential.password.as_bytes().ct_eq(password.as_bytes());
-        ok |= user_ok & password_ok;
+        ok |= same_secret_choice(&credential.username, user)
+            & same_secret_choice(&credential.password, password);
     }
     if bool::from(ok) && !accepted.is_empty() {
         Ok(())
     } else {
         Err(TwilioError::authenticate())
     }
+}
+
+/// Whether two secrets are equal, compared in constant time, lengths included (both are hashed first).
+pub fn same_secret(given: &str, expected: &str) -> bool {
+    same_secret_choice(given, expected).into()
+}
+
+fn same_secret_choice(given: &str, expected: &str) -> subtle::Choice {
+    Sha256::digest(given.as_bytes()).ct_eq(&Sha256::digest(expected.as_bytes()))
 }

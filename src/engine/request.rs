@@ -10,7 +10,7 @@ use super::verification::{CheckRequest, StartRequest};
 use crate::verify::model::{Channel, RequestedChannel, Status, TwilioError};
 use crate::verify::recipient::{classify_recipient, classify_recipient_any_channel, Recipient};
 use crate::verify::sid::{TemplateSid, VerificationSid};
-use crate::verify::Target;
+use crate::verify::{Reason, Target};
 
 /// A `CreateVerification` request: the start itself and the `RateLimits` values it counts against.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,6 +37,19 @@ pub fn pick_channel(
     }
 }
 
+/// Whether the engine can send on `channel`: Silent Network Auth only where its simulated carrier is on
+/// (`sna_available`, a development setting); without it an `sna` start is Twilio's 60223, as for a channel the
+/// Service cannot use.
+pub fn check_channel_offered(channel: Channel, sna_available: bool) -> Result<(), TwilioError> {
+    if channel == Channel::Sna && !sna_available {
+        return Err(TwilioError::channel_disabled().with_reason(
+            Reason::SnaUnavailable,
+            "this engine has no carrier for Silent Network Auth (the simulated one is a development setting)",
+        ));
+    }
+    Ok(())
+}
+
 impl StartRequest {
     /// Reads a `CreateVerification` form: `To` (E.164, or an address for `email`), `Channel`, and the optional
     /// `CustomCode`, `Amount`, `Payee`, `Locale`, `CustomFriendlyName`, `TemplateSid`, `EnableSnaClientToken` and
@@ -50,6 +63,7 @@ impl StartRequest {
             .ok_or_else(|| TwilioError::invalid_parameter("Channel"))?;
         let recipient = classify_recipient(to, requested, None).map_err(|e| e.to_twilio_error())?;
         let channel = pick_channel(requested, &recipient, sna_available);
+        check_channel_offered(channel, sna_available)?;
         if form
             .get("TemplateSid")
             .is_some_and(|sid| sid.parse::<TemplateSid>().is_err())
@@ -165,6 +179,12 @@ mod tests {
         };
         assert_eq!(auto(true), Some(Channel::Sna));
         assert_eq!(auto(false), Some(Channel::Sms));
+        let sna =
+            |available| StartRequest::from_form(&form("To=%2B447400123456&Channel=sna"), available);
+        assert_eq!(sna(true).unwrap().request.channel, Some(Channel::Sna));
+        let refused = sna(false).unwrap_err();
+        assert_eq!((refused.code, refused.status), (60223, 400));
+        assert_eq!(refused.reason(), Some("SNA_UNAVAILABLE"));
         // `auto` is for phone numbers: an address must ask for `email`.
         let email =
             StartRequest::from_form(&form("To=a%40example.com&Channel=auto"), true).unwrap_err();

@@ -8,11 +8,12 @@
 use sha2::{Digest, Sha256};
 
 use super::Randomness;
+use crate::verify::recipient::recipient_key;
 use crate::verify::sid::VerificationSid;
 
-/// The shard of `to` (E.164 or normalized email): 16 lowercase hex digits.
+/// The shard of `to` (E.164 or normalized email, counted as [`recipient_key`] writes it): 16 lowercase hex digits.
 pub fn shard_of_recipient(to: &str) -> String {
-    let digest = Sha256::digest(to.as_bytes());
+    let digest = Sha256::digest(recipient_key(to).as_bytes());
     digest[..8].iter().map(|b| format!("{b:02x}")).collect()
 }
 
@@ -24,7 +25,7 @@ pub fn shard_of_sid(sid: &VerificationSid) -> String {
 /// A new verification SID in the shard of `to`.
 pub fn new_verification_sid(to: &str, random: &mut dyn Randomness) -> VerificationSid {
     let mut bytes = [0u8; 16];
-    let shard = Sha256::digest(to.as_bytes());
+    let shard = Sha256::digest(recipient_key(to).as_bytes());
     bytes[..8].copy_from_slice(&shard[..8]);
     random.fill(&mut bytes[8..]);
     VerificationSid::from_random_bytes(bytes)

@@ -170,6 +170,11 @@ impl VerificationState {
         self.status == Status::Pending && now < self.expires_ms
     }
 
+    /// Whether a code went out for this verification: a send on any channel but Silent Network Auth.
+    pub fn code_sent(&self) -> bool {
+        self.sends.iter().any(|send| send.channel != Channel::Sna)
+    }
+
     /// The status at `now`: a pending verification past its lifetime is `expired`.
     pub fn status_at(&self, now: Millis) -> Status {
         if self.status == Status::Pending && now >= self.expires_ms {
@@ -300,7 +305,9 @@ pub fn check(
         Status::MaxAttemptsReached => return Err(TwilioError::max_check_attempts()),
         _ => return Err(TwilioError::not_found()),
     }
-    if let (Channel::Sna, Some(sna)) = (state.channel, &state.sna) {
+    // Silent Network Auth decides only a verification no code went out for: once a code was sent (an SMS that a
+    // resend then switched to `sna`), only that code approves it, so opening an SNA URL cannot stand in for it.
+    if let (Channel::Sna, Some(sna), false) = (state.channel, &state.sna, state.code_sent()) {
         return Ok(check_sna(state, sna, request, now));
     }
     let code = request

@@ -111,6 +111,14 @@ pub enum Reason {
     EngineNotConfigured,
     /// The delivery webhook did not take the code.
     DeliveryWebhookFailed,
+    /// The engine has no carrier for Silent Network Auth.
+    SnaUnavailable,
+    /// A browser on another site called the engine's server-to-server API.
+    CrossSiteRefused,
+    /// Too many failed logins from one client.
+    TooManyLoginFailures,
+    /// A value the operator did not allow (`customFriendlyName` outside `ALLOWED_FRIENDLY_NAMES`).
+    NotAllowed,
     /// No pending verification (the public API's 404).
     NoPendingVerification,
     /// The verification is no longer pending: it is in this status.
@@ -119,7 +127,7 @@ pub enum Reason {
 
 impl Reason {
     /// Every reason as written; the phone and email variants stand for their codes' lists.
-    pub const ALL: [Self; 36] = [
+    pub const ALL: [Self; 40] = [
         Self::Missing,
         Self::NotAString,
         Self::NotABoolean,
@@ -152,6 +160,10 @@ impl Reason {
         Self::PrefixBlocked,
         Self::EngineNotConfigured,
         Self::DeliveryWebhookFailed,
+        Self::SnaUnavailable,
+        Self::CrossSiteRefused,
+        Self::TooManyLoginFailures,
+        Self::NotAllowed,
         Self::NoPendingVerification,
         Self::VerificationGone(Status::Approved),
         Self::VerificationGone(Status::Canceled),
@@ -195,6 +207,10 @@ impl Reason {
             Self::PrefixBlocked => "PREFIX_BLOCKED",
             Self::EngineNotConfigured => "ENGINE_NOT_CONFIGURED",
             Self::DeliveryWebhookFailed => "DELIVERY_WEBHOOK_FAILED",
+            Self::SnaUnavailable => "SNA_UNAVAILABLE",
+            Self::CrossSiteRefused => "CROSS_SITE_REFUSED",
+            Self::TooManyLoginFailures => "TOO_MANY_LOGIN_FAILURES",
+            Self::NotAllowed => "NOT_ALLOWED",
             Self::NoPendingVerification => "NO_PENDING_VERIFICATION",
             Self::VerificationGone(status) => match status {
                 Status::Pending => "VERIFICATION_PENDING",

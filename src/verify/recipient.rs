@@ -220,6 +220,17 @@ fn looks_like_phone(to: &str, default_region: Option<&str>) -> bool {
     }
 }
 
+/// The form a recipient is counted and stored under: an email address in lower case (mailbox providers ignore
+/// the case of the local part, so `Victim@` and `vIctim@` are one mailbox and must be one verification and one
+/// counter), a phone number as it is (E.164 has one form). The address a code goes to keeps its case.
+pub fn recipient_key(to: &str) -> String {
+    if to.contains('@') {
+        to.to_lowercase()
+    } else {
+        to.to_owned()
+    }
+}
+
 /// Checks one email address and returns it trimmed, with its domain in lower case (the local part keeps its case:
 /// it may matter to the receiving server).
 ///

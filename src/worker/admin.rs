@@ -6,6 +6,7 @@ use worker::{console_log, Env, Request, Response, Result};
 use super::config::WorkerConfig;
 use super::objects::counters;
 use super::respond::{error_response, json_response};
+use crate::engine::access::same_secret;
 use crate::verify::model::TwilioError;
 
 /// `GET /admin/pumping-blocks`: the prefixes the pumping detector blocks now, for `Authorization: Bearer
@@ -36,13 +37,4 @@ pub async fn serve_blocks(req: &Request, env: &Env, config: &WorkerConfig) -> Re
         })
         .collect();
     json_response(&serde_json::json!({ "blocks": blocks }), 200)
-}
-
-/// Compares two secrets in constant time, lengths included (both are hashed first).
-fn same_secret(given: &str, expected: &str) -> bool {
-    use sha2::{Digest, Sha256};
-    use subtle::ConstantTimeEq;
-    let a = Sha256::digest(given.as_bytes());
-    let b = Sha256::digest(expected.as_bytes());
-    a.as_slice().ct_eq(b.as_slice()).into()
 }

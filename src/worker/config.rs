@@ -28,8 +28,9 @@ pub struct WorkerConfig {
     pub dev_inbox: bool,
     /// Where each code is POSTed, when a self-hoster has a gateway (`DELIVERY_WEBHOOK_URL`).
     pub delivery_webhook_url: Option<String>,
-    /// Whether the engine offers Silent Network Auth through its simulated carrier (`/sna/...`): `sna` starts and
-    /// `auto`'s first choice. Always on today.
+    /// Development: the engine offers Silent Network Auth through its simulated carrier (`/sna/...`), which
+    /// confirms any number to whoever opens the URL (`SNA_SIMULATOR`). Off, `sna` starts are 60223, `auto` sends
+    /// SMS, and `/sna/...` does not exist.
     pub sna_simulator: bool,
     /// The simulated carrier fails with this 605xx code (`SNA_SIMULATE_ERROR`), for tests.
     pub sna_simulate_error: Option<u32>,
@@ -43,6 +44,9 @@ pub struct WorkerConfig {
     pub turnstile: Option<Turnstile>,
     /// The Turnstile site key the demo page renders the widget with (public by design).
     pub turnstile_site_key: Option<String>,
+    /// The `customFriendlyName` values the public API lets callers choose (`ALLOWED_FRIENDLY_NAMES`, exact,
+    /// comma-separated); none by default.
+    pub allowed_friendly_names: Vec<String>,
     /// The bearer token of the admin routes (`ADMIN_TOKEN`); without one they do not exist.
     pub admin_token: Option<String>,
 }
@@ -88,7 +92,7 @@ impl WorkerConfig {
             tombstone_ms: seconds("TOMBSTONE_SECONDS").unwrap_or(DEFAULT_TOMBSTONE_MS),
             dev_inbox: on("DEV_INBOX"),
             delivery_webhook_url: get("DELIVERY_WEBHOOK_URL"),
-            sna_simulator: true,
+            sna_simulator: on("SNA_SIMULATOR"),
             sna_simulate_error: get("SNA_SIMULATE_ERROR").and_then(|c| c.parse::<u32>().ok()),
             cors: Cors::from_list(&get("ALLOWED_ORIGINS").unwrap_or_default()),
             protections: Protections::from_vars(&get),
@@ -98,6 +102,13 @@ impl WorkerConfig {
                 verify_url: get("TURNSTILE_VERIFY_URL").unwrap_or_else(|| SITEVERIFY.to_owned()),
             }),
             turnstile_site_key: get("TURNSTILE_SITE_KEY"),
+            allowed_friendly_names: get("ALLOWED_FRIENDLY_NAMES")
+                .unwrap_or_default()
+                .split(',')
+                .map(str::trim)
+                .filter(|name| !name.is_empty())
+                .map(str::to_owned)
+                .collect(),
             admin_token: get("ADMIN_TOKEN"),
         }
     }

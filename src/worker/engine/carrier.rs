@@ -15,6 +15,9 @@ use crate::worker::respond::error_response;
 /// credentials: two redirects, as a carrier's chain has, then the single-use hop that answers
 /// `ErrorCode=...&ErrorDescription=...`. `SNA_SIMULATE_ERROR` (e.g. `60500`) makes the carrier fail, for tests.
 pub async fn serve_sna(req: &Request, env: &Env, config: &WorkerConfig) -> Result<Response> {
+    if !config.sna_simulator {
+        return error_response(&TwilioError::not_found());
+    }
     let url = req.url()?;
     let segments: Vec<&str> = url.path_segments().map(|s| s.collect()).unwrap_or_default();
     let (sid, token, hop) = match segments.as_slice() {

@@ -4,6 +4,7 @@
 use worker::{Env, Request, Response, Result};
 
 use super::verifications::shard_call;
+use crate::engine::access::authenticate;
 use crate::engine::shard::shard_of_recipient;
 use crate::verify::model::TwilioError;
 use crate::verify::recipient::classify_recipient_any_channel;
@@ -13,8 +14,15 @@ use crate::worker::respond::error_response;
 
 /// `GET /dev/inbox?to=...`: the codes the engine "sent" to a recipient, when `DEV_INBOX` is on; 404 otherwise.
 pub async fn serve_dev_inbox(req: &Request, env: &Env, config: &WorkerConfig) -> Result<Response> {
-    if !config.dev_inbox {
+    let Some(account) = config.engine.as_ref().ok().filter(|_| config.dev_inbox) else {
         return error_response(&TwilioError::not_found());
+    };
+    // Only the developer reads the inbox: a client on this machine, or one holding the engine's credentials.
+    let credentials = req.headers().get("Authorization")?;
+    if !is_loopback_client(req)?
+        && authenticate(credentials.as_deref(), &account.credentials).is_err()
+    {
+        return error_response(&TwilioError::authenticate());
     }
     let url = req.url()?;
     let to = url
@@ -27,4 +35,20 @@ pub async fn serve_dev_inbox(req: &Request, env: &Env, config: &WorkerConfig) ->
         Err(e) => return error_response(&e.to_twilio_error()),
     };
     shard_call(env, &shard_of_recipient(&to), &ShardCommand::Inbox { to }).await
+}
+
+/// Whether the request comes from this machine: its client address (`CF-Connecting-IP`, which Cloudflare sets
+/// and a client cannot) is a loopback one, or, where nothing set it, the URL's host is. Never so when deployed.
+fn is_loopback_client(req: &Request) -> Result<bool> {
+    if let Some(ip) = req.headers().get("CF-Connecting-IP")? {
+        return Ok(ip
+            .trim()
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback()));
+    }
+    let url = req.url()?;
+    Ok(matches!(
+        url.host_str(),
+        Some("localhost" | "127.0.0.1" | "[::1]")
+    ))
 }

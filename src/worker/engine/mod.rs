@@ -16,10 +16,15 @@ pub mod verifications;
 use worker::{Env, Method, Request, Response, Result};
 
 use super::config::{EngineAccount, WorkerConfig};
+use super::objects::counters;
+use super::public::protect::client_ip;
 use super::respond::error_response;
 use crate::engine::access::authenticate;
 use crate::engine::form::Form;
+use crate::engine::rate_limit::retry_after_seconds;
+use crate::limits::Decision;
 use crate::verify::model::TwilioError;
+use crate::verify::Reason;
 
 /// One authenticated `/v2` request, as the resources' rooms take it.
 pub struct V2Request<'a> {
@@ -46,23 +51,61 @@ impl V2Request<'_> {
     }
 }
 
-/// Serves `/v2/...`.
+/// The counter name of failed `/v2` logins within a client's key.
+const AUTH_FAILURES: &str = "auth failures";
+
+/// Serves `/v2/...`. Browsers never call it (Twilio's API is server to server): a cross-site browser request is
+/// refused before anything else, so a page elsewhere cannot replay credentials a browser remembered. Failed
+/// logins are counted per client; past `LIMIT_AUTH_FAILURES_PER_IP` every login from it waits.
 pub async fn serve_rest(mut req: Request, env: &Env, config: &WorkerConfig) -> Result<Response> {
     let account = match &config.engine {
         Ok(account) => account,
         Err(e) => return error_response(e),
     };
-    if let Err(e) = authenticate(
-        req.headers().get("Authorization")?.as_deref(),
-        &account.credentials,
-    ) {
-        let mut response = error_response(&e)?;
-        response
-            .headers_mut()
-            .set("WWW-Authenticate", "Basic realm=\"Twilio API\"")?;
-        return Ok(response);
-    }
     let url = req.url()?;
+    if is_cross_site(&req, &url)? {
+        return error_response(&TwilioError::forbidden().with_reason(
+            Reason::CrossSiteRefused,
+            "the engine's API is for servers; browsers on other sites may not call it",
+        ));
+    }
+    let protections = match &config.protections {
+        Ok(protections) => protections,
+        Err(e) => {
+            worker::console_log!("verify-edge: protections misconfigured: {e}");
+            return error_response(&TwilioError::internal_error());
+        }
+    };
+    let failures = protections.auth_failures_per_ip.map(|limit| {
+        let client = protections.client_key(&client_ip(&req));
+        (format!("ip:{client}"), limit)
+    });
+    if let Some((key, limit)) = &failures {
+        // A counter that cannot be reached refuses, as every limit does.
+        let decision = counters::peek(env, key, AUTH_FAILURES, limit.max, limit.window_ms)
+            .await
+            .unwrap_or(Decision {
+                allowed: false,
+                retry_after_ms: 1000,
+            });
+        if !decision.allowed {
+            return too_many_failures(decision.retry_after_ms);
+        }
+    }
+    let credentials = req.headers().get("Authorization")?;
+    if let Err(e) = authenticate(credentials.as_deref(), &account.credentials) {
+        if let Some((key, limit)) = &failures {
+            if let Err(err) =
+                counters::take(env, key, AUTH_FAILURES, limit.max, limit.window_ms).await
+            {
+                worker::console_log!("verify-edge: could not count a failed login: {err}");
+            }
+        }
+        worker::console_log!(
+            "verify-edge: refused a /v2 request with wrong or missing credentials"
+        );
+        return error_response(&e);
+    }
     let body = if matches!(req.method(), Method::Post) {
         req.bytes().await.unwrap_or_default()
     } else {
@@ -102,4 +145,31 @@ async fn route(request: &V2Request<'_>, segments: &[&str]) -> Result<Response> {
         ["v2", "SafeList", "Numbers", rest @ ..] => safe_list::serve(request, rest).await,
         _ => error_response(&TwilioError::not_found()),
     }
+}
+
+/// Whether a browser sent this request from another site: `Sec-Fetch-Site` says so (every current browser sends
+/// it), or an `Origin` other than this Worker's does. Servers and Twilio's SDKs send neither.
+fn is_cross_site(req: &Request, url: &worker::Url) -> Result<bool> {
+    let headers = req.headers();
+    if let Some(site) = headers.get("Sec-Fetch-Site")? {
+        if !matches!(site.as_str(), "same-origin" | "none") {
+            return Ok(true);
+        }
+    }
+    Ok(headers
+        .get("Origin")?
+        .is_some_and(|origin| origin != url.origin().ascii_serialization()))
+}
+
+/// 20429 with `Retry-After`: this client failed to log in too often.
+fn too_many_failures(retry_after_ms: u64) -> Result<Response> {
+    let mut response = error_response(&TwilioError::too_many_requests().with_reason(
+        Reason::TooManyLoginFailures,
+        "too many failed logins from this client; see Retry-After",
+    ))?;
+    response.headers_mut().set(
+        "Retry-After",
+        &retry_after_seconds(retry_after_ms).to_string(),
+    )?;
+    Ok(response)
 }

@@ -7,7 +7,7 @@ use worker::{Env, Method, Response, Result};
 use super::services::Services;
 use super::V2Request;
 use crate::engine::rate_limit::{self, BucketHit};
-use crate::engine::request::status_update;
+use crate::engine::request::{check_channel_offered, status_update};
 use crate::engine::shard::{shard_of_recipient, shard_of_sid};
 use crate::engine::verification::{CheckRequest, StartRequest};
 use crate::verify::model::{Service, Status, TwilioError};
@@ -96,6 +96,11 @@ pub async fn start(
     rate_limits: Vec<(String, String)>,
     base_url: &str,
 ) -> Result<Response> {
+    if let Some(channel) = request.channel {
+        if let Err(e) = check_channel_offered(channel, config.sna_simulator) {
+            return error_response(&e);
+        }
+    }
     let mut taken = Taken::new(env);
     if !rate_limits.is_empty() {
         let Some(service_sid) = service.sid.clone() else {

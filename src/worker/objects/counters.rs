@@ -70,6 +70,18 @@ impl DurableObject for RateCounter {
                 keep_until = keep_until.max(windows.save(&storage, now).await?);
                 Response::from_json(&decision)?
             }
+            CounterCommand::Peek {
+                limit,
+                max,
+                window_ms,
+            } => {
+                let mut windows = Windows::load(&storage).await?;
+                let decision = match windows.0.get_mut(&limit) {
+                    Some(counted) => counted.window.peek(now, window_ms, max),
+                    None => SlidingWindow::default().peek(now, window_ms, max),
+                };
+                Response::from_json(&decision)?
+            }
             CounterCommand::Refund { limit, window_ms } => {
                 let mut windows = Windows::load(&storage).await?;
                 if let Some(counted) = windows.0.get_mut(&limit) {
@@ -210,6 +222,16 @@ impl<'a> Taken<'a> {
 /// Takes one hit of `limit` (`max` per `window_ms`) on the counter `key`.
 pub async fn take(env: &Env, key: &str, limit: &str, max: u32, window_ms: u64) -> Result<Decision> {
     let command = CounterCommand::Take {
+        limit: limit.to_owned(),
+        max,
+        window_ms,
+    };
+    call(env, key, &command).await?.json().await
+}
+
+/// What [`take`] would decide for `limit` on `key` now, counting nothing.
+pub async fn peek(env: &Env, key: &str, limit: &str, max: u32, window_ms: u64) -> Result<Decision> {
+    let command = CounterCommand::Peek {
         limit: limit.to_owned(),
         max,
         window_ms,

@@ -184,6 +184,15 @@ pub enum CounterCommand {
         /// The window, in ms.
         window_ms: u64,
     },
+    /// What a `Take` would decide, counting nothing.
+    Peek {
+        /// The limit's name within this key.
+        limit: String,
+        /// Hits allowed per window.
+        max: u32,
+        /// The window, in ms.
+        window_ms: u64,
+    },
     /// Give back a hit taken for a request that another limit then refused.
     Refund {
         /// As taken.

@@ -15,6 +15,7 @@ use crate::engine::service::rules;
 use crate::engine::verification::{self, Delivery, Owner, VerificationState};
 use crate::engine::SystemRandomness;
 use crate::verify::model::TwilioError;
+use crate::verify::recipient::recipient_key;
 use crate::verify::sid::ServiceSid;
 use crate::verify::Reason;
 use crate::verify::Target;
@@ -48,7 +49,7 @@ pub struct VerificationShard {
 }
 
 fn state_key(service_sid: &ServiceSid, to: &str) -> String {
-    format!("v:{service_sid}:{to}")
+    format!("v:{service_sid}:{}", recipient_key(to))
 }
 
 impl VerificationShard {
@@ -274,7 +275,7 @@ impl DurableObject for VerificationShard {
             }
             ShardCommand::Inbox { to } => {
                 let messages: Vec<InboxMessage> = storage
-                    .get(&format!("inbox:{to}"))
+                    .get(&format!("inbox:{}", recipient_key(&to)))
                     .await?
                     .unwrap_or_default();
                 json_response(&serde_json::json!({ "to": to, "messages": messages }), 200)
@@ -338,7 +339,7 @@ async fn deliver(state: &State, delivery: Delivery, now: u64, dev_inbox: bool) -
         delivery.to,
         delivery.verification_sid
     );
-    let key = format!("inbox:{}", delivery.to);
+    let key = format!("inbox:{}", recipient_key(&delivery.to));
     let mut messages: Vec<InboxMessage> = state.storage().get(&key).await?.unwrap_or_default();
     messages.push(InboxMessage {
         date_sent: crate::engine::time::iso8601(now),

@@ -163,6 +163,7 @@ async fn start(
     kind: BodyKind,
 ) -> std::result::Result<api::Verification, Refusal> {
     let params = StartParams::from_body(body, kind)?;
+    params.check_friendly_name(&cx.config.allowed_friendly_names)?;
     let prepared = params.to_upstream()?;
     let protections = protect::protections(cx.config)?;
     let upstream = upstream_of(cx)?;

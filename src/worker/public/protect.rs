@@ -9,7 +9,7 @@ use crate::abuse::{self, Limit, Protections};
 use crate::api::{mask_recipient, UpstreamStart};
 use crate::limits::Decision;
 use crate::verify::model::{Channel, TwilioError};
-use crate::verify::recipient::Recipient;
+use crate::verify::recipient::{recipient_key, Recipient};
 use crate::verify::Reason;
 use crate::worker::config::{Turnstile, WorkerConfig};
 use crate::worker::objects::counters::{self, Taken};
@@ -101,7 +101,7 @@ pub async fn guard_start(
     let mut taken = Taken::new(env);
     take(
         &mut taken,
-        format!("ip:{ip}"),
+        format!("ip:{}", protections.client_key(&ip)),
         "starts per IP",
         protections.starts_per_ip,
         || abuse::too_many_requests("starts per IP"),
@@ -143,7 +143,7 @@ pub async fn guard_start(
     }
     take(
         &mut taken,
-        format!("to:{}", start.to),
+        format!("to:{}", recipient_key(&start.to)),
         "starts per recipient",
         protections.starts_per_to,
         TwilioError::max_send_attempts,
@@ -210,7 +210,7 @@ pub async fn guard_check(
     let mut taken = Taken::new(env);
     take(
         &mut taken,
-        format!("ip:{}", client_ip(req)),
+        format!("ip:{}", protections.client_key(&client_ip(req))),
         "checks per IP",
         protections.checks_per_ip,
         || abuse::too_many_requests("checks per IP"),
@@ -218,7 +218,7 @@ pub async fn guard_check(
     .await?;
     take(
         &mut taken,
-        format!("check:{target}"),
+        format!("check:{}", recipient_key(target)),
         "checks per verification",
         protections.checks_per_verification,
         || abuse::too_many_requests("checks per verification"),
