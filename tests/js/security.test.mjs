@@ -1,0 +1,204 @@
+// The ways around a verification (issue 16), tried as an attacker on the internet would, against the Worker under
+// workerd (`wrangler dev`). Each test here failed on the code before its defence.
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, test } from "node:test";
+import { NODE22, ROOT, UNPROTECTED, devInbox, startWrangler } from "./support.mjs";
+
+const ACCOUNT = "ACdec0de00000000000000000000000001";
+const ENGINE_TOKEN = "dev-auth-token-not-secret";
+const BASIC = `Basic ${btoa(`${ACCOUNT}:${ENGINE_TOKEN}`)}`;
+
+/** Settings that development turns on, and that a Worker deployed from the committed wrangler.toml must not have. */
+const DEVELOPMENT_ONLY = ["DEV_INBOX", "SNA_SIMULATOR", "SNA_SIMULATE_ERROR", "ENGINE_AUTH_TOKEN", "ENGINE_API_KEY_SECRET",
+  "LIMIT_STARTS_PER_IP", "LIMIT_CHECKS_PER_IP", "VERIFICATION_LIFETIME_SECONDS", "TOMBSTONE_SECONDS"];
+
+let serial = 0;
+/** A fresh valid UK mobile number per call. */
+const freshNumber = () => `+44740${String(process.pid % 1000).padStart(3, "0")}${String(4000 + serial++).padStart(4, "0")}`;
+/** A fresh documentation IPv4 address per call. */
+const freshIp = () => `198.51.100.${(serial++ % 250) + 1}`;
+
+async function call(base, method, path, { json, headers = {}, body } = {}) {
+  const init = { method, headers: { ...headers }, redirect: "manual" };
+  if (json !== undefined) {
+    init.body = JSON.stringify(json);
+    init.headers["content-type"] = "application/json";
+  } else if (body !== undefined) {
+    init.body = body;
+  }
+  const response = await fetch(base + path, init);
+  const text = await response.text();
+  let parsed;
+  try {
+    parsed = JSON.parse(text);
+  } catch {}
+  return { status: response.status, headers: response.headers, json: parsed, text };
+}
+
+function assertError(answer, code, status, reason) {
+  assert.equal(answer.status, status, answer.text);
+  assert.equal(answer.json.code, code, answer.text);
+  if (reason) assert.equal(answer.json.details?.reason, reason, answer.text);
+}
+
+/** Runs `wrangler deploy --dry-run` on the committed wrangler.toml: what `wrangler deploy` would upload and bind. */
+function dryRun() {
+  const outdir = mkdtempSync(join(tmpdir(), "verify-edge-dry-run-"));
+  return new Promise((resolve, reject) => {
+    const child = spawn(NODE22, [join(ROOT, "node_modules/wrangler/bin/wrangler.js"), "deploy", "--dry-run", "--outdir", outdir],
+      { cwd: ROOT, env: { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false" } });
+    let output = "";
+    child.stdout.on("data", (d) => (output += d));
+    child.stderr.on("data", (d) => (output += d));
+    const timer = setTimeout(() => child.kill("SIGKILL"), 240_000);
+    child.on("exit", (code) => {
+      clearTimeout(timer);
+      code === 0 ? resolve(output) : reject(new Error(`wrangler deploy --dry-run exited ${code}:\n${output.slice(-3000)}`));
+    });
+  });
+}
+
+describe("the committed wrangler.toml deploys a Worker with no development feature", () => {
+  test("wrangler deploy --dry-run binds none of the development settings", async () => {
+    const output = await dryRun();
+    const vars = [...output.matchAll(/env\.([A-Z0-9_]+) \("[^"]*"\)\s+Environment Variable/g)].map((m) => m[1]);
+    assert.ok(vars.includes("ENGINE_ACCOUNT_SID"), `the binding list was not read:\n${output.slice(-2000)}`);
+    for (const name of DEVELOPMENT_ONLY) assert.ok(!vars.includes(name), `wrangler.toml binds ${name}`);
+  });
+
+  let deployed;
+  before(async () => {
+    // The committed wrangler.toml, as deploy reads it: no .dev.vars beside it. Its [build] step is what made
+    // build/ already (this run built it), so the copy points at that build instead of building again.
+    const dir = mkdtempSync(join(tmpdir(), "verify-edge-deployed-"));
+    const toml = readFileSync(join(ROOT, "wrangler.toml"), "utf8").replace(/\[build\][^[]*/, "");
+    writeFileSync(join(dir, "wrangler.toml"), toml);
+    symlinkSync(join(ROOT, "build"), join(dir, "build"));
+    deployed = await startWrangler({ cwd: dir });
+  });
+  after(() => deployed?.stop());
+
+  test("no dev inbox, no simulated carrier, and production's per-IP limit", async () => {
+    const to = freshNumber();
+    const config = await call(deployed.url, "GET", "/verify/config");
+    assert.equal(config.json.devInbox, false);
+    const ip = freshIp();
+    const started = await call(deployed.url, "POST", "/verify/start", { json: { to, channel: "sms" }, headers: { "cf-connecting-ip": ip } });
+    assert.equal(started.status, 201, started.text);
+    assertError(await call(deployed.url, "GET", `/dev/inbox?to=${encodeURIComponent(to)}`), 20404, 404);
+    assertError(await call(deployed.url, "GET", `/dev/inbox?to=${encodeURIComponent(to)}`, { headers: { authorization: BASIC } }), 20404, 404);
+    // Silent Network Auth: refused as a channel the engine cannot use, and `auto` sends SMS.
+    const sna = await call(deployed.url, "POST", "/verify/start", { json: { to: freshNumber(), channel: "sna" }, headers: { "cf-connecting-ip": ip } });
+    assertError(sna, 60223, 400);
+    const auto = await call(deployed.url, "POST", "/verify/start", { json: { to: freshNumber(), channel: "auto" }, headers: { "cf-connecting-ip": ip } });
+    assert.equal(auto.status, 201, auto.text);
+    assert.equal(auto.json.channel, "sms");
+    assert.equal(auto.json.sna, null);
+    assertError(await call(deployed.url, "GET", `/sna/${started.json.sid}/${"0".repeat(32)}`), 20404, 404);
+    // The default per-IP start limit (20 an hour), not development's 200: 17 more pass, the next is refused.
+    for (let i = 0; i < 17; i++) {
+      const more = await call(deployed.url, "POST", "/verify/start", { json: { to: freshNumber(), channel: "sms" }, headers: { "cf-connecting-ip": ip } });
+      assert.equal(more.status, 201, more.text);
+    }
+    const over = await call(deployed.url, "POST", "/verify/start", { json: { to: freshNumber(), channel: "sms" }, headers: { "cf-connecting-ip": ip } });
+    assertError(over, 20429, 429, "RATE_LIMITED");
+  });
+});
+
+describe("attacks on a development Worker", () => {
+  let worker;
+  before(async () => {
+    worker = await startWrangler({
+      vars: { ...UNPROTECTED, LIMIT_STARTS_PER_IP: "2/3600", LIMIT_AUTH_FAILURES_PER_IP: "3/600", ALLOWED_FRIENDLY_NAMES: "Acme, Acme Bank" },
+    });
+  });
+  after(() => worker?.stop());
+
+  test("opening an SNA URL never approves a verification whose code went out", async () => {
+    const to = freshNumber();
+    const client = { "cf-connecting-ip": freshIp() };
+    const sms = await call(worker.url, "POST", "/verify/start", { json: { to, channel: "sms" }, headers: client });
+    assert.equal(sms.status, 201, sms.text);
+    // The attacker resends on sna: the same verification, now with an SNA URL the attacker can open.
+    const switched = await call(worker.url, "POST", "/verify/start", { json: { to, channel: "sna" }, headers: client });
+    assert.equal(switched.status, 201, switched.text);
+    assert.equal(switched.json.sid, sms.json.sid);
+    const opened = await fetch(switched.json.sna.url, { redirect: "follow" });
+    assert.match(await opened.text(), /ErrorCode=0/);
+    const noCode = await call(worker.url, "POST", "/verify/check", { json: { to } });
+    assertError(noCode, 60200, 400);
+    const madeUp = await call(worker.url, "POST", "/verify/check", { json: { to, code: "000000" } });
+    assert.equal(madeUp.json.status, "pending", madeUp.text);
+    const code = (await devInbox(worker.url, to)).at(-1).code;
+    const right = await call(worker.url, "POST", "/verify/check", { json: { to, code } });
+    assert.equal(right.json.status, "approved", right.text);
+  });
+
+  test("the dev inbox answers loopback clients and the engine's credentials only", async () => {
+    const to = freshNumber();
+    const started = await call(worker.url, "POST", "/verify/start", { json: { to, channel: "sms" }, headers: { "cf-connecting-ip": freshIp() } });
+    assert.equal(started.status, 201, started.text);
+    const path = `/dev/inbox?to=${encodeURIComponent(to)}`;
+    assert.equal((await call(worker.url, "GET", path)).status, 200);
+    const remote = { "cf-connecting-ip": "203.0.113.9" };
+    assertError(await call(worker.url, "GET", path, { headers: remote }), 20003, 401);
+    const withCredentials = await call(worker.url, "GET", path, { headers: { ...remote, authorization: BASIC } });
+    assert.equal(withCredentials.status, 200, withCredentials.text);
+    assert.equal(withCredentials.json.messages.length, 1);
+  });
+
+  test("/v2 refuses cross-site browsers, never challenges for Basic, and throttles wrong passwords", async () => {
+    const services = `/v2/Services`;
+    const ok = await call(worker.url, "GET", services, { headers: { authorization: BASIC } });
+    assert.equal(ok.status, 200, ok.text);
+    // A page elsewhere that makes the browser POST Status=approved with credentials it remembered.
+    const fromPage = { authorization: BASIC, origin: "https://evil.example", "content-type": "application/x-www-form-urlencoded" };
+    assertError(await call(worker.url, "POST", `${services}`, { headers: fromPage, body: "FriendlyName=x" }), 20403, 403, "CROSS_SITE_REFUSED");
+    const fetchMetadata = { authorization: BASIC, "sec-fetch-site": "cross-site" };
+    assertError(await call(worker.url, "GET", services, { headers: fetchMetadata }), 20403, 403, "CROSS_SITE_REFUSED");
+    const wrong = await call(worker.url, "GET", services, { headers: { authorization: `Basic ${btoa(`${ACCOUNT}:guess`)}` } });
+    assertError(wrong, 20003, 401);
+    assert.equal(wrong.headers.get("www-authenticate"), null);
+    // Three wrong passwords from one client (an IPv6 /64), then even the right one waits; another client does not.
+    const guesser = (host) => ({ "cf-connecting-ip": `2001:db8:77:1::${host}` });
+    for (let i = 1; i <= 3; i++) {
+      assertError(await call(worker.url, "GET", services, { headers: { ...guesser(i), authorization: `Basic ${btoa(`${ACCOUNT}:guess${i}`)}` } }), 20003, 401);
+    }
+    const locked = await call(worker.url, "GET", services, { headers: { ...guesser(99), authorization: BASIC } });
+    assertError(locked, 20429, 429, "TOO_MANY_LOGIN_FAILURES");
+    assert.ok(Number(locked.headers.get("retry-after")) >= 1);
+    const other = await call(worker.url, "GET", services, { headers: { "cf-connecting-ip": "2001:db8:77:2::1", authorization: BASIC } });
+    assert.equal(other.status, 200, other.text);
+  });
+
+  test("an IPv6 client is one client for its whole /64", async () => {
+    const start = (ip) => call(worker.url, "POST", "/verify/start", { json: { to: freshNumber(), channel: "sms" }, headers: { "cf-connecting-ip": ip } });
+    assert.equal((await start("2001:db8:aa:bb::1")).status, 201);
+    assert.equal((await start("2001:db8:aa:bb:ffff:ffff:ffff:fffe")).status, 201);
+    assertError(await start("2001:db8:aa:bb:1234::5"), 20429, 429, "RATE_LIMITED");
+    assert.equal((await start("2001:db8:aa:bc::1")).status, 201);
+  });
+
+  test("an email address is one verification and one counter whatever its case", async () => {
+    const ip = freshIp();
+    const local = `victim${serial++}`;
+    const first = await call(worker.url, "POST", "/verify/start", { json: { to: `${local}@example.com`, channel: "email" }, headers: { "cf-connecting-ip": ip } });
+    assert.equal(first.status, 201, first.text);
+    const again = await call(worker.url, "POST", "/verify/start", { json: { to: `${local.toUpperCase()}@Example.com`, channel: "email" }, headers: { "cf-connecting-ip": freshIp() } });
+    assert.equal(again.status, 201, again.text);
+    assert.equal(again.json.sid, first.json.sid);
+    assert.equal(again.json.sendCodeAttempts, 2);
+  });
+
+  test("callers may not write the sender name, except a name the operator allows", async () => {
+    const refused = await call(worker.url, "POST", "/verify/start", { json: { to: freshNumber(), channel: "sms", customFriendlyName: "Your bank: call +1 555 0100" }, headers: { "cf-connecting-ip": freshIp() } });
+    assertError(refused, 60200, 400, "NOT_ALLOWED");
+    assert.equal(refused.json.message, "Invalid parameter: customFriendlyName");
+    const allowed = await call(worker.url, "POST", "/verify/start", { json: { to: freshNumber(), channel: "sms", customFriendlyName: "Acme Bank" }, headers: { "cf-connecting-ip": freshIp() } });
+    assert.equal(allowed.status, 201, allowed.text);
+  });
+});
