@@ -60,6 +60,8 @@ while IFS= read -r line; do
   [[ "$line" =~ ^([A-Z_][A-Z0-9_]*)= ]] || continue
   grep -q "^${BASH_REMATCH[1]}=" .dev.vars || { log "adding ${BASH_REMATCH[1]} to .dev.vars"; echo "$line" >> .dev.vars; }
 done < .dev.vars.example
+# The engine's shard key, a secret of this machine's own (production sets its own with `wrangler secret put`).
+grep -q '^SHARD_KEY=' .dev.vars || { log "generating SHARD_KEY in .dev.vars"; echo "SHARD_KEY=$(od -An -tx1 -N32 /dev/urandom | tr -d ' \n')" >> .dev.vars; }
 
 if (( want_test )); then
   missing=()

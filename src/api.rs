@@ -97,7 +97,8 @@ pub struct CheckParams {
 pub struct Verification {
     /// The verification's SID, `VE` and 32 hex digits.
     pub sid: String,
-    /// The recipient: the E.164 number or the normalized email address.
+    /// The recipient: the E.164 number or the normalized email address (masked by `/verify/status`, as
+    /// [`mask_recipient`] writes it).
     pub to: String,
     /// The channel the code went out on (`auto` resolved to the one picked).
     pub channel: model::Channel,
@@ -191,10 +192,12 @@ impl BodyKind {
     }
 }
 
-/// 20413, HTTP 413: the body is over [`MAX_BODY_BYTES`].
-pub fn payload_too_large() -> TwilioError {
-    TwilioError::payload_too_large()
-        .with_reason(Reason::BodyTooLarge, "the body must be at most 16384 bytes")
+/// 20413, HTTP 413: the body is over the route's limit, `max` bytes ([`MAX_BODY_BYTES`] for this API).
+pub fn payload_too_large(max: usize) -> TwilioError {
+    TwilioError::payload_too_large().with_reason(
+        Reason::BodyTooLarge,
+        &format!("the body must be at most {max} bytes"),
+    )
 }
 
 /// 20415, HTTP 415: the body is neither JSON nor a URL-encoded form.

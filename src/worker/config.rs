@@ -8,6 +8,7 @@ use super::public::cors::Cors;
 use super::public::upstream::{Failure, Upstream};
 use crate::abuse::Protections;
 use crate::engine::access::Credential;
+use crate::engine::shard::ShardKey;
 use crate::engine::verification::DEFAULT_LIFETIME_MS;
 use crate::verify::model::TwilioError;
 use crate::verify::sid::AccountSid;
@@ -20,6 +21,9 @@ const DEFAULT_TOMBSTONE_MS: u64 = 60 * 60 * 1000;
 pub struct WorkerConfig {
     /// The engine's account and the credentials `/v2` accepts; an error when `ENGINE_ACCOUNT_SID` is missing.
     pub engine: Result<EngineAccount, TwilioError>,
+    /// The secret the engine's shard hash is keyed with (`SHARD_KEY`, at least 16 bytes): required by the
+    /// engine, generated into `.dev.vars` for development.
+    pub shard_key: Option<ShardKey>,
     /// How long a verification lives (`VERIFICATION_LIFETIME_SECONDS`, 10 minutes by default).
     pub lifetime_ms: u64,
     /// How long a finished verification's record is kept so a 404 can say why (`TOMBSTONE_SECONDS`).
@@ -86,6 +90,7 @@ impl WorkerConfig {
         let on = |name: &str| get(name).is_some_and(|v| v == "true" || v == "1");
         Self {
             engine: EngineAccount::from_settings(&get),
+            shard_key: get("SHARD_KEY").and_then(|key| ShardKey::new(&key)),
             lifetime_ms: seconds("VERIFICATION_LIFETIME_SECONDS")
                 .filter(|&ms| ms > 0)
                 .unwrap_or(DEFAULT_LIFETIME_MS),
@@ -111,6 +116,19 @@ impl WorkerConfig {
                 .collect(),
             admin_token: get("ADMIN_TOKEN"),
         }
+    }
+}
+
+impl WorkerConfig {
+    /// The engine's shard key; without one (or one too short) the engine cannot place a verification: the log
+    /// says so, the answer is 20500.
+    pub fn shard_key(&self) -> Result<&ShardKey, TwilioError> {
+        self.shard_key.as_ref().ok_or_else(|| {
+            worker::console_log!(
+                "verify-edge: SHARD_KEY is not set (or shorter than 16 bytes): `wrangler secret put SHARD_KEY`"
+            );
+            TwilioError::internal_error()
+        })
     }
 }
 

@@ -17,6 +17,7 @@ use self::config::WorkerConfig;
 use self::respond::{error_response, json_response, method_not_allowed};
 
 mod admin;
+mod body;
 mod config;
 mod engine;
 mod objects;
@@ -72,8 +73,11 @@ struct NormalizeRequest {
 }
 
 async fn normalize(req: &mut Request) -> Result<Response> {
-    let body = req.text().await.unwrap_or_default();
-    let Ok(request) = serde_json::from_str::<NormalizeRequest>(&body) else {
+    let body = match body::read_capped(req, crate::api::MAX_BODY_BYTES).await {
+        Ok(body) => body,
+        Err(e) => return error_response(&e),
+    };
+    let Ok(request) = serde_json::from_slice::<NormalizeRequest>(&body) else {
         return error_response(&TwilioError::invalid_parameter("to").with_reason(
             Reason::NotJson,
             "the body must be a JSON object with a `to` string",

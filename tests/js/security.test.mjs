@@ -71,6 +71,7 @@ describe("the committed wrangler.toml deploys a Worker with no development featu
   });
 
   let deployed;
+  let bare;
   before(async () => {
     // The committed wrangler.toml, as deploy reads it: no .dev.vars beside it. Its [build] step is what made
     // build/ already (this run built it), so the copy points at that build instead of building again.
@@ -78,9 +79,20 @@ describe("the committed wrangler.toml deploys a Worker with no development featu
     const toml = readFileSync(join(ROOT, "wrangler.toml"), "utf8").replace(/\[build\][^[]*/, "");
     writeFileSync(join(dir, "wrangler.toml"), toml);
     symlinkSync(join(ROOT, "build"), join(dir, "build"));
-    deployed = await startWrangler({ cwd: dir });
+    // The secret an operator sets with `wrangler secret put SHARD_KEY`; one Worker runs without it.
+    deployed = await startWrangler({ cwd: dir, vars: { SHARD_KEY: "a-production-shard-key-of-32-chars" } });
+    bare = await startWrangler({ cwd: dir });
   });
-  after(() => deployed?.stop());
+  after(async () => {
+    await deployed?.stop();
+    await bare?.stop();
+  });
+
+  test("without its SHARD_KEY secret the engine fails closed", async () => {
+    const refused = await call(bare.url, "POST", "/verify/start", { json: { to: freshNumber(), channel: "sms" } });
+    assertError(refused, 20500, 500);
+    assert.ok(!refused.text.includes("SHARD_KEY"), "the answer names no secret");
+  });
 
   test("no dev inbox, no simulated carrier, and production's per-IP limit", async () => {
     const to = freshNumber();
@@ -173,6 +185,39 @@ describe("attacks on a development Worker", () => {
     assert.ok(Number(locked.headers.get("retry-after")) >= 1);
     const other = await call(worker.url, "GET", services, { headers: { "cf-connecting-ip": "2001:db8:77:2::1", authorization: BASIC } });
     assert.equal(other.status, 200, other.text);
+  });
+
+  test("every route stops reading its body at its cap, chunked or not", async () => {
+    const chunked = (bytes) => new ReadableStream({
+      start(controller) {
+        for (let sent = 0; sent < bytes; sent += 1024) controller.enqueue(new TextEncoder().encode(" ".repeat(1024)));
+        controller.close();
+      },
+    });
+    const post = async (path, bytes, headers) => {
+      const response = await fetch(worker.url + path, { method: "POST", headers, body: chunked(bytes), duplex: "half" });
+      await response.body?.cancel();
+      return response.status;
+    };
+    const json = { "content-type": "application/json", "cf-connecting-ip": freshIp() };
+    assert.equal(await post("/verify/start", 17 * 1024, json), 413);
+    assert.equal(await post("/verify/check", 17 * 1024, json), 413);
+    assert.equal(await post("/normalize", 17 * 1024, json), 413);
+    const form = { "content-type": "application/x-www-form-urlencoded", authorization: BASIC };
+    assert.equal(await post("/v2/Services", 65 * 1024, form), 413);
+    // Under the caps the same routes read the body as before.
+    const small = await call(worker.url, "POST", "/normalize", { json: { to: "+447400123456" } });
+    assert.equal(small.status, 200, small.text);
+  });
+
+  test("a SID gives away no more than the number's last digits", async () => {
+    const to = "+447400123987";
+    const started = await call(worker.url, "POST", "/verify/start", { json: { to, channel: "sms" }, headers: { "cf-connecting-ip": freshIp() } });
+    assert.equal(started.status, 201, started.text);
+    const status = await call(worker.url, "GET", `/verify/status/${started.json.sid}`);
+    assert.equal(status.status, 200, status.text);
+    assert.equal(status.json.to, "+********3987");
+    assert.ok(!status.text.includes("7400123"), status.text);
   });
 
   test("an IPv6 client is one client for its whole /64", async () => {

@@ -5,7 +5,6 @@ use worker::{Env, Request, Response, Result};
 
 use super::verifications::shard_call;
 use crate::engine::access::authenticate;
-use crate::engine::shard::shard_of_recipient;
 use crate::verify::model::TwilioError;
 use crate::verify::recipient::classify_recipient_any_channel;
 use crate::worker::config::WorkerConfig;
@@ -34,7 +33,17 @@ pub async fn serve_dev_inbox(req: &Request, env: &Env, config: &WorkerConfig) ->
         Ok(recipient) => recipient.as_str().to_owned(),
         Err(e) => return error_response(&e.to_twilio_error()),
     };
-    shard_call(env, &shard_of_recipient(&to), &ShardCommand::Inbox { to }).await
+    match config.shard_key() {
+        Ok(key) => {
+            shard_call(
+                env,
+                &key.shard_of_recipient(&to),
+                &ShardCommand::Inbox { to },
+            )
+            .await
+        }
+        Err(e) => error_response(&e),
+    }
 }
 
 /// Whether the request comes from this machine: its client address (`CF-Connecting-IP`, which Cloudflare sets

@@ -15,6 +15,7 @@ pub mod verifications;
 
 use worker::{Env, Method, Request, Response, Result};
 
+use super::body::{read_capped, MAX_V2_BODY_BYTES};
 use super::config::{EngineAccount, WorkerConfig};
 use super::objects::counters;
 use super::public::protect::client_ip;
@@ -107,7 +108,10 @@ pub async fn serve_rest(mut req: Request, env: &Env, config: &WorkerConfig) -> R
         return error_response(&e);
     }
     let body = if matches!(req.method(), Method::Post) {
-        req.bytes().await.unwrap_or_default()
+        match read_capped(&mut req, MAX_V2_BODY_BYTES).await {
+            Ok(body) => body,
+            Err(e) => return error_response(&e),
+        }
     } else {
         Vec::new()
     };

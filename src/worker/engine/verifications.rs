@@ -8,7 +8,7 @@ use super::services::Services;
 use super::V2Request;
 use crate::engine::rate_limit::{self, BucketHit};
 use crate::engine::request::{check_channel_offered, status_update};
-use crate::engine::shard::{shard_of_recipient, shard_of_sid};
+use crate::engine::shard::{shard_of_sid, ShardKey};
 use crate::engine::verification::{CheckRequest, StartRequest};
 use crate::verify::model::{Service, Status, TwilioError};
 use crate::verify::sid::ServiceSid;
@@ -57,10 +57,12 @@ pub async fn serve(request: &V2Request<'_>, service_sid: &str, rest: &[&str]) ->
                 Err(e) => return error_response(&e),
             };
             if matches!(method, Method::Get) {
-                return fetch(env, service_sid, target, base_url).await;
+                return fetch(env, request.config, service_sid, target, base_url).await;
             }
             match status_update(&request.form()) {
-                Ok(status) => update(env, service_sid, target, status, base_url).await,
+                Ok(status) => {
+                    update(env, request.config, service_sid, target, status, base_url).await
+                }
                 Err(e) => error_response(&e),
             }
         }
@@ -96,6 +98,10 @@ pub async fn start(
     rate_limits: Vec<(String, String)>,
     base_url: &str,
 ) -> Result<Response> {
+    let key = match config.shard_key() {
+        Ok(key) => key,
+        Err(e) => return error_response(&e),
+    };
     if let Some(channel) = request.channel {
         if let Err(e) = check_channel_offered(channel, config.sna_simulator) {
             return error_response(&e);
@@ -129,7 +135,7 @@ pub async fn start(
             }
         }
     }
-    let shard = shard_of_recipient(&request.to);
+    let shard = key.shard_of_recipient(&request.to);
     let command = ShardCommand::Start {
         service,
         request,
@@ -149,11 +155,15 @@ pub async fn start(
 /// The verification `target` of the Service `service_sid`, if it is pending.
 pub async fn fetch(
     env: &Env,
+    config: &WorkerConfig,
     service_sid: ServiceSid,
     target: Target,
     base_url: &str,
 ) -> Result<Response> {
-    let shard = shard_for(&target);
+    let shard = match shard_for(config, &target) {
+        Ok(shard) => shard,
+        Err(e) => return error_response(&e),
+    };
     let command = ShardCommand::Fetch {
         service_sid,
         target,
@@ -165,12 +175,16 @@ pub async fn fetch(
 /// Sets a pending verification `canceled` or `approved` by hand.
 async fn update(
     env: &Env,
+    config: &WorkerConfig,
     service_sid: ServiceSid,
     target: Target,
     status: Status,
     base_url: &str,
 ) -> Result<Response> {
-    let shard = shard_for(&target);
+    let shard = match shard_for(config, &target) {
+        Ok(shard) => shard,
+        Err(e) => return error_response(&e),
+    };
     let command = ShardCommand::Update {
         service_sid,
         target,
@@ -188,7 +202,10 @@ pub async fn check(
     target: Target,
     request: CheckRequest,
 ) -> Result<Response> {
-    let shard = shard_for(&target);
+    let shard = match shard_for(config, &target) {
+        Ok(shard) => shard,
+        Err(e) => return error_response(&e),
+    };
     let command = ShardCommand::Check {
         service,
         target,
@@ -212,11 +229,13 @@ fn rate_limit_refusal(unique_name: &str, retry_after_ms: u64) -> Result<Response
 }
 
 /// The shard that holds the verification `target` names.
-pub fn shard_for(target: &Target) -> String {
-    match target {
+fn shard_for(config: &WorkerConfig, target: &Target) -> std::result::Result<String, TwilioError> {
+    Ok(match target {
         Target::Sid(sid) => shard_of_sid(sid),
-        Target::To(to) => shard_of_recipient(to),
-    }
+        Target::To(to) => config
+            .shard_key()
+            .map(|key: &ShardKey| key.shard_of_recipient(to))?,
+    })
 }
 
 /// Sends `command` to the verification shard `shard`.

@@ -165,7 +165,11 @@ impl DurableObject for VerificationShard {
                 }
                 let existing: Option<VerificationState> = storage.get(&key).await?;
                 let mut random = SystemRandomness;
-                let new_sid = crate::engine::shard::new_verification_sid(&request.to, &mut random);
+                let config = WorkerConfig::from_env(&self.env);
+                let new_sid = match config.shard_key() {
+                    Ok(key) => key.new_verification_sid(&request.to, &mut random),
+                    Err(e) => return error_response(&e),
+                };
                 let owner = Owner {
                     service_sid: &service_sid,
                     account_sid: &account_sid,

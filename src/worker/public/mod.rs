@@ -14,6 +14,7 @@ use worker::{console_log, Date, Env, Method, Request, Response, Result, Url};
 use self::cors::{access, finish, preflight, Access};
 use self::protect::Refusal;
 use self::upstream::{Answer, Call, Retry, Upstream};
+use super::body::read_capped;
 use super::config::WorkerConfig;
 use super::respond::{error_response, json_response};
 use crate::api::{self, mask_recipient, BodyKind, CheckParams, StartParams, MAX_BODY_BYTES};
@@ -131,21 +132,9 @@ fn page_config(config: &WorkerConfig) -> Result<Response> {
 
 /// The body, if it is JSON or a form (415 otherwise) of at most [`MAX_BODY_BYTES`] (413 otherwise).
 async fn read_body(req: &mut Request) -> std::result::Result<(Vec<u8>, BodyKind), TwilioError> {
-    let headers = req.headers();
-    let kind = BodyKind::from_content_type(headers.get("Content-Type").ok().flatten().as_deref())?;
-    let declared = headers
-        .get("Content-Length")
-        .ok()
-        .flatten()
-        .and_then(|l| l.trim().parse::<u64>().ok());
-    if declared.is_some_and(|l| l > MAX_BODY_BYTES as u64) {
-        return Err(api::payload_too_large());
-    }
-    let body = req.bytes().await.map_err(|_| api::payload_too_large())?;
-    if body.len() > MAX_BODY_BYTES {
-        return Err(api::payload_too_large());
-    }
-    Ok((body, kind))
+    let content_type = req.headers().get("Content-Type").ok().flatten();
+    let kind = BodyKind::from_content_type(content_type.as_deref())?;
+    Ok((read_capped(req, MAX_BODY_BYTES).await?, kind))
 }
 
 /// The configured upstream; a misconfigured one is logged and answered with a generic 502.
@@ -276,7 +265,13 @@ async fn status(cx: &Context<'_>, sid: &str) -> std::result::Result<api::Verific
     if answer.status != 200 {
         return Err(refused(cx, upstream, &answer, None).await);
     }
-    verification_view(&answer.body).ok_or_else(|| unreadable(upstream, answer.status))
+    let view =
+        verification_view(&answer.body).ok_or_else(|| unreadable(upstream, answer.status))?;
+    // Whoever holds a SID learns no more of the number than its last digits.
+    Ok(api::Verification {
+        to: mask_recipient(&view.to),
+        ..view
+    })
 }
 
 /// The public view of an upstream Verification's JSON, if it is one.

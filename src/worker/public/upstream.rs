@@ -266,7 +266,7 @@ async fn engine_call(
             Err(e) => error_response(&e),
         },
         Call::Fetch(target) => {
-            verifications::fetch(env, service_sid.clone(), target.clone(), &base_url).await
+            verifications::fetch(env, config, service_sid.clone(), target.clone(), &base_url).await
         }
     }
 }

@@ -1,0 +1,42 @@
+//! Request bodies, read with a cap: a route reads at most its limit and answers 413 past it, whether the body
+//! declares its length or comes in chunks without one (the body is read as a stream and dropped at the cap).
+
+use futures_util::StreamExt;
+use worker::{Method, Request};
+
+use crate::api::payload_too_large;
+use crate::verify::model::TwilioError;
+
+/// The engine's `/v2` forms: Twilio's largest (a Service with every setting) are a few KiB.
+pub const MAX_V2_BODY_BYTES: usize = 64 * 1024;
+
+/// The body of `req`, at most `max` bytes (`crate::api::MAX_BODY_BYTES` for the public API and `/normalize`);
+/// 20413 (413) past it. A GET or HEAD has none.
+pub async fn read_capped(req: &mut Request, max: usize) -> Result<Vec<u8>, TwilioError> {
+    if matches!(req.method(), Method::Get | Method::Head) {
+        return Ok(Vec::new());
+    }
+    let too_large = || payload_too_large(max);
+    let declared = req
+        .headers()
+        .get("Content-Length")
+        .ok()
+        .flatten()
+        .and_then(|l| l.trim().parse::<u64>().ok());
+    if declared.is_some_and(|l| l > max as u64) {
+        return Err(too_large());
+    }
+    // No body at all is an empty one.
+    let Ok(mut stream) = req.stream() else {
+        return Ok(Vec::new());
+    };
+    let mut body = Vec::new();
+    while let Some(chunk) = stream.next().await {
+        let chunk = chunk.map_err(|_| too_large())?;
+        if body.len() + chunk.len() > max {
+            return Err(too_large());
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
