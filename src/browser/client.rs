@@ -14,6 +14,7 @@ use wasm_bindgen_futures::future_to_promise;
 
 use super::error::{client_error, twilio_error, ClientErrorCode};
 use super::http;
+use super::js_values::{internal, json_of, read_options, to_js};
 use super::sna::{self, SnaInvokeOptions, SnaMethod, SnaMode, SnaResult};
 use crate::api::{
     BodyKind, CheckParams, CheckTarget, StartParams, Verification, VerificationCheck,
@@ -83,7 +84,7 @@ impl VerifyClient {
     ) -> Result<VerifyClient, JsValue> {
         let options = read_options(options)?;
         let url = http::parse_url(base_url, page_address().as_deref())?;
-        refuse_insecure(&url)?;
+        http::refuse_insecure(&url)?;
         let path = url.pathname();
         let base_url = format!("{}{}", url.origin(), path.trim_end_matches('/'));
         Ok(Self {
@@ -303,16 +304,6 @@ fn retry_after(response: &Response) -> Option<u32> {
     Some(seconds.min(f64::from(u32::MAX)) as u32)
 }
 
-/// The parameters as the core's body reader takes them. What JSON cannot hold (a function, a cycle) reads as no
-/// object, and the core then names the body.
-fn json_of(params: &JsValue) -> Vec<u8> {
-    js_sys::JSON::stringify(params)
-        .ok()
-        .and_then(|s| s.as_string())
-        .unwrap_or_else(|| "null".to_owned())
-        .into_bytes()
-}
-
 /// The parameters as a URL-encoded form: strings as they are, booleans as `true`/`false`, absent ones left out.
 fn form_of<P: Serialize>(params: &P) -> Result<String, JsValue> {
     let Value::Object(fields) = serde_json::to_value(params).map_err(|e| internal(&e))? else {
@@ -330,64 +321,10 @@ fn form_of<P: Serialize>(params: &P) -> Result<String, JsValue> {
     Ok(form.finish())
 }
 
-/// Reads an options object (absent, `undefined` or `null` is the defaults); a wrong one is `INVALID_ARGUMENT`.
-pub(super) fn read_options<T: Tsify + DeserializeOwned + Default>(
-    options: Option<Ts<T>>,
-) -> Result<T, JsValue>
-where
-    T::JsType: JsCast,
-{
-    let Some(options) = options else {
-        return Ok(T::default());
-    };
-    let value = options.js_value();
-    if value.is_undefined() || value.is_null() {
-        return Ok(T::default());
-    }
-    // Through JSON, so `deny_unknown_fields` holds: a misspelt option is an error, not silently ignored.
-    serde_json::from_slice(&json_of(&value)).map_err(|e| {
-        client_error(
-            ClientErrorCode::InvalidArgument,
-            &format!("bad options: {e}"),
-            None,
-            None,
-        )
-    })
-}
-
-/// Plain `http:` is for this machine only: codes and SNA URLs must not cross a network in the clear.
-pub(super) fn refuse_insecure(url: &web_sys::Url) -> Result<(), JsValue> {
-    if url.protocol() == "http:" && !http::is_loopback(&url.hostname()) {
-        return Err(client_error(
-            ClientErrorCode::InsecureUrl,
-            &format!(
-                "http: is allowed only on loopback (127.0.0.1, localhost, [::1]), not {}",
-                url.hostname()
-            ),
-            None,
-            None,
-        ));
-    }
-    Ok(())
-}
-
 /// The page's address (`location.href`), when there is a page: relative base URLs resolve against it.
 fn page_address() -> Option<String> {
     let location = js_sys::Reflect::get(&js_sys::global(), &"location".into()).ok()?;
     js_sys::Reflect::get(&location, &"href".into())
         .ok()?
         .as_string()
-}
-
-/// A plain object for JS, `null` for a missing value, never `undefined`.
-pub(super) fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| internal(&e))
-}
-
-/// Something that cannot happen with the inputs the code builds (serializing plain data, building a request
-/// from a URL already parsed); reported rather than panicking.
-fn internal(error: &dyn std::fmt::Display) -> JsValue {
-    js_sys::Error::new(&format!("verify-edge internal error: {error}")).into()
 }

@@ -66,6 +66,22 @@ pub fn parse_url(url: &str, base: Option<&str>) -> Result<web_sys::Url, JsValue>
     Ok(parsed)
 }
 
+/// Plain `http:` is for this machine only: codes and SNA URLs must not cross a network in the clear.
+pub fn refuse_insecure(url: &web_sys::Url) -> Result<(), JsValue> {
+    if url.protocol() == "http:" && !is_loopback(&url.hostname()) {
+        return Err(client_error(
+            ClientErrorCode::InsecureUrl,
+            &format!(
+                "http: is allowed only on loopback (127.0.0.1, localhost, [::1]), not {}",
+                url.hostname()
+            ),
+            None,
+            None,
+        ));
+    }
+    Ok(())
+}
+
 /// Why a request got no answer.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FetchFailure {

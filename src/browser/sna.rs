@@ -14,6 +14,7 @@ use web_sys::{ReferrerPolicy, RequestCache, RequestCredentials, RequestMode, Req
 
 use super::error::{client_error, ClientErrorCode};
 use super::http::{self, FetchFailure};
+use super::js_values::{read_options, to_js};
 use crate::api::VerificationCheck;
 use crate::verify::model::Status;
 
@@ -164,7 +165,7 @@ pub async fn invoke(
     options: &CheckedInvokeOptions,
 ) -> Result<SnaInvocation, InvokeError> {
     let parsed = http::parse_url(url, None).map_err(InvokeError::Refused)?;
-    super::client::refuse_insecure(&parsed).map_err(InvokeError::Refused)?;
+    http::refuse_insecure(&parsed).map_err(InvokeError::Refused)?;
     let method = match options.method {
         SnaMethod::Post => Method::POST,
         SnaMethod::Get => Method::GET,
@@ -221,13 +222,13 @@ pub async fn invoke(
 #[wasm_bindgen(js_name = invokeSnaUrl, unchecked_return_type = "Promise<SnaInvocation>")]
 pub fn invoke_sna_url(url: String, options: Option<Ts<SnaInvokeOptions>>) -> js_sys::Promise {
     future_to_promise(async move {
-        let options = super::client::read_options(options)?.checked()?;
+        let options = read_options(options)?.checked()?;
         let timeout_ms = options.timeout_ms;
         let invocation = invoke(&url, &options).await.map_err(|e| match e {
             InvokeError::Refused(error) => error,
             InvokeError::AfterSending(failure) => failure.into_error(timeout_ms),
         })?;
-        super::client::to_js(&invocation)
+        to_js(&invocation)
     })
 }
 
