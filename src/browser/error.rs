@@ -1,5 +1,6 @@
 //! The package's one error class, `VerifyEdgeError`, and the one door each kind of failure takes into it.
 
+use tsify::Tsify;
 use wasm_bindgen::prelude::*;
 
 use crate::phone::PhoneError;
@@ -18,19 +19,6 @@ extern "C" {
 
 #[wasm_bindgen(typescript_custom_section)]
 const ERROR_CLASS: &'static str = r#"
-/**
- * The stable string codes of failures that are not an answer of the Verify API: the request never got an answer
- * (`NETWORK_ERROR`, `TIMEOUT`), the answer was not what the API sends (`BAD_RESPONSE`), a URL was refused before
- * anything was sent (`INVALID_URL`, `INSECURE_URL`), or an option was wrong (`INVALID_ARGUMENT`).
- */
-export type ClientErrorCode =
-  | "NETWORK_ERROR"
-  | "TIMEOUT"
-  | "BAD_RESPONSE"
-  | "INVALID_URL"
-  | "INSECURE_URL"
-  | "INVALID_ARGUMENT";
-
 /**
  * The stable code of every error the package throws: a phone parsing code from `normalizePhone`, a client code,
  * or Twilio's numeric error code (60200, 60202, 60203, 20404, 20429, ...) for an error the Verify API answered or
@@ -65,35 +53,46 @@ export class VerifyEdgeError extends Error {
 }
 "#;
 
-/// The client's own failure codes (see `ClientErrorCode` above). The phone entry throws only `InvalidArgument`.
-#[cfg_attr(not(feature = "browser"), allow(dead_code))]
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ClientErrorCode {
-    /// The request got no answer: offline, DNS, connection refused, a CORS refusal, mixed content.
-    NetworkError,
-    /// No answer within the timeout; the request was aborted.
-    Timeout,
-    /// An answer the API never sends: not JSON, or JSON of another shape.
-    BadResponse,
-    /// Not an absolute http(s) URL, or one with credentials in it.
-    InvalidUrl,
-    /// `http:` to a host that is not loopback.
-    InsecureUrl,
-    /// An option of the wrong type or out of range.
-    InvalidArgument,
+/// Declares [`ClientErrorCode`] with each variant's JS string written once: tsify types it from the `serde` rename,
+/// and `as_str` (what a thrown error's `code` is) returns the same literal, so the `.d.ts` cannot drift from it.
+macro_rules! client_error_codes {
+    ($(#[$enum_attr:meta])* pub enum $name:ident { $($(#[doc = $doc:literal])* $variant:ident = $code:literal,)* }) => {
+        $(#[$enum_attr])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Tsify)]
+        pub enum $name {
+            $($(#[doc = $doc])* #[serde(rename = $code)] $variant,)*
+        }
+
+        impl $name {
+            /// The code as JS sees it.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(Self::$variant => $code,)*
+                }
+            }
+        }
+    };
 }
 
-impl ClientErrorCode {
-    /// The code as JS sees it.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::NetworkError => "NETWORK_ERROR",
-            Self::Timeout => "TIMEOUT",
-            Self::BadResponse => "BAD_RESPONSE",
-            Self::InvalidUrl => "INVALID_URL",
-            Self::InsecureUrl => "INSECURE_URL",
-            Self::InvalidArgument => "INVALID_ARGUMENT",
-        }
+client_error_codes! {
+    /// The stable string codes of failures that are not an answer of the Verify API: the request never got an
+    /// answer (`NETWORK_ERROR`, `TIMEOUT`), the answer was not what the API sends (`BAD_RESPONSE`), a URL was
+    /// refused before anything was sent (`INVALID_URL`, `INSECURE_URL`), or an option was wrong
+    /// (`INVALID_ARGUMENT`). The phone entry throws only `INVALID_ARGUMENT`.
+    #[cfg_attr(not(feature = "browser"), allow(dead_code))]
+    pub enum ClientErrorCode {
+        /// The request got no answer: offline, DNS, connection refused, a CORS refusal, mixed content.
+        NetworkError = "NETWORK_ERROR",
+        /// No answer within the timeout; the request was aborted.
+        Timeout = "TIMEOUT",
+        /// An answer the API never sends: not JSON, or JSON of another shape.
+        BadResponse = "BAD_RESPONSE",
+        /// Not an absolute http(s) URL, or one with credentials in it.
+        InvalidUrl = "INVALID_URL",
+        /// `http:` to a host that is not loopback.
+        InsecureUrl = "INSECURE_URL",
+        /// An option of the wrong type or out of range.
+        InvalidArgument = "INVALID_ARGUMENT",
     }
 }
 
