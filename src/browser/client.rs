@@ -10,11 +10,10 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use tsify::{Ts, Tsify};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::future_to_promise;
 
-use super::error::{client_error, twilio_error, ClientErrorCode};
+use super::error::{client_error, internal_error, twilio_error, ClientErrorCode, VerifyEdgeError};
 use super::http;
-use super::js_values::{internal, json_of, read_options, to_js};
+use super::js_values::{json_of, promise, read_options, to_js};
 use super::sna::{self, SnaInvokeOptions, SnaMethod, SnaMode, SnaResult};
 use crate::api::{
     BodyKind, CheckParams, CheckTarget, StartParams, Verification, VerificationCheck,
@@ -81,7 +80,7 @@ impl VerifyClient {
     pub fn new(
         #[wasm_bindgen(js_name = baseUrl)] base_url: &str,
         options: Option<Ts<VerifyClientOptions>>,
-    ) -> Result<VerifyClient, JsValue> {
+    ) -> Result<VerifyClient, VerifyEdgeError> {
         let options = read_options(options)?;
         let url = http::parse_url(base_url, page_address().as_deref())?;
         http::refuse_insecure(&url)?;
@@ -105,7 +104,7 @@ impl VerifyClient {
     pub fn start(&self, params: Ts<StartParams>) -> js_sys::Promise {
         let client = self.clone();
         let params = params.js_value();
-        future_to_promise(async move {
+        promise(async move {
             let start = StartParams::from_body(&json_of(&params), BodyKind::Json)
                 .map_err(|e| twilio_error(&e, None, None))?;
             let verification = client.start_verification(start).await?;
@@ -119,7 +118,7 @@ impl VerifyClient {
     pub fn check(&self, params: Ts<CheckParams>) -> js_sys::Promise {
         let client = self.clone();
         let params = params.js_value();
-        future_to_promise(async move {
+        promise(async move {
             let check = CheckParams::from_body(&json_of(&params), BodyKind::Json)
                 .map_err(|e| twilio_error(&e, None, None))?;
             let check = client.check_verification(check).await?;
@@ -132,12 +131,12 @@ impl VerifyClient {
     pub fn status(&self, sid: &str) -> js_sys::Promise {
         let client = self.clone();
         let path = format!("/verify/status/{}", js_sys::encode_uri_component(sid));
-        future_to_promise(async move {
+        promise(async move {
             let request = Request::get(&client.url(&path))
                 .header("Accept", "application/json")
                 .abort_signal(Some(&http::timeout_signal(client.timeout_ms)))
                 .build()
-                .map_err(|e| internal(&e))?;
+                .map_err(|e| internal_error(&e))?;
             let verification: Verification = client.send(request).await?;
             to_js(&verification)
         })
@@ -150,7 +149,7 @@ impl VerifyClient {
     #[wasm_bindgen(js_name = verifySna, unchecked_return_type = "Promise<SnaResult>")]
     pub fn verify_sna(&self, to: String, options: Option<Ts<VerifySnaOptions>>) -> js_sys::Promise {
         let client = self.clone();
-        future_to_promise(async move {
+        promise(async move {
             let options = read_options(options)?;
             let result = client.verify_sna_flow(to, options).await?;
             to_js(&result)
@@ -164,7 +163,10 @@ impl VerifyClient {
     }
 
     /// Normalizes the recipient with the core's code, then sends it.
-    async fn start_verification(&self, mut start: StartParams) -> Result<Verification, JsValue> {
+    async fn start_verification(
+        &self,
+        mut start: StartParams,
+    ) -> Result<Verification, VerifyEdgeError> {
         start.to = start
             .to_upstream()
             .map_err(|e| twilio_error(&e, None, None))?
@@ -176,7 +178,7 @@ impl VerifyClient {
     async fn check_verification(
         &self,
         mut check: CheckParams,
-    ) -> Result<VerificationCheck, JsValue> {
+    ) -> Result<VerificationCheck, VerifyEdgeError> {
         if let CheckTarget::To(to) = check
             .to_upstream()
             .map_err(|e| twilio_error(&e, None, None))?
@@ -191,7 +193,7 @@ impl VerifyClient {
         &self,
         to: String,
         options: VerifySnaOptions,
-    ) -> Result<SnaResult, JsValue> {
+    ) -> Result<SnaResult, VerifyEdgeError> {
         let invoke_options = SnaInvokeOptions {
             method: options.method,
             timeout_ms: options.timeout_ms,
@@ -238,18 +240,18 @@ impl VerifyClient {
         &self,
         path: &str,
         params: &P,
-    ) -> Result<T, JsValue> {
+    ) -> Result<T, VerifyEdgeError> {
         // A URL-encoded form is a CORS "simple" request: no preflight, one round trip fewer than JSON.
         let request = Request::post(&self.url(path))
             .header("Accept", "application/json")
             .header("Content-Type", "application/x-www-form-urlencoded")
             .abort_signal(Some(&http::timeout_signal(self.timeout_ms)))
             .body(form_of(params)?)
-            .map_err(|e| internal(&e))?;
+            .map_err(|e| internal_error(&e))?;
         self.send(request).await
     }
 
-    async fn send<T: DeserializeOwned>(&self, request: Request) -> Result<T, JsValue> {
+    async fn send<T: DeserializeOwned>(&self, request: Request) -> Result<T, VerifyEdgeError> {
         let response = http::send(request)
             .await
             .map_err(|e| e.into_error(self.timeout_ms))?;
@@ -262,7 +264,7 @@ impl VerifyClient {
 async fn read_answer<T: DeserializeOwned>(
     response: &Response,
     timeout_ms: u32,
-) -> Result<T, JsValue> {
+) -> Result<T, VerifyEdgeError> {
     let status = response.status();
     let body = http::text(response)
         .await
@@ -305,9 +307,10 @@ fn retry_after(response: &Response) -> Option<u32> {
 }
 
 /// The parameters as a URL-encoded form: strings as they are, booleans as `true`/`false`, absent ones left out.
-fn form_of<P: Serialize>(params: &P) -> Result<String, JsValue> {
-    let Value::Object(fields) = serde_json::to_value(params).map_err(|e| internal(&e))? else {
-        return Err(internal(&"parameters that are not an object"));
+fn form_of<P: Serialize>(params: &P) -> Result<String, VerifyEdgeError> {
+    let Value::Object(fields) = serde_json::to_value(params).map_err(|e| internal_error(&e))?
+    else {
+        return Err(internal_error(&"parameters that are not an object"));
     };
     let mut form = form_urlencoded::Serializer::new(String::new());
     for (name, value) in fields {

@@ -1,4 +1,7 @@
 //! The package's one error class, `VerifyEdgeError`, and the one door each kind of failure takes into it.
+//!
+//! Every fallible function of `browser` returns `Result<_, VerifyEdgeError>`, not `Result<_, JsValue>`, and only
+//! this file can make one: so whatever the package throws or rejects with is a `VerifyEdgeError` with a stable code.
 
 use tsify::Tsify;
 use wasm_bindgen::prelude::*;
@@ -9,9 +12,10 @@ use crate::verify::model::TwilioError;
 
 #[wasm_bindgen(module = "/src/browser/error.js")]
 extern "C" {
-    /// `VerifyEdgeError` from `error.js`.
+    /// `VerifyEdgeError` from `error.js`: what every export throws, and every promise rejects with.
+    #[derive(Debug, Clone)]
     #[wasm_bindgen(extends = js_sys::Error)]
-    type VerifyEdgeError;
+    pub type VerifyEdgeError;
 
     #[wasm_bindgen(constructor)]
     fn new(code: &JsValue, message: &str, details: &JsValue) -> VerifyEdgeError;
@@ -77,8 +81,9 @@ macro_rules! client_error_codes {
 client_error_codes! {
     /// The stable string codes of failures that are not an answer of the Verify API: the request never got an
     /// answer (`NETWORK_ERROR`, `TIMEOUT`), the answer was not what the API sends (`BAD_RESPONSE`), a URL was
-    /// refused before anything was sent (`INVALID_URL`, `INSECURE_URL`), or an option was wrong
-    /// (`INVALID_ARGUMENT`). The phone entry throws only `INVALID_ARGUMENT`.
+    /// refused before anything was sent (`INVALID_URL`, `INSECURE_URL`), an option was wrong
+    /// (`INVALID_ARGUMENT`), or the package failed at something that cannot fail (`INTERNAL_ERROR`: a bug, please
+    /// report it). The phone entry throws only `INVALID_ARGUMENT`.
     #[cfg_attr(not(feature = "browser"), allow(dead_code))]
     pub enum ClientErrorCode {
         /// The request got no answer: offline, DNS, connection refused, a CORS refusal, mixed content.
@@ -93,6 +98,9 @@ client_error_codes! {
         InsecureUrl = "INSECURE_URL",
         /// An option of the wrong type or out of range.
         InvalidArgument = "INVALID_ARGUMENT",
+        /// A step that cannot fail with the inputs the package builds did (serializing plain data, building a
+        /// request from a URL already parsed): a bug in the package, reported rather than panicking.
+        InternalError = "INTERNAL_ERROR",
     }
 }
 
@@ -105,7 +113,12 @@ struct Details {
     retry_after: Option<u32>,
 }
 
-fn build(code: JsValue, message: &str, details: Details, cause: Option<&JsValue>) -> JsValue {
+fn build(
+    code: JsValue,
+    message: &str,
+    details: Details,
+    cause: Option<&JsValue>,
+) -> VerifyEdgeError {
     let object = js_sys::Object::new();
     let set = |key: &str, value: JsValue| {
         // Setting a property on a fresh plain object cannot fail.
@@ -136,11 +149,11 @@ fn build(code: JsValue, message: &str, details: Details, cause: Option<&JsValue>
     if let Some(cause) = cause {
         set("cause", cause.clone());
     }
-    VerifyEdgeError::new(&code, message, &object).into()
+    VerifyEdgeError::new(&code, message, &object)
 }
 
 /// A phone parsing error: its string code (`NOT_A_NUMBER`, ...).
-pub fn phone_error(error: PhoneError) -> JsValue {
+pub fn phone_error(error: PhoneError) -> VerifyEdgeError {
     build(
         error.code.as_str().into(),
         &error.message,
@@ -156,7 +169,7 @@ pub fn twilio_error(
     error: &TwilioError,
     http_status: Option<u16>,
     retry_after: Option<u32>,
-) -> JsValue {
+) -> VerifyEdgeError {
     let details = Details {
         status: http_status,
         more_info: Some(error.more_info.clone()).filter(|m| !m.is_empty()),
@@ -176,10 +189,21 @@ pub fn client_error(
     message: &str,
     http_status: Option<u16>,
     cause: Option<&JsValue>,
-) -> JsValue {
+) -> VerifyEdgeError {
     let details = Details {
         status: http_status,
         ..Details::default()
     };
     build(code.as_str().into(), message, details, cause)
+}
+
+/// `INTERNAL_ERROR`: something that cannot happen with the inputs the package builds did.
+#[cfg(feature = "browser")]
+pub fn internal_error(error: &dyn std::fmt::Display) -> VerifyEdgeError {
+    client_error(
+        ClientErrorCode::InternalError,
+        &format!("verify-edge internal error: {error}"),
+        None,
+        None,
+    )
 }

@@ -1,12 +1,16 @@
 //! Values crossing the door: an options object from JS into its Rust struct, an answer from Rust into a plain JS
-//! object, and a JS value into the JSON the core reads. `client.rs` and `sna.rs` both use these.
+//! object, a Rust future into a JS promise, and a JS value into the JSON the core reads. `client.rs` and `sna.rs`
+//! both use these.
+
+use std::future::Future;
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use tsify::{Ts, Tsify};
 use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::future_to_promise;
 
-use super::error::{client_error, ClientErrorCode};
+use super::error::{client_error, internal_error, ClientErrorCode, VerifyEdgeError};
 
 /// A JS value as JSON bytes, as the core's body reader takes them. What JSON cannot hold (a function, a cycle)
 /// reads as `null`, and the core then names the body.
@@ -21,7 +25,7 @@ pub fn json_of(value: &JsValue) -> Vec<u8> {
 /// Reads an options object (absent, `undefined` or `null` is the defaults); a wrong one is `INVALID_ARGUMENT`.
 pub fn read_options<T: Tsify + DeserializeOwned + Default>(
     options: Option<Ts<T>>,
-) -> Result<T, JsValue>
+) -> Result<T, VerifyEdgeError>
 where
     T::JsType: JsCast,
 {
@@ -44,14 +48,16 @@ where
 }
 
 /// A plain object for JS, `null` for a missing value, never `undefined`.
-pub fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
+pub fn to_js<T: Serialize>(value: &T) -> Result<JsValue, VerifyEdgeError> {
     value
         .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| internal(&e))
+        .map_err(|e| internal_error(&e))
 }
 
-/// Something that cannot happen with the inputs the code builds (serializing plain data, building a request
-/// from a URL already parsed); reported rather than panicking.
-pub fn internal(error: &dyn std::fmt::Display) -> JsValue {
-    js_sys::Error::new(&format!("verify-edge internal error: {error}")).into()
+/// A promise of what `future` resolves with, rejected with its `VerifyEdgeError` when it fails.
+pub fn promise<F>(future: F) -> js_sys::Promise
+where
+    F: Future<Output = Result<JsValue, VerifyEdgeError>> + 'static,
+{
+    future_to_promise(async move { future.await.map_err(JsValue::from) })
 }

@@ -25,6 +25,7 @@ pub use as_you_type::AsYouTypeFormatter;
 pub use client::{VerifyClient, VerifyClientOptions, VerifySnaOptions};
 #[cfg(feature = "browser")]
 pub use error::ClientErrorCode;
+pub use error::VerifyEdgeError;
 pub use format::format_phone;
 pub use phone::{normalize_phone, supported_regions};
 #[cfg(feature = "browser")]
