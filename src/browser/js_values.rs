@@ -2,7 +2,8 @@
 //! object, a Rust future into a JS promise, and a JS value into the JSON the core reads. `client.rs` and `sna.rs`
 //! both use these.
 
-use std::future::Future;
+use std::future::{poll_fn, Future};
+use std::pin::Pin;
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -55,9 +56,17 @@ pub fn to_js<T: Serialize>(value: &T) -> Result<JsValue, VerifyEdgeError> {
 }
 
 /// A promise of what `future` resolves with, rejected with its `VerifyEdgeError` when it fails.
-pub fn promise<F>(future: F) -> js_sys::Promise
-where
-    F: Future<Output = Result<JsValue, VerifyEdgeError>> + 'static,
-{
-    future_to_promise(async move { future.await.map_err(JsValue::from) })
+pub fn promise(
+    future: impl Future<Output = Result<JsValue, VerifyEdgeError>> + 'static,
+) -> js_sys::Promise {
+    into_promise(Box::pin(future))
+}
+
+/// [`promise`]'s body, once for every future: one copy of `future_to_promise` in the wasm, not one per method.
+fn into_promise(
+    mut future: Pin<Box<dyn Future<Output = Result<JsValue, VerifyEdgeError>>>>,
+) -> js_sys::Promise {
+    future_to_promise(poll_fn(move |cx| {
+        future.as_mut().poll(cx).map(|r| r.map_err(JsValue::from))
+    }))
 }
