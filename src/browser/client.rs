@@ -10,10 +10,10 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use tsify::{Ts, Tsify};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::future_to_promise;
 
-use super::error::{client_error, twilio_error, ClientErrorCode};
+use super::error::{client_error, internal_error, twilio_error, ClientErrorCode, VerifyEdgeError};
 use super::http;
+use super::js_values::{json_of, promise, read_options, to_js};
 use super::sna::{self, SnaInvokeOptions, SnaMethod, SnaMode, SnaResult};
 use crate::api::{BodyKind, CheckParams, StartParams, Verification, VerificationCheck};
 use crate::verify::model::{RequestedChannel, TwilioError};
@@ -79,10 +79,10 @@ impl VerifyClient {
     pub fn new(
         #[wasm_bindgen(js_name = baseUrl)] base_url: &str,
         options: Option<Ts<VerifyClientOptions>>,
-    ) -> Result<VerifyClient, JsValue> {
+    ) -> Result<VerifyClient, VerifyEdgeError> {
         let options = read_options(options)?;
         let url = http::parse_url(base_url, page_address().as_deref())?;
-        refuse_insecure(&url)?;
+        http::refuse_insecure(&url)?;
         let path = url.pathname();
         let base_url = format!("{}{}", url.origin(), path.trim_end_matches('/'));
         Ok(Self {
@@ -103,7 +103,7 @@ impl VerifyClient {
     pub fn start(&self, params: Ts<StartParams>) -> js_sys::Promise {
         let client = self.clone();
         let params = params.js_value();
-        future_to_promise(async move {
+        promise(async move {
             let start = StartParams::from_body(&json_of(&params), BodyKind::Json)
                 .map_err(|e| twilio_error(&e, None, None))?;
             let verification = client.start_verification(start).await?;
@@ -117,7 +117,7 @@ impl VerifyClient {
     pub fn check(&self, params: Ts<CheckParams>) -> js_sys::Promise {
         let client = self.clone();
         let params = params.js_value();
-        future_to_promise(async move {
+        promise(async move {
             let check = CheckParams::from_body(&json_of(&params), BodyKind::Json)
                 .map_err(|e| twilio_error(&e, None, None))?;
             let check = client.check_verification(check).await?;
@@ -130,12 +130,12 @@ impl VerifyClient {
     pub fn status(&self, sid: &str) -> js_sys::Promise {
         let client = self.clone();
         let path = format!("/verify/status/{}", js_sys::encode_uri_component(sid));
-        future_to_promise(async move {
+        promise(async move {
             let request = Request::get(&client.url(&path))
                 .header("Accept", "application/json")
                 .abort_signal(Some(&http::timeout_signal(client.timeout_ms)))
                 .build()
-                .map_err(|e| internal(&e))?;
+                .map_err(|e| internal_error(&e))?;
             let verification: Verification = client.send(request).await?;
             to_js(&verification)
         })
@@ -148,7 +148,7 @@ impl VerifyClient {
     #[wasm_bindgen(js_name = verifySna, unchecked_return_type = "Promise<SnaResult>")]
     pub fn verify_sna(&self, to: String, options: Option<Ts<VerifySnaOptions>>) -> js_sys::Promise {
         let client = self.clone();
-        future_to_promise(async move {
+        promise(async move {
             let options = read_options(options)?;
             let result = client.verify_sna_flow(to, options).await?;
             to_js(&result)
@@ -162,7 +162,10 @@ impl VerifyClient {
     }
 
     /// Normalizes the recipient with the core's code, then sends it.
-    async fn start_verification(&self, mut start: StartParams) -> Result<Verification, JsValue> {
+    async fn start_verification(
+        &self,
+        mut start: StartParams,
+    ) -> Result<Verification, VerifyEdgeError> {
         start.to = start
             .to_upstream()
             .map_err(|e| twilio_error(&e, None, None))?
@@ -174,7 +177,7 @@ impl VerifyClient {
     async fn check_verification(
         &self,
         mut check: CheckParams,
-    ) -> Result<VerificationCheck, JsValue> {
+    ) -> Result<VerificationCheck, VerifyEdgeError> {
         if let Target::To(to) = check
             .to_upstream()
             .map_err(|e| twilio_error(&e, None, None))?
@@ -189,7 +192,7 @@ impl VerifyClient {
         &self,
         to: String,
         options: VerifySnaOptions,
-    ) -> Result<SnaResult, JsValue> {
+    ) -> Result<SnaResult, VerifyEdgeError> {
         let invoke_options = SnaInvokeOptions {
             method: options.method,
             timeout_ms: options.timeout_ms,
@@ -236,18 +239,18 @@ impl VerifyClient {
         &self,
         path: &str,
         params: &P,
-    ) -> Result<T, JsValue> {
+    ) -> Result<T, VerifyEdgeError> {
         // A URL-encoded form is a CORS "simple" request: no preflight, one round trip fewer than JSON.
         let request = Request::post(&self.url(path))
             .header("Accept", "application/json")
             .header("Content-Type", "application/x-www-form-urlencoded")
             .abort_signal(Some(&http::timeout_signal(self.timeout_ms)))
             .body(form_of(params)?)
-            .map_err(|e| internal(&e))?;
+            .map_err(|e| internal_error(&e))?;
         self.send(request).await
     }
 
-    async fn send<T: DeserializeOwned>(&self, request: Request) -> Result<T, JsValue> {
+    async fn send<T: DeserializeOwned>(&self, request: Request) -> Result<T, VerifyEdgeError> {
         let response = http::send(request)
             .await
             .map_err(|e| e.into_error(self.timeout_ms))?;
@@ -260,7 +263,7 @@ impl VerifyClient {
 async fn read_answer<T: DeserializeOwned>(
     response: &Response,
     timeout_ms: u32,
-) -> Result<T, JsValue> {
+) -> Result<T, VerifyEdgeError> {
     let status = response.status();
     let body = http::text(response)
         .await
@@ -302,20 +305,11 @@ fn retry_after(response: &Response) -> Option<u32> {
     Some(seconds.min(f64::from(u32::MAX)) as u32)
 }
 
-/// The parameters as the core's body reader takes them. What JSON cannot hold (a function, a cycle) reads as no
-/// object, and the core then names the body.
-fn json_of(params: &JsValue) -> Vec<u8> {
-    js_sys::JSON::stringify(params)
-        .ok()
-        .and_then(|s| s.as_string())
-        .unwrap_or_else(|| "null".to_owned())
-        .into_bytes()
-}
-
 /// The parameters as a URL-encoded form: strings as they are, booleans as `true`/`false`, absent ones left out.
-fn form_of<P: Serialize>(params: &P) -> Result<String, JsValue> {
-    let Value::Object(fields) = serde_json::to_value(params).map_err(|e| internal(&e))? else {
-        return Err(internal(&"parameters that are not an object"));
+fn form_of<P: Serialize>(params: &P) -> Result<String, VerifyEdgeError> {
+    let Value::Object(fields) = serde_json::to_value(params).map_err(|e| internal_error(&e))?
+    else {
+        return Err(internal_error(&"parameters that are not an object"));
     };
     let mut form = form_urlencoded::Serializer::new(String::new());
     for (name, value) in fields {
@@ -329,64 +323,10 @@ fn form_of<P: Serialize>(params: &P) -> Result<String, JsValue> {
     Ok(form.finish())
 }
 
-/// Reads an options object (absent, `undefined` or `null` is the defaults); a wrong one is `INVALID_ARGUMENT`.
-pub(super) fn read_options<T: Tsify + DeserializeOwned + Default>(
-    options: Option<Ts<T>>,
-) -> Result<T, JsValue>
-where
-    T::JsType: JsCast,
-{
-    let Some(options) = options else {
-        return Ok(T::default());
-    };
-    let value = options.js_value();
-    if value.is_undefined() || value.is_null() {
-        return Ok(T::default());
-    }
-    // Through JSON, so `deny_unknown_fields` holds: a misspelt option is an error, not silently ignored.
-    serde_json::from_slice(&json_of(&value)).map_err(|e| {
-        client_error(
-            ClientErrorCode::InvalidArgument,
-            &format!("bad options: {e}"),
-            None,
-            None,
-        )
-    })
-}
-
-/// Plain `http:` is for this machine only: codes and SNA URLs must not cross a network in the clear.
-pub(super) fn refuse_insecure(url: &web_sys::Url) -> Result<(), JsValue> {
-    if url.protocol() == "http:" && !http::is_loopback(&url.hostname()) {
-        return Err(client_error(
-            ClientErrorCode::InsecureUrl,
-            &format!(
-                "http: is allowed only on loopback (127.0.0.1, localhost, [::1]), not {}",
-                url.hostname()
-            ),
-            None,
-            None,
-        ));
-    }
-    Ok(())
-}
-
 /// The page's address (`location.href`), when there is a page: relative base URLs resolve against it.
 fn page_address() -> Option<String> {
     let location = js_sys::Reflect::get(&js_sys::global(), &"location".into()).ok()?;
     js_sys::Reflect::get(&location, &"href".into())
         .ok()?
         .as_string()
-}
-
-/// A plain object for JS, `null` for a missing value, never `undefined`.
-pub(super) fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| internal(&e))
-}
-
-/// Something that cannot happen with the inputs the code builds (serializing plain data, building a request
-/// from a URL already parsed); reported rather than panicking.
-fn internal(error: &dyn std::fmt::Display) -> JsValue {
-    js_sys::Error::new(&format!("verify-edge internal error: {error}")).into()
 }

@@ -1,5 +1,9 @@
 //! The package's one error class, `VerifyEdgeError`, and the one door each kind of failure takes into it.
+//!
+//! Every fallible function of `browser` returns `Result<_, VerifyEdgeError>`, not `Result<_, JsValue>`, and only
+//! this file can make one: so whatever the package throws or rejects with is a `VerifyEdgeError` with a stable code.
 
+use tsify::Tsify;
 use wasm_bindgen::prelude::*;
 
 use crate::phone::PhoneError;
@@ -8,9 +12,10 @@ use crate::verify::model::TwilioError;
 
 #[wasm_bindgen(module = "/src/browser/error.js")]
 extern "C" {
-    /// `VerifyEdgeError` from `error.js`.
+    /// `VerifyEdgeError` from `error.js`: what every export throws, and every promise rejects with.
+    #[derive(Debug, Clone)]
     #[wasm_bindgen(extends = js_sys::Error)]
-    type VerifyEdgeError;
+    pub type VerifyEdgeError;
 
     #[wasm_bindgen(constructor)]
     fn new(code: &JsValue, message: &str, details: &JsValue) -> VerifyEdgeError;
@@ -18,19 +23,6 @@ extern "C" {
 
 #[wasm_bindgen(typescript_custom_section)]
 const ERROR_CLASS: &'static str = r#"
-/**
- * The stable string codes of failures that are not an answer of the Verify API: the request never got an answer
- * (`NETWORK_ERROR`, `TIMEOUT`), the answer was not what the API sends (`BAD_RESPONSE`), a URL was refused before
- * anything was sent (`INVALID_URL`, `INSECURE_URL`), or an option was wrong (`INVALID_ARGUMENT`).
- */
-export type ClientErrorCode =
-  | "NETWORK_ERROR"
-  | "TIMEOUT"
-  | "BAD_RESPONSE"
-  | "INVALID_URL"
-  | "INSECURE_URL"
-  | "INVALID_ARGUMENT";
-
 /**
  * The stable code of every error the package throws: a phone parsing code from `normalizePhone`, a client code,
  * or Twilio's numeric error code (60200, 60202, 60203, 20404, 20429, ...) for an error the Verify API answered or
@@ -65,35 +57,50 @@ export class VerifyEdgeError extends Error {
 }
 "#;
 
-/// The client's own failure codes (see `ClientErrorCode` above). The phone entry throws only `InvalidArgument`.
-#[cfg_attr(not(feature = "browser"), allow(dead_code))]
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ClientErrorCode {
-    /// The request got no answer: offline, DNS, connection refused, a CORS refusal, mixed content.
-    NetworkError,
-    /// No answer within the timeout; the request was aborted.
-    Timeout,
-    /// An answer the API never sends: not JSON, or JSON of another shape.
-    BadResponse,
-    /// Not an absolute http(s) URL, or one with credentials in it.
-    InvalidUrl,
-    /// `http:` to a host that is not loopback.
-    InsecureUrl,
-    /// An option of the wrong type or out of range.
-    InvalidArgument,
+/// Declares [`ClientErrorCode`] with each variant's JS string written once: tsify types it from the `serde` rename,
+/// and `as_str` (what a thrown error's `code` is) returns the same literal, so the `.d.ts` cannot drift from it.
+macro_rules! client_error_codes {
+    ($(#[$enum_attr:meta])* pub enum $name:ident { $($(#[doc = $doc:literal])* $variant:ident = $code:literal,)* }) => {
+        $(#[$enum_attr])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Tsify)]
+        pub enum $name {
+            $($(#[doc = $doc])* #[serde(rename = $code)] $variant,)*
+        }
+
+        impl $name {
+            /// The code as JS sees it.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(Self::$variant => $code,)*
+                }
+            }
+        }
+    };
 }
 
-impl ClientErrorCode {
-    /// The code as JS sees it.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::NetworkError => "NETWORK_ERROR",
-            Self::Timeout => "TIMEOUT",
-            Self::BadResponse => "BAD_RESPONSE",
-            Self::InvalidUrl => "INVALID_URL",
-            Self::InsecureUrl => "INSECURE_URL",
-            Self::InvalidArgument => "INVALID_ARGUMENT",
-        }
+client_error_codes! {
+    /// The stable string codes of failures that are not an answer of the Verify API: the request never got an
+    /// answer (`NETWORK_ERROR`, `TIMEOUT`), the answer was not what the API sends (`BAD_RESPONSE`), a URL was
+    /// refused before anything was sent (`INVALID_URL`, `INSECURE_URL`), an option was wrong
+    /// (`INVALID_ARGUMENT`), or the package failed at something that cannot fail (`INTERNAL_ERROR`: a bug, please
+    /// report it). The phone entry throws only `INVALID_ARGUMENT`.
+    #[cfg_attr(not(feature = "browser"), allow(dead_code))]
+    pub enum ClientErrorCode {
+        /// The request got no answer: offline, DNS, connection refused, a CORS refusal, mixed content.
+        NetworkError = "NETWORK_ERROR",
+        /// No answer within the timeout; the request was aborted.
+        Timeout = "TIMEOUT",
+        /// An answer the API never sends: not JSON, or JSON of another shape.
+        BadResponse = "BAD_RESPONSE",
+        /// Not an absolute http(s) URL, or one with credentials in it.
+        InvalidUrl = "INVALID_URL",
+        /// `http:` to a host that is not loopback.
+        InsecureUrl = "INSECURE_URL",
+        /// An option of the wrong type or out of range.
+        InvalidArgument = "INVALID_ARGUMENT",
+        /// A step that cannot fail with the inputs the package builds did (serializing plain data, building a
+        /// request from a URL already parsed): a bug in the package, reported rather than panicking.
+        InternalError = "INTERNAL_ERROR",
     }
 }
 
@@ -106,7 +113,12 @@ struct Details {
     retry_after: Option<u32>,
 }
 
-fn build(code: JsValue, message: &str, details: Details, cause: Option<&JsValue>) -> JsValue {
+fn build(
+    code: JsValue,
+    message: &str,
+    details: Details,
+    cause: Option<&JsValue>,
+) -> VerifyEdgeError {
     let object = js_sys::Object::new();
     let set = |key: &str, value: JsValue| {
         // Setting a property on a fresh plain object cannot fail.
@@ -137,11 +149,11 @@ fn build(code: JsValue, message: &str, details: Details, cause: Option<&JsValue>
     if let Some(cause) = cause {
         set("cause", cause.clone());
     }
-    VerifyEdgeError::new(&code, message, &object).into()
+    VerifyEdgeError::new(&code, message, &object)
 }
 
 /// A phone parsing error: its string code (`NOT_A_NUMBER`, ...).
-pub fn phone_error(error: PhoneError) -> JsValue {
+pub fn phone_error(error: PhoneError) -> VerifyEdgeError {
     build(
         error.code.as_str().into(),
         &error.message,
@@ -157,7 +169,7 @@ pub fn twilio_error(
     error: &TwilioError,
     http_status: Option<u16>,
     retry_after: Option<u32>,
-) -> JsValue {
+) -> VerifyEdgeError {
     let details = Details {
         status: http_status,
         more_info: Some(error.more_info.clone()).filter(|m| !m.is_empty()),
@@ -177,10 +189,21 @@ pub fn client_error(
     message: &str,
     http_status: Option<u16>,
     cause: Option<&JsValue>,
-) -> JsValue {
+) -> VerifyEdgeError {
     let details = Details {
         status: http_status,
         ..Details::default()
     };
     build(code.as_str().into(), message, details, cause)
+}
+
+/// `INTERNAL_ERROR`: something that cannot happen with the inputs the package builds did.
+#[cfg(feature = "browser")]
+pub fn internal_error(error: &dyn std::fmt::Display) -> VerifyEdgeError {
+    client_error(
+        ClientErrorCode::InternalError,
+        &format!("verify-edge internal error: {error}"),
+        None,
+        None,
+    )
 }

@@ -3,7 +3,7 @@
 use tsify::Ts;
 use wasm_bindgen::prelude::*;
 
-use super::error::{client_error, ClientErrorCode};
+use super::error::{client_error, phone_error, ClientErrorCode, VerifyEdgeError};
 use crate::phone::{self, PhoneFormat};
 
 /// Writes a phone number in `format`: `"E164"` (`+16502530000`), `"INTERNATIONAL"` (`+1 650-253-0000`),
@@ -18,7 +18,7 @@ pub fn format_phone(
     input: &str,
     format: Ts<PhoneFormat>,
     #[wasm_bindgen(js_name = defaultRegion)] default_region: Option<String>,
-) -> Result<String, JsValue> {
+) -> Result<String, VerifyEdgeError> {
     let name = format.js_value().as_string().unwrap_or_default();
     let Some(format) = PhoneFormat::from_name(&name) else {
         return Err(client_error(
@@ -28,7 +28,6 @@ pub fn format_phone(
             None,
         ));
     };
-    let number = phone::normalize_phone(input, default_region.as_deref())
-        .map_err(super::error::phone_error)?;
+    let number = phone::normalize_phone(input, default_region.as_deref()).map_err(phone_error)?;
     Ok(number.format(format))
 }

@@ -1,10 +1,9 @@
 //! What the client's requests share: URL rules, a timeout on every request, and one reading of fetch's failures.
 
 use gloo_net::http::{Request, Response};
-use wasm_bindgen::prelude::*;
 use web_sys::AbortSignal;
 
-use super::error::{client_error, ClientErrorCode};
+use super::error::{client_error, ClientErrorCode, VerifyEdgeError};
 
 /// How long a request may take, answer included, when the caller does not say: OkHttp's default read timeout,
 /// which Twilio's Android SNA SDK runs with.
@@ -14,7 +13,7 @@ pub const DEFAULT_TIMEOUT_MS: u32 = 10_000;
 pub const MAX_TIMEOUT_MS: u32 = 600_000;
 
 /// Checks a `timeoutMs` option: 1 ms to [`MAX_TIMEOUT_MS`]; `None` is the default.
-pub fn timeout_ms(option: Option<f64>) -> Result<u32, JsValue> {
+pub fn timeout_ms(option: Option<f64>) -> Result<u32, VerifyEdgeError> {
     match option {
         None => Ok(DEFAULT_TIMEOUT_MS),
         Some(ms) if ms.fract() == 0.0 && (1.0..=f64::from(MAX_TIMEOUT_MS)).contains(&ms) => {
@@ -41,7 +40,7 @@ pub fn is_loopback(host: &str) -> bool {
 }
 
 /// Parses an absolute URL with the runtime's own `URL` (no `window` needed); `base` resolves a relative one.
-pub fn parse_url(url: &str, base: Option<&str>) -> Result<web_sys::Url, JsValue> {
+pub fn parse_url(url: &str, base: Option<&str>) -> Result<web_sys::Url, VerifyEdgeError> {
     let parsed = match base {
         Some(base) => web_sys::Url::new_with_base(url, base),
         None => web_sys::Url::new(url),
@@ -66,6 +65,22 @@ pub fn parse_url(url: &str, base: Option<&str>) -> Result<web_sys::Url, JsValue>
     Ok(parsed)
 }
 
+/// Plain `http:` is for this machine only: codes and SNA URLs must not cross a network in the clear.
+pub fn refuse_insecure(url: &web_sys::Url) -> Result<(), VerifyEdgeError> {
+    if url.protocol() == "http:" && !is_loopback(&url.hostname()) {
+        return Err(client_error(
+            ClientErrorCode::InsecureUrl,
+            &format!(
+                "http: is allowed only on loopback (127.0.0.1, localhost, [::1]), not {}",
+                url.hostname()
+            ),
+            None,
+            None,
+        ));
+    }
+    Ok(())
+}
+
 /// Why a request got no answer.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FetchFailure {
@@ -78,7 +93,7 @@ pub enum FetchFailure {
 
 impl FetchFailure {
     /// The failure as the package's error.
-    pub fn into_error(self, timeout_ms: u32) -> JsValue {
+    pub fn into_error(self, timeout_ms: u32) -> VerifyEdgeError {
         match self {
             Self::Timeout => client_error(
                 ClientErrorCode::Timeout,

@@ -3,8 +3,9 @@
 //! Two builds share this door. The phone entry (`verify-edge/phone`, feature `browser-phone`) has the phone
 //! functions: `normalizePhone` and `supportedRegions` (`phone.rs`), `formatPhone` (`format.rs`) and `AsYouType`
 //! (`as_you_type.rs`). The main entry (feature `browser`) adds `VerifyClient` for the Worker's public API
-//! (`client.rs`) and `invokeSnaUrl` and `verifySna` for Silent Network Auth (`sna.rs`). Both throw one error class,
-//! `VerifyEdgeError` (`error.rs`).
+//! (`client.rs`) and `invokeSnaUrl` and `verifySna` for Silent Network Auth (`sna.rs`), which share URL rules and
+//! fetch (`http.rs`) and the crossing of options and answers (`js_values.rs`); `client.rs` uses `sna.rs`, never the
+//! other way. Both builds throw one error class, `VerifyEdgeError` (`error.rs`).
 
 mod as_you_type;
 #[cfg(feature = "browser")]
@@ -13,6 +14,8 @@ mod error;
 mod format;
 #[cfg(feature = "browser")]
 mod http;
+#[cfg(feature = "browser")]
+mod js_values;
 mod phone;
 #[cfg(feature = "browser")]
 mod sna;
@@ -22,6 +25,7 @@ pub use as_you_type::AsYouTypeFormatter;
 pub use client::{VerifyClient, VerifyClientOptions, VerifySnaOptions};
 #[cfg(feature = "browser")]
 pub use error::ClientErrorCode;
+pub use error::VerifyEdgeError;
 pub use format::format_phone;
 pub use phone::{normalize_phone, supported_regions};
 #[cfg(feature = "browser")]

@@ -5,7 +5,7 @@
 
 use wasm_bindgen::prelude::*;
 
-use super::error;
+use super::error::{self, VerifyEdgeError};
 use crate::phone::{self, PhoneNumber};
 
 #[wasm_bindgen(module = "/src/browser/phone.js")]
@@ -49,7 +49,7 @@ fn pack(number: &PhoneNumber) -> String {
 pub fn normalize_phone(
     input: &str,
     #[wasm_bindgen(js_name = defaultRegion)] default_region: Option<String>,
-) -> Result<JsValue, JsValue> {
+) -> Result<JsValue, VerifyEdgeError> {
     let number =
         phone::normalize_phone(input, default_region.as_deref()).map_err(error::phone_error)?;
     Ok(unpack(&pack(&number)))

@@ -9,11 +9,11 @@ use gloo_net::http::{Method, Request};
 use serde::{Deserialize, Serialize};
 use tsify::{Ts, Tsify};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::future_to_promise;
 use web_sys::{ReferrerPolicy, RequestCache, RequestCredentials, RequestMode, RequestRedirect};
 
-use super::error::{client_error, ClientErrorCode};
+use super::error::{client_error, ClientErrorCode, VerifyEdgeError};
 use super::http::{self, FetchFailure};
+use super::js_values::{promise, read_options, to_js};
 use crate::api::VerificationCheck;
 use crate::verify::model::Status;
 
@@ -73,7 +73,7 @@ pub struct CheckedInvokeOptions {
 
 impl SnaInvokeOptions {
     /// Fills in the defaults; a timeout out of range is `INVALID_ARGUMENT`.
-    pub fn checked(&self) -> Result<CheckedInvokeOptions, JsValue> {
+    pub fn checked(&self) -> Result<CheckedInvokeOptions, VerifyEdgeError> {
         Ok(CheckedInvokeOptions {
             method: self.method.unwrap_or_default(),
             timeout_ms: http::timeout_ms(self.timeout_ms)?,
@@ -152,7 +152,7 @@ impl SnaInvocation {
 #[derive(Debug)]
 pub enum InvokeError {
     /// Nothing was sent: the URL was refused (`INVALID_URL`, `INSECURE_URL`) or an option was wrong.
-    Refused(JsValue),
+    Refused(VerifyEdgeError),
     /// The request may have reached the carrier, and then timed out or failed: only the check can tell.
     AfterSending(FetchFailure),
 }
@@ -164,7 +164,7 @@ pub async fn invoke(
     options: &CheckedInvokeOptions,
 ) -> Result<SnaInvocation, InvokeError> {
     let parsed = http::parse_url(url, None).map_err(InvokeError::Refused)?;
-    super::client::refuse_insecure(&parsed).map_err(InvokeError::Refused)?;
+    http::refuse_insecure(&parsed).map_err(InvokeError::Refused)?;
     let method = match options.method {
         SnaMethod::Post => Method::POST,
         SnaMethod::Get => Method::GET,
@@ -220,14 +220,14 @@ pub async fn invoke(
 /// then, the URL is single use; check instead.
 #[wasm_bindgen(js_name = invokeSnaUrl, unchecked_return_type = "Promise<SnaInvocation>")]
 pub fn invoke_sna_url(url: String, options: Option<Ts<SnaInvokeOptions>>) -> js_sys::Promise {
-    future_to_promise(async move {
-        let options = super::client::read_options(options)?.checked()?;
+    promise(async move {
+        let options = read_options(options)?.checked()?;
         let timeout_ms = options.timeout_ms;
         let invocation = invoke(&url, &options).await.map_err(|e| match e {
             InvokeError::Refused(error) => error,
             InvokeError::AfterSending(failure) => failure.into_error(timeout_ms),
         })?;
-        super::client::to_js(&invocation)
+        to_js(&invocation)
     })
 }
 
