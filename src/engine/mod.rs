@@ -4,6 +4,7 @@
 
 pub mod access;
 pub mod code;
+pub mod delivery;
 pub mod form;
 pub mod paging;
 pub mod rate_limit;

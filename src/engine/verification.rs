@@ -546,3 +546,30 @@ impl VerificationState {
 fn blank(value: &Option<String>) -> bool {
     value.as_deref().is_none_or(|v| v.trim().is_empty())
 }
+
+/// Takes back a resend whose code could not be delivered, from the verification as it is now (`current`: checks,
+/// cancels and carrier results may have landed while the code was out at the gateway, and they stay): the send
+/// `attempt` is removed, and what the resend changed (its channel, SNA URL, custom code, locale and friendly name)
+/// returns to what it was `before`.
+pub fn undo_resend(
+    current: &VerificationState,
+    before: &VerificationState,
+    attempt: &VerificationAttemptSid,
+) -> VerificationState {
+    let mut restored = current.clone();
+    restored.sends.retain(|send| &send.attempt_sid != attempt);
+    restored.channel = before.channel;
+    restored.code.clone_from(&before.code);
+    restored.locale.clone_from(&before.locale);
+    restored
+        .custom_friendly_name
+        .clone_from(&before.custom_friendly_name);
+    // The URL the resend made goes; errors recorded meanwhile stay on record.
+    let errors = current
+        .sna
+        .as_ref()
+        .map(|s| s.errors.clone())
+        .unwrap_or_default();
+    restored.sna = before.sna.clone().map(|sna| SnaState { errors, ..sna });
+    restored
+}

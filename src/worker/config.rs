@@ -16,6 +16,8 @@ use crate::verify::Reason;
 
 /// How long a finished verification's record is kept after its lifetime, by default (`TOMBSTONE_SECONDS`).
 const DEFAULT_TOMBSTONE_MS: u64 = 60 * 60 * 1000;
+/// How long the delivery webhook may take, by default (`DELIVERY_TIMEOUT_MS`).
+const DEFAULT_DELIVERY_TIMEOUT_MS: u32 = 5_000;
 
 /// Everything the Worker's routes and objects are configured with.
 pub struct WorkerConfig {
@@ -32,6 +34,10 @@ pub struct WorkerConfig {
     pub dev_inbox: bool,
     /// Where each code is POSTed, when a self-hoster has a gateway (`DELIVERY_WEBHOOK_URL`).
     pub delivery_webhook_url: Option<String>,
+    /// The secret each POST to the gateway is signed with (`DELIVERY_WEBHOOK_SECRET`); required with a URL.
+    pub delivery_webhook_secret: Option<String>,
+    /// How long the gateway may take (`DELIVERY_TIMEOUT_MS`, 5 seconds by default).
+    pub delivery_timeout_ms: u32,
     /// Development: the engine offers Silent Network Auth through its simulated carrier (`/sna/...`), which
     /// confirms any number to whoever opens the URL (`SNA_SIMULATOR`). Off, `sna` starts are 60223, `auto` sends
     /// SMS, and `/sna/...` does not exist.
@@ -97,6 +103,11 @@ impl WorkerConfig {
             tombstone_ms: seconds("TOMBSTONE_SECONDS").unwrap_or(DEFAULT_TOMBSTONE_MS),
             dev_inbox: on("DEV_INBOX"),
             delivery_webhook_url: get("DELIVERY_WEBHOOK_URL"),
+            delivery_webhook_secret: get("DELIVERY_WEBHOOK_SECRET"),
+            delivery_timeout_ms: get("DELIVERY_TIMEOUT_MS")
+                .and_then(|t| t.parse::<u32>().ok())
+                .filter(|&t| t > 0)
+                .unwrap_or(DEFAULT_DELIVERY_TIMEOUT_MS),
             sna_simulator: on("SNA_SIMULATOR"),
             sna_simulate_error: get("SNA_SIMULATE_ERROR").and_then(|c| c.parse::<u32>().ok()),
             cors: Cors::from_list(&get("ALLOWED_ORIGINS").unwrap_or_default()),

@@ -90,7 +90,8 @@ describe("the committed wrangler.toml deploys a Worker with no development featu
 
   test("without its SHARD_KEY secret the engine fails closed", async () => {
     const refused = await call(bare.url, "POST", "/verify/start", { json: { to: freshNumber(), channel: "sms" } });
-    assertError(refused, 20500, 500);
+    // The engine's 20500 reaches the browser as the public API's generic upstream failure.
+    assertError(refused, 20502, 502);
     assert.ok(!refused.text.includes("SHARD_KEY"), "the answer names no secret");
   });
 

@@ -139,10 +139,7 @@ pub async fn start(
     let command = ShardCommand::Start {
         service,
         request,
-        lifetime_ms: config.lifetime_ms,
         base_url: base_url.to_owned(),
-        dev_inbox: config.dev_inbox,
-        webhook_url: config.delivery_webhook_url.clone(),
     };
     let response = shard_call(env, &shard, &command).await;
     // A start that sent nothing (refused, or failed) gives its counts back.
@@ -210,7 +207,6 @@ pub async fn check(
         service,
         target,
         request,
-        lifetime_ms: config.lifetime_ms,
     };
     shard_call(env, &shard, &command).await
 }

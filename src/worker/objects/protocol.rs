@@ -1,5 +1,6 @@
 //! The protocol between the front Worker and its Durable Objects, in one place: one command enum per store
-//! ([`super::Store`]), sent as JSON by [`super::call`]. Each object answers with the HTTP response the front
+//! ([`super::Store`]), sent as JSON by [`super::call`]. Settings are not sent: each object reads its own
+//! (`crate::worker::config::WorkerConfig`). Each object answers with the HTTP response the front
 //! passes on (Twilio's JSON, or Twilio's error body).
 
 use serde::{Deserialize, Serialize};
@@ -135,11 +136,7 @@ pub enum ShardCommand {
     Start {
         service: Service,
         request: StartRequest,
-        lifetime_ms: u64,
         base_url: String,
-        dev_inbox: bool,
-        /// Where to POST each code, when a self-hoster has a gateway (`DELIVERY_WEBHOOK_URL`).
-        webhook_url: Option<String>,
     },
     /// FetchVerification.
     Fetch {
@@ -159,7 +156,6 @@ pub enum ShardCommand {
         service: Service,
         target: Target,
         request: CheckRequest,
-        lifetime_ms: u64,
     },
     /// The device invoking an SNA URL (the simulated carrier's last hop).
     InvokeSna {

@@ -6,17 +6,19 @@ use std::collections::HashSet;
 
 use serde::{Deserialize, Serialize};
 use worker::{
-    durable_object, Date, DurableObject, Env, Fetch, Headers, Method, Request, RequestInit,
-    Response, Result, State,
+    durable_object, AbortSignal, Date, DurableObject, Env, Fetch, Headers, Method, Request,
+    RequestInit, Response, Result, State,
 };
 
 use super::protocol::ShardCommand;
+use crate::engine::delivery::{signature, SIGNATURE_HEADER};
 use crate::engine::service::rules;
-use crate::engine::verification::{self, Delivery, Owner, VerificationState};
+use crate::engine::verification::{self, Delivery, Owner, StartRequest, VerificationState};
 use crate::engine::SystemRandomness;
+use crate::verify::model::Service;
 use crate::verify::model::TwilioError;
 use crate::verify::recipient::recipient_key;
-use crate::verify::sid::ServiceSid;
+use crate::verify::sid::{ServiceSid, VerificationSid};
 use crate::verify::Reason;
 use crate::verify::Target;
 use crate::worker::config::WorkerConfig;
@@ -57,12 +59,7 @@ impl VerificationShard {
     async fn key_of(&self, service_sid: &ServiceSid, target: &Target) -> Result<Option<String>> {
         Ok(match target {
             Target::To(to) => Some(state_key(service_sid, to)),
-            Target::Sid(sid) => {
-                self.state
-                    .storage()
-                    .get::<String>(&format!("sid:{sid}"))
-                    .await?
-            }
+            Target::Sid(sid) => self.state.storage().get::<String>(&sid_key(sid)).await?,
         })
     }
 
@@ -104,26 +101,6 @@ impl VerificationShard {
             .filter(|s| &s.service_sid == service_sid && same(s))
             .map(|s| (key, s)))
     }
-
-    /// How long a finished verification is kept, so that a 404 can say why it is gone (`TOMBSTONE_SECONDS`).
-    fn tombstone_ms(&self) -> u64 {
-        WorkerConfig::from_env(&self.env).tombstone_ms
-    }
-
-    /// Deletes the record at `key` at `at` (epoch ms), by the object's alarm.
-    async fn schedule_cleanup(&self, key: &str, at: u64, now: u64) -> Result<()> {
-        let storage = self.state.storage();
-        let mut due: Vec<(u64, String)> = storage.get(CLEANUP).await?.unwrap_or_default();
-        due.retain(|(_, k)| k != key);
-        due.push((at, key.to_owned()));
-        due.sort();
-        storage.put(CLEANUP, &due).await?;
-        let first = due[0].0;
-        if !matches!(storage.get_alarm().await?, Some(t) if (t.max(0) as u64) <= first) {
-            storage.set_alarm(first.saturating_sub(now) as i64).await?;
-        }
-        Ok(())
-    }
 }
 
 impl DurableObject for VerificationShard {
@@ -143,76 +120,14 @@ impl DurableObject for VerificationShard {
     async fn fetch(&self, mut req: Request) -> Result<Response> {
         let command: ShardCommand = req.json().await?;
         let storage = self.state.storage();
+        let config = WorkerConfig::from_env(&self.env);
         let now = Date::now().as_millis();
         match command {
             ShardCommand::Start {
                 service,
                 request,
-                lifetime_ms,
                 base_url,
-                dev_inbox,
-                webhook_url,
-            } => {
-                // Every stored Service has both; one without is no Service.
-                let (Some(service_sid), Some(account_sid)) =
-                    (service.sid.clone(), service.account_sid.clone())
-                else {
-                    return error_response(&TwilioError::not_found());
-                };
-                let key = state_key(&service_sid, &request.to);
-                if self.delivering.borrow().contains(&key) {
-                    return error_response(&TwilioError::concurrent_requests());
-                }
-                let existing: Option<VerificationState> = storage.get(&key).await?;
-                let mut random = SystemRandomness;
-                let config = WorkerConfig::from_env(&self.env);
-                let new_sid = match config.shard_key() {
-                    Ok(key) => key.new_verification_sid(&request.to, &mut random),
-                    Err(e) => return error_response(&e),
-                };
-                let owner = Owner {
-                    service_sid: &service_sid,
-                    account_sid: &account_sid,
-                    new_sid,
-                };
-                let started = verification::start(
-                    existing.as_ref(),
-                    request,
-                    &rules(&service, lifetime_ms),
-                    owner,
-                    now,
-                    &mut random,
-                );
-                let (state, delivery) = match started {
-                    Ok(done) => done,
-                    Err(e) => return error_response(&e),
-                };
-                // The code goes out before anything is stored: a failed delivery leaves no verification behind.
-                if let Some(url) = webhook_url {
-                    self.delivering.borrow_mut().insert(key.clone());
-                    let sent = post_to_webhook(&url, &delivery).await;
-                    self.delivering.borrow_mut().remove(&key);
-                    if let Err(reason) = sent {
-                        return error_response(
-                            &TwilioError::delivery_failed()
-                                .with_reason(Reason::DeliveryWebhookFailed, &reason),
-                        );
-                    }
-                }
-                if let Some(replaced) = existing.as_ref().filter(|e| e.sid != state.sid) {
-                    storage.delete(&format!("sid:{}", replaced.sid)).await?;
-                }
-                storage.put(&key, &state).await?;
-                storage.put(&format!("sid:{}", state.sid), &key).await?;
-                self.schedule_cleanup(
-                    &key,
-                    state.expires_ms.saturating_add(self.tombstone_ms()),
-                    now,
-                )
-                .await?;
-                deliver(&self.state, delivery, now, dev_inbox).await?;
-                json_response(&state.to_resource(now, &base_url), 201)
-            }
+            } => self.start(&config, service, request, &base_url, now).await,
             ShardCommand::Fetch {
                 service_sid,
                 target,
@@ -241,8 +156,8 @@ impl DurableObject for VerificationShard {
                 service,
                 target,
                 request,
-                lifetime_ms,
             } => {
+                let lifetime_ms = config.lifetime_ms;
                 let Some(service_sid) = service.sid.clone() else {
                     return error_response(&TwilioError::not_found());
                 };
@@ -259,7 +174,7 @@ impl DurableObject for VerificationShard {
                 token,
                 carrier_error,
             } => {
-                let Some(key) = storage.get::<String>(&format!("sid:{sid}")).await? else {
+                let Some(key) = storage.get::<String>(&sid_key(&sid)).await? else {
                     return error_response(&TwilioError::not_found());
                 };
                 let Some(state) = storage.get::<VerificationState>(&key).await? else {
@@ -278,10 +193,8 @@ impl DurableObject for VerificationShard {
                 }
             }
             ShardCommand::Inbox { to } => {
-                let messages: Vec<InboxMessage> = storage
-                    .get(&format!("inbox:{}", recipient_key(&to)))
-                    .await?
-                    .unwrap_or_default();
+                let messages: Vec<InboxMessage> =
+                    storage.get(&inbox_key(&to)).await?.unwrap_or_default();
                 json_response(&serde_json::json!({ "to": to, "messages": messages }), 200)
             }
         }
@@ -289,26 +202,207 @@ impl DurableObject for VerificationShard {
 }
 
 impl VerificationShard {
-    /// The alarm: deletes the records whose tombstone time has come, and sets the alarm for the next.
+    /// CreateVerification: the verification (new, or the pending one with one more send) is stored in one commit
+    /// before its code goes out, so nothing that lands while the gateway is slow (a check, a cancel, a carrier
+    /// result) is overwritten by a state read before it. A delivery that fails takes back only this start.
+    async fn start(
+        &self,
+        config: &WorkerConfig,
+        service: Service,
+        request: StartRequest,
+        base_url: &str,
+        now: u64,
+    ) -> Result<Response> {
+        let storage = self.state.storage();
+        // Every stored Service has both; one without is no Service.
+        let (Some(service_sid), Some(account_sid)) =
+            (service.sid.clone(), service.account_sid.clone())
+        else {
+            return error_response(&TwilioError::not_found());
+        };
+        let key = state_key(&service_sid, &request.to);
+        if self.delivering.borrow().contains(&key) {
+            return error_response(&TwilioError::concurrent_requests());
+        }
+        let mut random = SystemRandomness;
+        let new_sid = match config.shard_key() {
+            Ok(shard_key) => shard_key.new_verification_sid(&request.to, &mut random),
+            Err(e) => return error_response(&e),
+        };
+        let existing: Option<VerificationState> = storage.get(&key).await?;
+        let owner = Owner {
+            service_sid: &service_sid,
+            account_sid: &account_sid,
+            new_sid,
+        };
+        let rules = rules(&service, config.lifetime_ms);
+        let started =
+            verification::start(existing.as_ref(), request, &rules, owner, now, &mut random);
+        let (state, delivery) = match started {
+            Ok(done) => done,
+            Err(e) => return error_response(&e),
+        };
+        let replaced = existing.as_ref().filter(|e| e.sid != state.sid);
+        let mut change = Change::default();
+        change.put(&key, &state)?;
+        change.put(&sid_key(&state.sid), &key)?;
+        if let Some(replaced) = replaced {
+            change.delete(sid_key(&replaced.sid));
+        }
+        let cleanup_at = state.expires_ms.saturating_add(config.tombstone_ms);
+        self.commit(change.with_cleanup(&storage, &key, cleanup_at).await?, now)
+            .await?;
+        if let Some(url) = &config.delivery_webhook_url {
+            self.delivering.borrow_mut().insert(key.clone());
+            let sent = post_to_webhook(config, url, &delivery, now).await;
+            self.delivering.borrow_mut().remove(&key);
+            if let Err(reason) = sent {
+                self.undo_start(&key, &state, existing.as_ref()).await?;
+                return error_response(
+                    &TwilioError::delivery_failed()
+                        .with_reason(Reason::DeliveryWebhookFailed, &reason),
+                );
+            }
+        }
+        deliver(&self.state, delivery, now, config.dev_inbox).await?;
+        json_response(&state.to_resource(now, base_url), 201)
+    }
+
+    /// Takes back a start whose code could not be delivered, leaving what others changed meanwhile: a resend loses
+    /// its send ([`verification::undo_resend`]); a new verification is gone, and the one it replaced (if any) is
+    /// back.
+    async fn undo_start(
+        &self,
+        key: &str,
+        started: &VerificationState,
+        before: Option<&VerificationState>,
+    ) -> Result<()> {
+        let storage = self.state.storage();
+        let Some(current) = storage
+            .get::<VerificationState>(key)
+            .await?
+            .filter(|current| current.sid == started.sid)
+        else {
+            return Ok(());
+        };
+        let mut change = Change::default();
+        match before {
+            Some(before) if before.sid == started.sid => {
+                let attempt = &started.sends.last().expect("a start sends").attempt_sid;
+                change.put(key, &verification::undo_resend(&current, before, attempt))?;
+            }
+            Some(before) => {
+                change.put(key, before)?;
+                change.put(&sid_key(&before.sid), &key)?;
+                change.delete(sid_key(&started.sid));
+            }
+            None => {
+                change.delete(key.to_owned());
+                change.delete(sid_key(&started.sid));
+            }
+        }
+        self.commit(change, Date::now().as_millis()).await
+    }
+
+    /// Applies `change` as one write: the puts and deletes are issued together, with no await between them, so the
+    /// runtime commits them atomically (Durable Objects coalesce such writes; `putMultiple` itself is atomic). A
+    /// crash leaves the shard before or after the change, never half-way.
+    async fn commit(&self, change: Change, now: u64) -> Result<()> {
+        let storage = self.state.storage();
+        let Change {
+            puts,
+            deletes,
+            alarm_at,
+        } = change;
+        let put = storage.put_multiple_raw(puts);
+        let delete = async {
+            if deletes.is_empty() {
+                Ok(0)
+            } else {
+                storage.delete_multiple(deletes).await
+            }
+        };
+        let alarm = async {
+            match alarm_at {
+                Some(at) => storage.set_alarm(at.saturating_sub(now) as i64).await,
+                None => Ok(()),
+            }
+        };
+        let (put, delete, alarm) = futures_util::future::join3(put, delete, alarm).await;
+        put?;
+        delete?;
+        alarm
+    }
+}
+
+/// Writes to make as one commit ([`VerificationShard::commit`]).
+#[derive(Default)]
+struct Change {
+    puts: worker::js_sys::Object,
+    deletes: Vec<String>,
+    alarm_at: Option<u64>,
+}
+
+impl Change {
+    fn put(&mut self, key: &str, value: &impl Serialize) -> Result<()> {
+        let value = serde_wasm_bindgen::to_value(value)
+            .map_err(|e| worker::Error::RustError(e.to_string()))?;
+        worker::js_sys::Reflect::set(&self.puts, &key.into(), &value)?;
+        Ok(())
+    }
+
+    fn delete(&mut self, key: String) {
+        self.deletes.push(key);
+    }
+
+    /// Adds to the change the clean-up of `key` at `at` (epoch ms), by the object's alarm, and the alarm's move
+    /// when it would come later than that.
+    async fn with_cleanup(mut self, storage: &worker::Storage, key: &str, at: u64) -> Result<Self> {
+        let mut due: Vec<(u64, String)> = storage.get(CLEANUP).await?.unwrap_or_default();
+        due.retain(|(_, k)| k != key);
+        due.push((at, key.to_owned()));
+        due.sort();
+        let first = due[0].0;
+        if !matches!(storage.get_alarm().await?, Some(t) if (t.max(0) as u64) <= first) {
+            self.alarm_at = Some(first);
+        }
+        self.put(CLEANUP, &due)?;
+        Ok(self)
+    }
+}
+
+/// The storage key of a recipient's dev inbox.
+fn inbox_key(to: &str) -> String {
+    format!("inbox:{}", recipient_key(to))
+}
+
+/// The storage key of a SID's index entry (which record holds it).
+fn sid_key(sid: &VerificationSid) -> String {
+    format!("sid:{sid}")
+}
+
+impl VerificationShard {
+    /// The alarm: deletes the records whose tombstone time has come (with their SID index and the recipient's dev
+    /// inbox), and sets the alarm for the next; one commit.
     async fn clean_up(&self) -> Result<()> {
         let storage = self.state.storage();
         let now = Date::now().as_millis();
         let due: Vec<(u64, String)> = storage.get(CLEANUP).await?.unwrap_or_default();
         let (ready, later): (Vec<_>, Vec<_>) = due.into_iter().partition(|(at, _)| *at <= now);
-        let tombstone = self.tombstone_ms();
+        let tombstone = WorkerConfig::from_env(&self.env).tombstone_ms;
+        let mut change = Change::default();
         for (_, key) in ready {
             let state: Option<VerificationState> = storage.get(&key).await?;
             // A newer verification may have replaced the record since; it has its own entry.
             if let Some(state) = state.filter(|s| s.expires_ms.saturating_add(tombstone) <= now) {
-                storage.delete(&format!("sid:{}", state.sid)).await?;
-                storage.delete(&key).await?;
+                change.delete(sid_key(&state.sid));
+                change.delete(inbox_key(&state.to));
+                change.delete(key);
             }
         }
-        storage.put(CLEANUP, &later).await?;
-        if let Some((first, _)) = later.first() {
-            storage.set_alarm(first.saturating_sub(now) as i64).await?;
-        }
-        Ok(())
+        change.put(CLEANUP, &later)?;
+        change.alarm_at = later.first().map(|(first, _)| *first);
+        self.commit(change, now).await
     }
 }
 
@@ -343,7 +437,7 @@ async fn deliver(state: &State, delivery: Delivery, now: u64, dev_inbox: bool) -
         delivery.to,
         delivery.verification_sid
     );
-    let key = format!("inbox:{}", recipient_key(&delivery.to));
+    let key = inbox_key(&delivery.to);
     let mut messages: Vec<InboxMessage> = state.storage().get(&key).await?.unwrap_or_default();
     messages.push(InboxMessage {
         date_sent: crate::engine::time::iso8601(now),
@@ -355,25 +449,47 @@ async fn deliver(state: &State, delivery: Delivery, now: u64, dev_inbox: bool) -
     state.storage().put(&key, &messages).await
 }
 
-/// POSTs a delivery as JSON to the self-hoster's gateway; any answer but 2xx is a failure. The reason never
-/// carries the code, and never the gateway's body (which could).
-async fn post_to_webhook(url: &str, delivery: &Delivery) -> std::result::Result<(), String> {
+/// POSTs a delivery as JSON to the self-hoster's gateway, signed ([`SIGNATURE_HEADER`]) and cut off after
+/// `DELIVERY_TIMEOUT_MS`; any answer but 2xx is a failure. The reason never carries the code, nor the gateway's
+/// body (which could).
+async fn post_to_webhook(
+    config: &WorkerConfig,
+    url: &str,
+    delivery: &Delivery,
+    now: u64,
+) -> std::result::Result<(), String> {
+    let Some(secret) = &config.delivery_webhook_secret else {
+        worker::console_log!(
+            "verify-edge: DELIVERY_WEBHOOK_URL is set without DELIVERY_WEBHOOK_SECRET"
+        );
+        return Err(
+            "the delivery webhook has no signing secret (DELIVERY_WEBHOOK_SECRET)".to_owned(),
+        );
+    };
+    let body = serde_json::to_string(delivery).map_err(|e| e.to_string())?;
     let headers = Headers::new();
     headers
         .set("Content-Type", "application/json")
+        .and_then(|()| headers.set(SIGNATURE_HEADER, &signature(secret, now / 1000, &body)))
         .map_err(|e| e.to_string())?;
-    let body = serde_json::to_string(delivery).map_err(|e| e.to_string())?;
     let mut init = RequestInit::new();
     init.with_method(Method::Post)
         .with_headers(headers)
         .with_body(Some(body.into()));
     let request = Request::new_with_init(url, &init)
         .map_err(|_| "DELIVERY_WEBHOOK_URL is not a valid URL".to_owned())?;
-    match Fetch::Request(request).send().await {
+    let signal = AbortSignal::from(web_sys::AbortSignal::timeout_with_u32(
+        config.delivery_timeout_ms,
+    ));
+    match Fetch::Request(request).send_with_signal(&signal).await {
         Ok(response) if (200..300).contains(&response.status_code()) => Ok(()),
         Ok(response) => Err(format!(
             "the delivery webhook answered HTTP {}",
             response.status_code()
+        )),
+        Err(_) if signal.aborted() => Err(format!(
+            "the delivery webhook did not answer within {} ms",
+            config.delivery_timeout_ms
         )),
         Err(_) => Err("the delivery webhook could not be reached".to_owned()),
     }
