@@ -8,7 +8,7 @@
 
 use std::path::{Path, PathBuf};
 
-#[path = "../scripts/phone-tables/generate.rs"]
+#[path = "../../scripts/phone-tables/generate.rs"]
 mod generate;
 
 /// The metadata file and how the generated file names it (no machine-specific path).
