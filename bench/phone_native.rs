@@ -1,5 +1,5 @@
 //! Native cost per number, `cargo bench --bench phone_native`: verify-edge's engine (generated tables), the engine
-//! it replaced (the `phonenumber` crate's database with the `regex` crate, tests/phone_differential/legacy.rs) and
+//! it replaced (the `phonenumber` crate's database with the `regex` crate, tests/phone/differential/legacy.rs) and
 //! the `phonenumber` crate's own parser, on the benchmark's inputs (bench/inputs.mjs). The work per number is the
 //! same as in bench/phone.mjs: parse with a default region, then E.164, region, number type and validity.
 //! Prints a Markdown table; also the first call of each (which builds the crate's database for the other two).
@@ -9,7 +9,7 @@
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
-#[path = "../tests/phone_differential/legacy.rs"]
+#[path = "../tests/phone/differential/legacy.rs"]
 mod legacy;
 
 /// `(input, default region)` from bench/inputs.mjs's `{ input: "...", region: "XX" }` lines.

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Extracts the response examples of Twilio's Verify v2 OpenAPI spec that tests/verify_model.rs round-trips.
+"""Extracts the response examples of Twilio's Verify v2 OpenAPI spec that tests/engine/twilio_wire_format.rs round-trips.
 
 Reads ../shared/reference/twilio_verify_v2.json (relative to the repository root) and writes
 tests/data/twilio-examples.json: for each operation below, every example of every response, with the schema it

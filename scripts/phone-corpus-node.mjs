@@ -1,7 +1,7 @@
 // Runs the phone agreement corpus (tests/data/phone-oracle.json, Google's libphonenumber's answers) against the
 // built npm package in Node (dist/npm/node.js, or with --phone the phone entry dist/npm/phone/node.js, after
 // scripts/build-package.sh), so each wasm build is held to the same answers as the native one
-// (tests/phone_oracle.rs), `formatPhone` included: every parsed number in Google's international, national and
+// (tests/phone/oracle.rs), `formatPhone` included: every parsed number in Google's international, national and
 // RFC 3966 formats, and `AsYouType` on every example number typed. Exits 1 if any case differs that is not a known
 // difference. Also reports, not asserts, libphonenumber-js's agreement on the same cases.
 //
@@ -12,12 +12,12 @@ const corpus = JSON.parse(readFileSync(new URL("../tests/data/phone-oracle.json"
 const entry = process.argv.includes("--phone") ? "dist/npm/phone" : "dist/npm";
 const ours = await import(new URL(`../${entry}/node.js`, import.meta.url));
 
-// The cases tests/phone_oracle.rs lists, with their causes: Google's bundled metadata is newer than 9.0.33 for
+// The cases tests/phone/oracle.rs lists, with their causes: Google's bundled metadata is newer than 9.0.33 for
 // Gambia, Ascension and Tanzania, and its JavaScript port reads fewer scripts' digits than Java's libphonenumber.
 const KNOWN = new Set(["+22056612349|null", "+22030123459|null", "+24772889|null", "+255721234567|null",
   "\u0967\u0968\u0969\u096A\u096B\u096C\u096D|IN"]);
 
-// The numbers tests/phone_oracle.rs lists as formatted differently, all for newer metadata in Google's bundle:
+// The numbers tests/phone/oracle.rs lists as formatted differently, all for newer metadata in Google's bundle:
 // the Faroe Islands' six digits in three groups, and an invalid Zimbabwe number no longer grouped.
 const KNOWN_FORMATS = new Set(["+298201234", "+298211234", "+298301234", "+298311234", "+298601234", "+298701234",
   "+298802123", "+298901123", "+298902123", "+2639001234"]);
@@ -75,7 +75,7 @@ for (const c of corpus.cases) {
 }
 
 // As-you-type formatting: the built package's AsYouType shows what Google's AsYouTypeFormatter shows after every
-// character (the Faroe Islands' numbers differ for newer metadata, as tests/phone_oracle.rs lists).
+// character (the Faroe Islands' numbers differ for newer metadata, as tests/phone/oracle.rs lists).
 let typedAgree = 0;
 let typedKnown = 0;
 const typedDiffer = [];

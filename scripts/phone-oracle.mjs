@@ -6,7 +6,7 @@
 //
 //   node scripts/phone-oracle.mjs > tests/data/phone-oracle.json
 //
-// The output is committed, so the Rust tests need no Node; tests/phone_oracle_fresh.sh checks it is up to date.
+// The output is committed, so the Rust tests need no Node; scripts/test.sh checks it is up to date.
 import { readFileSync } from "node:fs";
 import lib from "google-libphonenumber";
 

@@ -3,7 +3,7 @@
 //
 //   node scripts/phone-table.mjs > tests/data/phone_table_cases.rs
 //
-// tests/phone_table.rs runs it natively, tests/browser.rs in headless Chromium and Firefox through the npm build.
+// tests/phone/typed_inputs.rs runs it natively, tests/browser/phone_entry.rs in headless Chromium and Firefox through the npm build.
 import lib from "google-libphonenumber";
 
 const util = lib.PhoneNumberUtil.getInstance();

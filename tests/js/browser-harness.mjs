@@ -1,4 +1,4 @@
-// Runs the wasm-pack tests (tests/browser.rs, tests/browser_client.rs) in one headless browser against real
+// Runs the wasm-pack tests (the `browser` test binary, tests/browser/) in one headless browser against real
 // servers: this repository's Worker under `wrangler dev` (ALLOWED_ORIGINS=*) and the carrier stand-in
 // (tests/js/carrier.mjs, on 127.0.0.1 and 127.0.0.2). Their URLs reach the tests at compile time (option_env!),
 // since the tests run inside the browser. Everything started here is stopped by PID, every wait is bounded.
@@ -44,7 +44,7 @@ try {
   console.error(`browser-harness: Worker ${worker.url}, carrier stand-in ${carrier.url} (and 127.0.0.2)`);
   child = spawn(
     "wasm-pack",
-    ["test", "--headless", `--${browser}`, "--features", "browser", "--test", "browser", "--test", "browser_client"],
+    ["test", "--headless", `--${browser}`, "--features", "browser", "--test", "browser"],
     {
       cwd: ROOT,
       detached: true, // its own process group: the browser and its driver go with it

@@ -1,5 +1,5 @@
 //! The table-driven engine gives the same answer as the engine it replaced (the `phonenumber` crate's database and
-//! the `regex` crate, `tests/phone_differential/legacy.rs`) on generated input: every example number of every region
+//! the `regex` crate, `tests/phone/differential/legacy.rs`) on generated input: every example number of every region
 //! and number type, written the ways people write numbers and then damaged (a digit dropped, added or changed,
 //! punctuation, letters, other scripts' digits, international prefixes, `tel:` URIs), and strings built from the
 //! pieces parsers trip on. Same E.164, region, type, validity, invalid reason and error code, case for case.
@@ -9,12 +9,9 @@
 use phonenumber::metadata::DATABASE;
 use verify_edge::phone::{normalize_phone, supported_regions, PhoneErrorCode};
 
-#[path = "phone_differential/legacy.rs"]
 mod legacy;
 
-#[path = "support/rng.rs"]
-mod rng;
-use rng::Rng;
+use crate::rng::Rng;
 
 const PIECES: &[&str] = &[
     "0",

@@ -5,7 +5,7 @@ use verify_edge::phone::{NumberType, PhoneErrorCode};
 
 /// The quoted strings of the `const NAME = [...]` list in phone.js.
 fn js_list(name: &str) -> Vec<String> {
-    let source = include_str!("../src/browser/phone.js");
+    let source = include_str!("../../src/browser/phone.js");
     let start = source
         .find(&format!("const {name} = ["))
         .unwrap_or_else(|| panic!("phone.js has no {name}"));

@@ -8,9 +8,7 @@ use verify_edge::phone::{
     PhoneNumber, MAX_INPUT_BYTES,
 };
 
-#[path = "support/rng.rs"]
-mod rng;
-use rng::Rng;
+use crate::rng::Rng;
 
 const PIECES: &[&str] = &[
     "0",

@@ -110,7 +110,7 @@ const KNOWN_DIFFERENCES: &[(&str, Option<&str>, &str)] = &[
 #[test]
 fn every_case_agrees_with_google() {
     let corpus: Corpus =
-        serde_json::from_str(include_str!("data/phone-oracle.json")).expect("corpus parses");
+        serde_json::from_str(include_str!("../data/phone-oracle.json")).expect("corpus parses");
     assert!(corpus.cases.len() > 10_000, "the corpus lost its cases");
     let mut differ = Vec::new();
     for case in &corpus.cases {
@@ -148,7 +148,7 @@ const FAROE: &str = "Faroe Islands: Google's newer metadata writes six digits as
 #[test]
 fn every_parsed_number_is_formatted_as_google_formats_it() {
     let corpus: Corpus =
-        serde_json::from_str(include_str!("data/phone-oracle.json")).expect("corpus parses");
+        serde_json::from_str(include_str!("../data/phone-oracle.json")).expect("corpus parses");
     let (mut compared, mut known_seen, mut differ) = (0, 0, Vec::new());
     for case in &corpus.cases {
         let Some(expected) = &case.expected.formats else {
@@ -199,7 +199,7 @@ const KNOWN_AS_YOU_TYPE_DIFFERENCES: &[(&str, &str)] = &[("FO", FAROE)];
 #[test]
 fn as_you_type_shows_what_google_shows_after_every_character() {
     let corpus: Corpus =
-        serde_json::from_str(include_str!("data/phone-oracle.json")).expect("corpus parses");
+        serde_json::from_str(include_str!("../data/phone-oracle.json")).expect("corpus parses");
     assert!(
         corpus.as_you_type.len() > 1_000,
         "the corpus lost its typing"

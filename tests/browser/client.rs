@@ -1,7 +1,6 @@
 //! `VerifyClient`, `invokeSnaUrl` and `verifySna` in headless Chromium and Firefox, against this repository's Worker
 //! under `wrangler dev` and a stand-in for a carrier's redirect chain (tests/js/carrier.mjs). Run through
 //! `node tests/js/browser-harness.mjs chrome|firefox`, which starts both and passes their URLs at compile time.
-#![cfg(all(target_arch = "wasm32", feature = "browser"))]
 
 use js_sys::{Object, Reflect, JSON};
 use serde_json::Value;
@@ -11,9 +10,7 @@ use verify_edge::browser::{invoke_sna_url, SnaInvocation, SnaOutcome, SnaResult,
 use verify_edge::verify::model::Status;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
-use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
-
-wasm_bindgen_test_configure!(run_in_browser);
+use wasm_bindgen_test::wasm_bindgen_test;
 
 /// A URL the harness passed at compile time. Without it (clippy, a bare `wasm-pack test`) the tests still compile
 /// and then fail, naming the harness.

@@ -1,14 +1,11 @@
 //! The npm package's Rust door, run in headless Chromium and Firefox by `wasm-pack test`: what JS receives.
-#![cfg(all(target_arch = "wasm32", feature = "browser"))]
 
 use js_sys::{Object, Reflect};
 use verify_edge::browser::{normalize_phone, supported_regions};
 use wasm_bindgen::{JsCast, JsValue};
-use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+use wasm_bindgen_test::wasm_bindgen_test;
 
-wasm_bindgen_test_configure!(run_in_browser);
-
-include!("data/phone_table_cases.rs");
+include!("../data/phone_table_cases.rs");
 
 fn field(value: &JsValue, key: &str) -> JsValue {
     Reflect::get(value, &key.into()).expect("a readable property")

@@ -2,7 +2,7 @@
 
 use verify_edge::phone::normalize_phone;
 
-include!("data/phone_table_cases.rs");
+include!("../data/phone_table_cases.rs");
 
 #[test]
 fn every_case_gives_googles_answer() {
