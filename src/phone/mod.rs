@@ -8,7 +8,7 @@
 //! prefix to any country's number) and strips national prefixes that belong to the number (`+7 800 ...` becomes
 //! `+7 00 ...`), and its type lookup drops leading zeros. A verification product must never send a code to a number
 //! the user did not type, so every answer is held to Google's libphonenumber on a generated corpus
-//! (`tests/data/phone-oracle.json`, `tests/phone_oracle.rs`).
+//! (`tests/data/phone-oracle.json`, `tests/phone/oracle.rs`).
 
 use std::fmt;
 

@@ -144,3 +144,25 @@ fn the_detector_blocks_a_prefix_that_stops_converting_and_not_one_that_converts(
         "the cool-down ends"
     );
 }
+
+#[test]
+fn an_ipv6_client_is_its_slash_64_and_an_ipv4_client_its_address() {
+    let default = protections(&[]).unwrap();
+    assert_eq!(default.client_key("203.0.113.7"), "203.0.113.7");
+    assert_eq!(
+        default.client_key("2001:db8:1:2:3:4:5:6"),
+        "2001:db8:1:2::/64"
+    );
+    assert_eq!(
+        default.client_key("2001:db8:1:2:ffff::1"),
+        default.client_key("2001:db8:1:2::9")
+    );
+    assert_ne!(
+        default.client_key("2001:db8:1:3::1"),
+        default.client_key("2001:db8:1:2::1")
+    );
+    assert_eq!(default.client_key("not an address"), "unknown");
+    let wide = protections(&[("IPV6_PREFIX_BITS", "48")]).unwrap();
+    assert_eq!(wide.client_key("2001:db8:1:2::1"), "2001:db8:1::/48");
+    assert!(protections(&[("IPV6_PREFIX_BITS", "32")]).is_err());
+}

@@ -274,3 +274,27 @@ fn logs_see_only_the_end_of_a_recipient() {
     );
     assert_eq!(mask_recipient("+12"), "+12");
 }
+
+#[test]
+fn callers_may_write_only_the_sender_names_the_operator_allows() {
+    let start = |name: &str| {
+        StartParams::from_body(
+            format!(r#"{{"to":"+447400123456","channel":"sms","customFriendlyName":"{name}"}}"#)
+                .as_bytes(),
+            BodyKind::Json,
+        )
+        .unwrap()
+    };
+    let allowed = vec!["Acme".to_owned()];
+    assert!(start("Acme").check_friendly_name(&allowed).is_ok());
+    let refused = start("Your bank")
+        .check_friendly_name(&allowed)
+        .unwrap_err();
+    assert_eq!(refused.message, "Invalid parameter: customFriendlyName");
+    assert_eq!(reason(&refused), "NOT_ALLOWED");
+    assert!(start("Acme").check_friendly_name(&[]).is_err());
+    let without =
+        StartParams::from_body(br#"{"to":"+447400123456","channel":"sms"}"#, BodyKind::Json)
+            .unwrap();
+    assert!(without.check_friendly_name(&[]).is_ok());
+}

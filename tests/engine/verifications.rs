@@ -3,8 +3,8 @@
 use verify_edge::engine::code::{codes_match, generate_code};
 use verify_edge::engine::time::iso8601;
 use verify_edge::engine::verification::{
-    check, invoke_sna, start, update_status, CheckRequest, Owner, ServiceRules, StartRequest,
-    VerificationState, DEFAULT_LIFETIME_MS, MAX_SENDS,
+    check, invoke_sna, start, undo_resend, update_status, CheckRequest, Owner, ServiceRules,
+    StartRequest, VerificationState, DEFAULT_LIFETIME_MS, MAX_SENDS,
 };
 use verify_edge::engine::Randomness;
 use verify_edge::verify::model::{Channel, Status};
@@ -445,4 +445,62 @@ fn a_failing_carrier_leaves_the_verification_pending_with_its_code() {
     let checked = check(&failed, &CheckRequest::default(), &service(), T0 + 2).unwrap();
     assert_eq!(checked.status, Status::Pending);
     assert_eq!(sna_errors(&checked), vec![60500]);
+}
+
+#[test]
+fn an_sna_url_never_approves_a_verification_whose_code_went_out() {
+    let (service_sid, account_sid) = owner_sids();
+    let by_sms = started(&service(), sms("+15017122661"));
+    // A resend switches the pending SMS verification to sna: same SID, a fresh URL anyone may open.
+    let sna = StartRequest {
+        channel: Some(Channel::Sna),
+        ..sms("+15017122661")
+    };
+    let who = owner(&service_sid, &account_sid);
+    let (switched, _) =
+        start(Some(&by_sms), sna, &service(), who, T0 + 1, &mut Counter(9)).unwrap();
+    assert_eq!(switched.sid, by_sms.sid);
+    assert!(switched.code_sent());
+    let (invoked, _) = invoke_sna(&switched, &token_of(&switched), T0 + 2, None).unwrap();
+    let no_code = check(&invoked, &CheckRequest::default(), &service(), T0 + 3).unwrap_err();
+    assert_eq!(no_code.message, "Invalid parameter: Code");
+    let made_up = check_code(&invoked, "000000", T0 + 3).unwrap();
+    assert_eq!(made_up.status, Status::Pending);
+    let right = check_code(&invoked, &by_sms.code, T0 + 3).unwrap();
+    assert_eq!(right.status, Status::Approved);
+    // A verification that never sent a code is still Silent Network Auth's to decide.
+    assert!(!sna_start(false).code_sent());
+}
+
+#[test]
+fn a_failed_resend_is_taken_back_and_what_landed_meanwhile_stays() {
+    let (service_sid, account_sid) = owner_sids();
+    let before = started(&service(), sms("+15017122661"));
+    let resend = StartRequest {
+        channel: Some(Channel::Call),
+        locale: Some("fr".into()),
+        ..sms("+15017122661")
+    };
+    let who = owner(&service_sid, &account_sid);
+    let (resent, _) = start(
+        Some(&before),
+        resend,
+        &service(),
+        who,
+        T0 + 1,
+        &mut Counter(5),
+    )
+    .unwrap();
+    // While the gateway was slow, a wrong check landed.
+    let meanwhile = check_code(&resent, "000000", T0 + 2).unwrap();
+    let attempt = &resent.sends.last().unwrap().attempt_sid;
+    let restored = undo_resend(&meanwhile, &before, attempt);
+    assert_eq!(restored.sends, before.sends);
+    assert_eq!(restored.channel, Channel::Sms);
+    assert_eq!(restored.locale, before.locale);
+    assert_eq!(restored.code, before.code);
+    assert_eq!(
+        restored.wrong_checks, 1,
+        "the check that landed meanwhile stays counted"
+    );
 }

@@ -1,6 +1,7 @@
 // The embedded Verify v2 engine under workerd (`wrangler dev`), driven by Twilio's official Node SDK (npm
 // `twilio`) pointed at it with `client.verify.baseUrl`, as a user of the engine would.
 import assert from "node:assert/strict";
+import { createHmac, timingSafeEqual } from "node:crypto";
 import { createServer } from "node:http";
 import { after, before, describe, test } from "node:test";
 import twilio from "twilio";
@@ -311,24 +312,36 @@ describe("an engine with a delivery webhook and a failing carrier", () => {
   let worker2;
   const received = [];
   let failing = false;
+  /** How long the gateway holds each answer, in ms: a slow gateway. */
+  let stallMs = 0;
+  const WEBHOOK_SECRET = "gateway-signing-secret";
   before(async () => {
-    // A stand-in for a self-hoster's SMS gateway: records what it is sent, or fails on demand.
+    // A stand-in for a self-hoster's SMS gateway: records what it is sent (and whether the signature holds, checked
+    // with node:crypto as a gateway would), answers late, or fails, on demand.
     gateway = createServer((req, res) => {
       let body = "";
       req.on("data", (d) => (body += d));
-      req.on("end", () => {
+      req.on("end", async () => {
+        if (stallMs) await new Promise((ok) => setTimeout(ok, stallMs));
         if (failing) {
           res.writeHead(500).end("gateway down");
           return;
         }
-        received.push({ contentType: req.headers["content-type"], body: JSON.parse(body) });
+        const [t, v1] = (req.headers["x-verify-edge-signature"] ?? "").split(",").map((p) => p.split("=")[1]);
+        const expected = createHmac("sha256", WEBHOOK_SECRET).update(`${t}.${body}`).digest("hex");
+        const signed = typeof v1 === "string" && v1.length === expected.length
+          && timingSafeEqual(Buffer.from(v1), Buffer.from(expected)) && Math.abs(Date.now() / 1000 - Number(t)) < 300;
+        received.push({ contentType: req.headers["content-type"], body: JSON.parse(body), signed });
         res.writeHead(204).end();
       });
     });
     const port = await freePort();
     await new Promise((ok) => gateway.listen(port, "127.0.0.1", ok));
     worker2 = await startWrangler({
-      vars: { DELIVERY_WEBHOOK_URL: `http://127.0.0.1:${port}/deliver`, SNA_SIMULATE_ERROR: "60500" },
+      vars: {
+        DELIVERY_WEBHOOK_URL: `http://127.0.0.1:${port}/deliver`, DELIVERY_WEBHOOK_SECRET: WEBHOOK_SECRET,
+        DELIVERY_TIMEOUT_MS: "1500", SNA_SIMULATE_ERROR: "60500",
+      },
     });
   });
   after(async () => {
@@ -344,6 +357,7 @@ describe("an engine with a delivery webhook and a failing carrier", () => {
     assert.equal(received.length, 1);
     const sent = received[0];
     assert.equal(sent.contentType, "application/json");
+    assert.equal(sent.signed, true, "the POST carries a valid X-Verify-Edge-Signature");
     assert.deepEqual(Object.keys(sent.body).sort(), ["channel", "code", "friendly_name", "locale", "to", "verification_sid"]);
     assert.equal(sent.body.to, to);
     assert.equal(sent.body.channel, "whatsapp");
@@ -363,6 +377,61 @@ describe("an engine with a delivery webhook and a failing carrier", () => {
     const retried = await v2.services(service.sid).verifications.create({ to: other, channel: "sms" });
     assert.equal(retried.sendCodeAttempts.length, 1, "the failed start left no verification");
     assert.equal(received.at(-1).body.verification_sid, retried.sid);
+  });
+
+  test("nothing that lands while the gateway is slow is lost or undone", async () => {
+    const v2 = client(worker2.url, AUTH_TOKEN);
+    const service = await v2.services.create({ friendlyName: "Slow gateway" });
+    const verifications = v2.services(service.sid).verifications;
+    const checks = v2.services(service.sid).verificationChecks;
+    const to = nextNumber();
+    await verifications.create({ to, channel: "sms" });
+    const code = received.at(-1).body.code;
+    // A resend whose delivery takes 800 ms; the right code is checked while it is out.
+    stallMs = 800;
+    const resend = verifications.create({ to, channel: "sms" });
+    await new Promise((ok) => setTimeout(ok, 300));
+    assert.equal((await checks.create({ to, code })).status, "approved");
+    const resent = await resend;
+    stallMs = 0;
+    assert.equal(resent.sendCodeAttempts.length, 2);
+    // The approval stands: the code does not approve a second time.
+    await restRejects(checks.create({ to, code }), 20404, 404);
+
+    // A resend whose gateway fails after a wrong check landed: the start is taken back, the wrong check stays.
+    const other = nextNumber();
+    await verifications.create({ to: other, channel: "sms" });
+    const otherCode = received.at(-1).body.code;
+    stallMs = 800;
+    failing = true;
+    const failed = verifications.create({ to: other, channel: "call" });
+    await new Promise((ok) => setTimeout(ok, 300));
+    assert.equal((await checks.create({ to: other, code: otherCode === "000000" ? "111111" : "000000" })).status, "pending");
+    await restRejects(failed, 20500, 502);
+    failing = false;
+    stallMs = 0;
+    const after = await verifications(encodeURIComponent(other)).fetch();
+    assert.equal(after.sendCodeAttempts.length, 1, "the failed resend's send is taken back");
+    assert.equal(after.channel, "sms");
+    // Four more wrong checks end it: the one that landed during the delivery was counted.
+    for (let i = 0; i < 3; i++) assert.equal((await checks.create({ to: other, code: "999999" })).status, "pending");
+    assert.equal((await checks.create({ to: other, code: "999999" })).status, "max_attempts_reached");
+  });
+
+  test("a gateway that does not answer within DELIVERY_TIMEOUT_MS fails the start and leaves nothing", async () => {
+    const v2 = client(worker2.url, AUTH_TOKEN);
+    const service = await v2.services.create({ friendlyName: "Stalled gateway" });
+    const to = nextNumber();
+    stallMs = 4000;
+    const began = Date.now();
+    await assert.rejects(v2.services(service.sid).verifications.create({ to, channel: "sms" }), (e) => {
+      assert.equal(e.code, 20500);
+      assert.match(e.details?.description ?? "", /within 1500 ms/);
+      return true;
+    });
+    stallMs = 0;
+    assert.ok(Date.now() - began < 3500, "the timeout, not the gateway, ended the wait");
+    await restRejects(v2.services(service.sid).verifications(encodeURIComponent(to)).fetch(), 20404, 404);
   });
 
   test("a failing carrier (SNA_SIMULATE_ERROR) leaves the verification pending with the carrier's code", async () => {
