@@ -93,6 +93,11 @@ pub struct Protections {
     pub refused_types: Vec<NumberType>,
     /// The pumping detector, unless off.
     pub pumping: Option<PumpingPolicy>,
+    /// Sends one client (an IP, an IPv6 /64) may add to a prefix's count per pumping window: one client alone
+    /// cannot trip the detector and block a prefix for everyone.
+    pub pumping_sends_per_client: u32,
+    /// Requests per client on every public route, never given back (refusals included): 20429.
+    pub requests_per_ip: Option<Limit>,
     /// Failed `/v2` logins per client: past it, every login from that client is 20429 until the window ends.
     pub auth_failures_per_ip: Option<Limit>,
     /// How much of an IPv6 address is one client (64, 56 or 48 bits): a subscriber holds at least a /64.
@@ -119,6 +124,8 @@ impl Protections {
     /// | `LIMIT_CHECKS_PER_VERIFICATION` | `10/600` | |
     /// | `LIMIT_CHECKS_PER_IP` | `60/3600` | |
     /// | `LIMIT_AUTH_FAILURES_PER_IP` | `10/600` | failed `/v2` logins per client |
+    /// | `LIMIT_REQUESTS_PER_IP` | `600/3600` | every public request, refusals included |
+    /// | `PUMPING_MAX_SENDS_PER_CLIENT` | `3` | sends one client adds to a prefix's count |
     /// | `IPV6_PREFIX_BITS` | `64` | one client per IPv6 /64 (or `56`, `48`) |
     /// | `PREFIX_DIGITS` | `3` | national digits in a prefix |
     /// | `GEO_ALLOW`, `GEO_DENY` | none | ISO codes, comma-separated, every phone channel |
@@ -219,6 +226,11 @@ impl Protections {
             refused_types,
             pumping,
             auth_failures_per_ip: limit("LIMIT_AUTH_FAILURES_PER_IP", "10/600")?,
+            requests_per_ip: limit("LIMIT_REQUESTS_PER_IP", "600/3600")?,
+            pumping_sends_per_client: u32::try_from(
+                number("PUMPING_MAX_SENDS_PER_CLIENT", 3)?.max(1),
+            )
+            .unwrap_or(u32::MAX),
             ipv6_prefix_bits: match get("IPV6_PREFIX_BITS").as_deref().map(str::trim) {
                 None | Some("64") => 64,
                 Some("56") => 56,
@@ -346,8 +358,19 @@ pub struct PumpVerdict {
 }
 
 impl PrefixTraffic {
-    /// Judges one more send at `now`, and counts it if it may go.
+    /// Judges one more send at `now`, and counts it if it may go ([`Self::judge`] then [`Self::count_send`]).
     pub fn send(&mut self, now: u64, policy: &PumpingPolicy) -> PumpVerdict {
+        let verdict = self.judge(now, policy);
+        if verdict.allowed {
+            self.count_send(now, policy);
+        }
+        verdict
+    }
+
+    /// Judges one more send at `now` without counting it: refused while the prefix is blocked, and refused (the
+    /// block starting now) when this send would take the prefix past the minimum volume with approvals under the
+    /// floor.
+    pub fn judge(&mut self, now: u64, policy: &PumpingPolicy) -> PumpVerdict {
         if now < self.blocked_until {
             return PumpVerdict {
                 allowed: false,
@@ -368,12 +391,21 @@ impl PrefixTraffic {
                 newly_blocked: true,
             };
         }
-        self.sends.take(now, policy.window_ms, u32::MAX);
         PumpVerdict {
             allowed: true,
             blocked_until: 0,
             newly_blocked: false,
         }
+    }
+
+    /// Counts a send the upstream accepted at `now`.
+    pub fn count_send(&mut self, now: u64, policy: &PumpingPolicy) {
+        self.sends.take(now, policy.window_ms, u32::MAX);
+    }
+
+    /// Lifts a block (the operator's decision) and forgets the traffic that caused it.
+    pub fn lift(&mut self) {
+        *self = Self::default();
     }
 
     /// Counts an approved verification at `now`.

@@ -50,6 +50,9 @@ pub struct WorkerConfig {
     pub protections: Result<Protections, String>,
     /// Where the public API forwards to: the engine, or Twilio; an error says what is missing.
     pub upstream: Result<Upstream, Failure>,
+    /// How long Twilio mode waits before looking for a create that got no answer (`UPSTREAM_RECONCILE_DELAY_MS`,
+    /// 1 second by default).
+    pub reconcile_delay_ms: u64,
     /// The Turnstile bot check, when `TURNSTILE_SECRET_KEY` is set.
     pub turnstile: Option<Turnstile>,
     /// The Turnstile site key the demo page renders the widget with (public by design).
@@ -113,6 +116,9 @@ impl WorkerConfig {
             cors: Cors::from_list(&get("ALLOWED_ORIGINS").unwrap_or_default()),
             protections: Protections::from_vars(&get),
             upstream: Upstream::from_settings(&get),
+            reconcile_delay_ms: get("UPSTREAM_RECONCILE_DELAY_MS")
+                .and_then(|ms| ms.parse::<u64>().ok())
+                .unwrap_or(1_000),
             turnstile: get("TURNSTILE_SECRET_KEY").map(|secret| Turnstile {
                 secret,
                 verify_url: get("TURNSTILE_VERIFY_URL").unwrap_or_else(|| SITEVERIFY.to_owned()),

@@ -40,6 +40,14 @@ async fn fetch(mut req: Request, env: Env, _ctx: Context) -> Result<Response> {
     if path.starts_with("/verify/") || path == "/openapi.json" {
         return public::serve(req, &env, &config).await;
     }
+    let public_route = (path.starts_with("/sna/")
+        && matches!(req.method(), Method::Get | Method::Post))
+        || path == "/normalize";
+    if public_route {
+        if let Some(refused) = public::refuse_over_allowance(&req, &env, &config).await? {
+            return Ok(refused);
+        }
+    }
     if path.starts_with("/sna/") && matches!(req.method(), Method::Get | Method::Post) {
         return engine::carrier::serve_sna(&req, &env, &config).await;
     }
@@ -47,7 +55,10 @@ async fn fetch(mut req: Request, env: Env, _ctx: Context) -> Result<Response> {
         (Method::Get, "/dev/inbox") => {
             engine::dev_inbox::serve_dev_inbox(&req, &env, &config).await
         }
-        (Method::Get, "/admin/pumping-blocks") => admin::serve_blocks(&req, &env, &config).await,
+        (_, "/admin/pumping-blocks") => admin::serve_blocks(&req, &env, &config).await,
+        (_, p) if p.starts_with("/admin/pumping-blocks/") => {
+            admin::serve_blocks(&req, &env, &config).await
+        }
         (Method::Get | Method::Head, "/health") => health(),
         (Method::Post, "/normalize") => normalize(&mut req).await,
         (_, "/health") => method_not_allowed("GET, HEAD"),

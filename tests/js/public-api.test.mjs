@@ -105,6 +105,18 @@ before(async () => {
     const mode = isCreate || network.mode === "hang" || network.mode === "fail" || network.mode === "badauth" ? network.mode : "forward";
     if (isCreate) network.mode = "forward"; // one failure per arming
     if (mode === "drop-before") return req.socket.destroy();
+    if (mode === "late") {
+      // The upstream takes the create but processes it after the Worker has given up waiting for the answer.
+      setTimeout(async () => {
+        network.creates += 1;
+        const headers = { ...req.headers };
+        delete headers.host;
+        delete headers["content-length"];
+        await fetch(engine.url + req.url, { method: req.method, headers, body });
+        req.socket.destroy();
+      }, 1800);
+      return;
+    }
     if (mode === "hang") return; // never answers; the Worker's timeout must end it
     if (mode === "fail") {
       res.writeHead(500, { "content-type": "application/json" });
@@ -374,6 +386,18 @@ describe("the public API, Twilio upstream (VERIFY_BASE_URL at another Worker's e
     assert.equal(network.creates - creates, 1, "one create reached the upstream");
     assert.equal((await devInbox(engine.url, to)).length, 1, "one code was sent");
     assert.equal(started.json.to, to);
+  });
+
+  test("a create the upstream processes after the timeout is found by the reconciliation, not sent twice", async () => {
+    network.mode = "late";
+    const to = freshNumber();
+    const creates = network.creates;
+    const started = await api(flakyProxy.url, "POST", "/verify/start", { json: { to, channel: "sms" } });
+    assert.equal(started.status, 201, started.text);
+    assert.equal(started.json.sendCodeAttempts, 1);
+    await new Promise((ok) => setTimeout(ok, 500));
+    assert.equal(network.creates - creates, 1, "one create reached the upstream");
+    assert.equal((await devInbox(engine.url, to)).length, 1, "one message was sent");
   });
 
   test("a create that never reached the upstream is sent again, once", async () => {

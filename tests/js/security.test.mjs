@@ -14,7 +14,8 @@ const BASIC = `Basic ${btoa(`${ACCOUNT}:${ENGINE_TOKEN}`)}`;
 
 /** Settings that development turns on, and that a Worker deployed from the committed wrangler.toml must not have. */
 const DEVELOPMENT_ONLY = ["DEV_INBOX", "SNA_SIMULATOR", "SNA_SIMULATE_ERROR", "ENGINE_AUTH_TOKEN", "ENGINE_API_KEY_SECRET",
-  "LIMIT_STARTS_PER_IP", "LIMIT_CHECKS_PER_IP", "VERIFICATION_LIFETIME_SECONDS", "TOMBSTONE_SECONDS"];
+  "LIMIT_STARTS_PER_IP", "LIMIT_CHECKS_PER_IP", "LIMIT_REQUESTS_PER_IP", "VERIFICATION_LIFETIME_SECONDS", "TOMBSTONE_SECONDS",
+  "SHARD_KEY", "ADMIN_TOKEN", "DELIVERY_WEBHOOK_SECRET", "TWILIO_AUTH_TOKEN", "TWILIO_API_SECRET", "TURNSTILE_SECRET_KEY"];
 
 let serial = 0;
 /** A fresh valid UK mobile number per call. */
@@ -246,5 +247,77 @@ describe("attacks on a development Worker", () => {
     assert.equal(refused.json.message, "Invalid parameter: customFriendlyName");
     const allowed = await call(worker.url, "POST", "/verify/start", { json: { to: freshNumber(), channel: "sms", customFriendlyName: "Acme Bank" }, headers: { "cf-connecting-ip": freshIp() } });
     assert.equal(allowed.status, 201, allowed.text);
+  });
+});
+
+describe("the pumping detector and refusals that cost", () => {
+  const ADMIN = "admin-token-for-tests";
+  let pumping;
+  let metered;
+  before(async () => {
+    const detector = { ...UNPROTECTED, PUMPING: "on", PUMPING_MIN_SENDS: "6", PUMPING_MIN_CONVERSION: "0.3", ADMIN_TOKEN: ADMIN };
+    pumping = await startWrangler({ vars: detector });
+    metered = await startWrangler({ vars: { ...UNPROTECTED, LIMIT_REQUESTS_PER_IP: "5/3600" } });
+  });
+  after(async () => {
+    await pumping?.stop();
+    await metered?.stop();
+  });
+
+  /** Valid US area codes, one per test: each its own prefix. */
+  const AREAS = ["212", "312", "415", "503", "617", "713", "919"];
+  const nextArea = () => AREAS.shift();
+  const us = (code, i) => `+1${code}555${String(1000 + i).padStart(4, "0")}`;
+  const start = (base, to, ip) => call(base, "POST", "/verify/start", { json: { to, channel: "sms" }, headers: { "cf-connecting-ip": ip } });
+
+  test("a send the upstream refused is not counted", async () => {
+    const to = us(nextArea(), 1);
+    const statuses = [];
+    for (let i = 0; i < 10; i++) statuses.push((await start(pumping.url, to, freshIp())).json?.code ?? 201);
+    // Five sends, then the engine's own 60203: never the pumping detector's 60410.
+    assert.deepEqual(statuses, [201, 201, 201, 201, 201, 60203, 60203, 60203, 60203, 60203]);
+  });
+
+  test("one client alone cannot trip the detector for everyone", async () => {
+    const prefix = nextArea();
+    const ip = freshIp();
+    for (let i = 0; i < 12; i++) {
+      const answer = await start(pumping.url, us(prefix, i), ip);
+      assert.equal(answer.status, 201, `send ${i}: ${answer.text}`);
+    }
+  });
+
+  test("many clients trip it, and the operator lifts the block", async () => {
+    const prefix = nextArea();
+    const statuses = [];
+    for (let i = 0; i < 10; i++) {
+      const answer = await start(pumping.url, us(prefix, i), freshIp());
+      statuses.push(answer.json?.code ?? answer.status);
+      if (answer.status === 403) break;
+    }
+    assert.deepEqual(statuses.at(-1), 60410, JSON.stringify(statuses));
+    const admin = { authorization: `Bearer ${ADMIN}` };
+    const listed = await call(pumping.url, "GET", "/admin/pumping-blocks", { headers: admin });
+    assert.ok(listed.json.blocks.some((b) => b.prefix === `+1${prefix}`), listed.text);
+    assertError(await call(pumping.url, "DELETE", `/admin/pumping-blocks/${encodeURIComponent(`+1${prefix}`)}`), 20003, 401);
+    const lifted = await call(pumping.url, "DELETE", `/admin/pumping-blocks/${encodeURIComponent(`+1${prefix}`)}`, { headers: admin });
+    assert.equal(lifted.status, 204, lifted.text);
+    assert.equal((await start(pumping.url, us(prefix, 50), freshIp())).status, 201);
+    const after = await call(pumping.url, "GET", "/admin/pumping-blocks", { headers: admin });
+    assert.ok(!after.json.blocks.some((b) => b.prefix === `+1${prefix}`), after.text);
+    assertError(await call(pumping.url, "DELETE", `/admin/pumping-blocks/${encodeURIComponent("+1999")}`, { headers: admin }), 20404, 404);
+  });
+
+  test("every public request costs its client, refusals included", async () => {
+    for (const [path, method] of [["/verify/status/VE" + "0".repeat(32), "GET"], ["/sna/VE" + "0".repeat(32) + "/x", "GET"], ["/normalize", "POST"]]) {
+      const ip = freshIp();
+      for (let i = 0; i < 5; i++) {
+        const answer = await call(metered.url, method, path, { headers: { "cf-connecting-ip": ip }, json: method === "POST" ? { to: "nope" } : undefined });
+        assert.notEqual(answer.status, 429, `${path} ${i}: ${answer.text}`);
+      }
+      const over = await call(metered.url, method, path, { headers: { "cf-connecting-ip": ip }, json: method === "POST" ? { to: "nope" } : undefined });
+      assertError(over, 20429, 429, "RATE_LIMITED");
+      assert.ok(Number(over.headers.get("retry-after")) >= 1);
+    }
   });
 });

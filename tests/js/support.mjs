@@ -16,7 +16,8 @@ const WRANGLER = join(ROOT, "node_modules/wrangler/bin/wrangler.js");
 
 /** Worker vars that turn every abuse protection off, for tests and benchmarks about something else. */
 export const UNPROTECTED = Object.fromEntries(["LIMIT_STARTS_PER_IP", "LIMIT_STARTS_PER_TO", "LIMIT_STARTS_PER_PREFIX",
-  "LIMIT_STARTS_PER_SERVICE", "LIMIT_CHECKS_PER_IP", "LIMIT_CHECKS_PER_VERIFICATION", "PUMPING"].map((k) => [k, "off"]));
+  "LIMIT_STARTS_PER_SERVICE", "LIMIT_CHECKS_PER_IP", "LIMIT_CHECKS_PER_VERIFICATION", "LIMIT_REQUESTS_PER_IP", "PUMPING"]
+  .map((k) => [k, "off"]));
 
 /** The messages the engine "sent" to `to`, from a Worker's dev inbox (`DEV_INBOX` on). */
 export async function devInbox(baseUrl, to) {

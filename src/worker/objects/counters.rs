@@ -93,17 +93,25 @@ impl DurableObject for RateCounter {
                     retry_after_ms: 0,
                 })?
             }
-            CounterCommand::PumpSend(policy) | CounterCommand::PumpApprove(policy) => {
+            CounterCommand::PumpJudge(policy)
+            | CounterCommand::PumpCount(policy)
+            | CounterCommand::PumpApprove(policy) => {
                 let mut traffic: PrefixTraffic = storage.get("pump").await?.unwrap_or_default();
                 let policy = PumpingPolicy::from(policy);
-                let verdict = if let CounterCommand::PumpSend(_) = command {
-                    traffic.send(now, &policy)
-                } else {
-                    traffic.approve(now, &policy);
-                    PumpVerdict {
-                        allowed: true,
-                        blocked_until: 0,
-                        newly_blocked: false,
+                let passed = PumpVerdict {
+                    allowed: true,
+                    blocked_until: 0,
+                    newly_blocked: false,
+                };
+                let verdict = match command {
+                    CounterCommand::PumpJudge(_) => traffic.judge(now, &policy),
+                    CounterCommand::PumpCount(_) => {
+                        traffic.count_send(now, &policy);
+                        passed
+                    }
+                    _ => {
+                        traffic.approve(now, &policy);
+                        passed
                     }
                 };
                 keep_until = keep_until
@@ -111,6 +119,16 @@ impl DurableObject for RateCounter {
                     .max(traffic.blocked_until);
                 storage.put("pump", &traffic).await?;
                 Response::from_json(&verdict)?
+            }
+            CounterCommand::PumpLift => {
+                storage.delete("pump").await?;
+                Response::from_json(&serde_json::json!({ "lifted": true }))?
+            }
+            CounterCommand::RemoveBlock { prefix } => {
+                let mut blocks = live_blocks(&storage, now).await?;
+                blocks.retain(|b| b.prefix != prefix);
+                storage.put("blocks", &blocks).await?;
+                Response::from_json(&blocks)?
             }
             CounterCommand::RecordBlock { prefix, until } => {
                 let mut blocks = live_blocks(&storage, now).await?;
@@ -248,9 +266,9 @@ pub async fn refund(env: &Env, key: &str, limit: &str, window_ms: u64) -> Result
     call(env, key, &command).await.map(|_| ())
 }
 
-/// The pumping detector's verdict on one more send to `prefix` (counted if allowed); a new block is listed.
-pub async fn pump_send(env: &Env, prefix: &str, policy: &PumpingPolicy) -> Result<PumpVerdict> {
-    let command = CounterCommand::PumpSend(policy.into());
+/// The pumping detector's verdict on one more send to `prefix`, counting nothing; a new block is listed.
+pub async fn pump_judge(env: &Env, prefix: &str, policy: &PumpingPolicy) -> Result<PumpVerdict> {
+    let command = CounterCommand::PumpJudge(policy.into());
     let verdict: PumpVerdict = call(env, &format!("pump:{prefix}"), &command)
         .await?
         .json()
@@ -263,6 +281,23 @@ pub async fn pump_send(env: &Env, prefix: &str, policy: &PumpingPolicy) -> Resul
         call(env, BLOCKS_KEY, &record).await?;
     }
     Ok(verdict)
+}
+
+/// Counts a send to `prefix` that the upstream accepted.
+pub async fn pump_count(env: &Env, prefix: &str, policy: &PumpingPolicy) -> Result<()> {
+    let command = CounterCommand::PumpCount(policy.into());
+    call(env, &format!("pump:{prefix}"), &command)
+        .await
+        .map(|_| ())
+}
+
+/// Lifts the block on `prefix` (the operator's decision) and takes it off the list.
+pub async fn pump_lift(env: &Env, prefix: &str) -> Result<()> {
+    call(env, &format!("pump:{prefix}"), &CounterCommand::PumpLift).await?;
+    let remove = CounterCommand::RemoveBlock {
+        prefix: prefix.to_owned(),
+    };
+    call(env, BLOCKS_KEY, &remove).await.map(|_| ())
 }
 
 /// Counts an approved verification for `prefix`.

@@ -196,8 +196,12 @@ pub enum CounterCommand {
         /// As taken.
         window_ms: u64,
     },
-    /// The pumping detector: judge and count one send to this prefix.
-    PumpSend(Policy),
+    /// The pumping detector: judge one more send to this prefix, counting nothing.
+    PumpJudge(Policy),
+    /// The pumping detector: count a send to this prefix that the upstream accepted.
+    PumpCount(Policy),
+    /// The operator lifts this prefix's block and its traffic is forgotten.
+    PumpLift,
     /// The pumping detector: count one approval for this prefix.
     PumpApprove(Policy),
     /// Note that `prefix` is blocked until `until` (on the `pumping-blocks` object).
@@ -209,6 +213,11 @@ pub enum CounterCommand {
     },
     /// The prefixes blocked now (on the `pumping-blocks` object).
     ListBlocks,
+    /// Takes `prefix` off the list (on the `pumping-blocks` object).
+    RemoveBlock {
+        /// The prefix.
+        prefix: String,
+    },
 }
 
 /// [`PumpingPolicy`] on the wire.

@@ -68,6 +68,10 @@ pub async fn serve(mut req: Request, env: &Env, config: &WorkerConfig) -> Result
         console_log!("verify-edge: refused a call from an origin not in ALLOWED_ORIGINS");
         return error_response(&api::origin_not_allowed());
     }
+    // Every request costs its client, whatever it answers.
+    if let Err(refusal) = guard(cx.env, &req, cx.config).await {
+        return finish(answer::<()>(Err(refusal), 200), &access);
+    }
     let response = match (route, method) {
         (Route::Start, Method::Post) => match read_body(&mut req).await {
             Ok((body, kind)) => answer(start(&cx, &req, &body, kind).await, 201),
@@ -137,6 +141,29 @@ async fn read_body(req: &mut Request) -> std::result::Result<(Vec<u8>, BodyKind)
     Ok((read_capped(req, MAX_BODY_BYTES).await?, kind))
 }
 
+/// Counts the request against its client's allowance ([`protect::guard_request`]).
+async fn guard(
+    env: &Env,
+    req: &Request,
+    config: &WorkerConfig,
+) -> std::result::Result<(), Refusal> {
+    let protections = protect::protections(config)?;
+    protect::guard_request(env, req, protections).await
+}
+
+/// For the other public routes (the simulated carrier, `/normalize`): counts the request against its client's
+/// allowance, and answers the refusal (429 with `Retry-After`) when it is spent.
+pub async fn refuse_over_allowance(
+    req: &Request,
+    env: &Env,
+    config: &WorkerConfig,
+) -> Result<Option<Response>> {
+    match guard(env, req, config).await {
+        Ok(()) => Ok(None),
+        Err(refusal) => answer::<()>(Err(refusal), 200).map(Some),
+    }
+}
+
 /// The configured upstream; a misconfigured one is logged and answered with a generic 502.
 fn upstream_of<'a>(cx: &Context<'a>) -> std::result::Result<&'a Upstream, TwilioError> {
     cx.config.upstream.as_ref().map_err(|failure| {
@@ -171,6 +198,7 @@ async fn start(
         let target = Target::To(prepared.to);
         return Err(refused(cx, upstream, &answer, Some(&target)).await);
     }
+    protect::sent(cx.env, req, protections, &prepared).await;
     let view =
         verification_view(&answer.body).ok_or_else(|| unreadable(upstream, answer.status))?;
     console_log!(
@@ -183,9 +211,11 @@ async fn start(
 }
 
 /// Creates the verification upstream. When no answer comes back, whether it was created is unknown (workerd's fetch
-/// does not say whether a failed request was sent), so it is reconciled rather than blindly repeated: a pending
-/// verification for the recipient means it went through (or one was already out) and is answered as created,
-/// with no second message sent; none means it did not, and the create is sent once more.
+/// does not say whether a failed request was sent), so it is reconciled rather than blindly repeated: after
+/// `UPSTREAM_RECONCILE_DELAY_MS`, a pending verification for the recipient means it went through (or one was
+/// already out) and is answered as created, with no second message sent; none means it did not, and the create is
+/// sent once more. What remains: an upstream that processes the first create later than the timeout plus that
+/// delay sends a second message (README, "Upstream").
 async fn create(
     cx: &Context<'_>,
     upstream: &Upstream,
@@ -209,6 +239,14 @@ async fn create(
         upstream.kind(),
         first.describe()
     );
+    // A create that got no answer may still be on its way to, or inside, the upstream: wait before looking, so a
+    // create the upstream processes late is found rather than sent again.
+    if let Upstream::Twilio { .. } = upstream {
+        worker::Delay::from(std::time::Duration::from_millis(
+            cx.config.reconcile_delay_ms,
+        ))
+        .await;
+    }
     let target = Target::To(prepared.to.clone());
     let found = send(cx, upstream, Call::Fetch(&target), Retry::Idempotent).await?;
     let pending = serde_json::from_slice::<model::Verification>(&found.body)

@@ -160,7 +160,7 @@ pub async fn guard_start(
         )
         .await?;
         if let Some(policy) = &protections.pumping {
-            match counters::pump_send(env, &prefix, policy).await {
+            match counters::pump_judge(env, &prefix, policy).await {
                 Ok(verdict) if verdict.allowed => {}
                 Ok(verdict)
                     if match safe_listed {
@@ -185,7 +185,15 @@ pub async fn guard_start(
                     console_log!("verify-edge: refused start to {masked}: PREFIX_BLOCKED");
                     return Err(abuse::prefix_blocked(&prefix).into());
                 }
-                Err(e) => console_log!("verify-edge: pumping detector unavailable: {e}"),
+                Err(e) => {
+                    // Fails closed, as every counter does: better a retry than an unjudged send.
+                    taken.give_back().await;
+                    console_log!("verify-edge: pumping detector unavailable: {e}");
+                    return Err(Refusal {
+                        error: abuse::too_many_requests("pumping detector"),
+                        retry_after: Some(1),
+                    });
+                }
             }
         }
     }
@@ -224,6 +232,57 @@ pub async fn guard_check(
         || abuse::too_many_requests("checks per verification"),
     )
     .await
+}
+
+/// Every public request from a client counts here first, and is never given back: refusals (a bot check, geo
+/// permissions, a bad parameter) cost the caller as much as a pass, so hammering the Worker (and, in Twilio mode,
+/// its SafeList lookups) is bounded per client.
+pub async fn guard_request(
+    env: &worker::Env,
+    req: &Request,
+    protections: &Protections,
+) -> Result<(), Refusal> {
+    let mut taken = Taken::new(env);
+    take(
+        &mut taken,
+        format!("ip:{}", protections.client_key(&client_ip(req))),
+        "requests per IP",
+        protections.requests_per_ip,
+        || abuse::too_many_requests("requests per IP"),
+    )
+    .await
+}
+
+/// Counts a send the upstream accepted for the pumping detector: at most `PUMPING_MAX_SENDS_PER_CLIENT` of one
+/// client's sends to a prefix count per window, so no single client trips the detector for everyone.
+pub async fn sent(
+    env: &worker::Env,
+    req: &Request,
+    protections: &Protections,
+    start: &UpstreamStart,
+) {
+    let (Some(policy), Recipient::Phone(number)) = (&protections.pumping, &start.recipient) else {
+        return;
+    };
+    let prefix = protections.prefix_of(number);
+    let client = protections.client_key(&client_ip(req));
+    let key = format!("pump:{prefix}:{client}");
+    let counts = counters::take(
+        env,
+        &key,
+        "pumping sends per client",
+        protections.pumping_sends_per_client,
+        policy.window_ms,
+    )
+    .await;
+    let outcome = match counts {
+        Ok(decision) if decision.allowed => counters::pump_count(env, &prefix, policy).await,
+        Ok(_) => Ok(()),
+        Err(e) => Err(e),
+    };
+    if let Err(e) = outcome {
+        console_log!("verify-edge: pumping detector could not count a send: {e}");
+    }
 }
 
 /// Counts an approval for the pumping detector.
