@@ -7,8 +7,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::email::EmailErrorCode;
 use super::model::Status;
-use super::recipient::EmailErrorCode;
 use crate::phone::PhoneErrorCode;
 
 /// An error as Twilio's REST API sends it: `{"code", "message", "more_info", "status"}`.
@@ -449,7 +449,7 @@ mod tests {
 
     use super::{Reason, TwilioError};
     use crate::phone::PhoneErrorCode;
-    use crate::verify::recipient::EmailErrorCode;
+    use crate::verify::email::EmailErrorCode;
 
     #[test]
     fn each_code_and_status_has_one_message_and_links_its_page() {

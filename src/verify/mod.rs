@@ -3,19 +3,20 @@
 //!
 //! Plain Rust, no WebAssembly code: the `browser` and `worker` doors build on it.
 
+pub mod email;
 pub mod error;
 pub mod model;
 pub mod recipient;
 pub mod sid;
 pub mod target;
 
+pub use email::{normalize_email, EmailError, EmailErrorCode};
 pub use error::Reason;
 pub use model::{
     Channel, RequestedChannel, Service, Status, TwilioError, Verification, VerificationCheck,
 };
 pub use recipient::{
-    classify_recipient, classify_recipient_any_channel, normalize_email, EmailError,
-    EmailErrorCode, Recipient, RecipientError,
+    classify_recipient, classify_recipient_any_channel, Recipient, RecipientError,
 };
 pub use sid::{
     AccountSid, BucketSid, CredentialSid, MessagingServiceSid, RateLimitSid, SafeListSid,

@@ -5,14 +5,15 @@
 use worker::Env;
 
 use super::public::cors::Cors;
-use super::public::upstream::{Failure, Upstream};
 use crate::abuse::Protections;
 use crate::engine::access::Credential;
 use crate::engine::shard::ShardKey;
 use crate::engine::verification::DEFAULT_LIFETIME_MS;
 use crate::verify::model::TwilioError;
-use crate::verify::sid::AccountSid;
+use crate::verify::sid::{AccountSid, ServiceSid};
 use crate::verify::Reason;
+use base64::Engine as _;
+use worker::Url;
 
 /// How long a finished verification's record is kept after its lifetime, by default (`TOMBSTONE_SECONDS`).
 const DEFAULT_TOMBSTONE_MS: u64 = 60 * 60 * 1000;
@@ -49,7 +50,7 @@ pub struct WorkerConfig {
     /// The public API's abuse protection; an error names the setting that does not parse.
     pub protections: Result<Protections, String>,
     /// Where the public API forwards to: the engine, or Twilio; an error says what is missing.
-    pub upstream: Result<Upstream, Failure>,
+    pub upstream: Result<Upstream, String>,
     /// How long Twilio mode waits before looking for a create that got no answer (`UPSTREAM_RECONCILE_DELAY_MS`,
     /// 1 second by default).
     pub reconcile_delay_ms: u64,
@@ -188,4 +189,98 @@ fn setting(env: &Env, name: &str) -> Option<String> {
         .ok()
         .map(|v| v.trim().to_owned())
         .filter(|v| !v.is_empty())
+}
+
+/// Twilio's Verify API.
+const DEFAULT_BASE_URL: &str = "https://verify.twilio.com";
+/// How long one upstream request may take, unless `UPSTREAM_TIMEOUT_MS` says otherwise.
+const DEFAULT_TIMEOUT_MS: u32 = 10_000;
+/// The engine's Service for the public API when `VERIFY_SERVICE_SID` is not set.
+const DEFAULT_ENGINE_SERVICE: &str = "VAdec0de00000000000000000000000001";
+
+/// Where start and check go.
+pub enum Upstream {
+    /// The engine in this Worker, called in-process.
+    Engine {
+        /// The engine's Service the public API uses.
+        service_sid: ServiceSid,
+    },
+    /// Twilio's API, or another server speaking it (`VERIFY_BASE_URL`).
+    Twilio {
+        /// `https://verify.twilio.com`, or the configured base.
+        base_url: Url,
+        /// The Verify Service.
+        service_sid: ServiceSid,
+        /// `Basic ...` with the API key (or account SID) and its secret.
+        authorization: String,
+        /// Per request.
+        timeout_ms: u32,
+    },
+}
+
+impl Upstream {
+    /// Reads the configuration: Twilio when `TWILIO_ACCOUNT_SID` (or any Twilio credential) is set, else the
+    /// engine. A half-configured Twilio upstream is an error, never a silent fall-back to the engine.
+    pub fn from_settings(get: &impl Fn(&str) -> Option<String>) -> Result<Self, String> {
+        let account = get("TWILIO_ACCOUNT_SID");
+        let key = get("TWILIO_API_KEY");
+        let secret = get("TWILIO_API_SECRET");
+        let token = get("TWILIO_AUTH_TOKEN");
+        let service = get("VERIFY_SERVICE_SID");
+        if account.is_none() && key.is_none() && secret.is_none() && token.is_none() {
+            let service = service.unwrap_or_else(|| DEFAULT_ENGINE_SERVICE.to_owned());
+            let service_sid = service
+                .parse::<ServiceSid>()
+                .map_err(|_| "VERIFY_SERVICE_SID is not a Service SID (VA...)".to_owned())?;
+            return Ok(Self::Engine { service_sid });
+        }
+        let account = account
+            .ok_or_else(|| "Twilio credentials are set but TWILIO_ACCOUNT_SID is not".to_owned())?;
+        if !account.starts_with("AC") {
+            return Err("TWILIO_ACCOUNT_SID must start with AC".to_owned());
+        }
+        let (username, password) = match (key, secret, token) {
+            (Some(key), Some(secret), _) => (key, secret),
+            (None, None, Some(token)) => (account, token),
+            _ => {
+                return Err(
+                    "set TWILIO_API_KEY with TWILIO_API_SECRET, or TWILIO_AUTH_TOKEN".to_owned(),
+                )
+            }
+        };
+        let service_sid = service
+            .ok_or_else(|| "VERIFY_SERVICE_SID is not set".to_owned())?
+            .parse::<ServiceSid>()
+            .map_err(|_| "VERIFY_SERVICE_SID is not a Service SID (VA...)".to_owned())?;
+        let base = get("VERIFY_BASE_URL").unwrap_or_else(|| DEFAULT_BASE_URL.to_owned());
+        let base_url = Url::parse(&base)
+            .ok()
+            .filter(|url| url.scheme() == "https" || (url.scheme() == "http" && is_loopback(url)))
+            .ok_or_else(|| {
+                "VERIFY_BASE_URL must be an https URL (http only on loopback)".to_owned()
+            })?;
+        let timeout_ms = get("UPSTREAM_TIMEOUT_MS")
+            .and_then(|t| t.parse::<u32>().ok())
+            .filter(|&t| t > 0)
+            .unwrap_or(DEFAULT_TIMEOUT_MS);
+        let credentials =
+            base64::engine::general_purpose::STANDARD.encode(format!("{username}:{password}"));
+        Ok(Self::Twilio {
+            base_url,
+            service_sid,
+            authorization: format!("Basic {credentials}"),
+            timeout_ms,
+        })
+    }
+}
+
+/// `127.0.0.1`, `localhost` or `[::1]`: where tests run an upstream over plain HTTP.
+fn is_loopback(url: &Url) -> bool {
+    match url.host_str() {
+        Some("localhost" | "[::1]") => true,
+        Some(host) => host
+            .parse::<std::net::Ipv4Addr>()
+            .is_ok_and(|ip| ip.is_loopback()),
+        None => false,
+    }
 }

@@ -36,11 +36,6 @@ pub async fn serve(request: &V2Request<'_>, service_sid: &str, rest: &[&str]) ->
     }
 }
 
-/// Forgets every Rate Limit of a deleted Service.
-pub async fn delete_all(env: &Env, service_sid: &ServiceSid) -> Result<Response> {
-    call(env, service_sid, &RateLimitCommand::DeleteAll).await
-}
-
 async fn call(env: &Env, service_sid: &ServiceSid, command: &RateLimitCommand) -> Result<Response> {
     objects::call(
         env,

@@ -6,10 +6,11 @@ use std::collections::HashMap;
 
 use worker::{Date, Env, Method, Response, Result};
 
-use super::{rate_limits, V2Request};
+use super::V2Request;
+use crate::engine::rate_limit;
 use crate::verify::model::{Service, TwilioError};
 use crate::verify::sid::{AccountSid, ServiceSid};
-use crate::worker::objects::protocol::ServiceCommand;
+use crate::worker::objects::protocol::{RateLimitCommand, ServiceCommand};
 use crate::worker::objects::{self, Store};
 use crate::worker::respond::error_response;
 
@@ -161,7 +162,15 @@ pub async fn serve_one(request: &V2Request<'_>, sid: &str) -> Result<Response> {
     };
     let response = services.call(&command).await?;
     if matches!(command, ServiceCommand::Delete { .. }) && response.status_code() == 204 {
-        rate_limits::delete_all(request.env, &sid).await?;
+        // A deleted Service's Rate Limits go with it.
+        let name = rate_limit::object_name(&sid);
+        objects::call(
+            request.env,
+            Store::RateLimits,
+            &name,
+            &RateLimitCommand::DeleteAll,
+        )
+        .await?;
     }
     Ok(response)
 }

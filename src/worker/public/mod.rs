@@ -13,9 +13,9 @@ use worker::{console_log, Date, Env, Method, Request, Response, Result, Url};
 
 use self::cors::{access, finish, preflight, Access};
 use self::protect::Refusal;
-use self::upstream::{Answer, Call, Retry, Upstream};
+use self::upstream::{Answer, Call, Retry};
 use super::body::read_capped;
-use super::config::WorkerConfig;
+use super::config::{Upstream, WorkerConfig};
 use super::respond::{error_response, json_response};
 use crate::api::{self, mask_recipient, BodyKind, CheckParams, StartParams, MAX_BODY_BYTES};
 use crate::engine::time::parse_iso8601;
@@ -167,7 +167,7 @@ pub async fn refuse_over_allowance(
 /// The configured upstream; a misconfigured one is logged and answered with a generic 502.
 fn upstream_of<'a>(cx: &Context<'a>) -> std::result::Result<&'a Upstream, TwilioError> {
     cx.config.upstream.as_ref().map_err(|failure| {
-        console_log!("verify-edge: upstream {}", failure.describe());
+        console_log!("verify-edge: upstream misconfigured: {failure}");
         TwilioError::upstream_failed()
     })
 }

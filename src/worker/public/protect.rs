@@ -4,13 +4,13 @@
 
 use worker::{console_log, AbortSignal, Fetch, Headers, Method, Request, RequestInit, Result};
 
-use super::upstream::Upstream;
 use crate::abuse::{self, Limit, Protections};
 use crate::api::{mask_recipient, UpstreamStart};
 use crate::limits::Decision;
 use crate::verify::model::{Channel, TwilioError};
 use crate::verify::recipient::{recipient_key, Recipient};
 use crate::verify::Reason;
+use crate::worker::config::Upstream;
 use crate::worker::config::{Turnstile, WorkerConfig};
 use crate::worker::objects::counters::{self, Taken};
 

@@ -6,45 +6,18 @@
 //! logged and never reach an answer. The engine is called in-process through its typed operations
 //! (`crate::worker::engine::verifications`), with no URL or form in between.
 
-use base64::Engine as _;
 use worker::{AbortSignal, Env, Fetch, Headers, Method, Request, RequestInit, Url};
 
 use crate::api::{UpstreamCheck, UpstreamStart};
 use crate::verify::sid::ServiceSid;
 use crate::verify::Target;
-use crate::worker::config::WorkerConfig;
+use crate::worker::config::{Upstream, WorkerConfig};
 use crate::worker::engine::services::Services;
 use crate::worker::engine::{safe_list, verifications};
 use crate::worker::respond::error_response;
 
-/// Twilio's Verify API.
-const DEFAULT_BASE_URL: &str = "https://verify.twilio.com";
-/// How long one upstream request may take, unless `UPSTREAM_TIMEOUT_MS` says otherwise.
-const DEFAULT_TIMEOUT_MS: u32 = 10_000;
-/// The engine's Service for the public API when `VERIFY_SERVICE_SID` is not set.
-const DEFAULT_ENGINE_SERVICE: &str = "VAdec0de00000000000000000000000001";
 /// The name the engine's Service for the public API is created with.
 const ENGINE_SERVICE_NAME: &str = "verify-edge";
-
-/// Where start and check go.
-pub enum Upstream {
-    /// The engine in this Worker, called in-process.
-    Engine {
-        /// The engine's Service the public API uses.
-        service_sid: ServiceSid,
-    },
-    /// Twilio's API, or another server speaking it (`VERIFY_BASE_URL`).
-    Twilio {
-        /// `https://verify.twilio.com`, or the configured base.
-        base_url: Url,
-        /// The Verify Service.
-        service_sid: ServiceSid,
-        /// `Basic ...` with the API key (or account SID) and its secret.
-        authorization: String,
-        /// Per request.
-        timeout_ms: u32,
-    },
-}
 
 /// What the public API asks of the upstream.
 pub enum Call<'a> {
@@ -83,8 +56,6 @@ pub struct Answer {
 
 /// Why no answer came. The text is for the Worker's log: it never holds a credential.
 pub enum Failure {
-    /// The Worker's configuration is incomplete or wrong.
-    Misconfigured(String),
     /// No answer within the timeout.
     Timeout,
     /// The request could not be made or its answer read.
@@ -95,7 +66,6 @@ impl Failure {
     /// What to log.
     pub fn describe(&self) -> String {
         match self {
-            Self::Misconfigured(what) => format!("misconfigured: {what}"),
             Self::Timeout => "no answer within UPSTREAM_TIMEOUT_MS".to_owned(),
             Self::Network(what) => format!("network: {what}"),
         }
@@ -114,69 +84,6 @@ pub enum Retry {
 }
 
 impl Upstream {
-    /// Reads the configuration: Twilio when `TWILIO_ACCOUNT_SID` (or any Twilio credential) is set, else the
-    /// engine. A half-configured Twilio upstream is an error, never a silent fall-back to the engine.
-    pub fn from_settings(get: &impl Fn(&str) -> Option<String>) -> Result<Self, Failure> {
-        let account = get("TWILIO_ACCOUNT_SID");
-        let key = get("TWILIO_API_KEY");
-        let secret = get("TWILIO_API_SECRET");
-        let token = get("TWILIO_AUTH_TOKEN");
-        let service = get("VERIFY_SERVICE_SID");
-        if account.is_none() && key.is_none() && secret.is_none() && token.is_none() {
-            let service = service.unwrap_or_else(|| DEFAULT_ENGINE_SERVICE.to_owned());
-            let service_sid = service.parse::<ServiceSid>().map_err(|_| {
-                Failure::Misconfigured("VERIFY_SERVICE_SID is not a Service SID (VA...)".to_owned())
-            })?;
-            return Ok(Self::Engine { service_sid });
-        }
-        let account = account.ok_or_else(|| {
-            Failure::Misconfigured(
-                "Twilio credentials are set but TWILIO_ACCOUNT_SID is not".to_owned(),
-            )
-        })?;
-        if !account.starts_with("AC") {
-            return Err(Failure::Misconfigured(
-                "TWILIO_ACCOUNT_SID must start with AC".to_owned(),
-            ));
-        }
-        let (username, password) = match (key, secret, token) {
-            (Some(key), Some(secret), _) => (key, secret),
-            (None, None, Some(token)) => (account, token),
-            _ => {
-                return Err(Failure::Misconfigured(
-                    "set TWILIO_API_KEY with TWILIO_API_SECRET, or TWILIO_AUTH_TOKEN".to_owned(),
-                ))
-            }
-        };
-        let service_sid = service
-            .ok_or_else(|| Failure::Misconfigured("VERIFY_SERVICE_SID is not set".to_owned()))?
-            .parse::<ServiceSid>()
-            .map_err(|_| {
-                Failure::Misconfigured("VERIFY_SERVICE_SID is not a Service SID (VA...)".to_owned())
-            })?;
-        let base = get("VERIFY_BASE_URL").unwrap_or_else(|| DEFAULT_BASE_URL.to_owned());
-        let base_url = Url::parse(&base)
-            .ok()
-            .filter(|url| url.scheme() == "https" || (url.scheme() == "http" && is_loopback(url)))
-            .ok_or_else(|| {
-                Failure::Misconfigured(
-                    "VERIFY_BASE_URL must be an https URL (http only on loopback)".to_owned(),
-                )
-            })?;
-        let timeout_ms = get("UPSTREAM_TIMEOUT_MS")
-            .and_then(|t| t.parse::<u32>().ok())
-            .filter(|&t| t > 0)
-            .unwrap_or(DEFAULT_TIMEOUT_MS);
-        let credentials =
-            base64::engine::general_purpose::STANDARD.encode(format!("{username}:{password}"));
-        Ok(Self::Twilio {
-            base_url,
-            service_sid,
-            authorization: format!("Basic {credentials}"),
-            timeout_ms,
-        })
-    }
-
     /// `engine` or `twilio`, for the log.
     pub fn kind(&self) -> &'static str {
         match self {
@@ -346,15 +253,4 @@ async fn read(mut response: worker::Response) -> Result<Answer, Failure> {
         body,
         retry_after,
     })
-}
-
-/// `127.0.0.1`, `localhost` or `[::1]`: where tests run an upstream over plain HTTP.
-fn is_loopback(url: &Url) -> bool {
-    match url.host_str() {
-        Some("localhost" | "[::1]") => true,
-        Some(host) => host
-            .parse::<std::net::Ipv4Addr>()
-            .is_ok_and(|ip| ip.is_loopback()),
-        None => false,
-    }
 }
