@@ -9,8 +9,11 @@ use crate::verify::model::TwilioError;
 
 /// The engine's `/v2` forms: Twilio's largest (a Service with every setting) are a few KiB.
 pub const MAX_V2_BODY_BYTES: usize = 64 * 1024;
+/// `/normalize`: room for the longest input the phone engine reads (`phone::MAX_INPUT_BYTES`, 64 KiB) as JSON, so
+/// an over-long number gets the phone engine's own `INPUT_TOO_LONG`, as the npm package does; past it, 413.
+pub const MAX_NORMALIZE_BODY_BYTES: usize = 128 * 1024;
 
-/// The body of `req`, at most `max` bytes (`crate::api::MAX_BODY_BYTES` for the public API and `/normalize`);
+/// The body of `req`, at most `max` bytes (`crate::api::MAX_BODY_BYTES` for the public API);
 /// 20413 (413) past it. A GET or HEAD has none.
 pub async fn read_capped(req: &mut Request, max: usize) -> Result<Vec<u8>, TwilioError> {
     if matches!(req.method(), Method::Get | Method::Head) {

@@ -84,7 +84,7 @@ struct NormalizeRequest {
 }
 
 async fn normalize(req: &mut Request) -> Result<Response> {
-    let body = match body::read_capped(req, crate::api::MAX_BODY_BYTES).await {
+    let body = match body::read_capped(req, body::MAX_NORMALIZE_BODY_BYTES).await {
         Ok(body) => body,
         Err(e) => return error_response(&e),
     };

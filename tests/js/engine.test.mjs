@@ -258,7 +258,7 @@ describe("the engine through Twilio's Node SDK", () => {
 });
 
 describe("the engine's clock and storage", () => {
-  test("a verification expires after its lifetime, the 404 says why, and the tombstone goes after TOMBSTONE_SECONDS", async () => {
+  test("a verification expires after its lifetime, the 404 says why, and the tombstone (and dev inbox) go after TOMBSTONE_SECONDS", async () => {
     const short = await startWrangler({ vars: { VERIFICATION_LIFETIME_SECONDS: "2", TOMBSTONE_SECONDS: "1" } });
     try {
       const v2 = client(short.url, AUTH_TOKEN);
@@ -282,6 +282,7 @@ describe("the engine's clock and storage", () => {
       });
       assert.equal(later.status, 404);
       assert.equal((await later.json()).details, undefined, "the tombstone is gone");
+      assert.deepEqual(await devInbox(short.url, to), [], "the recipient's dev inbox goes with it");
     } finally {
       await short.stop();
     }

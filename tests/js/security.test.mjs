@@ -204,7 +204,7 @@ describe("attacks on a development Worker", () => {
     const json = { "content-type": "application/json", "cf-connecting-ip": freshIp() };
     assert.equal(await post("/verify/start", 17 * 1024, json), 413);
     assert.equal(await post("/verify/check", 17 * 1024, json), 413);
-    assert.equal(await post("/normalize", 17 * 1024, json), 413);
+    assert.equal(await post("/normalize", 129 * 1024, json), 413);
     const form = { "content-type": "application/x-www-form-urlencoded", authorization: BASIC };
     assert.equal(await post("/v2/Services", 65 * 1024, form), 413);
     // Under the caps the same routes read the body as before.

@@ -4,7 +4,6 @@
 use worker::{Env, Request, Response, Result};
 
 use super::verifications::shard_call;
-use crate::engine::shard::shard_of_sid;
 use crate::verify::model::TwilioError;
 use crate::verify::sid::VerificationSid;
 use crate::worker::config::WorkerConfig;
@@ -47,5 +46,5 @@ pub async fn serve_sna(req: &Request, env: &Env, config: &WorkerConfig) -> Resul
         token: token.to_owned(),
         carrier_error: config.sna_simulate_error,
     };
-    shard_call(env, &shard_of_sid(&sid), &command).await
+    shard_call(env, config, &command).await
 }

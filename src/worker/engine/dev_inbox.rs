@@ -33,17 +33,7 @@ pub async fn serve_dev_inbox(req: &Request, env: &Env, config: &WorkerConfig) ->
         Ok(recipient) => recipient.as_str().to_owned(),
         Err(e) => return error_response(&e.to_twilio_error()),
     };
-    match config.shard_key() {
-        Ok(key) => {
-            shard_call(
-                env,
-                &key.shard_of_recipient(&to),
-                &ShardCommand::Inbox { to },
-            )
-            .await
-        }
-        Err(e) => error_response(&e),
-    }
+    shard_call(env, config, &ShardCommand::Inbox { to }).await
 }
 
 /// Whether the request comes from this machine: its client address (`CF-Connecting-IP`, which Cloudflare sets

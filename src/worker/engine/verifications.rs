@@ -8,7 +8,7 @@ use super::services::Services;
 use super::V2Request;
 use crate::engine::rate_limit::{self, BucketHit};
 use crate::engine::request::{check_channel_offered, status_update};
-use crate::engine::shard::{shard_of_sid, ShardKey};
+use crate::engine::shard::shard_of_sid;
 use crate::engine::verification::{CheckRequest, StartRequest};
 use crate::verify::model::{Service, Status, TwilioError};
 use crate::verify::sid::ServiceSid;
@@ -98,10 +98,6 @@ pub async fn start(
     rate_limits: Vec<(String, String)>,
     base_url: &str,
 ) -> Result<Response> {
-    let key = match config.shard_key() {
-        Ok(key) => key,
-        Err(e) => return error_response(&e),
-    };
     if let Some(channel) = request.channel {
         if let Err(e) = check_channel_offered(channel, config.sna_simulator) {
             return error_response(&e);
@@ -135,13 +131,12 @@ pub async fn start(
             }
         }
     }
-    let shard = key.shard_of_recipient(&request.to);
     let command = ShardCommand::Start {
         service,
         request,
         base_url: base_url.to_owned(),
     };
-    let response = shard_call(env, &shard, &command).await;
+    let response = shard_call(env, config, &command).await;
     // A start that sent nothing (refused, or failed) gives its counts back.
     if !matches!(&response, Ok(r) if (200..300).contains(&r.status_code())) {
         taken.give_back().await;
@@ -157,16 +152,12 @@ pub async fn fetch(
     target: Target,
     base_url: &str,
 ) -> Result<Response> {
-    let shard = match shard_for(config, &target) {
-        Ok(shard) => shard,
-        Err(e) => return error_response(&e),
-    };
     let command = ShardCommand::Fetch {
         service_sid,
         target,
         base_url: base_url.to_owned(),
     };
-    shard_call(env, &shard, &command).await
+    shard_call(env, config, &command).await
 }
 
 /// Sets a pending verification `canceled` or `approved` by hand.
@@ -178,17 +169,13 @@ async fn update(
     status: Status,
     base_url: &str,
 ) -> Result<Response> {
-    let shard = match shard_for(config, &target) {
-        Ok(shard) => shard,
-        Err(e) => return error_response(&e),
-    };
     let command = ShardCommand::Update {
         service_sid,
         target,
         status,
         base_url: base_url.to_owned(),
     };
-    shard_call(env, &shard, &command).await
+    shard_call(env, config, &command).await
 }
 
 /// Checks the verification `target` of `service`.
@@ -199,16 +186,12 @@ pub async fn check(
     target: Target,
     request: CheckRequest,
 ) -> Result<Response> {
-    let shard = match shard_for(config, &target) {
-        Ok(shard) => shard,
-        Err(e) => return error_response(&e),
-    };
     let command = ShardCommand::Check {
         service,
         target,
         request,
     };
-    shard_call(env, &shard, &command).await
+    shard_call(env, config, &command).await
 }
 
 /// 20429 (HTTP 429) with `Retry-After` in seconds and `Twilio-Reached-Rate-Limit` naming the Rate Limit, as
@@ -224,17 +207,33 @@ fn rate_limit_refusal(unique_name: &str, retry_after_ms: u64) -> Result<Response
     Ok(response)
 }
 
-/// The shard that holds the verification `target` names.
-fn shard_for(config: &WorkerConfig, target: &Target) -> std::result::Result<String, TwilioError> {
-    Ok(match target {
-        Target::Sid(sid) => shard_of_sid(sid),
-        Target::To(to) => config
-            .shard_key()
-            .map(|key: &ShardKey| key.shard_of_recipient(to))?,
-    })
+/// The verification shard `command` is for: named by a SID's shard digits, or by a recipient under the shard key.
+fn shard_of(
+    command: &ShardCommand,
+    config: &WorkerConfig,
+) -> std::result::Result<String, TwilioError> {
+    let of_recipient = |to: &str| config.shard_key().map(|key| key.shard_of_recipient(to));
+    match command {
+        ShardCommand::Start { request, .. } => of_recipient(&request.to),
+        ShardCommand::Fetch { target, .. }
+        | ShardCommand::Update { target, .. }
+        | ShardCommand::Check { target, .. } => match target {
+            Target::Sid(sid) => Ok(shard_of_sid(sid)),
+            Target::To(to) => of_recipient(to),
+        },
+        ShardCommand::InvokeSna { sid, .. } => Ok(shard_of_sid(sid)),
+        ShardCommand::Inbox { to } => of_recipient(to),
+    }
 }
 
-/// Sends `command` to the verification shard `shard`.
-pub async fn shard_call(env: &Env, shard: &str, command: &ShardCommand) -> Result<Response> {
-    objects::call(env, Store::Verifications, shard, command).await
+/// Sends `command` to the verification shard it is for.
+pub async fn shard_call(
+    env: &Env,
+    config: &WorkerConfig,
+    command: &ShardCommand,
+) -> Result<Response> {
+    match shard_of(command, config) {
+        Ok(shard) => objects::call(env, Store::Verifications, &shard, command).await,
+        Err(e) => error_response(&e),
+    }
 }
