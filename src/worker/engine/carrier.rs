@@ -44,7 +44,6 @@ pub async fn serve_sna(req: &Request, env: &Env, config: &WorkerConfig) -> Resul
     let command = ShardCommand::InvokeSna {
         sid: sid.clone(),
         token: token.to_owned(),
-        carrier_error: config.sna_simulate_error,
     };
     shard_call(env, config, &command).await
 }

@@ -158,11 +158,7 @@ pub enum ShardCommand {
         request: CheckRequest,
     },
     /// The device invoking an SNA URL (the simulated carrier's last hop).
-    InvokeSna {
-        sid: VerificationSid,
-        token: String,
-        carrier_error: Option<u32>,
-    },
+    InvokeSna { sid: VerificationSid, token: String },
     /// The dev inbox of a recipient.
     Inbox { to: String },
 }

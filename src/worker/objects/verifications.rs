@@ -169,18 +169,14 @@ impl DurableObject for VerificationShard {
                 self.save(&key, &state, next, now, |v| v.to_check_resource(now))
                     .await
             }
-            ShardCommand::InvokeSna {
-                sid,
-                token,
-                carrier_error,
-            } => {
+            ShardCommand::InvokeSna { sid, token } => {
                 let Some(key) = storage.get::<String>(&sid_key(&sid)).await? else {
                     return error_response(&TwilioError::not_found());
                 };
                 let Some(state) = storage.get::<VerificationState>(&key).await? else {
                     return error_response(&TwilioError::not_found());
                 };
-                match verification::invoke_sna(&state, &token, now, carrier_error) {
+                match verification::invoke_sna(&state, &token, now, config.sna_simulate_error) {
                     Ok((next, invocation)) => {
                         storage.put(&key, &next).await?;
                         let mut response = Response::ok(invocation.body("SIMULATED"))?;
