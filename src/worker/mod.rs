@@ -4,14 +4,13 @@
 //! - [`public`]: the public API for browsers (`/verify/*`), its CORS, abuse protection and upstream;
 //! - [`engine`]: the embedded Verify v2 engine's REST API (`/v2/*`), its simulated carrier and dev inbox;
 //! - [`objects`]: the Durable Objects that hold all state, and the protocol the front speaks to them;
-//! - [`admin`]: the operator's routes; [`config`]: every setting, read once; [`respond`]: how answers are made.
+//! - [`normalize`]: `POST /normalize`; [`admin`]: the operator's routes;
+//! - [`config`]: every setting, read once; [`respond`] and [`body`]: how answers are made and bodies read.
 
-use serde::Deserialize;
 use worker::{event, Context, Env, Method, Request, Response, Result};
 
-use crate::phone::{self, PhoneErrorCode};
+use crate::phone;
 use crate::verify::model::TwilioError;
-use crate::verify::Reason;
 
 use self::config::WorkerConfig;
 use self::respond::{error_response, json_response, method_not_allowed};
@@ -20,6 +19,7 @@ mod admin;
 mod body;
 mod config;
 mod engine;
+mod normalize;
 mod objects;
 mod public;
 mod respond;
@@ -60,7 +60,7 @@ async fn fetch(mut req: Request, env: Env, _ctx: Context) -> Result<Response> {
             admin::serve_blocks(&req, &env, &config).await
         }
         (Method::Get | Method::Head, "/health") => health(),
-        (Method::Post, "/normalize") => normalize(&mut req).await,
+        (Method::Post, "/normalize") => normalize::serve(&mut req).await,
         (_, "/health") => method_not_allowed("GET, HEAD"),
         (_, "/normalize") => method_not_allowed("POST"),
         _ => error_response(&TwilioError::not_found()),
@@ -72,65 +72,4 @@ fn health() -> Result<Response> {
         &serde_json::json!({ "status": "ok", "version": env!("CARGO_PKG_VERSION") }),
         200,
     )
-}
-/// The body of `POST /normalize`: `{"to": "...", "defaultRegion": "US"}`, `defaultRegion` optional.
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct NormalizeRequest {
-    #[serde(default)]
-    to: serde_json::Value,
-    #[serde(default)]
-    default_region: serde_json::Value,
-}
-
-async fn normalize(req: &mut Request) -> Result<Response> {
-    let body = match body::read_capped(req, body::MAX_NORMALIZE_BODY_BYTES).await {
-        Ok(body) => body,
-        Err(e) => return error_response(&e),
-    };
-    let Ok(request) = serde_json::from_slice::<NormalizeRequest>(&body) else {
-        return error_response(&TwilioError::invalid_parameter("to").with_reason(
-            Reason::NotJson,
-            "the body must be a JSON object with a `to` string",
-        ));
-    };
-    let to = match request.to {
-        serde_json::Value::String(to) => to,
-        serde_json::Value::Null => {
-            return error_response(
-                &TwilioError::invalid_parameter("to")
-                    .with_reason(Reason::Missing, "`to` is required"),
-            )
-        }
-        _ => {
-            return error_response(
-                &TwilioError::invalid_parameter("to")
-                    .with_reason(Reason::NotAString, "`to` must be a string"),
-            )
-        }
-    };
-    let region = match request.default_region {
-        serde_json::Value::Null => None,
-        serde_json::Value::String(region) => Some(region),
-        _ => {
-            return error_response(
-                &TwilioError::invalid_parameter("defaultRegion")
-                    .with_reason(Reason::NotAString, "`defaultRegion` must be a string"),
-            )
-        }
-    };
-    match phone::normalize_phone(&to, region.as_deref()) {
-        Ok(number) => json_response(&number, 200),
-        Err(e) => {
-            let parameter = if e.code == PhoneErrorCode::UnknownRegion {
-                "defaultRegion"
-            } else {
-                "to"
-            };
-            error_response(
-                &TwilioError::invalid_parameter(parameter)
-                    .with_reason(Reason::Phone(e.code), &e.message),
-            )
-        }
-    }
 }

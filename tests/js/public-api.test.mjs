@@ -147,6 +147,22 @@ after(async () => {
 });
 
 describe("the public API, engine upstream", () => {
+  test("the first start after the engine's Service was deleted through /v2 succeeds (the Service comes back)", async () => {
+    const own = await startWrangler({ vars: UNPROTECTED });
+    try {
+      const first = await api(own.url, "POST", "/verify/start", { json: { to: freshNumber(), channel: "sms" } });
+      assert.equal(first.status, 201, first.text);
+      const deleted = await call(own.url, "DELETE", "/v2/Services/VAdec0de00000000000000000000000001", {
+        headers: { authorization: `Basic ${btoa(`${ACCOUNT}:${ENGINE_TOKEN}`)}` },
+      });
+      assert.equal(deleted.status, 204, deleted.text);
+      const next = await api(own.url, "POST", "/verify/start", { json: { to: freshNumber(), channel: "sms" } });
+      assert.equal(next.status, 201, next.text);
+    } finally {
+      await own.stop();
+    }
+  });
+
   test("start normalizes a national number; a wrong code is 200 pending; the right code approves", async () => {
     const national = "07400 123456";
     const started = await api(engine.url, "POST", "/verify/start", { json: { to: national, channel: "sms", defaultRegion: "GB" } });
