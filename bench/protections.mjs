@@ -97,9 +97,9 @@ const report = `## Abuse protection: what it costs (issue 6)
 
 Command: \`node bench/protections.mjs\` (after \`scripts/build-worker.sh\`), ${new Date().toISOString().slice(0, 10)}, on
 ${cpus()[0].model}, ${cpus().length} cores, Node ${process.version}. Two \`wrangler dev\` Workers, one with every
-protection off, one with all on (four start limits, Turnstile against a loopback siteverify stand-in, geo and
-number-type rules, the pumping detector; limits set above the load, so this is the cost of checking, not of
-refusing); ${CONCURRENCY} concurrent loops for ${SECONDS} s per measurement, each a \`POST /verify/start\` for a new
+protection off, one with all on (the per-request count, four start limits, Turnstile against a loopback
+siteverify stand-in, geo and number-type rules, the pumping detector; limits set above the load, so this is the cost
+of checking, not of refusing); ${CONCURRENCY} concurrent loops for ${SECONDS} s per measurement, each a \`POST /verify/start\` for a new
 number from a new IP, alternated off/on twice and averaged. CPU is the \`wrangler dev\` process group's (workerd,
 its Durable Objects, wrangler's proxy) per start, from /proc.
 
@@ -109,7 +109,8 @@ ${row("off", a)}
 ${row("on", b)}
 
 With everything on, a start costs ${(b.cpuMs - a.cpuMs).toFixed(2)} ms more CPU and ${(b.p50 - a.p50).toFixed(1)} ms more at the
-median: four rate-limit counters and the pumping detector's (five Durable Object round trips) and one siteverify
+median: the per-request count, four start limits and the pumping detector's judgement before the upstream, and its
+count of the accepted send after (eight Durable Object round trips), and one siteverify
 request. Throughput ${b.perSecond < a.perSecond ? "falls" : "changes"} by ${(100 * (1 - b.perSecond / a.perSecond)).toFixed(0)}%. This is the worst case: every start
 comes from a new IP to a new number, so each counter is a new Durable Object, which under \`wrangler dev\` is a new
 SQLite file on disk (the "off" row pays the same for the verification's own shard). On 2 shared cores the load
