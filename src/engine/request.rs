@@ -39,7 +39,7 @@ pub fn pick_channel(
 
 /// Whether the engine can send on `channel`: Silent Network Auth only where its simulated carrier is on
 /// (`sna_available`, a development setting); without it an `sna` start is Twilio's 60223, as for a channel the
-/// Service cannot use.
+/// Service cannot use. The engine's start applies it to every start, read from `/v2` or from the public API.
 pub fn check_channel_offered(channel: Channel, sna_available: bool) -> Result<(), TwilioError> {
     if channel == Channel::Sna && !sna_available {
         return Err(TwilioError::channel_disabled().with_reason(
@@ -63,7 +63,6 @@ impl StartRequest {
             .ok_or_else(|| TwilioError::invalid_parameter("Channel"))?;
         let recipient = classify_recipient(to, requested, None).map_err(|e| e.to_twilio_error())?;
         let channel = pick_channel(requested, &recipient, sna_available);
-        check_channel_offered(channel, sna_available)?;
         if form
             .get("TemplateSid")
             .is_some_and(|sid| sid.parse::<TemplateSid>().is_err())
@@ -179,10 +178,12 @@ mod tests {
         };
         assert_eq!(auto(true), Some(Channel::Sna));
         assert_eq!(auto(false), Some(Channel::Sms));
-        let sna =
-            |available| StartRequest::from_form(&form("To=%2B447400123456&Channel=sna"), available);
-        assert_eq!(sna(true).unwrap().request.channel, Some(Channel::Sna));
-        let refused = sna(false).unwrap_err();
+        let sna = StartRequest::from_form(&form("To=%2B447400123456&Channel=sna"), true).unwrap();
+        assert_eq!(sna.request.channel, Some(Channel::Sna));
+        // The engine's start holds every start (from /v2 and from the public API) to what it offers.
+        assert!(check_channel_offered(Channel::Sna, true).is_ok());
+        assert!(check_channel_offered(Channel::Sms, false).is_ok());
+        let refused = check_channel_offered(Channel::Sna, false).unwrap_err();
         assert_eq!((refused.code, refused.status), (60223, 400));
         assert_eq!(refused.reason(), Some("SNA_UNAVAILABLE"));
         // `auto` is for phone numbers: an address must ask for `email`.
