@@ -18,7 +18,7 @@ use worker::{Env, Method, Request, Response, Result};
 use super::body::{read_capped, MAX_V2_BODY_BYTES};
 use super::config::{EngineAccount, WorkerConfig};
 use super::objects::counters;
-use super::public::protect::client_ip;
+use super::public::protect::{self, client_ip};
 use super::respond::error_response;
 use crate::engine::access::authenticate;
 use crate::engine::form::Form;
@@ -70,12 +70,9 @@ pub async fn serve_rest(mut req: Request, env: &Env, config: &WorkerConfig) -> R
             "the engine's API is for servers; browsers on other sites may not call it",
         ));
     }
-    let protections = match &config.protections {
+    let protections = match protect::protections(config) {
         Ok(protections) => protections,
-        Err(e) => {
-            worker::console_log!("verify-edge: protections misconfigured: {e}");
-            return error_response(&TwilioError::internal_error());
-        }
+        Err(e) => return error_response(&e),
     };
     let failures = protections.auth_failures_per_ip.map(|limit| {
         let client = protections.client_key(&client_ip(&req));
