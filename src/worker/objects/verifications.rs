@@ -120,14 +120,18 @@ impl DurableObject for VerificationShard {
     async fn fetch(&self, mut req: Request) -> Result<Response> {
         let command: ShardCommand = req.json().await?;
         let storage = self.state.storage();
-        let config = WorkerConfig::from_env(&self.env);
+        // The settings are read only by the commands that use them: a fetch, an update or an inbox read needs none.
+        let config = || WorkerConfig::from_env(&self.env);
         let now = Date::now().as_millis();
         match command {
             ShardCommand::Start {
                 service,
                 request,
                 base_url,
-            } => self.start(&config, service, request, &base_url, now).await,
+            } => {
+                self.start(&config(), service, request, &base_url, now)
+                    .await
+            }
             ShardCommand::Fetch {
                 service_sid,
                 target,
@@ -157,7 +161,7 @@ impl DurableObject for VerificationShard {
                 target,
                 request,
             } => {
-                let lifetime_ms = config.lifetime_ms;
+                let lifetime_ms = config().lifetime_ms;
                 let Some(service_sid) = service.sid.clone() else {
                     return error_response(&TwilioError::not_found());
                 };
@@ -176,7 +180,7 @@ impl DurableObject for VerificationShard {
                 let Some(state) = storage.get::<VerificationState>(&key).await? else {
                     return error_response(&TwilioError::not_found());
                 };
-                match verification::invoke_sna(&state, &token, now, config.sna_simulate_error) {
+                match verification::invoke_sna(&state, &token, now, config().sna_simulate_error) {
                     Ok((next, invocation)) => {
                         storage.put(&key, &next).await?;
                         let mut response = Response::ok(invocation.body("SIMULATED"))?;
