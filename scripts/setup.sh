@@ -19,6 +19,7 @@ WORKER_BUILD_VERSION=0.8.7   # must match the `worker` crate in Cargo.toml
 WASM_PACK_VERSION=0.15.1
 GECKODRIVER_VERSION=0.37.1
 TWILIO_PYTHON_VERSION=9.13.0
+PYJWT_VERSION=2.15.1
 
 if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   log "adding the wasm32-unknown-unknown target"
@@ -62,6 +63,13 @@ while IFS= read -r line; do
 done < .dev.vars.example
 # The engine's shard key, a secret of this machine's own (production sets its own with `wrangler secret put`).
 grep -q '^SHARD_KEY=' .dev.vars || { log "generating SHARD_KEY in .dev.vars"; echo "SHARD_KEY=$(od -An -tx1 -N32 /dev/urandom | tr -d ' \n')" >> .dev.vars; }
+# The approval tokens' signing key (P-256, PKCS#8, on one line with \n for its line breaks) and the redeem route's
+# bearer secret: this machine's own, never committed (production: `wrangler secret put`).
+grep -q '^APPROVAL_SIGNING_KEY=' .dev.vars || { log "generating APPROVAL_SIGNING_KEY in .dev.vars"; node -e '
+  const { generateKeyPairSync } = require("node:crypto");
+  const pem = generateKeyPairSync("ec", { namedCurve: "P-256" }).privateKey.export({ type: "pkcs8", format: "pem" });
+  console.log("APPROVAL_SIGNING_KEY=" + pem.trim().split("\n").join("\\n"));' >> .dev.vars; }
+grep -q '^APPROVAL_REDEEM_SECRET=' .dev.vars || { log "generating APPROVAL_REDEEM_SECRET in .dev.vars"; echo "APPROVAL_REDEEM_SECRET=$(od -An -tx1 -N32 /dev/urandom | tr -d ' \n')" >> .dev.vars; }
 
 if (( want_test )); then
   missing=()
@@ -77,11 +85,12 @@ if (( want_test )); then
   fi
   cargo_tool geckodriver "$GECKODRIVER_VERSION" geckodriver
   # Twilio's Python SDK, for tests/python (beside the Node SDK): from PyPI, into the cache, not the system.
-  if ! PYTHONPATH="$PYTHON_SDK_DIR" python3 -c "import twilio, sys; sys.exit(twilio.__version__ != '$TWILIO_PYTHON_VERSION')" 2>/dev/null; then
-    log "pip install twilio $TWILIO_PYTHON_VERSION into $PYTHON_SDK_DIR"
+  # PyJWT with its crypto extra (cryptography) judges the approval tokens (tests/python/approval_tokens.py).
+  if ! PYTHONPATH="$PYTHON_SDK_DIR" python3 -c "import twilio, jwt, cryptography, sys; sys.exit(twilio.__version__ != '$TWILIO_PYTHON_VERSION' or jwt.__version__ != '$PYJWT_VERSION')" 2>/dev/null; then
+    log "pip install twilio $TWILIO_PYTHON_VERSION and pyjwt[crypto] $PYJWT_VERSION into $PYTHON_SDK_DIR"
     # --target installs into our own folder, never the system's; Debian's pip (PEP 668) wants that said outright.
     python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore --break-system-packages \
-      --upgrade --target "$PYTHON_SDK_DIR" "twilio==$TWILIO_PYTHON_VERSION"
+      --upgrade --target "$PYTHON_SDK_DIR" "twilio==$TWILIO_PYTHON_VERSION" "pyjwt[crypto]==$PYJWT_VERSION"
   fi
 fi
 log "ready"

@@ -137,6 +137,29 @@ pub struct VerificationCheck {
     pub valid: bool,
     /// For `sna`: the error code of the latest carrier attempt (`60519` while the result is pending), if any.
     pub sna_error_code: Option<u32>,
+    /// When this check approved the verification: the signed approval token (an ES256 JWT) for the app's server
+    /// to check against `/.well-known/jwks.json`; `null` otherwise.
+    pub token: Option<String>,
+}
+
+/// What `POST /verify/redeem` takes: the approval token, in a JSON or form body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RedeemParams {
+    /// The approval token.
+    pub token: String,
+}
+
+/// Longest approval token `/verify/redeem` reads, in characters (ours are under 1 KiB).
+const MAX_TOKEN_CHARS: usize = 4096;
+
+impl RedeemParams {
+    /// Reads a redeem body: `token`, and nothing else.
+    pub fn from_body(body: &[u8], kind: BodyKind) -> Result<Self, TwilioError> {
+        let params = Params::parse(body, kind, &["token"])?;
+        Ok(Self {
+            token: params.required("token", MAX_TOKEN_CHARS)?,
+        })
+    }
 }
 
 /// A verification to create upstream, its recipient normalized. Twilio mode sends it as [`UpstreamStart::form`];
@@ -577,6 +600,7 @@ impl VerificationCheck {
                 .as_ref()
                 .and_then(|codes| codes.last())
                 .map(|e| e.code),
+            token: None,
         })
     }
 }

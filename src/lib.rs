@@ -5,6 +5,7 @@
 
 pub mod abuse;
 pub mod api;
+pub mod approval;
 pub mod engine;
 pub mod limits;
 pub mod phone;

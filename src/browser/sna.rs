@@ -264,6 +264,8 @@ pub struct SnaResult {
     /// `TIMEOUT` or `NETWORK_ERROR` when the invocation ended so; the check still ran.
     #[tsify(type = "\"TIMEOUT\" | \"NETWORK_ERROR\" | null")]
     pub invocation_error: Option<&'static str>,
+    /// When approved: the signed approval token for the app's server (see `VerificationCheck.token`).
+    pub token: Option<String>,
 }
 
 impl SnaResult {
@@ -283,6 +285,7 @@ impl SnaResult {
             sid: check.sid,
             status: check.status,
             sna_error_code: check.sna_error_code,
+            token: check.token,
             fallback_allowed: outcome != SnaOutcome::Approved
                 && check.sna_error_code != Some(SNA_NO_FALLBACK),
             invocation,

@@ -123,11 +123,29 @@ pub enum Reason {
     NoPendingVerification,
     /// The verification is no longer pending: it is in this status.
     VerificationGone(Status),
+    /// An approval token that is not a compact JWS of JSON.
+    TokenMalformed,
+    /// An approval token whose `alg` is not ES256.
+    TokenAlgorithm,
+    /// An approval token whose `kid` names no key this Worker accepts.
+    TokenUnknownKey,
+    /// An approval token whose signature does not verify.
+    TokenSignature,
+    /// An approval token from another issuer.
+    TokenIssuer,
+    /// An approval token for another audience.
+    TokenAudience,
+    /// An approval token past its `exp`.
+    TokenExpired,
+    /// An approval token issued in the future.
+    TokenNotYetValid,
+    /// An approval token that was already redeemed.
+    TokenRedeemed,
 }
 
 impl Reason {
     /// Every reason as written; the phone and email variants stand for their codes' lists.
-    pub const ALL: [Self; 40] = [
+    pub const ALL: [Self; 49] = [
         Self::Missing,
         Self::NotAString,
         Self::NotABoolean,
@@ -168,6 +186,15 @@ impl Reason {
         Self::VerificationGone(Status::Approved),
         Self::VerificationGone(Status::Canceled),
         Self::VerificationGone(Status::Expired),
+        Self::TokenMalformed,
+        Self::TokenAlgorithm,
+        Self::TokenUnknownKey,
+        Self::TokenSignature,
+        Self::TokenIssuer,
+        Self::TokenAudience,
+        Self::TokenExpired,
+        Self::TokenNotYetValid,
+        Self::TokenRedeemed,
     ];
 
     /// The reason as `details.reason` writes it, e.g. `NOT_A_STRING`.
@@ -221,6 +248,15 @@ impl Reason {
                 Status::Failed => "VERIFICATION_FAILED",
                 Status::Expired => "VERIFICATION_EXPIRED",
             },
+            Self::TokenMalformed => "TOKEN_MALFORMED",
+            Self::TokenAlgorithm => "TOKEN_ALGORITHM",
+            Self::TokenUnknownKey => "TOKEN_UNKNOWN_KEY",
+            Self::TokenSignature => "TOKEN_SIGNATURE",
+            Self::TokenIssuer => "TOKEN_ISSUER",
+            Self::TokenAudience => "TOKEN_AUDIENCE",
+            Self::TokenExpired => "TOKEN_EXPIRED",
+            Self::TokenNotYetValid => "TOKEN_NOT_YET_VALID",
+            Self::TokenRedeemed => "TOKEN_REDEEMED",
         }
     }
 }
@@ -407,6 +443,11 @@ impl TwilioError {
         )
     }
 
+    /// 20409, HTTP 409: the approval token was already redeemed (`TokenRedeemed`; verify-edge's own, `20000 + HTTP status`).
+    pub fn token_redeemed() -> Self {
+        Self::new(20409, 409, "Approval token already redeemed")
+    }
+
     /// One of every error of the catalogue, for tests that walk it.
     pub fn catalog() -> Vec<Self> {
         vec![
@@ -438,6 +479,7 @@ impl TwilioError {
             Self::delivery_blocked(),
             Self::device_intelligence_blocked(),
             Self::geo_permission_blocked(),
+            Self::token_redeemed(),
         ]
     }
 }

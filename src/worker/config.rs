@@ -6,6 +6,7 @@ use worker::Env;
 
 use super::public::cors::Cors;
 use crate::abuse::Protections;
+use crate::approval::{Approvals, SetupError};
 use crate::engine::access::Credential;
 use crate::engine::shard::ShardKey;
 use crate::engine::verification::DEFAULT_LIFETIME_MS;
@@ -63,6 +64,17 @@ pub struct WorkerConfig {
     pub allowed_friendly_names: Vec<String>,
     /// The bearer token of the admin routes (`ADMIN_TOKEN`); without one they do not exist.
     pub admin_token: Option<String>,
+    /// How approval tokens are signed (`APPROVAL_*`); an error names the setting that is missing or unreadable,
+    /// and then no route answers an approval (20500).
+    pub approvals: Result<Approvals, SetupError>,
+    /// The bearer secret of `POST /verify/redeem` (`APPROVAL_REDEEM_SECRET`); without one the route does not
+    /// exist.
+    pub redeem_secret: Option<String>,
+    /// Where each approval token is POSTed (`APPROVAL_WEBHOOK_URL`, https, or http on loopback); an error when
+    /// the URL is not one.
+    pub approval_webhook_url: Result<Option<Url>, String>,
+    /// How long the approval webhook may take per attempt (`APPROVAL_WEBHOOK_TIMEOUT_MS`, 5 seconds by default).
+    pub approval_webhook_timeout_ms: u32,
 }
 
 /// The engine's account, and who may call its `/v2` API.
@@ -133,11 +145,54 @@ impl WorkerConfig {
                 .map(str::to_owned)
                 .collect(),
             admin_token: get("ADMIN_TOKEN"),
+            approvals: Approvals::from_settings(&get),
+            redeem_secret: get("APPROVAL_REDEEM_SECRET"),
+            approval_webhook_url: get("APPROVAL_WEBHOOK_URL")
+                .map(|url| {
+                    Url::parse(&url)
+                        .ok()
+                        .filter(|url| {
+                            url.scheme() == "https" || (url.scheme() == "http" && is_loopback(url))
+                        })
+                        .ok_or_else(|| {
+                            "APPROVAL_WEBHOOK_URL must be an https URL (http only on loopback)"
+                                .to_owned()
+                        })
+                })
+                .transpose(),
+            approval_webhook_timeout_ms: get("APPROVAL_WEBHOOK_TIMEOUT_MS")
+                .and_then(|t| t.parse::<u32>().ok())
+                .filter(|&t| t > 0)
+                .unwrap_or(DEFAULT_DELIVERY_TIMEOUT_MS),
         }
     }
 }
 
 impl WorkerConfig {
+    /// How approval tokens are signed; when they cannot be, the log says which setting is wrong (once per
+    /// isolate, as it starts serving, and on each refused approval) and the answer is 20500: never an unsigned
+    /// token, nor one signed with a key it was not given.
+    pub fn approvals(&self) -> Result<&Approvals, TwilioError> {
+        self.approvals.as_ref().map_err(|e| {
+            worker::console_log!("verify-edge: approval tokens cannot be issued: {e}");
+            TwilioError::internal_error()
+        })
+    }
+
+    /// Says once per isolate, in the log, what is wrong with the settings that make a route fail closed.
+    pub fn log_misconfiguration_once(&self) {
+        static SAID: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+        if SAID.swap(true, std::sync::atomic::Ordering::Relaxed) {
+            return;
+        }
+        if let Err(e) = &self.approvals {
+            worker::console_error!("verify-edge: startup: approval tokens cannot be issued, approvals answer 20500: {e}");
+        }
+        if let Err(e) = &self.approval_webhook_url {
+            worker::console_error!("verify-edge: startup: {e}; no approval is pushed");
+        }
+    }
+
     /// The engine's shard key; without one (or one too short) the engine cannot place a verification: the log
     /// says so, the answer is 20500.
     pub fn shard_key(&self) -> Result<&ShardKey, TwilioError> {

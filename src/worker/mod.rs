@@ -4,6 +4,8 @@
 //! - [`public`]: the public API for browsers (`/verify/*`), its CORS, abuse protection and upstream;
 //! - [`engine`]: the embedded Verify v2 engine's REST API (`/v2/*`), its simulated carrier and dev inbox;
 //! - [`objects`]: the Durable Objects that hold all state, and the protocol the front speaks to them;
+//! - [`approval`]: the approval tokens' JWKS (`/.well-known/jwks.json`), `POST /verify/redeem` and the approval
+//!   webhook;
 //! - [`normalize`]: `POST /normalize`; [`admin`]: the operator's routes;
 //! - [`config`]: every setting, read once; [`respond`] and [`body`]: how answers are made and bodies read.
 
@@ -16,6 +18,7 @@ use self::config::WorkerConfig;
 use self::respond::{error_response, json_response, method_not_allowed};
 
 mod admin;
+mod approval;
 mod body;
 mod config;
 mod engine;
@@ -31,14 +34,18 @@ fn start() {
 }
 
 #[event(fetch)]
-async fn fetch(mut req: Request, env: Env, _ctx: Context) -> Result<Response> {
+async fn fetch(mut req: Request, env: Env, ctx: Context) -> Result<Response> {
     let config = WorkerConfig::from_env(&env);
+    config.log_misconfiguration_once();
     let path = req.path();
     if path.starts_with("/v2/") {
         return engine::serve_rest(req, &env, &config).await;
     }
+    if path == "/verify/redeem" {
+        return approval::serve_redeem(req, &env, &config).await;
+    }
     if path.starts_with("/verify/") || path == "/openapi.json" {
-        return public::serve(req, &env, &config).await;
+        return public::serve(req, &env, &config, &ctx).await;
     }
     let public_route = (path.starts_with("/sna/")
         && matches!(req.method(), Method::Get | Method::Post))
@@ -59,6 +66,8 @@ async fn fetch(mut req: Request, env: Env, _ctx: Context) -> Result<Response> {
         (_, p) if p.starts_with("/admin/pumping-blocks/") => {
             admin::serve_blocks(&req, &env, &config).await
         }
+        (Method::Get | Method::Head, "/.well-known/jwks.json") => approval::serve_jwks(&config),
+        (_, "/.well-known/jwks.json") => method_not_allowed("GET, HEAD"),
         (Method::Get | Method::Head, "/health") => health(),
         (Method::Post, "/normalize") => normalize::serve(&mut req).await,
         (_, "/health") => method_not_allowed("GET, HEAD"),

@@ -2,5 +2,7 @@
 
 /// Configuration, geo permissions, number types and the pumping detector.
 mod abuse_protection;
+/// Approval tokens: keys, signing (RFC 6979 and RFC 7515 vectors), every refusal of the check, the settings.
+mod approval_tokens;
 /// Parameters, the upstream's form, the safe views and the mapping of upstream errors.
 mod public_contract;

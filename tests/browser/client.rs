@@ -388,6 +388,7 @@ fn sna_results_say_whether_to_fall_back() {
                 status,
                 valid: status == Status::Approved,
                 sna_error_code: code,
+                token: (status == Status::Approved).then(|| "header.claims.signature".into()),
             },
             Some(SnaInvocation::Opaque),
             None,

@@ -17,13 +17,10 @@ use worker::{Env, Method, Request, Response, Result};
 
 use super::body::{read_capped, MAX_V2_BODY_BYTES};
 use super::config::{EngineAccount, WorkerConfig};
-use super::objects::counters;
-use super::public::protect::{self, client_ip};
+use super::public::protect;
 use super::respond::error_response;
 use crate::engine::access::authenticate;
 use crate::engine::form::Form;
-use crate::engine::rate_limit::retry_after_seconds;
-use crate::limits::Decision;
 use crate::verify::model::TwilioError;
 use crate::verify::Reason;
 
@@ -52,9 +49,6 @@ impl V2Request<'_> {
     }
 }
 
-/// The counter name of failed `/v2` logins within a client's key.
-const AUTH_FAILURES: &str = "auth failures";
-
 /// Serves `/v2/...`. Browsers never call it (Twilio's API is server to server): a cross-site browser request is
 /// refused before anything else, so a page elsewhere cannot replay credentials a browser remembered. Failed
 /// logins are counted per client; past `LIMIT_AUTH_FAILURES_PER_IP` every login from it waits.
@@ -74,35 +68,18 @@ pub async fn serve_rest(mut req: Request, env: &Env, config: &WorkerConfig) -> R
         Ok(protections) => protections,
         Err(e) => return error_response(&e),
     };
-    let failures = protections.auth_failures_per_ip.map(|limit| {
-        let client = protections.client_key(&client_ip(&req));
-        (format!("ip:{client}"), limit)
-    });
-    if let Some((key, limit)) = &failures {
-        // A counter that cannot be reached refuses, as every limit does.
-        let decision = counters::peek(env, key, AUTH_FAILURES, limit.max, limit.window_ms)
-            .await
-            .unwrap_or(Decision {
-                allowed: false,
-                retry_after_ms: 1000,
-            });
-        if !decision.allowed {
-            return too_many_failures(decision.retry_after_ms);
-        }
-    }
     let credentials = req.headers().get("Authorization")?;
-    if let Err(e) = authenticate(credentials.as_deref(), &account.credentials) {
-        if let Some((key, limit)) = &failures {
-            if let Err(err) =
-                counters::take(env, key, AUTH_FAILURES, limit.max, limit.window_ms).await
-            {
-                worker::console_log!("verify-edge: could not count a failed login: {err}");
-            }
+    let login = protect::guard_login(env, &req, protections, || {
+        authenticate(credentials.as_deref(), &account.credentials)
+    })
+    .await;
+    if let Err(refusal) = login {
+        if refusal.error.status == 401 {
+            worker::console_log!(
+                "verify-edge: refused a /v2 request with wrong or missing credentials"
+            );
         }
-        worker::console_log!(
-            "verify-edge: refused a /v2 request with wrong or missing credentials"
-        );
-        return error_response(&e);
+        return refusal.response();
     }
     let body = if matches!(req.method(), Method::Post) {
         match read_capped(&mut req, MAX_V2_BODY_BYTES).await {
@@ -160,17 +137,4 @@ fn is_cross_site(req: &Request, url: &worker::Url) -> Result<bool> {
     Ok(headers
         .get("Origin")?
         .is_some_and(|origin| origin != url.origin().ascii_serialization()))
-}
-
-/// 20429 with `Retry-After`: this client failed to log in too often.
-fn too_many_failures(retry_after_ms: u64) -> Result<Response> {
-    let mut response = error_response(&TwilioError::too_many_requests().with_reason(
-        Reason::TooManyLoginFailures,
-        "too many failed logins from this client; see Retry-After",
-    ))?;
-    response.headers_mut().set(
-        "Retry-After",
-        &retry_after_seconds(retry_after_ms).to_string(),
-    )?;
-    Ok(response)
 }

@@ -8,12 +8,14 @@
 //! - [`verifications`]: `VerificationShard`, one per recipient: its verifications and its dev inbox.
 //! - [`counters`]: `RateCounter`, one per counter key: the public API's limits, the engine's Buckets and the
 //!   pumping detector.
+//! - [`redemptions`]: `ApprovalRedemption`, one per approval token: whether it was redeemed.
 //!
 //! What the front asks of each is one JSON command of [`protocol`], sent with [`call`].
 
 pub mod counters;
 pub mod protocol;
 pub mod rate_limits;
+pub mod redemptions;
 pub mod safe_list;
 pub mod services;
 pub mod verifications;
@@ -37,6 +39,8 @@ pub enum Store {
     Verifications,
     /// One counter key ([`protocol::CounterCommand`]).
     Counters,
+    /// One approval token's redemption ([`protocol::RedemptionCommand`]).
+    Redemptions,
 }
 
 impl Store {
@@ -45,6 +49,7 @@ impl Store {
             Self::Services | Self::RateLimits | Self::SafeList => "SERVICES",
             Self::Verifications => "VERIFICATIONS",
             Self::Counters => "LIMITS",
+            Self::Redemptions => "REDEMPTIONS",
         }
     }
 
@@ -53,7 +58,7 @@ impl Store {
         match self {
             Self::RateLimits => "/rate-limits",
             Self::SafeList => "/safe-list",
-            Self::Services | Self::Verifications | Self::Counters => "/",
+            Self::Services | Self::Verifications | Self::Counters | Self::Redemptions => "/",
         }
     }
 }

@@ -246,3 +246,15 @@ impl From<Policy> for PumpingPolicy {
         }
     }
 }
+
+/// What is asked of an `ApprovalRedemption` (one per approval token's `jti`).
+#[derive(Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case")]
+pub enum RedemptionCommand {
+    /// Redeems the token: 200 the first time, 409 (20409) after. The record is kept until the token expires
+    /// (`expires_at_ms`), after which the token is refused anyway.
+    Redeem {
+        /// The token's `exp`, in milliseconds.
+        expires_at_ms: u64,
+    },
+}

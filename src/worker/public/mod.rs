@@ -14,10 +14,12 @@ use worker::{console_log, Date, Env, Method, Request, Response, Result, Url};
 use self::cors::{access, finish, preflight, Access};
 use self::protect::Refusal;
 use self::upstream::{Answer, Call, Retry};
+use super::approval;
 use super::body::read_capped;
 use super::config::{Upstream, WorkerConfig};
 use super::respond::{error_response, json_response};
 use crate::api::{self, mask_recipient, BodyKind, CheckParams, StartParams, MAX_BODY_BYTES};
+use crate::approval::token::Approval;
 use crate::engine::time::parse_iso8601;
 use crate::verify::model::{self, TwilioError};
 use crate::verify::sid::VerificationSid;
@@ -32,10 +34,19 @@ struct Context<'a> {
     env: &'a Env,
     config: &'a WorkerConfig,
     origin: Url,
+    /// The origin as text (`https://host`): the approval tokens' issuer unless `APPROVAL_ISSUER` says otherwise.
+    own_origin: &'a str,
+    /// The request's execution context: the approval webhook runs after the answer, within it.
+    ctx: &'a worker::Context,
 }
 
 /// Serves `/verify/...` and `/openapi.json`.
-pub async fn serve(mut req: Request, env: &Env, config: &WorkerConfig) -> Result<Response> {
+pub async fn serve(
+    mut req: Request,
+    env: &Env,
+    config: &WorkerConfig,
+    ctx: &worker::Context,
+) -> Result<Response> {
     let url = req.url()?;
     let own_origin = url.origin().ascii_serialization();
     let path = url.path().to_owned();
@@ -50,6 +61,8 @@ pub async fn serve(mut req: Request, env: &Env, config: &WorkerConfig) -> Result
         env,
         config,
         origin,
+        own_origin: &own_origin,
+        ctx,
     };
     let method = req.method();
     let route = match path.as_str() {
@@ -268,6 +281,9 @@ async fn check(
     kind: BodyKind,
 ) -> std::result::Result<api::VerificationCheck, Refusal> {
     let prepared = CheckParams::from_body(body, kind)?.to_upstream()?;
+    // An approval must come with its token: without a usable signing key, nothing is checked (so no code is
+    // spent on an approval that could not be proven).
+    cx.config.approvals()?;
     let protections = protect::protections(cx.config)?;
     let target = match &prepared.target {
         Target::Sid(sid) => sid.to_string(),
@@ -280,12 +296,23 @@ async fn check(
         return Err(refused(cx, upstream, &answer, Some(&prepared.target)).await);
     }
     let upstream_check = serde_json::from_slice::<model::VerificationCheck>(&answer.body).ok();
-    let (view, to) = upstream_check
+    let (mut view, to, channel) = upstream_check
         .as_ref()
-        .and_then(|c| api::VerificationCheck::from_upstream(c).map(|view| (view, c.to.clone())))
+        .and_then(|c| {
+            api::VerificationCheck::from_upstream(c).map(|view| (view, c.to.clone(), c.channel))
+        })
         .ok_or_else(|| unreadable(upstream, answer.status))?;
-    if let (model::Status::Approved, Some(to)) = (view.status, to) {
+    if view.status == model::Status::Approved {
+        let to = to.ok_or_else(|| unreadable(upstream, answer.status))?;
         protect::approved(cx.env, protections, &to).await;
+        let approval = Approval {
+            verification_sid: view.sid.clone(),
+            to,
+            channel,
+        };
+        let token = approval::mint(cx.config, &approval, cx.own_origin)?;
+        approval::push(cx.ctx, cx.config, &token);
+        view.token = Some(token);
     }
     Ok(view)
 }

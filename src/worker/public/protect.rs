@@ -6,6 +6,7 @@ use worker::{console_log, AbortSignal, Fetch, Headers, Method, Request, RequestI
 
 use crate::abuse::{self, Limit, Protections};
 use crate::api::{mask_recipient, UpstreamStart};
+use crate::engine::rate_limit::retry_after_seconds;
 use crate::limits::Decision;
 use crate::verify::model::{Channel, TwilioError};
 use crate::verify::recipient::{recipient_key, Recipient};
@@ -41,6 +42,65 @@ pub struct Refusal {
     pub error: TwilioError,
     /// Seconds, for 429s.
     pub retry_after: Option<u64>,
+}
+
+impl Refusal {
+    /// The refusal as an answer: Twilio's body, and `Retry-After` when there is a wait.
+    pub fn response(&self) -> Result<worker::Response> {
+        let mut response = crate::worker::respond::error_response(&self.error)?;
+        if let Some(seconds) = self.retry_after {
+            response
+                .headers_mut()
+                .set("Retry-After", &seconds.max(1).to_string())?;
+        }
+        Ok(response)
+    }
+}
+
+/// The counter name of a client's failed logins.
+const AUTH_FAILURES: &str = "auth failures";
+
+/// A server's login (the engine's `/v2`, `/verify/redeem`): refused while this client's failed logins are over
+/// `LIMIT_AUTH_FAILURES_PER_IP` (a counter that cannot be reached refuses, as every limit does); a failed
+/// `authenticate` is counted, and answered with its own error.
+pub async fn guard_login(
+    env: &worker::Env,
+    req: &Request,
+    protections: &Protections,
+    authenticate: impl FnOnce() -> std::result::Result<(), TwilioError>,
+) -> std::result::Result<(), Refusal> {
+    let failures = protections.auth_failures_per_ip.map(|limit| {
+        let client = protections.client_key(&client_ip(req));
+        (format!("ip:{client}"), limit)
+    });
+    if let Some((key, limit)) = &failures {
+        let decision = counters::peek(env, key, AUTH_FAILURES, limit.max, limit.window_ms)
+            .await
+            .unwrap_or(Decision {
+                allowed: false,
+                retry_after_ms: 1000,
+            });
+        if !decision.allowed {
+            return Err(Refusal {
+                error: TwilioError::too_many_requests().with_reason(
+                    Reason::TooManyLoginFailures,
+                    "too many failed logins from this client; see Retry-After",
+                ),
+                retry_after: Some(retry_after_seconds(decision.retry_after_ms)),
+            });
+        }
+    }
+    if let Err(error) = authenticate() {
+        if let Some((key, limit)) = &failures {
+            if let Err(err) =
+                counters::take(env, key, AUTH_FAILURES, limit.max, limit.window_ms).await
+            {
+                console_log!("verify-edge: could not count a failed login: {err}");
+            }
+        }
+        return Err(error.into());
+    }
+    Ok(())
 }
 
 impl From<TwilioError> for Refusal {
