@@ -41,7 +41,7 @@ export function assertDocumented(method, path, { status, headers, json }) {
   for (const [name, header] of Object.entries(response.headers ?? {})) {
     if (header.required) assert.ok(headers.get(name), `HTTP ${status} must carry ${name}`);
   }
-  const content = response.content?.["application/json"];
+  const content = response.content?.["application/json"] ?? response.content?.["application/jwk-set+json"];
   if (!content) return;
   const ref = content.schema.$ref.replace("#", "openapi#");
   const validate = ajv.getSchema(ref);

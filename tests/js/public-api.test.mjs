@@ -9,6 +9,7 @@ import { randomBytes } from "node:crypto";
 import { createServer } from "node:http";
 import { readFileSync } from "node:fs";
 import { after, before, describe, test } from "node:test";
+import * as jose from "jose";
 import { assertDocumented } from "./openapi.mjs";
 import { ROOT, UNPROTECTED, devInbox, safeList, startWrangler } from "./support.mjs";
 
@@ -186,11 +187,13 @@ describe("the public API, engine upstream", () => {
     const wrong = code === "000000" ? "111111" : "000000";
     const miss = await api(engine.url, "POST", "/verify/check", { json: { to: national, defaultRegion: "GB", code: wrong } });
     assert.equal(miss.status, 200);
-    assert.deepEqual(miss.json, { sid: v.sid, status: "pending", valid: false, snaErrorCode: null });
+    assert.deepEqual(miss.json, { sid: v.sid, status: "pending", valid: false, snaErrorCode: null, token: null });
 
     const hit = await api(engine.url, "POST", "/verify/check", { json: { verificationSid: v.sid, code } });
     assert.equal(hit.status, 200);
-    assert.deepEqual(hit.json, { sid: v.sid, status: "approved", valid: true, snaErrorCode: null });
+    const { token, ...rest } = hit.json;
+    assert.deepEqual(rest, { sid: v.sid, status: "approved", valid: true, snaErrorCode: null });
+    assert.equal(JSON.parse(Buffer.from(token.split(".")[1], "base64url")).sub, v.to, "the approval token names the number");
 
     const again = await api(engine.url, "POST", "/verify/check", { json: { to: v.to, code } });
     assertError(again, 20404, 404, "The requested resource was not found", "NO_PENDING_VERIFICATION");
@@ -380,7 +383,14 @@ describe("the public API, Twilio upstream (VERIFY_BASE_URL at another Worker's e
     assert.equal(upstream.status, 200);
     const code = await latestCode(engine.url, to);
     const hit = await api(proxy.url, "POST", "/verify/check", { json: { to, code } });
-    assert.deepEqual(hit.json, { sid: started.json.sid, status: "approved", valid: true, snaErrorCode: null });
+    const { token, ...rest } = hit.json;
+    assert.deepEqual(rest, { sid: started.json.sid, status: "approved", valid: true, snaErrorCode: null });
+    // Twilio answered approved, so the Worker signs the token itself: its key, its origin as the issuer.
+    const { payload } = await jose.jwtVerify(token, jose.createRemoteJWKSet(new URL(`${proxy.url}/.well-known/jwks.json`)), {
+      algorithms: ["ES256"], issuer: proxy.url, audience: "verify-edge-dev",
+    });
+    assert.equal(payload.sub, to);
+    assert.equal(payload.jti, started.json.sid);
     const gone = await api(proxy.url, "GET", `/verify/status/${started.json.sid}`);
     assert.ok([200, 404].includes(gone.status));
   });

