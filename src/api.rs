@@ -138,7 +138,8 @@ pub struct VerificationCheck {
     /// For `sna`: the error code of the latest carrier attempt (`60519` while the result is pending), if any.
     pub sna_error_code: Option<u32>,
     /// When this check approved the verification: the signed approval token (an ES256 JWT) for the app's server
-    /// to check against `/.well-known/jwks.json`; `null` otherwise.
+    /// to check against `/.well-known/jwks.json`; `null` otherwise. The page only carries it: the server must
+    /// verify it (signature, `iss`, `aud`, `exp`) and never take the browser's word that a number was verified.
     pub token: Option<String>,
 }
 

@@ -1,6 +1,6 @@
 // The demo: the whole verification flow with the verify-edge npm package (built into ./pkg/). The phone field is
 // formatted as you type and normalized on every keystroke; start, check, resend and silent network auth go through
-// this Worker's public API.
+// this Worker's public API. An approval's token is shown decoded, for reading only: the app's server verifies it.
 import { AsYouType, normalizePhone, supportedRegions, VerifyClient, VerifyEdgeError } from "./pkg/index.js";
 
 const $ = (id) => document.getElementById(id);
@@ -15,6 +15,7 @@ const startForm = $("start-form");
 const checkForm = $("check-form");
 const outcome = $("outcome");
 const fallback = $("fallback");
+const approval = $("approval");
 
 const client = new VerifyClient(location.origin);
 
@@ -99,6 +100,33 @@ function say(kind, text, code) {
 
 function fail(error) {
   say("error", describe(error), error instanceof VerifyEdgeError ? String(error.code) : "");
+}
+
+// --- the approval token ---
+
+/** A JWT segment's text: base64url without padding, then UTF-8 (an email address in `sub` may not be ASCII). */
+function base64urlText(segment) {
+  const base64 = segment.replaceAll("-", "+").replaceAll("_", "/").padEnd(Math.ceil(segment.length / 4) * 4, "=");
+  return new TextDecoder("utf-8", { fatal: true }).decode(Uint8Array.from(atob(base64), (c) => c.charCodeAt(0)));
+}
+
+/**
+ * Shows the approval token, and its header and claims decoded for people to read. Decoding checks nothing: the
+ * app's server must verify the token against the Worker's /.well-known/jwks.json, never trust this page.
+ */
+function showApproval(token) {
+  approval.hidden = !token;
+  if (!token) return;
+  $("token").textContent = token;
+  try {
+    const [header, claims, signature, ...rest] = token.split(".");
+    if (signature === undefined || rest.length > 0) throw new Error("not three parts");
+    $("token-header").textContent = JSON.stringify(JSON.parse(base64urlText(header)), null, 2);
+    $("token-claims").textContent = JSON.stringify(JSON.parse(base64urlText(claims)), null, 2);
+  } catch (error) {
+    $("token-header").textContent = `This is not a JWT this page can read (${error.message}).`;
+    $("token-claims").textContent = "";
+  }
 }
 
 // --- the recipient ---
@@ -233,6 +261,7 @@ async function showDevInbox(to) {
 async function start(params) {
   outcome.hidden = true;
   fallback.hidden = true;
+  approval.hidden = true;
   if (params.channel === "sna") return silently(params);
   const verification = await client.start(withBotCheck(params));
   current = { params, verification };
@@ -250,6 +279,7 @@ async function silently(params) {
   current = { params, verification: { sid: sna.sid } };
   if (sna.outcome === "approved") {
     say("success", "Verified: your carrier confirmed the number.", "approved");
+    showApproval(sna.token);
     return;
   }
   const text = SNA_TEXT[sna.snaErrorCode] ?? `Silent network auth didn't confirm the number (${sna.snaErrorCode ?? sna.invocationError ?? "no answer"}).`;
@@ -264,6 +294,7 @@ async function check() {
     checkForm.hidden = true;
     startForm.hidden = false;
     say("success", `Verified: ${current.verification.to} is yours.`, "approved");
+    showApproval(result.token);
     current = null;
   } else {
     say("warning", "That code isn't right. Check it and try again.", "pending");
@@ -301,6 +332,7 @@ $("restart").addEventListener("click", () => {
   checkForm.hidden = true;
   startForm.hidden = false;
   outcome.hidden = true;
+  approval.hidden = true;
   current = null;
 });
 fallback.addEventListener("click", () => busy(fallback, () => start({ ...current.params, channel: "sms" })));

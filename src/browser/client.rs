@@ -112,7 +112,9 @@ impl VerifyClient {
     }
 
     /// Checks a code, or for `sna` the carrier's answer (`POST /verify/check`). A wrong code resolves with
-    /// `status: "pending"` and `valid: false`; it does not reject.
+    /// `status: "pending"`, `valid: false` and `token: null`; it does not reject. An approval resolves with
+    /// `token`, a signed approval token (ES256 JWT): send it to your server, which verifies it against the
+    /// Worker's `/.well-known/jwks.json` with any JWT library. Never trust the browser's word that it was approved.
     #[wasm_bindgen(unchecked_return_type = "Promise<VerificationCheck>")]
     pub fn check(&self, params: Ts<CheckParams>) -> js_sys::Promise {
         let client = self.clone();
@@ -144,7 +146,9 @@ impl VerifyClient {
     /// Silent Network Auth in one call: starts a verification with channel `sna` for `to`, invokes its `sna.url`
     /// once (see `invokeSnaUrl`), then checks it. Resolves with `approved`, `pending` (the carrier's answer has
     /// not arrived: 60519) or `failed` (with the SNA error code), and whether falling back to another channel is
-    /// allowed (not after 60540). Rejects when start or check do (and for a `sna.url` refused before sending).
+    /// allowed (not after 60540). An approval carries `token`, the signed approval token (ES256 JWT, channel
+    /// `sna`) for your server to verify against the Worker's `/.well-known/jwks.json`, as `check`'s. Rejects when
+    /// start or check do (and for a `sna.url` refused before sending).
     #[wasm_bindgen(js_name = verifySna, unchecked_return_type = "Promise<SnaResult>")]
     pub fn verify_sna(&self, to: String, options: Option<Ts<VerifySnaOptions>>) -> js_sys::Promise {
         let client = self.clone();

@@ -264,7 +264,9 @@ pub struct SnaResult {
     /// `TIMEOUT` or `NETWORK_ERROR` when the invocation ended so; the check still ran.
     #[tsify(type = "\"TIMEOUT\" | \"NETWORK_ERROR\" | null")]
     pub invocation_error: Option<&'static str>,
-    /// When approved: the signed approval token for the app's server (see `VerificationCheck.token`).
+    /// When approved: the signed approval token (an ES256 JWT, channel `sna`) to send to the app's server, which
+    /// checks it against the Worker's `/.well-known/jwks.json` (see `VerificationCheck.token`); `null` otherwise.
+    /// `outcome` is for the page; only the verified token proves the approval to a server.
     pub token: Option<String>,
 }
 

@@ -2,6 +2,8 @@
 //! under `wrangler dev` and a stand-in for a carrier's redirect chain (tests/js/carrier.mjs). Run through
 //! `node tests/js/browser-harness.mjs chrome|firefox`, which starts both and passes their URLs at compile time.
 
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine as _;
 use js_sys::{Object, Reflect, JSON};
 use serde_json::Value;
 use tsify::Ts;
@@ -121,6 +123,27 @@ async fn inbox(to: &str) -> Vec<String> {
         .collect()
 }
 
+/// The claims of an approval token, once it is asserted to be a three-part ES256 JWT (`header.payload.signature`,
+/// each base64url without padding). Decoding is not verifying: tests/js/package.test.mjs checks the signature.
+fn jwt_claims(token: &JsValue) -> Value {
+    let token = token.as_string().expect("a token string");
+    let parts: Vec<Vec<u8>> = token
+        .split('.')
+        .map(|part| {
+            URL_SAFE_NO_PAD
+                .decode(part)
+                .unwrap_or_else(|e| panic!("base64url: {e}"))
+        })
+        .collect();
+    let [header, claims, signature] = parts.as_slice() else {
+        panic!("header.payload.signature: {token}");
+    };
+    let header: Value = serde_json::from_slice(header).expect("a JSON header");
+    assert_eq!(header["alg"], "ES256");
+    assert_eq!(signature.len(), 64, "ES256: r and s, 32 bytes each");
+    serde_json::from_slice(claims).expect("JSON claims")
+}
+
 fn client() -> VerifyClient {
     VerifyClient::new(api(), None).expect("a client of the Worker")
 }
@@ -179,6 +202,7 @@ async fn a_wrong_code_is_pending_and_the_right_one_approves() {
     assert_eq!(text(&check, "status").as_deref(), Some("pending"));
     assert_eq!(field(&check, "valid").as_bool(), Some(false));
     assert!(field(&check, "snaErrorCode").is_null());
+    assert!(field(&check, "token").is_null(), "null, not undefined");
 
     let check = resolved(client.check(params(&format!(
         r#"{{"verificationSid": "{sid}", "code": "{code}"}}"#
@@ -186,6 +210,11 @@ async fn a_wrong_code_is_pending_and_the_right_one_approves() {
     .await;
     assert_eq!(text(&check, "status").as_deref(), Some("approved"));
     assert_eq!(field(&check, "valid").as_bool(), Some(true));
+    let claims = jwt_claims(&field(&check, "token"));
+    assert_eq!(claims["sub"], "+16502530012");
+    assert_eq!(claims["channel"], "sms");
+    assert_eq!(claims["jti"], sid.as_str());
+    assert!(claims["amr"].as_array().is_some_and(|amr| !amr.is_empty()));
     assert_eq!(text(&check, "sid"), Some(sid));
 }
 
@@ -354,6 +383,10 @@ async fn verify_sna_approves_through_the_engines_carrier() {
     let invocation = field(&result, "invocation");
     assert_eq!(text(&invocation, "kind").as_deref(), Some("opaque"));
     assert!(field(&result, "invocationError").is_null());
+    let claims = jwt_claims(&field(&result, "token"));
+    assert_eq!(claims["sub"], "+16502530014");
+    assert_eq!(claims["channel"], "sna");
+    assert_eq!(claims["amr"], serde_json::json!(["hwk", "mca"]));
 }
 
 #[wasm_bindgen_test]
@@ -363,6 +396,10 @@ async fn verify_sna_in_cors_mode_stops_at_the_first_hop_and_stays_pending() {
     assert_eq!(text(&result, "outcome").as_deref(), Some("pending"));
     assert_eq!(field(&result, "snaErrorCode").as_f64(), Some(60519.0));
     assert_eq!(field(&result, "fallbackAllowed").as_bool(), Some(true));
+    assert!(
+        field(&result, "token").is_null(),
+        "no token before approval"
+    );
     assert_eq!(
         text(&field(&result, "invocation"), "kind").as_deref(),
         Some("opaque")
@@ -399,11 +436,13 @@ fn sna_results_say_whether_to_fall_back() {
         (approved.outcome, approved.fallback_allowed),
         (SnaOutcome::Approved, false)
     );
+    assert_eq!(approved.token.as_deref(), Some("header.claims.signature"));
     let pending = check(Status::Pending, Some(60519));
     assert_eq!(
         (pending.outcome, pending.fallback_allowed),
         (SnaOutcome::Pending, true)
     );
+    assert_eq!(pending.token, None);
     let failed = check(Status::Pending, Some(60500));
     assert_eq!(
         (failed.outcome, failed.fallback_allowed),

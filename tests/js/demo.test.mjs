@@ -39,6 +39,26 @@ async function outcome(page, code) {
   return page.textContent("#outcome");
 }
 
+/**
+ * The approval token the page shows and the header and claims it shows decoded, once they are asserted to be what
+ * Node's own base64url decoder reads from that token, beside the sentence that decoding is not verification.
+ */
+async function shownApproval(page) {
+  await page.waitForSelector("#approval:not([hidden])");
+  const token = await page.textContent("#token");
+  const parts = token.split(".");
+  assert.equal(parts.length, 3, `a three-part JWT: ${token}`);
+  const [header, claims] = parts.slice(0, 2).map((p) => JSON.parse(Buffer.from(p, "base64url").toString("utf8")));
+  assert.deepEqual(JSON.parse(await page.textContent("#token-header")), header);
+  assert.deepEqual(JSON.parse(await page.textContent("#token-claims")), claims);
+  assert.equal(header.alg, "ES256");
+  const note = await page.textContent("#approval .hint");
+  assert.match(note, /must verify it against\s+\/\.well-known\/jwks\.json/);
+  assert.match(note, /not verification/);
+  assert.equal(await page.getAttribute("#approval a", "href"), "/.well-known/jwks.json");
+  return { token, header, claims };
+}
+
 describe("the demo's verification flow in headless Chromium", () => {
   test("sms: a wrong code, then the right one from the dev inbox", async () => {
     const { page, errors } = await openDemo();
@@ -60,11 +80,20 @@ describe("the demo's verification flow in headless Chromium", () => {
     await page.fill("#code", wrong);
     await page.click("#check");
     assert.match(await outcome(page, "pending"), /isn't right/);
+    assert.ok(await page.isHidden("#approval"), "no token before approval");
 
     await page.fill("#code", message.code);
     await page.click("#check");
     assert.match(await outcome(page, "approved"), /Verified/);
     assert.ok(await page.isHidden("#check-form"));
+    const { claims } = await shownApproval(page);
+    assert.equal(claims.sub, e164, "the number verified");
+    assert.equal(claims.channel, "sms");
+    assert.ok(Array.isArray(claims.amr) && claims.amr.length > 0, `amr: ${claims.amr}`);
+    // A new verification takes the old token off the page.
+    await page.click("#start");
+    await page.waitForSelector("#check-form:not([hidden])");
+    assert.ok(await page.isHidden("#approval"));
     assert.deepEqual(errors, []);
     await page.close();
   });
@@ -94,6 +123,10 @@ describe("the demo's verification flow in headless Chromium", () => {
     await page.click("#start");
     assert.match(await outcome(page, "approved"), /carrier confirmed/);
     assert.ok(await page.isHidden("#fallback"));
+    const { claims } = await shownApproval(page);
+    assert.equal(claims.sub, `+44${national.slice(1)}`, "the number verified");
+    assert.equal(claims.channel, "sna");
+    assert.ok(Array.isArray(claims.amr) && claims.amr.length > 0, `amr: ${claims.amr}`);
     const sent = await inbox(`+44${national.slice(1)}`);
     assert.deepEqual(sent.map((m) => m.channel), ["sna"], "no code went out by SMS or any other channel");
     assert.deepEqual(errors, []);

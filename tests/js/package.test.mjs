@@ -2,6 +2,7 @@
 // a scratch project and imported by its name, in Node, in TypeScript, and in a Worker through the workerd condition.
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
+import { createPublicKey, verify } from "node:crypto";
 import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -17,6 +18,26 @@ before(() => {
   writeFileSync(join(project, "package.json"), JSON.stringify({ name: "consumer", private: true, type: "module" }));
   execFileSync("npm", ["install", "--no-audit", "--no-fund", "--silent", tarball], { cwd: project, stdio: "pipe" });
 });
+
+/** A JWT's header and payload, base64url-decoded, once it is asserted to be three unpadded base64url parts. */
+function decodeJwt(token) {
+  assert.equal(typeof token, "string", `a token: ${token}`);
+  const parts = token.split(".");
+  assert.equal(parts.length, 3, `header.payload.signature: ${token}`);
+  for (const part of parts) assert.match(part, /^[A-Za-z0-9_-]+$/, "base64url without padding");
+  const [header, payload] = parts.slice(0, 2).map((p) => JSON.parse(Buffer.from(p, "base64url").toString("utf8")));
+  return { header, payload };
+}
+
+/** Whether the Worker's JWKS holds the key that signed `token` (ES256), as an app's server checks it. */
+async function signedByWorker(baseUrl, token) {
+  const jwks = await (await fetch(`${baseUrl}/.well-known/jwks.json`)).json();
+  const [header, payload, signature] = token.split(".");
+  const jwk = jwks.keys.find((k) => k.kid === JSON.parse(Buffer.from(header, "base64url")).kid);
+  if (!jwk) return false;
+  return verify("sha256", Buffer.from(`${header}.${payload}`),
+    { key: createPublicKey({ key: jwk, format: "jwk" }), dsaEncoding: "ieee-p1363" }, Buffer.from(signature, "base64url"));
+}
 
 /** Runs ESM `code` in the scratch project with Node and returns what it printed, parsed as JSON. */
 function runInProject(code) {
@@ -136,8 +157,13 @@ describe("the npm package", () => {
         const url: string | undefined = v.sna?.url;
         const c: VerificationCheck = await client.check({ verificationSid: v.sid, code: "123456" });
         const snaCode: number | null = c.snaErrorCode;
+        const approval: string | null = c.token;
+        // @ts-expect-error: null unless the check approved
+        const alwaysThere: string = c.token;
         const s: SnaResult = await client.verifySna("+16502530000", { method: "GET", mode: "cors" });
         const fallback: boolean = s.fallbackAllowed;
+        const snaApproval: string | null = s.token;
+        console.log(approval, alwaysThere, snaApproval);
         const i: SnaInvocation = await invokeSnaUrl("https://carrier.example/x", { timeoutMs: 100 });
         if (i.kind === "readable") { const code: number | null = i.errorCode; console.log(code); }
         try { await client.status(v.sid); } catch (e) {
@@ -189,7 +215,7 @@ describe("VerifyClient in Node against the Worker (wrangler dev)", () => {
   });
   after(() => api?.stop());
 
-  test("start normalizes, a wrong code is pending, the code from the inbox approves", () => {
+  test("start normalizes, a wrong code is pending with no token, the code from the inbox approves with a signed token", async () => {
     const out = runInProject(`
       import { VerifyClient } from "verify-edge";
       const client = new VerifyClient(${JSON.stringify(api.url)});
@@ -204,8 +230,19 @@ describe("VerifyClient in Node against the Worker (wrangler dev)", () => {
     assert.equal(out.started.sna, null);
     assert.deepEqual(Object.keys(out.started).sort(),
       ["channel", "dateCreated", "sendCodeAttempts", "sid", "sna", "status", "to"]);
-    assert.deepEqual(out.wrong, { sid: out.started.sid, status: "pending", valid: false, snaErrorCode: null });
-    assert.deepEqual(out.right, { sid: out.started.sid, status: "approved", valid: true, snaErrorCode: null });
+    assert.deepEqual(out.wrong, { sid: out.started.sid, status: "pending", valid: false, snaErrorCode: null, token: null });
+    const { token, ...right } = out.right;
+    assert.deepEqual(right, { sid: out.started.sid, status: "approved", valid: true, snaErrorCode: null });
+    const { header, payload } = decodeJwt(token);
+    assert.equal(header.alg, "ES256");
+    assert.equal(payload.sub, "+442079460123", "the number verified, in E.164");
+    assert.equal(payload.phone_number, "+442079460123");
+    assert.equal(payload.phone_number_verified, true);
+    assert.equal(payload.channel, "sms");
+    assert.deepEqual(payload.amr, ["sms", "otp"]);
+    assert.equal(payload.jti, out.started.sid);
+    assert.ok(payload.exp > payload.iat, `exp ${payload.exp} after iat ${payload.iat}`);
+    assert.ok(await signedByWorker(api.url, token), "signed by a key of the Worker's /.well-known/jwks.json");
   });
 
   test("errors: Twilio's code and HTTP status from the API; refusals before sending; Retry-After on 429", () => {
@@ -230,7 +267,7 @@ describe("VerifyClient in Node against the Worker (wrangler dev)", () => {
     assert.deepEqual(out[3], [true, "NETWORK_ERROR", null, null, null, null]);
   });
 
-  test("verifySna approves through the engine's carrier; in Node the carrier's answer is readable", () => {
+  test("verifySna approves through the engine's carrier with a token for channel sna; in Node the carrier's answer is readable", async () => {
     const out = runInProject(`
       import { VerifyClient, invokeSnaUrl } from "verify-edge";
       const client = new VerifyClient(${JSON.stringify(api.url)});
@@ -246,6 +283,12 @@ describe("VerifyClient in Node against the Worker (wrangler dev)", () => {
     assert.equal(out.result.invocation.status, 200);
     assert.equal(out.result.invocation.errorCode, 0);
     assert.equal(out.result.invocation.errorDescription, "Success");
+    const { payload } = decodeJwt(out.result.token);
+    assert.equal(payload.sub, "+16502530022");
+    assert.equal(payload.channel, "sna");
+    assert.deepEqual(payload.amr, ["hwk", "mca"]);
+    assert.equal(payload.jti, out.result.sid);
+    assert.ok(await signedByWorker(api.url, out.result.token), "signed by a key of the Worker's /.well-known/jwks.json");
     assert.equal(out.refused, "INSECURE_URL");
   });
 });
