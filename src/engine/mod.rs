@@ -13,6 +13,7 @@ pub mod safe_list;
 pub mod service;
 pub mod shard;
 pub mod time;
+pub mod totp;
 pub mod verification;
 
 /// A source of cryptographically secure random bytes (the Worker's is `crypto.getRandomValues`).
