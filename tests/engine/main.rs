@@ -1,5 +1,7 @@
 //! The engine's rules and the Verify model it speaks, natively, in one test binary (`cargo test --test engine`).
 
+/// Entities, TOTP Factors and Challenges: Twilio's rules, and a code that is good once.
+mod entities_factors_challenges;
 /// Programmable Rate Limits, buckets and SafeList numbers.
 mod rate_limits_and_safe_list;
 /// Verify's `To` for each channel: email addresses and phone numbers.
