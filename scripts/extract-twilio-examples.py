@@ -25,6 +25,14 @@ OPERATIONS = [
     ("/v2/Services/{Sid}", "get"),
     ("/v2/Services/{Sid}", "post"),
     ("/v2/Services", "get"),
+    ("/v2/Services/{ServiceSid}/Entities", "post"),
+    ("/v2/Services/{ServiceSid}/Entities/{Identity}", "get"),
+    ("/v2/Services/{ServiceSid}/Entities/{Identity}/Factors", "post"),
+    ("/v2/Services/{ServiceSid}/Entities/{Identity}/Factors/{Sid}", "get"),
+    ("/v2/Services/{ServiceSid}/Entities/{Identity}/Factors/{Sid}", "post"),
+    ("/v2/Services/{ServiceSid}/Entities/{Identity}/Challenges", "post"),
+    ("/v2/Services/{ServiceSid}/Entities/{Identity}/Challenges/{Sid}", "get"),
+    ("/v2/Services/{ServiceSid}/Entities/{Identity}/Challenges/{Sid}", "post"),
 ]
 
 

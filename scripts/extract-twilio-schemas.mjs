@@ -24,6 +24,17 @@ const OPERATIONS = {
   UpdateBucket: ["/v2/Services/{ServiceSid}/RateLimits/{RateLimitSid}/Buckets/{Sid}", "post", "200"],
   CreateSafelist: ["/v2/SafeList/Numbers", "post", "201"],
   FetchSafelist: ["/v2/SafeList/Numbers/{PhoneNumber}", "get", "200"],
+  CreateEntity: ["/v2/Services/{ServiceSid}/Entities", "post", "201"],
+  ListEntity: ["/v2/Services/{ServiceSid}/Entities", "get", "200"],
+  FetchEntity: ["/v2/Services/{ServiceSid}/Entities/{Identity}", "get", "200"],
+  CreateNewFactor: ["/v2/Services/{ServiceSid}/Entities/{Identity}/Factors", "post", "201"],
+  ListFactor: ["/v2/Services/{ServiceSid}/Entities/{Identity}/Factors", "get", "200"],
+  FetchFactor: ["/v2/Services/{ServiceSid}/Entities/{Identity}/Factors/{Sid}", "get", "200"],
+  UpdateFactor: ["/v2/Services/{ServiceSid}/Entities/{Identity}/Factors/{Sid}", "post", "200"],
+  CreateChallenge: ["/v2/Services/{ServiceSid}/Entities/{Identity}/Challenges", "post", "201"],
+  ListChallenge: ["/v2/Services/{ServiceSid}/Entities/{Identity}/Challenges", "get", "200"],
+  FetchChallenge: ["/v2/Services/{ServiceSid}/Entities/{Identity}/Challenges/{Sid}", "get", "200"],
+  UpdateChallenge: ["/v2/Services/{ServiceSid}/Entities/{Identity}/Challenges/{Sid}", "post", "200"],
 };
 const responses = {};
 const components = {};

@@ -3,8 +3,11 @@
 //! tested natively with a fixed clock and fixed random bytes.
 
 pub mod access;
+pub mod challenge;
 pub mod code;
 pub mod delivery;
+pub mod entity;
+pub mod factor;
 pub mod form;
 pub mod paging;
 pub mod rate_limit;
@@ -13,6 +16,7 @@ pub mod safe_list;
 pub mod service;
 pub mod shard;
 pub mod time;
+pub mod totp;
 pub mod verification;
 
 /// A source of cryptographically secure random bytes (the Worker's is `crypto.getRandomValues`).

@@ -7,13 +7,17 @@
 //!
 //! The hash is keyed so that a SID says nothing of its number: unkeyed, anyone holding a SID could hash candidate
 //! numbers offline until one matched its 64 bits.
+//!
+//! An Entity (one user of a Service, with its Factors and Challenges) lives in its own object too, named by the
+//! first 128 bits of HMAC-SHA256 of the Service and the `Identity` under the same key: every Entity request names
+//! both, so no index is consulted, and without the key no one can choose identities that land in one object.
 
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
 
 use super::Randomness;
 use crate::verify::recipient::recipient_key;
-use crate::verify::sid::VerificationSid;
+use crate::verify::sid::{ServiceSid, VerificationSid};
 
 /// The secret the shard hash is keyed with (`SHARD_KEY`).
 pub struct ShardKey(Vec<u8>);
@@ -25,15 +29,28 @@ impl ShardKey {
         (secret.len() >= 16).then(|| Self(secret.as_bytes().to_vec()))
     }
 
-    /// The first 8 bytes of HMAC-SHA256 of `to` (as [`recipient_key`] writes it).
-    fn digest(&self, to: &str) -> [u8; 8] {
+    /// HMAC-SHA256 of `message` under the key.
+    fn mac(&self, message: &[u8]) -> [u8; 32] {
         let mut mac =
             Hmac::<Sha256>::new_from_slice(&self.0).expect("HMAC takes keys of any length");
-        mac.update(recipient_key(to).as_bytes());
-        let full = mac.finalize().into_bytes();
+        mac.update(message);
+        mac.finalize().into_bytes().into()
+    }
+
+    /// The first 8 bytes of HMAC-SHA256 of `to` (as [`recipient_key`] writes it).
+    fn digest(&self, to: &str) -> [u8; 8] {
+        let full = self.mac(recipient_key(to).as_bytes());
         let mut first = [0u8; 8];
         first.copy_from_slice(&full[..8]);
         first
+    }
+
+    /// The object of the Entity `identity` of `service_sid`: `entity:` and 32 hex digits, the first 128 bits of
+    /// HMAC-SHA256 of `entity:{service_sid}:{identity}` (an identity never holds a `:`).
+    pub fn shard_of_entity(&self, service_sid: &ServiceSid, identity: &str) -> String {
+        let full = self.mac(format!("entity:{service_sid}:{identity}").as_bytes());
+        let hex: String = full[..16].iter().map(|b| format!("{b:02x}")).collect();
+        format!("entity:{hex}")
     }
 
     /// The shard of `to` (E.164 or normalized email): 16 lowercase hex digits.
@@ -77,5 +94,19 @@ mod tests {
             key.shard_of_recipient("victim@example.com")
         );
         assert!(ShardKey::new("short").is_none());
+    }
+
+    #[test]
+    fn an_entity_is_one_object_per_service_and_identity_under_the_key() {
+        let key = ShardKey::new("0123456789abcdef0123456789abcdef").unwrap();
+        let service = ServiceSid::from_random_bytes([1; 16]);
+        let other_service = ServiceSid::from_random_bytes([2; 16]);
+        let name = key.shard_of_entity(&service, "user-00000001");
+        assert_eq!(name, key.shard_of_entity(&service, "user-00000001"));
+        assert!(name.starts_with("entity:") && name.len() == "entity:".len() + 32);
+        assert_ne!(name, key.shard_of_entity(&service, "user-00000002"));
+        assert_ne!(name, key.shard_of_entity(&other_service, "user-00000001"));
+        let other_key = ShardKey::new("fedcba9876543210fedcba9876543210").unwrap();
+        assert_ne!(name, other_key.shard_of_entity(&service, "user-00000001"));
     }
 }

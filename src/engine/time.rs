@@ -65,6 +65,49 @@ pub fn parse_iso8601(text: &str) -> Option<Millis> {
     u64::try_from(seconds).ok().map(|s| s * 1000)
 }
 
+/// Reads an RFC 3339 date-time as Twilio's SDKs send one (`ExpirationDate`): `2015-07-30T20:00:00Z`, with or
+/// without fractional seconds (twilio-node sends milliseconds, `...:00.000Z`), in UTC (`Z`) or at an offset
+/// (`+02:00`), into milliseconds (fractions of a second dropped); `None` for anything else.
+pub fn parse_rfc3339(text: &str) -> Option<Millis> {
+    let (whole, rest) = (text.get(..19)?, text.get(19..)?);
+    let rest = match rest.strip_prefix('.') {
+        Some(fraction) => {
+            let digits = fraction.bytes().take_while(u8::is_ascii_digit).count();
+            if digits == 0 {
+                return None;
+            }
+            &fraction[digits..]
+        }
+        None => rest,
+    };
+    let utc = parse_iso8601(&format!("{whole}Z"))?;
+    if rest == "Z" || rest == "z" {
+        return Some(utc);
+    }
+    let b = rest.as_bytes();
+    if b.len() != 6 || !matches!(b[0], b'+' | b'-') || b[3] != b':' {
+        return None;
+    }
+    let number = |r: std::ops::Range<usize>| -> Option<u64> {
+        let digits = rest.get(r)?;
+        digits
+            .bytes()
+            .all(|d| d.is_ascii_digit())
+            .then(|| digits.parse().ok())?
+    };
+    let (hours, minutes) = (number(1..3)?, number(4..6)?);
+    if hours > 23 || minutes > 59 {
+        return None;
+    }
+    let offset_ms = (hours * 60 + minutes) * 60_000;
+    // Local time = UTC + offset, so UTC = local - offset.
+    if b[0] == b'+' {
+        utc.checked_sub(offset_ms)
+    } else {
+        utc.checked_add(offset_ms)
+    }
+}
+
 /// Howard Hinnant's `days_from_civil`: days from 1970-01-01 to the proleptic Gregorian date.
 fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
     let y = if month <= 2 { year - 1 } else { year };
@@ -97,6 +140,27 @@ mod tests {
             "+015-07-30T20:00:00Z",
         ] {
             assert_eq!(parse_iso8601(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn reads_the_dates_twilio_sdks_send() {
+        let t = 1_438_286_400_000;
+        assert_eq!(parse_rfc3339("2015-07-30T20:00:00Z"), Some(t));
+        assert_eq!(parse_rfc3339("2015-07-30T20:00:00.000Z"), Some(t));
+        assert_eq!(parse_rfc3339("2015-07-30T20:00:00.999Z"), Some(t));
+        assert_eq!(parse_rfc3339("2015-07-30T22:00:00+02:00"), Some(t));
+        assert_eq!(parse_rfc3339("2015-07-30T15:30:00-04:30"), Some(t));
+        for bad in [
+            "",
+            "2015-07-30T20:00:00",
+            "2015-07-30T20:00:00.Z",
+            "2015-07-30T20:00:00+0200",
+            "2015-07-30T20:00:00+24:00",
+            "2015-07-30",
+            "tomorrow",
+        ] {
+            assert_eq!(parse_rfc3339(bad), None, "{bad}");
         }
     }
 }

@@ -141,11 +141,29 @@ pub enum Reason {
     TokenNotYetValid,
     /// An approval token that was already redeemed.
     TokenRedeemed,
+    /// An Entity's `Identity` that is not 8 to 64 letters, digits and dashes.
+    IdentityFormat,
+    /// A `FactorType` this engine does not create (push; passkeys through their own issue).
+    FactorTypeUnsupported,
+    /// A setting out of its range (a TOTP `Config.*`).
+    OutOfRange,
+    /// A `Binding.Secret` that is not base32.
+    SecretNotBase32,
+    /// A `Binding.Secret` shorter than RFC 4226's 128 bits.
+    SecretTooShort,
+    /// An `AuthPayload` that is not 3 to 8 digits.
+    AuthPayloadFormat,
+    /// An `ExpirationDate` that is not a date, is past, or is more than 60 minutes away.
+    ExpirationOutOfRange,
+    /// `HiddenDetails` or `Metadata` that is not a JSON object of strings within its size.
+    NotAStringMap,
+    /// `Details.Fields` that are not up to 20 objects of `label` (36) and `value` (128).
+    DetailsFields,
 }
 
 impl Reason {
     /// Every reason as written; the phone and email variants stand for their codes' lists.
-    pub const ALL: [Self; 49] = [
+    pub const ALL: [Self; 58] = [
         Self::Missing,
         Self::NotAString,
         Self::NotABoolean,
@@ -195,6 +213,15 @@ impl Reason {
         Self::TokenExpired,
         Self::TokenNotYetValid,
         Self::TokenRedeemed,
+        Self::IdentityFormat,
+        Self::FactorTypeUnsupported,
+        Self::OutOfRange,
+        Self::SecretNotBase32,
+        Self::SecretTooShort,
+        Self::AuthPayloadFormat,
+        Self::ExpirationOutOfRange,
+        Self::NotAStringMap,
+        Self::DetailsFields,
     ];
 
     /// The reason as `details.reason` writes it, e.g. `NOT_A_STRING`.
@@ -257,6 +284,15 @@ impl Reason {
             Self::TokenExpired => "TOKEN_EXPIRED",
             Self::TokenNotYetValid => "TOKEN_NOT_YET_VALID",
             Self::TokenRedeemed => "TOKEN_REDEEMED",
+            Self::IdentityFormat => "IDENTITY_FORMAT",
+            Self::FactorTypeUnsupported => "FACTOR_TYPE_UNSUPPORTED",
+            Self::OutOfRange => "OUT_OF_RANGE",
+            Self::SecretNotBase32 => "SECRET_NOT_BASE32",
+            Self::SecretTooShort => "SECRET_TOO_SHORT",
+            Self::AuthPayloadFormat => "AUTH_PAYLOAD_FORMAT",
+            Self::ExpirationOutOfRange => "EXPIRATION_OUT_OF_RANGE",
+            Self::NotAStringMap => "NOT_A_STRING_MAP",
+            Self::DetailsFields => "DETAILS_FIELDS",
         }
     }
 }
@@ -443,6 +479,54 @@ impl TwilioError {
         )
     }
 
+    /// 60301, HTTP 409: the Service has an Entity with that `Identity` already.
+    pub fn entity_exists() -> Self {
+        Self::new(60301, 409, "Entity already exists")
+    }
+
+    /// 60306, HTTP 400: a parameter of an Entity, Factor or Challenge request is missing or malformed (Twilio's one
+    /// code for them: `Identity`, `FriendlyName`, `Binding.*`, `AuthPayload`, `FactorSid`, `ExpirationDate`,
+    /// `Details.*`, `HiddenDetails`, `Metadata`, paging), e.g. `Invalid Request: Identity`.
+    pub fn invalid_request(name: &str) -> Self {
+        Self::new(60306, 400, format!("Invalid Request: {name}"))
+    }
+
+    /// 60308, HTTP 429: a Challenge had its 5 attempts; create a new one.
+    pub fn max_challenge_attempts() -> Self {
+        Self::new(60308, 429, "Challenge verification attempts limit reached")
+    }
+
+    /// 60310, HTTP 429: a Factor had its 5 verification attempts; create a new one.
+    pub fn max_factor_attempts() -> Self {
+        Self::new(60310, 429, "Factor verification attempts reached")
+    }
+
+    /// 60318, HTTP 403: the Factor is not verified yet, so it cannot be challenged.
+    pub fn factor_unverified() -> Self {
+        Self::new(60318, 403, "Factor is unverified")
+    }
+
+    /// 60322, HTTP 403: the Challenge was responded to already (approved or denied).
+    pub fn challenge_already_responded() -> Self {
+        Self::new(60322, 403, "Challenge already responded")
+    }
+
+    /// 60323, HTTP 403: the Challenge is past its `expiration_date`.
+    pub fn challenge_expired() -> Self {
+        Self::new(60323, 403, "Challenge expired")
+    }
+
+    /// 60369, HTTP 400: `FactorType` is missing, or names a type this engine does not create.
+    pub fn invalid_factor_type() -> Self {
+        Self::new(60369, 400, "Factor type invalid or not provided")
+    }
+
+    /// 60370, HTTP 400: a factor setting (`Config.*`) is out of Twilio's range, e.g. `Factor config invalid:
+    /// Config.TimeStep`.
+    pub fn invalid_factor_config(name: &str) -> Self {
+        Self::new(60370, 400, format!("Factor config invalid: {name}"))
+    }
+
     /// 20409, HTTP 409: the approval token was already redeemed (`TokenRedeemed`; verify-edge's own, `20000 + HTTP status`).
     pub fn token_redeemed() -> Self {
         Self::new(20409, 409, "Approval token already redeemed")
@@ -480,6 +564,15 @@ impl TwilioError {
             Self::device_intelligence_blocked(),
             Self::geo_permission_blocked(),
             Self::token_redeemed(),
+            Self::entity_exists(),
+            Self::invalid_request("Identity"),
+            Self::max_challenge_attempts(),
+            Self::max_factor_attempts(),
+            Self::factor_unverified(),
+            Self::challenge_already_responded(),
+            Self::challenge_expired(),
+            Self::invalid_factor_type(),
+            Self::invalid_factor_config("Config.TimeStep"),
         ]
     }
 }

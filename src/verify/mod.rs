@@ -19,7 +19,8 @@ pub use recipient::{
     classify_recipient, classify_recipient_any_channel, Recipient, RecipientError,
 };
 pub use sid::{
-    AccountSid, BucketSid, CredentialSid, MessagingServiceSid, RateLimitSid, SafeListSid,
-    ServiceSid, SidError, TemplateSid, VerificationAttemptSid, VerificationSid,
+    AccountSid, BucketSid, ChallengeSid, CredentialSid, EntitySid, FactorSid, MessagingServiceSid,
+    RateLimitSid, SafeListSid, ServiceSid, SidError, TemplateSid, VerificationAttemptSid,
+    VerificationSid,
 };
 pub use target::Target;

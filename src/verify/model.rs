@@ -1,6 +1,8 @@
 //! Twilio Verify v2's resources as JSON carries them, field for field with the response schemas of Twilio's OpenAPI
 //! spec (`verify.v2.service.verification`, `verify.v2.service.verification_check`, `verify.v2.service`,
-//! `verify.v2.service.rate_limit`, `verify.v2.service.rate_limit.bucket`, `verify.v2.safelist`).
+//! `verify.v2.service.rate_limit`, `verify.v2.service.rate_limit.bucket`, `verify.v2.safelist`,
+//! `verify.v2.service.entity`, `verify.v2.service.entity.factor`, `verify.v2.service.entity.new_factor`,
+//! `verify.v2.service.entity.challenge`).
 //!
 //! Fields the spec marks nullable are `Option`s and serialize as `null`, as Twilio sends them. Fields Twilio adds
 //! later are ignored when reading, so an older build still reads a newer response. Dates are kept as the ISO 8601
@@ -12,8 +14,8 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use super::sid::{
-    AccountSid, BucketSid, CredentialSid, MessagingServiceSid, RateLimitSid, SafeListSid,
-    ServiceSid, TemplateSid, VerificationAttemptSid, VerificationSid,
+    AccountSid, BucketSid, ChallengeSid, CredentialSid, EntitySid, FactorSid, MessagingServiceSid,
+    RateLimitSid, SafeListSid, ServiceSid, TemplateSid, VerificationAttemptSid, VerificationSid,
 };
 
 /// How a verification code reaches the user: the channels Twilio's spec lists for a Verification
@@ -488,8 +490,225 @@ pub struct SafeListNumber {
     pub url: Option<String>,
 }
 
+/// An Entity: one user of a Service, named by the operator's own `identity`, that Factors and Challenges belong to.
+/// What `POST /v2/Services/{ServiceSid}/Entities` creates.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Entity {
+    /// This Entity's SID.
+    pub sid: Option<EntitySid>,
+    /// The operator's identifier for the user: 8 to 64 letters, digits and dashes, not PII.
+    pub identity: Option<String>,
+    /// The account that owns it.
+    pub account_sid: Option<AccountSid>,
+    /// The Service it belongs to.
+    pub service_sid: Option<ServiceSid>,
+    /// When it was created, ISO 8601 in UTC.
+    pub date_created: Option<String>,
+    /// When it last changed, ISO 8601 in UTC.
+    pub date_updated: Option<String>,
+    /// Its own URL.
+    pub url: Option<String>,
+    /// The URLs of its Factors and Challenges (`factors`, `new_factors`, `challenges`).
+    pub links: Option<BTreeMap<String, String>>,
+}
+
+/// What kind of Factor: the factor types Twilio's spec lists (`factor_enum_factor_types`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FactorType {
+    /// A device of Twilio's Verify Push SDK, holding a key pair.
+    Push,
+    /// An authenticator app holding a shared TOTP secret (RFC 6238).
+    Totp,
+    /// A passkey (WebAuthn credential).
+    Passkeys,
+}
+
+impl FactorType {
+    /// The type as Twilio writes it: `push`, `totp` or `passkeys`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Push => "push",
+            Self::Totp => "totp",
+            Self::Passkeys => "passkeys",
+        }
+    }
+
+    /// The type `FactorType` names, as Twilio writes it; `None` for any other text.
+    pub fn from_name(name: &str) -> Option<Self> {
+        [Self::Push, Self::Totp, Self::Passkeys]
+            .into_iter()
+            .find(|t| t.as_str() == name)
+    }
+}
+
+/// Whether a Factor has proved itself: `unverified` until a right code (for TOTP) verifies it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FactorStatus {
+    /// Created; it cannot be challenged yet.
+    Unverified,
+    /// Verified; it can be challenged.
+    Verified,
+}
+
+/// A Factor as every answer but its creation carries it: no `binding` (the secret is shown once).
+/// What `GET /v2/Services/{ServiceSid}/Entities/{Identity}/Factors/{Sid}` returns.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Factor {
+    /// This Factor's SID.
+    pub sid: Option<FactorSid>,
+    /// The account that owns it.
+    pub account_sid: Option<AccountSid>,
+    /// The Service it belongs to.
+    pub service_sid: Option<ServiceSid>,
+    /// The Entity it belongs to.
+    pub entity_sid: Option<EntitySid>,
+    /// That Entity's identity.
+    pub identity: Option<String>,
+    /// When it was created, ISO 8601 in UTC.
+    pub date_created: Option<String>,
+    /// When it last changed, ISO 8601 in UTC.
+    pub date_updated: Option<String>,
+    /// A name for people, up to 64 characters (for TOTP, the account name the app shows).
+    pub friendly_name: Option<String>,
+    /// `unverified` or `verified`.
+    pub status: Option<FactorStatus>,
+    /// `push`, `totp` or `passkeys`.
+    pub factor_type: Option<FactorType>,
+    /// The type's settings: for TOTP `{"alg", "skew", "code_length", "time_step"}`.
+    pub config: Option<serde_json::Value>,
+    /// What the device or SDK said of itself: a JSON object of strings.
+    pub metadata: Option<serde_json::Value>,
+    /// Its own URL.
+    pub url: Option<String>,
+}
+
+/// A Factor as its creation answers it: with its `binding` (for TOTP the base32 `secret` and the `otpauth://`
+/// `uri`), which no other answer carries. What `POST /v2/Services/{ServiceSid}/Entities/{Identity}/Factors` returns.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewFactor {
+    /// This Factor's SID.
+    pub sid: Option<FactorSid>,
+    /// The account that owns it.
+    pub account_sid: Option<AccountSid>,
+    /// The Service it belongs to.
+    pub service_sid: Option<ServiceSid>,
+    /// The Entity it belongs to.
+    pub entity_sid: Option<EntitySid>,
+    /// That Entity's identity.
+    pub identity: Option<String>,
+    /// The secret and what an app needs to hold it: for TOTP `{"secret", "uri"}`. Only ever in this answer.
+    pub binding: Option<serde_json::Value>,
+    /// Options of the factor type (passkeys' creation options); `null` for TOTP.
+    pub options: Option<serde_json::Value>,
+    /// When it was created, ISO 8601 in UTC.
+    pub date_created: Option<String>,
+    /// When it last changed, ISO 8601 in UTC.
+    pub date_updated: Option<String>,
+    /// A name for people, up to 64 characters (for TOTP, the account name in `binding.uri`).
+    pub friendly_name: Option<String>,
+    /// `unverified` (a new Factor always is).
+    pub status: Option<FactorStatus>,
+    /// `push`, `totp` or `passkeys`.
+    pub factor_type: Option<FactorType>,
+    /// The type's settings: for TOTP `{"alg", "skew", "code_length", "time_step"}`.
+    pub config: Option<serde_json::Value>,
+    /// What the device or SDK said of itself: a JSON object of strings.
+    pub metadata: Option<serde_json::Value>,
+    /// Its own URL.
+    pub url: Option<String>,
+}
+
+/// Where a Challenge stands (`challenge_enum_challenge_statuses`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ChallengeStatus {
+    /// Waiting for a response (for TOTP, a right code).
+    Pending,
+    /// Not responded before its `expiration_date`.
+    Expired,
+    /// Responded to: the right code.
+    Approved,
+    /// Refused by the user (push only).
+    Denied,
+}
+
+impl ChallengeStatus {
+    /// The status as Twilio writes it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Expired => "expired",
+            Self::Approved => "approved",
+            Self::Denied => "denied",
+        }
+    }
+
+    /// The status `Status` names, as Twilio writes it; `None` for any other text.
+    pub fn from_name(name: &str) -> Option<Self> {
+        [Self::Pending, Self::Expired, Self::Approved, Self::Denied]
+            .into_iter()
+            .find(|s| s.as_str() == name)
+    }
+}
+
+/// Why a Challenge is in its status (`challenge_enum_challenge_reasons`): `none` for every TOTP challenge.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChallengeReason {
+    /// No particular reason.
+    None,
+    /// No response was needed.
+    NotNeeded,
+    /// No response was requested.
+    NotRequested,
+}
+
+/// A Challenge: one attempt of an Entity to prove itself with one of its verified Factors.
+/// What `POST /v2/Services/{ServiceSid}/Entities/{Identity}/Challenges` creates.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Challenge {
+    /// This Challenge's SID.
+    pub sid: Option<ChallengeSid>,
+    /// The account that owns it.
+    pub account_sid: Option<AccountSid>,
+    /// The Service it belongs to.
+    pub service_sid: Option<ServiceSid>,
+    /// The Entity it belongs to.
+    pub entity_sid: Option<EntitySid>,
+    /// That Entity's identity.
+    pub identity: Option<String>,
+    /// The Factor it challenges.
+    pub factor_sid: Option<FactorSid>,
+    /// When it was created, ISO 8601 in UTC.
+    pub date_created: Option<String>,
+    /// When it last changed, ISO 8601 in UTC.
+    pub date_updated: Option<String>,
+    /// When it was responded to (approved), ISO 8601 in UTC; `null` until then.
+    pub date_responded: Option<String>,
+    /// When it stops taking responses, ISO 8601 in UTC (5 minutes after creation unless asked otherwise, at most 60).
+    pub expiration_date: Option<String>,
+    /// `pending`, `expired`, `approved` or `denied`.
+    pub status: Option<ChallengeStatus>,
+    /// Why it is in its status.
+    pub responded_reason: Option<ChallengeReason>,
+    /// What the user is shown: `{"message", "fields": [{"label", "value"}]}`, or `null`.
+    pub details: Option<serde_json::Value>,
+    /// Context not shown to the user: a JSON object of strings, or `null`.
+    pub hidden_details: Option<serde_json::Value>,
+    /// What the device or SDK said when it responded: a JSON object of strings, or `null`.
+    pub metadata: Option<serde_json::Value>,
+    /// The challenged Factor's type.
+    pub factor_type: Option<FactorType>,
+    /// Its own URL.
+    pub url: Option<String>,
+    /// The URL of its Notifications (push only), as `notifications`.
+    pub links: Option<BTreeMap<String, String>>,
+}
+
 /// One page of a Twilio list other than Services: serialized as `{"<meta.key>": [...], "meta": {...}}`
-/// (`rate_limits`, `buckets`).
+/// (`rate_limits`, `buckets`, `entities`, `factors`, `challenges`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ListPage<T> {
     /// The items on this page.

@@ -161,3 +161,16 @@ sid_type!(
     /// The SID of a phone number on the account's SafeList: `GN` and 32 hex digits.
     SafeListSid, "GN", "SafeList"
 );
+sid_type!(
+    /// The SID of an Entity, the user (of a Service) that Factors belong to: `YE` and 32 hex digits.
+    EntitySid, "YE", "Entity"
+);
+sid_type!(
+    /// The SID of a Factor, one way an Entity proves itself (an authenticator app's TOTP secret): `YF` and 32 hex
+    /// digits.
+    FactorSid, "YF", "Factor"
+);
+sid_type!(
+    /// The SID of a Challenge, one attempt of an Entity to prove itself with a Factor: `YC` and 32 hex digits.
+    ChallengeSid, "YC", "Challenge"
+);

@@ -1,5 +1,6 @@
 //! Holds the Verify model to Twilio's wire format: every response example of Twilio's OpenAPI spec for the
-//! verification, verification-check and service operations (`tests/data/twilio-examples.json`, written by
+//! verification, verification-check, service, entity, factor and challenge operations (push and passkeys factors
+//! included: the model reads what Twilio answers for every factor type) (`tests/data/twilio-examples.json`, written by
 //! `python3 scripts/extract-twilio-examples.py`) must read into the Rust type and write back as the same JSON.
 //! Plus the SIDs, the enums and the error body.
 
@@ -8,7 +9,9 @@ use std::str::FromStr;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
-use verify_edge::verify::model::{SendCodeAttempt, ServicePage};
+use verify_edge::verify::model::{
+    Challenge, Entity, Factor, NewFactor, SendCodeAttempt, ServicePage,
+};
 use verify_edge::verify::{
     AccountSid, Channel, RequestedChannel, Service, ServiceSid, SidError, Status, TwilioError,
     Verification, VerificationAttemptSid, VerificationCheck, VerificationSid,
@@ -65,6 +68,10 @@ fn every_spec_example_round_trips() {
             }
             "verify.v2.service" => round_trip::<Service>(&example.value),
             "ListServiceResponse" => round_trip::<ServicePage>(&example.value),
+            "verify.v2.service.entity" => round_trip::<Entity>(&example.value),
+            "verify.v2.service.entity.factor" => round_trip::<Factor>(&example.value),
+            "verify.v2.service.entity.new_factor" => round_trip::<NewFactor>(&example.value),
+            "verify.v2.service.entity.challenge" => round_trip::<Challenge>(&example.value),
             "error" => round_trip::<TwilioError>(&example.value),
             other => Err(format!("no Rust type for schema {other}")),
         };
@@ -89,6 +96,14 @@ fn the_examples_cover_every_operation() {
         "CreateService",
         "FetchService",
         "ListService",
+        "CreateEntity",
+        "FetchEntity",
+        "CreateNewFactor",
+        "FetchFactor",
+        "UpdateFactor",
+        "CreateChallenge",
+        "FetchChallenge",
+        "UpdateChallenge",
     ] {
         assert!(
             examples
@@ -393,4 +408,38 @@ fn each_error_helper_has_its_code_and_status() {
             "status": 429
         })
     );
+}
+
+#[test]
+fn twilios_totp_examples_read_into_the_engines_types() {
+    use verify_edge::engine::totp::{base32_decode, otpauth_uri, TotpConfig};
+    use verify_edge::verify::model::{ChallengeStatus, FactorStatus, FactorType};
+    let examples = load_examples();
+    let value = |name: &str| {
+        examples
+            .iter()
+            .find(|e| e.example == name)
+            .unwrap_or_else(|| panic!("the {name} example is extracted"))
+            .value
+            .clone()
+    };
+    let factor: NewFactor = serde_json::from_value(value("createTotp")).unwrap();
+    assert_eq!(factor.factor_type, Some(FactorType::Totp));
+    assert_eq!(factor.status, Some(FactorStatus::Unverified));
+    let config: TotpConfig = serde_json::from_value(factor.config.unwrap()).unwrap();
+    assert_eq!(config, TotpConfig::default());
+    let binding = factor.binding.unwrap();
+    let secret = base32_decode(binding["secret"].as_str().unwrap()).unwrap();
+    assert_eq!(
+        binding["uri"],
+        otpauth_uri(
+            "test-issuer",
+            "John\u{2019}s Account Name",
+            &secret,
+            &config
+        )
+    );
+    let challenge: Challenge = serde_json::from_value(value("createTotpWithAuthPayload")).unwrap();
+    assert_eq!(challenge.status, Some(ChallengeStatus::Approved));
+    assert_eq!(challenge.factor_type, Some(FactorType::Totp));
 }

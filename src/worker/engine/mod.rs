@@ -7,7 +7,10 @@
 //! [`verifications::check`], ...) in-process, with no URL or form in between.
 
 pub mod carrier;
+mod challenges;
 pub mod dev_inbox;
+mod entities;
+mod factors;
 mod rate_limits;
 pub mod safe_list;
 pub mod services;
@@ -120,6 +123,13 @@ async fn route(request: &V2Request<'_>, segments: &[&str]) -> Result<Response> {
         ["v2", "Services", sid, "RateLimits", rest @ ..] => {
             rate_limits::serve(request, sid, rest).await
         }
+        ["v2", "Services", sid, "Entities", identity, "Factors", rest @ ..] => {
+            factors::serve(request, sid, identity, rest).await
+        }
+        ["v2", "Services", sid, "Entities", identity, "Challenges", rest @ ..] => {
+            challenges::serve(request, sid, identity, rest).await
+        }
+        ["v2", "Services", sid, "Entities", rest @ ..] => entities::serve(request, sid, rest).await,
         ["v2", "SafeList", "Numbers", rest @ ..] => safe_list::serve(request, rest).await,
         _ => error_response(&TwilioError::not_found()),
     }

@@ -9,10 +9,16 @@
 //! - [`counters`]: `RateCounter`, one per counter key: the public API's limits, the engine's Buckets and the
 //!   pumping detector.
 //! - [`redemptions`]: `ApprovalRedemption`, one per approval token: whether it was redeemed.
+//! - [`entities`]: `EntityShard`, one per Service and Identity: the Entity, its Factors and its Challenges. Each
+//!   Service's list of Entities ([`entity_index`]) lives in a `ServiceDirectory` under another name.
 //!
-//! What the front asks of each is one JSON command of [`protocol`], sent with [`call`].
+//! What the front asks of each is one JSON command of [`protocol`], sent with [`call`]; a change that spans keys is
+//! one [`commit`].
 
+pub mod commit;
 pub mod counters;
+pub mod entities;
+pub mod entity_index;
 pub mod protocol;
 pub mod rate_limits;
 pub mod redemptions;
@@ -41,15 +47,20 @@ pub enum Store {
     Counters,
     /// One approval token's redemption ([`protocol::RedemptionCommand`]).
     Redemptions,
+    /// One Entity, its Factors and Challenges ([`protocol::EntityCall`]).
+    Entities,
+    /// A Service's list of Entities ([`protocol::EntityIndexCommand`]).
+    EntityIndex,
 }
 
 impl Store {
     fn binding(self) -> &'static str {
         match self {
-            Self::Services | Self::RateLimits | Self::SafeList => "SERVICES",
+            Self::Services | Self::RateLimits | Self::SafeList | Self::EntityIndex => "SERVICES",
             Self::Verifications => "VERIFICATIONS",
             Self::Counters => "LIMITS",
             Self::Redemptions => "REDEMPTIONS",
+            Self::Entities => "ENTITIES",
         }
     }
 
@@ -58,7 +69,12 @@ impl Store {
         match self {
             Self::RateLimits => "/rate-limits",
             Self::SafeList => "/safe-list",
-            Self::Services | Self::Verifications | Self::Counters | Self::Redemptions => "/",
+            Self::EntityIndex => "/entity-index",
+            Self::Services
+            | Self::Verifications
+            | Self::Counters
+            | Self::Redemptions
+            | Self::Entities => "/",
         }
     }
 }

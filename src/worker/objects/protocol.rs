@@ -6,9 +6,14 @@
 use serde::{Deserialize, Serialize};
 
 use crate::abuse::PumpingPolicy;
+use crate::engine::challenge::{ChallengeFilter, ChallengeUpdate, NewChallengeRequest};
+use crate::engine::entity::EntityState;
+use crate::engine::factor::{FactorUpdate, NewFactorRequest, TotpDefaults};
 use crate::engine::verification::{CheckRequest, StartRequest};
 use crate::verify::model::{Service, Status};
-use crate::verify::sid::{AccountSid, BucketSid, RateLimitSid, ServiceSid, VerificationSid};
+use crate::verify::sid::{
+    AccountSid, BucketSid, ChallengeSid, FactorSid, RateLimitSid, ServiceSid, VerificationSid,
+};
 use crate::verify::Target;
 
 /// What the front Worker asks of a `ServiceDirectory`.
@@ -161,6 +166,83 @@ pub enum ShardCommand {
     InvokeSna { sid: VerificationSid, token: String },
     /// The dev inbox of a recipient.
     Inbox { to: String },
+}
+
+/// What the front Worker asks of an `EntityShard` (one per Service and Identity, named by
+/// [`crate::engine::shard::ShardKey::shard_of_entity`]): the Entity it is for, and the operation.
+#[derive(Serialize, Deserialize)]
+pub struct EntityCall {
+    /// The Service.
+    pub service_sid: ServiceSid,
+    /// The Service's account.
+    pub account_sid: AccountSid,
+    /// The Entity's identity (checked).
+    pub identity: String,
+    /// This Worker's origin, for the URLs in answers.
+    pub base_url: String,
+    /// The operation.
+    pub command: EntityCommand,
+}
+
+/// An operation on one Entity, its Factors or its Challenges; requests arrive read and checked by the core's
+/// readers (`crate::engine::factor`, `crate::engine::challenge`).
+#[derive(Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case")]
+pub enum EntityCommand {
+    /// CreateEntity.
+    Create,
+    /// FetchEntity.
+    Fetch,
+    /// DeleteEntity, with its Factors and Challenges.
+    Delete,
+    /// CreateNewFactor (creating the Entity if it does not exist, as Twilio does), with the Service's TOTP defaults.
+    CreateFactor {
+        defaults: TotpDefaults,
+        request: NewFactorRequest,
+    },
+    /// FetchFactor.
+    FetchFactor { sid: FactorSid },
+    /// UpdateFactor.
+    UpdateFactor {
+        sid: FactorSid,
+        update: FactorUpdate,
+    },
+    /// DeleteFactor, with its Challenges.
+    DeleteFactor { sid: FactorSid },
+    /// ListFactor, with its query string.
+    ListFactors { query: String },
+    /// CreateChallenge.
+    CreateChallenge { request: NewChallengeRequest },
+    /// FetchChallenge.
+    FetchChallenge { sid: ChallengeSid },
+    /// UpdateChallenge.
+    UpdateChallenge {
+        sid: ChallengeSid,
+        update: ChallengeUpdate,
+    },
+    /// ListChallenge, with its filters and query string.
+    ListChallenges {
+        filter: ChallengeFilter,
+        query: String,
+    },
+}
+
+/// What is asked of the object that lists one Service's Entities (a `ServiceDirectory` named by
+/// [`crate::engine::entity::index_name`], [`super::Store::EntityIndex`]). Each Entity's own object keeps it up to
+/// date; the front only lists.
+#[derive(Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case")]
+pub enum EntityIndexCommand {
+    /// Lists the Entity (again: idempotent).
+    Add { entity: EntityState },
+    /// Takes the Entity `identity` off the list (idempotent).
+    Remove { identity: String },
+    /// ListEntity, with its query string.
+    List {
+        service_sid: ServiceSid,
+        query: String,
+        base_url: String,
+    },
 }
 
 /// What is asked of a `RateCounter`.

@@ -1,18 +1,20 @@
 //! `ServiceDirectory`: one per account (named by the account SID), holding the account's Services in creation
-//! order. The class also serves, under other object names, a Service's Rate Limits ([`super::rate_limits`]) and a
-//! SafeList number ([`super::safe_list`]): the path of the command says which.
+//! order. The class also serves, under other object names, a Service's Rate Limits ([`super::rate_limits`]), a
+//! SafeList number ([`super::safe_list`]) and a Service's list of Entities ([`super::entity_index`]): the path of the
+//! command says which.
 
 use worker::{durable_object, Date, DurableObject, Env, Request, Response, Result, State};
 
 use super::protocol::ServiceCommand;
-use super::{random_bytes, rate_limits, safe_list, Store};
+use super::{entity_index, random_bytes, rate_limits, safe_list, Store};
 use crate::engine::form::Form;
 use crate::engine::service::{self, with_urls};
 use crate::verify::model::{Service, TwilioError};
 use crate::verify::sid::ServiceSid;
 use crate::worker::respond::{error_response, json_response, no_content};
 
-/// Services of one account, in creation order; and, under other names, Rate Limits and SafeList numbers.
+/// Services of one account, in creation order; and, under other names, Rate Limits, SafeList numbers and lists of
+/// Entities.
 #[durable_object]
 pub struct ServiceDirectory {
     state: State,
@@ -31,6 +33,9 @@ impl DurableObject for ServiceDirectory {
             }
             path if path == Store::SafeList.path() => {
                 safe_list::serve(&storage, req.json().await?).await
+            }
+            path if path == Store::EntityIndex.path() => {
+                entity_index::serve(&storage, req.json().await?).await
             }
             _ => serve_services(&storage, req.json().await?).await,
         }

@@ -10,6 +10,7 @@ use worker::{
     RequestInit, Response, Result, State,
 };
 
+use super::commit::{commit, Change};
 use super::protocol::ShardCommand;
 use crate::engine::delivery::{signature, SIGNATURE_HEADER};
 use crate::engine::service::rules;
@@ -304,57 +305,13 @@ impl VerificationShard {
         self.commit(change, Date::now().as_millis()).await
     }
 
-    /// Applies `change` as one write: the puts and deletes are issued together, with no await between them, so the
-    /// runtime commits them atomically (Durable Objects coalesce such writes; `putMultiple` itself is atomic). A
-    /// crash leaves the shard before or after the change, never half-way.
+    /// Applies `change` as one commit ([`commit`]).
     async fn commit(&self, change: Change, now: u64) -> Result<()> {
-        let storage = self.state.storage();
-        let Change {
-            puts,
-            deletes,
-            alarm_at,
-        } = change;
-        let put = storage.put_multiple_raw(puts);
-        let delete = async {
-            if deletes.is_empty() {
-                Ok(0)
-            } else {
-                storage.delete_multiple(deletes).await
-            }
-        };
-        let alarm = async {
-            match alarm_at {
-                Some(at) => storage.set_alarm(at.saturating_sub(now) as i64).await,
-                None => Ok(()),
-            }
-        };
-        let (put, delete, alarm) = futures_util::future::join3(put, delete, alarm).await;
-        put?;
-        delete?;
-        alarm
+        commit(&self.state.storage(), change, now).await
     }
-}
-
-/// Writes to make as one commit ([`VerificationShard::commit`]).
-#[derive(Default)]
-struct Change {
-    puts: worker::js_sys::Object,
-    deletes: Vec<String>,
-    alarm_at: Option<u64>,
 }
 
 impl Change {
-    fn put(&mut self, key: &str, value: &impl Serialize) -> Result<()> {
-        let value = serde_wasm_bindgen::to_value(value)
-            .map_err(|e| worker::Error::RustError(e.to_string()))?;
-        worker::js_sys::Reflect::set(&self.puts, &key.into(), &value)?;
-        Ok(())
-    }
-
-    fn delete(&mut self, key: String) {
-        self.deletes.push(key);
-    }
-
     /// Adds to the change the clean-up of `key` at `at` (epoch ms), by the object's alarm, and the alarm's move
     /// when it would come later than that.
     async fn with_cleanup(mut self, storage: &worker::Storage, key: &str, at: u64) -> Result<Self> {
