@@ -16,6 +16,15 @@ pub const DEFAULT_TTL_S: u64 = 300;
 /// The longest validity `APPROVAL_TOKEN_TTL_SECONDS` may set: one hour.
 pub const MAX_TTL_S: u64 = 3600;
 
+/// Every setting [`Approvals::from_settings`] reads.
+pub const SETTINGS: [&str; 5] = [
+    "APPROVAL_SIGNING_KEY",
+    "APPROVAL_PREVIOUS_KEYS",
+    "APPROVAL_AUDIENCE",
+    "APPROVAL_ISSUER",
+    "APPROVAL_TOKEN_TTL_SECONDS",
+];
+
 /// How approval tokens are made and checked: the settings `APPROVAL_*`.
 #[derive(Debug, Clone)]
 pub struct Approvals {

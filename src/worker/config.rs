@@ -145,7 +145,7 @@ impl WorkerConfig {
                 .map(str::to_owned)
                 .collect(),
             admin_token: get("ADMIN_TOKEN"),
-            approvals: Approvals::from_settings(&get),
+            approvals: approvals_cached(&get),
             redeem_secret: get("APPROVAL_REDEEM_SECRET"),
             approval_webhook_url: get("APPROVAL_WEBHOOK_URL")
                 .map(|url| {
@@ -234,6 +234,32 @@ impl EngineAccount {
             credentials,
         })
     }
+}
+
+/// The `APPROVAL_*` settings read once per isolate: reading a key (PEM, the public point, the kid) costs about
+/// 1.8 ms of CPU warm and more cold (`bench/approval.mjs`), which every request to every route would otherwise pay.
+/// Keyed by the settings' own text, so a changed secret is read again.
+fn approvals_cached(get: &impl Fn(&str) -> Option<String>) -> Result<Approvals, SetupError> {
+    /// The settings as read, and what they gave.
+    type Read = (Vec<Option<String>>, Result<Approvals, SetupError>);
+    thread_local! {
+        static CACHE: std::cell::RefCell<Option<Read>> = const { std::cell::RefCell::new(None) };
+    }
+    let settings: Vec<Option<String>> = crate::approval::SETTINGS
+        .iter()
+        .map(|name| get(name))
+        .collect();
+    CACHE.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        if let Some((seen, approvals)) = cache.as_ref() {
+            if *seen == settings {
+                return approvals.clone();
+            }
+        }
+        let approvals = Approvals::from_settings(get);
+        *cache = Some((settings, approvals.clone()));
+        approvals
+    })
 }
 
 /// A setting of the Worker: a secret or a var of that name, trimmed; `None` when unset or empty.

@@ -389,3 +389,27 @@ fn the_issuer_is_the_setting_or_the_workers_origin() {
     assert_eq!(claims.iss, "https://auth.example.com");
     assert_eq!(claims.exp - claims.iat, 60);
 }
+
+#[test]
+fn settings_lists_every_setting_read() {
+    // The Worker caches Approvals per isolate, keyed by the values of SETTINGS: a setting read but not listed
+    // would be missed when it changes.
+    let read = std::cell::RefCell::new(Vec::new());
+    let get = |name: &str| {
+        read.borrow_mut().push(name.to_owned());
+        match name {
+            "APPROVAL_SIGNING_KEY" => Some(RFC6979_KEY.to_owned()),
+            "APPROVAL_AUDIENCE" => Some("a".to_owned()),
+            _ => None,
+        }
+    };
+    Approvals::from_settings(&get).unwrap();
+    let mut read = read.into_inner();
+    read.sort();
+    let mut listed: Vec<String> = verify_edge::approval::SETTINGS
+        .iter()
+        .map(|s| (*s).to_owned())
+        .collect();
+    listed.sort();
+    assert_eq!(read, listed);
+}
