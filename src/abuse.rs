@@ -83,6 +83,9 @@ pub struct Protections {
     pub checks_per_verification: Option<Limit>,
     /// Checks per client IP: 20429.
     pub checks_per_ip: Option<Limit>,
+    /// Authenticator-app attempts per identity (enrollments, confirmations and checks together): 20429. What
+    /// bounds guessing a TOTP code, whatever the number of challenges.
+    pub totp_attempts_per_identity: Option<Limit>,
     /// National digits after the country code that make a prefix.
     pub prefix_digits: usize,
     /// Per channel (`sms`, `call`, `whatsapp`, `sna`), the geo permissions; channels not listed use `all`.
@@ -123,6 +126,7 @@ impl Protections {
     /// | `LIMIT_STARTS_PER_SERVICE` | `5000/3600` | |
     /// | `LIMIT_CHECKS_PER_VERIFICATION` | `10/600` | |
     /// | `LIMIT_CHECKS_PER_IP` | `60/3600` | |
+    /// | `LIMIT_TOTP_ATTEMPTS_PER_IDENTITY` | `10/3600` | authenticator-app requests per identity |
     /// | `LIMIT_AUTH_FAILURES_PER_IP` | `10/600` | failed `/v2` logins per client |
     /// | `LIMIT_REQUESTS_PER_IP` | `600/3600` | every public request, refusals included |
     /// | `PUMPING_MAX_SENDS_PER_CLIENT` | `3` | sends one client adds to a prefix's count |
@@ -217,6 +221,7 @@ impl Protections {
             starts_per_service: limit("LIMIT_STARTS_PER_SERVICE", "5000/3600")?,
             checks_per_verification: limit("LIMIT_CHECKS_PER_VERIFICATION", "10/600")?,
             checks_per_ip: limit("LIMIT_CHECKS_PER_IP", "60/3600")?,
+            totp_attempts_per_identity: limit("LIMIT_TOTP_ATTEMPTS_PER_IDENTITY", "10/3600")?,
             prefix_digits: usize::try_from(number("PREFIX_DIGITS", 3)?.min(12)).unwrap_or(3),
             geo,
             geo_all: GeoList {

@@ -9,6 +9,7 @@ pub mod approval;
 pub mod engine;
 pub mod limits;
 pub mod phone;
+pub mod qr;
 
 #[cfg(all(feature = "browser-phone", target_arch = "wasm32"))]
 pub mod browser;

@@ -3,11 +3,12 @@
 //! Worker publishes as a JWKS ([`keys`]). Plain Rust: the Worker supplies the settings, the clock and the
 //! request's origin.
 
+pub mod identity;
 pub mod keys;
 pub mod token;
 
 use self::keys::{Jwks, KeyError, PublicKey, SigningKey};
-use self::token::{Approval, Claims, Expected, TokenError};
+use self::token::{Approval, Claims, Expected, FactorApproval, TokenError};
 use crate::verify::model::TwilioError;
 use crate::verify::Reason;
 
@@ -103,6 +104,13 @@ impl Approvals {
         token::sign(&claims, &self.signing_key)
     }
 
+    /// The signed token for a factor's `approval`, issued at `now_ms` by the Worker at `origin`.
+    pub fn mint_factor(&self, approval: &FactorApproval<'_>, origin: &str, now_ms: u64) -> String {
+        let claims =
+            Claims::for_factor(approval, &self.expected(origin), now_ms / 1000, self.ttl_s);
+        token::sign(&claims, &self.signing_key)
+    }
+
     /// Every key a token may be signed with: the current one, then the previous ones.
     pub fn public_keys(&self) -> Vec<PublicKey> {
         std::iter::once(self.signing_key.public_key().clone())
@@ -136,6 +144,14 @@ impl Approvals {
 impl From<TokenError> for TwilioError {
     /// 60200 naming `token`, with the step that refused it.
     fn from(error: TokenError) -> Self {
+        error.as_twilio_error("token")
+    }
+}
+
+impl TokenError {
+    /// 60200 naming the parameter that carried the token, with the step that refused it.
+    pub fn as_twilio_error(self, parameter: &str) -> TwilioError {
+        let error = self;
         let reason = match error {
             TokenError::Malformed => Reason::TokenMalformed,
             TokenError::Algorithm => Reason::TokenAlgorithm,
@@ -145,7 +161,8 @@ impl From<TokenError> for TwilioError {
             TokenError::Audience => Reason::TokenAudience,
             TokenError::Expired => Reason::TokenExpired,
             TokenError::NotYetValid => Reason::TokenNotYetValid,
+            TokenError::Lifetime => Reason::TokenLifetime,
         };
-        TwilioError::invalid_parameter("token").with_reason(reason, &error.to_string())
+        TwilioError::invalid_parameter(parameter).with_reason(reason, &error.to_string())
     }
 }

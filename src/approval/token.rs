@@ -4,6 +4,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
 use serde::{Deserialize, Serialize};
 
+use super::identity::{Vouched, VouchedBy};
 use super::keys::{PublicKey, SigningKey};
 use crate::verify::model::Channel;
 
@@ -17,15 +18,16 @@ pub struct Claims {
     pub iss: String,
     /// Who it is for: `APPROVAL_AUDIENCE`, the operator's app.
     pub aud: String,
-    /// What was proven: the E.164 number or the canonical email address.
+    /// What was proven: the E.164 number or the canonical email address; for a factor, the identity it was
+    /// enrolled for (the `sub` of the token that vouched for it).
     pub sub: String,
     /// When it was issued (seconds since the epoch).
     pub iat: u64,
     /// When it stops being valid (seconds since the epoch).
     pub exp: u64,
-    /// Unique: the SID of the verification that was approved.
+    /// Unique: the SID of the verification (or the factor's Challenge) that was approved.
     pub jti: String,
-    /// The channel that proved it: `sms`, `call`, `email`, `whatsapp` or `sna`.
+    /// The channel that proved it: `sms`, `call`, `email`, `whatsapp` or `sna`; for a factor, `totp`.
     pub channel: String,
     /// How, in RFC 8176's authentication method reference values.
     pub amr: Vec<String>,
@@ -78,8 +80,8 @@ pub enum TokenError {
     /// The signature does not verify.
     #[error("the token's signature does not verify")]
     Signature,
-    /// `iss` is not this Worker's.
-    #[error("the token's iss is not this Worker's")]
+    /// `iss` is not this Worker's (or, for an identity token, the trusted operator's).
+    #[error("the token's iss is not an issuer this Worker trusts")]
     Issuer,
     /// `aud` is not the expected audience.
     #[error("the token's aud is not the expected audience")]
@@ -90,6 +92,9 @@ pub enum TokenError {
     /// `iat` is in the future.
     #[error("the token was issued in the future")]
     NotYetValid,
+    /// An operator's identity token valid for longer than the Worker accepts.
+    #[error("the token is valid for longer than 10 minutes (exp - iat)")]
+    Lifetime,
 }
 
 /// The methods (RFC 8176) each channel proves: a code sent by SMS is `sms` and `otp`, by voice call `tel` and
@@ -133,6 +138,74 @@ impl Claims {
     }
 }
 
+/// The method a factor proves, in the token's `channel` and, in RFC 8176 terms, its `amr`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FactorMethod {
+    /// A code from an authenticator app (RFC 6238): `totp`, and `otp`.
+    Totp,
+}
+
+impl FactorMethod {
+    /// The token's `channel`.
+    pub fn channel(self) -> &'static str {
+        match self {
+            Self::Totp => "totp",
+        }
+    }
+
+    /// The token's `amr`.
+    pub fn amr(self) -> &'static [&'static str] {
+        match self {
+            Self::Totp => &["otp"],
+        }
+    }
+}
+
+/// An approval of a factor's challenge, to put in a token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FactorApproval<'a> {
+    /// The identity the challenge was for: the token's `sub`.
+    pub identity: &'a Vouched,
+    /// The Challenge's SID (the token's `jti`).
+    pub challenge_sid: String,
+    /// The factor that answered it.
+    pub method: FactorMethod,
+}
+
+impl Claims {
+    /// The claims for `approval`, issued at `now_s` for `ttl_s` seconds. `sub` is the vouched identity's; when it
+    /// was this Worker's own approval token that vouched, the phone number or email claim says so again.
+    pub fn for_factor(
+        approval: &FactorApproval<'_>,
+        expected: &Expected<'_>,
+        now_s: u64,
+        ttl_s: u64,
+    ) -> Self {
+        let subject = &approval.identity.subject;
+        let ours = approval.identity.by == VouchedBy::Approval;
+        let is_email = subject.contains('@');
+        Self {
+            iss: expected.issuer.to_owned(),
+            aud: expected.audience.to_owned(),
+            sub: subject.clone(),
+            iat: now_s,
+            exp: now_s.saturating_add(ttl_s),
+            jti: approval.challenge_sid.clone(),
+            channel: approval.method.channel().to_owned(),
+            amr: approval
+                .method
+                .amr()
+                .iter()
+                .map(|&m| m.to_owned())
+                .collect(),
+            phone_number: (ours && !is_email).then(|| subject.clone()),
+            phone_number_verified: (ours && !is_email).then_some(true),
+            email: (ours && is_email).then(|| subject.clone()),
+            email_verified: (ours && is_email).then_some(true),
+        }
+    }
+}
+
 #[derive(Serialize, Deserialize)]
 struct Header {
     alg: String,
@@ -163,6 +236,34 @@ pub fn verify(
     expected: &Expected<'_>,
     now_s: u64,
 ) -> Result<Claims, TokenError> {
+    let payload = verify_signature(token, keys, KidRule::Required)?;
+    let claims: Claims = serde_json::from_slice(&payload).map_err(|_| TokenError::Malformed)?;
+    if claims.iss != expected.issuer {
+        return Err(TokenError::Issuer);
+    }
+    if claims.aud != expected.audience {
+        return Err(TokenError::Audience);
+    }
+    check_times(claims.iat, claims.exp, now_s)?;
+    Ok(claims)
+}
+
+/// Whether a token must name its key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KidRule {
+    /// `kid` must name one of the keys (our own tokens always do).
+    Required,
+    /// Without a `kid`, each key is tried (an operator's token made by a library that sets none).
+    Optional,
+}
+
+/// The payload of `token` once its header says ES256 and its signature verifies with one of `keys` (the one its
+/// `kid` names; without a `kid` and with [`KidRule::Optional`], any). Nothing of the payload is trusted before.
+pub fn verify_signature(
+    token: &str,
+    keys: &[PublicKey],
+    kid_rule: KidRule,
+) -> Result<Vec<u8>, TokenError> {
     let mut parts = token.split('.');
     let (Some(header), Some(payload), Some(signature), None) =
         (parts.next(), parts.next(), parts.next(), parts.next())
@@ -179,30 +280,34 @@ pub fn verify(
     if header.alg != "ES256" {
         return Err(TokenError::Algorithm);
     }
-    let key = header
-        .kid
-        .as_deref()
-        .and_then(|kid| keys.iter().find(|key| key.kid() == kid))
-        .ok_or(TokenError::UnknownKey)?;
+    let candidates: Vec<&PublicKey> = match (header.kid.as_deref(), kid_rule) {
+        (Some(kid), _) => keys.iter().filter(|key| key.kid() == kid).collect(),
+        (None, KidRule::Optional) => keys.iter().collect(),
+        (None, KidRule::Required) => Vec::new(),
+    };
+    if candidates.is_empty() {
+        return Err(TokenError::UnknownKey);
+    }
     let signed = &token[..token.len() - signature.len() - 1];
-    if !key.verifies(signed.as_bytes(), &decode(signature)?) {
+    let signature = decode(signature)?;
+    if !candidates
+        .iter()
+        .any(|key| key.verifies(signed.as_bytes(), &signature))
+    {
         return Err(TokenError::Signature);
     }
-    let claims: Claims =
-        serde_json::from_slice(&decode(payload)?).map_err(|_| TokenError::Malformed)?;
-    if claims.iss != expected.issuer {
-        return Err(TokenError::Issuer);
-    }
-    if claims.aud != expected.audience {
-        return Err(TokenError::Audience);
-    }
-    if claims.exp <= now_s {
+    decode(payload)
+}
+
+/// A token's times at `now_s`: not expired, not issued in the future (beyond a minute of clock skew).
+pub fn check_times(iat: u64, exp: u64, now_s: u64) -> Result<(), TokenError> {
+    if exp <= now_s {
         return Err(TokenError::Expired);
     }
-    if claims.iat > now_s.saturating_add(IAT_LEEWAY_S) {
+    if iat > now_s.saturating_add(IAT_LEEWAY_S) {
         return Err(TokenError::NotYetValid);
     }
-    Ok(claims)
+    Ok(())
 }
 
 /// `value` as JSON, base64url. Plain structs of strings and numbers: serializing them cannot fail.

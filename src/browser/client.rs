@@ -239,7 +239,8 @@ impl VerifyClient {
         Ok(SnaResult::new(check, invocation, invocation_error))
     }
 
-    async fn post<P: Serialize, T: DeserializeOwned>(
+    /// POSTs `params` as a form to `path` and reads the answer (or the API's error).
+    pub(super) async fn post<P: Serialize, T: DeserializeOwned>(
         &self,
         path: &str,
         params: &P,

@@ -3,7 +3,8 @@
 //! Two builds share this door. The phone entry (`verify-edge/phone`, feature `browser-phone`) has the phone
 //! functions: `normalizePhone` and `supportedRegions` (`phone.rs`), `formatPhone` (`format.rs`) and `AsYouType`
 //! (`as_you_type.rs`). The main entry (feature `browser`) adds `VerifyClient` for the Worker's public API
-//! (`client.rs`) and `invokeSnaUrl` and `verifySna` for Silent Network Auth (`sna.rs`), which share URL rules and
+//! (`client.rs`), its authenticator-app methods and `qrCodeSvg` (`totp.rs`), and `invokeSnaUrl` and `verifySna` for
+//! Silent Network Auth (`sna.rs`), which share URL rules and
 //! fetch (`http.rs`) and the crossing of options and answers (`js_values.rs`); `client.rs` uses `sna.rs`, never the
 //! other way. Both builds throw one error class, `VerifyEdgeError` (`error.rs`).
 
@@ -19,6 +20,8 @@ mod js_values;
 mod phone;
 #[cfg(feature = "browser")]
 mod sna;
+#[cfg(feature = "browser")]
+mod totp;
 
 pub use as_you_type::AsYouTypeFormatter;
 #[cfg(feature = "browser")]
@@ -32,3 +35,5 @@ pub use phone::{normalize_phone, supported_regions};
 pub use sna::{
     invoke_sna_url, SnaInvocation, SnaInvokeOptions, SnaMethod, SnaMode, SnaOutcome, SnaResult,
 };
+#[cfg(feature = "browser")]
+pub use totp::{qr_code_svg, TotpEnrollment};

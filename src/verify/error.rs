@@ -141,6 +141,8 @@ pub enum Reason {
     TokenNotYetValid,
     /// An approval token that was already redeemed.
     TokenRedeemed,
+    /// An operator's identity token valid for longer than the Worker accepts.
+    TokenLifetime,
     /// An Entity's `Identity` that is not 8 to 64 letters, digits and dashes.
     IdentityFormat,
     /// A `FactorType` this engine does not create (push; passkeys through their own issue).
@@ -159,11 +161,21 @@ pub enum Reason {
     NotAStringMap,
     /// `Details.Fields` that are not up to 20 objects of `label` (36) and `value` (128).
     DetailsFields,
+    /// A name that is blank or holds control characters.
+    NotPrintable,
+    /// A SID of the wrong kind or form (the public API's `factorSid`).
+    NotASid,
+    /// No confirmed authenticator app for the identity (or not the one named).
+    NoVerifiedFactor,
+    /// The identity already holds as many authenticator apps as it may.
+    TooManyFactors,
+    /// No such authenticator app for the identity (the public API's 404 on a factor).
+    NoSuchFactor,
 }
 
 impl Reason {
     /// Every reason as written; the phone and email variants stand for their codes' lists.
-    pub const ALL: [Self; 58] = [
+    pub const ALL: [Self; 64] = [
         Self::Missing,
         Self::NotAString,
         Self::NotABoolean,
@@ -213,6 +225,7 @@ impl Reason {
         Self::TokenExpired,
         Self::TokenNotYetValid,
         Self::TokenRedeemed,
+        Self::TokenLifetime,
         Self::IdentityFormat,
         Self::FactorTypeUnsupported,
         Self::OutOfRange,
@@ -222,6 +235,11 @@ impl Reason {
         Self::ExpirationOutOfRange,
         Self::NotAStringMap,
         Self::DetailsFields,
+        Self::NotPrintable,
+        Self::NotASid,
+        Self::NoVerifiedFactor,
+        Self::TooManyFactors,
+        Self::NoSuchFactor,
     ];
 
     /// The reason as `details.reason` writes it, e.g. `NOT_A_STRING`.
@@ -284,6 +302,7 @@ impl Reason {
             Self::TokenExpired => "TOKEN_EXPIRED",
             Self::TokenNotYetValid => "TOKEN_NOT_YET_VALID",
             Self::TokenRedeemed => "TOKEN_REDEEMED",
+            Self::TokenLifetime => "TOKEN_LIFETIME",
             Self::IdentityFormat => "IDENTITY_FORMAT",
             Self::FactorTypeUnsupported => "FACTOR_TYPE_UNSUPPORTED",
             Self::OutOfRange => "OUT_OF_RANGE",
@@ -293,6 +312,11 @@ impl Reason {
             Self::ExpirationOutOfRange => "EXPIRATION_OUT_OF_RANGE",
             Self::NotAStringMap => "NOT_A_STRING_MAP",
             Self::DetailsFields => "DETAILS_FIELDS",
+            Self::NotPrintable => "NOT_PRINTABLE",
+            Self::NotASid => "NOT_A_SID",
+            Self::NoVerifiedFactor => "NO_VERIFIED_FACTOR",
+            Self::TooManyFactors => "TOO_MANY_FACTORS",
+            Self::NoSuchFactor => "NO_SUCH_FACTOR",
         }
     }
 }

@@ -543,6 +543,7 @@ impl FactorType {
 }
 
 /// Whether a Factor has proved itself: `unverified` until a right code (for TOTP) verifies it.
+#[cfg_attr(all(feature = "browser", target_arch = "wasm32"), derive(tsify::Tsify))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum FactorStatus {
@@ -621,6 +622,7 @@ pub struct NewFactor {
 }
 
 /// Where a Challenge stands (`challenge_enum_challenge_statuses`).
+#[cfg_attr(all(feature = "browser", target_arch = "wasm32"), derive(tsify::Tsify))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ChallengeStatus {

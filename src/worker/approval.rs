@@ -19,7 +19,7 @@ use super::objects::{call, Store};
 use super::public::protect;
 use super::respond::{error_response, json_response, method_not_allowed};
 use crate::api::{BodyKind, RedeemParams, MAX_BODY_BYTES};
-use crate::approval::token::{Approval, Claims};
+use crate::approval::token::{Approval, Claims, FactorApproval};
 use crate::engine::access::same_secret;
 use crate::verify::model::TwilioError;
 use crate::verify::Reason;
@@ -38,6 +38,17 @@ pub fn mint(
 ) -> std::result::Result<String, TwilioError> {
     let approvals = config.approvals()?;
     Ok(approvals.mint(approval, origin, Date::now().as_millis()))
+}
+
+/// The token for a factor's `approval` (a TOTP challenge), signed now by the Worker at `origin`; 20500 when tokens
+/// cannot be signed.
+pub fn mint_factor(
+    config: &WorkerConfig,
+    approval: &FactorApproval<'_>,
+    origin: &str,
+) -> std::result::Result<String, TwilioError> {
+    let approvals = config.approvals()?;
+    Ok(approvals.mint_factor(approval, origin, Date::now().as_millis()))
 }
 
 /// `GET /.well-known/jwks.json`: public, cacheable for five minutes (so a key removed after a rotation stops

@@ -6,6 +6,7 @@ use worker::Env;
 
 use super::public::cors::Cors;
 use crate::abuse::Protections;
+use crate::approval::identity::{IssuerSetupError, TrustedIssuer};
 use crate::approval::{Approvals, SetupError};
 use crate::engine::access::Credential;
 use crate::engine::shard::ShardKey;
@@ -67,6 +68,10 @@ pub struct WorkerConfig {
     /// How approval tokens are signed (`APPROVAL_*`); an error names the setting that is missing or unreadable,
     /// and then no route answers an approval (20500).
     pub approvals: Result<Approvals, SetupError>,
+    /// The operator's server as an issuer of identity tokens (`IDENTITY_TOKEN_KEYS`, `IDENTITY_TOKEN_ISSUER`):
+    /// `None` when unset (only this Worker's approval tokens vouch); an error when half set or unreadable, and
+    /// then the routes that need an identity answer 20500.
+    pub identity_issuer: Result<Option<TrustedIssuer>, IssuerSetupError>,
     /// The bearer secret of `POST /verify/redeem` (`APPROVAL_REDEEM_SECRET`); without one the route does not
     /// exist.
     pub redeem_secret: Option<String>,
@@ -110,6 +115,7 @@ impl WorkerConfig {
                 .map(|s| s.saturating_mul(1000))
         };
         let on = |name: &str| get(name).is_some_and(|v| v == "true" || v == "1");
+        let (approvals, identity_issuer) = keys_cached(&get);
         Self {
             engine: EngineAccount::from_settings(&get),
             shard_key: get("SHARD_KEY").and_then(|key| ShardKey::new(&key)),
@@ -145,7 +151,8 @@ impl WorkerConfig {
                 .map(str::to_owned)
                 .collect(),
             admin_token: get("ADMIN_TOKEN"),
-            approvals: approvals_cached(&get),
+            approvals,
+            identity_issuer,
             redeem_secret: get("APPROVAL_REDEEM_SECRET"),
             approval_webhook_url: get("APPROVAL_WEBHOOK_URL")
                 .map(|url| {
@@ -179,6 +186,18 @@ impl WorkerConfig {
         })
     }
 
+    /// The operator's identity-token issuer, if configured; when its settings are unusable, the log says which
+    /// and the answer is 20500 (no identity is taken on a half-read configuration).
+    pub fn identity_issuer(&self) -> Result<Option<&TrustedIssuer>, TwilioError> {
+        self.identity_issuer
+            .as_ref()
+            .map(Option::as_ref)
+            .map_err(|e| {
+                worker::console_log!("verify-edge: identity tokens cannot be checked: {e}");
+                TwilioError::internal_error()
+            })
+    }
+
     /// Says once per isolate, in the log, what is wrong with the settings that make a route fail closed.
     pub fn log_misconfiguration_once(&self) {
         static SAID: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
@@ -187,6 +206,9 @@ impl WorkerConfig {
         }
         if let Err(e) = &self.approvals {
             worker::console_error!("verify-edge: startup: approval tokens cannot be issued, approvals answer 20500: {e}");
+        }
+        if let Err(e) = &self.identity_issuer {
+            worker::console_error!("verify-edge: startup: identity tokens cannot be checked, authenticator routes answer 20500: {e}");
         }
         if let Err(e) = &self.approval_webhook_url {
             worker::console_error!("verify-edge: startup: {e}; no approval is pushed");
@@ -236,31 +258,40 @@ impl EngineAccount {
     }
 }
 
-/// The `APPROVAL_*` settings read once per isolate: reading a key (PEM, the public point, the kid) costs about
-/// 1.8 ms of CPU warm and more cold (`bench/approval.mjs`), which every request to every route would otherwise pay.
-/// Keyed by the settings' own text, so a changed secret is read again.
-fn approvals_cached(get: &impl Fn(&str) -> Option<String>) -> Result<Approvals, SetupError> {
-    /// The settings as read, and what they gave.
-    type Read = (Vec<Option<String>>, Result<Approvals, SetupError>);
+/// The `APPROVAL_*` and `IDENTITY_TOKEN_*` settings read once per isolate: reading a key (PEM, the public point,
+/// the kid) costs about 1.8 ms of CPU warm and more cold (`bench/approval.mjs`), which every request to every route
+/// would otherwise pay. Keyed by the settings' own text, so a changed secret is read again.
+fn keys_cached(get: &impl Fn(&str) -> Option<String>) -> ReadKeys {
     thread_local! {
-        static CACHE: std::cell::RefCell<Option<Read>> = const { std::cell::RefCell::new(None) };
+        static CACHE: std::cell::RefCell<Option<(Vec<Option<String>>, ReadKeys)>> =
+            const { std::cell::RefCell::new(None) };
     }
     let settings: Vec<Option<String>> = crate::approval::SETTINGS
         .iter()
+        .chain(crate::approval::identity::SETTINGS.iter())
         .map(|name| get(name))
         .collect();
     CACHE.with(|cache| {
         let mut cache = cache.borrow_mut();
-        if let Some((seen, approvals)) = cache.as_ref() {
+        if let Some((seen, keys)) = cache.as_ref() {
             if *seen == settings {
-                return approvals.clone();
+                return keys.clone();
             }
         }
-        let approvals = Approvals::from_settings(get);
-        *cache = Some((settings, approvals.clone()));
-        approvals
+        let keys = (
+            Approvals::from_settings(get),
+            TrustedIssuer::from_settings(get),
+        );
+        *cache = Some((settings, keys.clone()));
+        keys
     })
 }
+
+/// What the key settings gave: the approval tokens' keys, and the operator's identity-token issuer.
+type ReadKeys = (
+    Result<Approvals, SetupError>,
+    Result<Option<TrustedIssuer>, IssuerSetupError>,
+);
 
 /// A setting of the Worker: a secret or a var of that name, trimmed; `None` when unset or empty.
 fn setting(env: &Env, name: &str) -> Option<String> {

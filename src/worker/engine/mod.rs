@@ -109,6 +109,42 @@ pub async fn serve_rest(mut req: Request, env: &Env, config: &WorkerConfig) -> R
     route(&request, &segments).await
 }
 
+/// Serves a call on one of the engine Service's Entities (`path` under `/v2/Services/{service_sid}/`) for the
+/// public API, in-process: the Worker is its own caller, so no credentials are sent or checked. Only Entity paths
+/// are served this way.
+#[allow(clippy::too_many_arguments)]
+pub async fn serve_in_process(
+    env: &Env,
+    config: &WorkerConfig,
+    method: Method,
+    service_sid: &crate::verify::sid::ServiceSid,
+    path: &str,
+    query: &str,
+    body: String,
+    base_url: &str,
+) -> Result<Response> {
+    let account = match &config.engine {
+        Ok(account) => account,
+        Err(e) => return error_response(e),
+    };
+    let service_sid = service_sid.to_string();
+    let mut segments = vec!["v2", "Services", service_sid.as_str()];
+    segments.extend(path.split('/'));
+    if segments.get(3) != Some(&"Entities") {
+        return error_response(&TwilioError::not_found());
+    }
+    let request = V2Request {
+        env,
+        config,
+        account,
+        method,
+        body,
+        query: query.to_owned(),
+        base_url: base_url.to_owned(),
+    };
+    route(&request, &segments).await
+}
+
 /// The resources of `/v2`: a new one adds its line here and its room beside this file.
 async fn route(request: &V2Request<'_>, segments: &[&str]) -> Result<Response> {
     match segments {

@@ -1,4 +1,5 @@
-//! The public API that browsers call: `POST /verify/start`, `POST /verify/check`, `GET /verify/status/{sid}`.
+//! The public API that browsers call: `POST /verify/start`, `POST /verify/check`, `GET /verify/status/{sid}`, and
+//! authenticator apps' `POST /verify/totp/{enroll,confirm,check}` ([`totp`]).
 //!
 //! In order, every request is held to: its method, its `Origin` ([`cors`], from `ALLOWED_ORIGINS`), its content
 //! type (415), its size (413) and its parameters (60200, read by [`crate::api`]); then the abuse protections
@@ -7,6 +8,7 @@
 
 pub mod cors;
 pub mod protect;
+mod totp;
 pub mod upstream;
 
 use worker::{console_log, Date, Env, Method, Request, Response, Result, Url};
@@ -69,6 +71,9 @@ pub async fn serve(
         "/verify/config" => Route::Config,
         "/verify/start" => Route::Start,
         "/verify/check" => Route::Check,
+        "/verify/totp/enroll" => Route::TotpEnroll,
+        "/verify/totp/confirm" => Route::TotpConfirm,
+        "/verify/totp/check" => Route::TotpCheck,
         _ => match path.strip_prefix("/verify/status/") {
             Some(sid) if !sid.is_empty() && !sid.contains('/') => Route::Status(sid.to_owned()),
             _ => return finish(error_response(&TwilioError::not_found()), &access),
@@ -94,6 +99,18 @@ pub async fn serve(
             Ok((body, kind)) => answer(check(&cx, &req, &body, kind).await, 200),
             Err(e) => error_response(&e),
         },
+        (Route::TotpEnroll, Method::Post) => match read_body(&mut req).await {
+            Ok((body, kind)) => answer(totp::enroll(&cx, &req, &body, kind).await, 201),
+            Err(e) => error_response(&e),
+        },
+        (Route::TotpConfirm, Method::Post) => match read_body(&mut req).await {
+            Ok((body, kind)) => answer(totp::confirm(&cx, &req, &body, kind).await, 200),
+            Err(e) => error_response(&e),
+        },
+        (Route::TotpCheck, Method::Post) => match read_body(&mut req).await {
+            Ok((body, kind)) => answer(totp::check(&cx, &req, &body, kind).await, 200),
+            Err(e) => error_response(&e),
+        },
         (Route::Status(sid), Method::Get | Method::Head) => answer(status(&cx, &sid).await, 200),
         (Route::Config, Method::Get | Method::Head) => page_config(config),
         (route, _) => {
@@ -109,13 +126,18 @@ enum Route {
     Config,
     Start,
     Check,
+    TotpEnroll,
+    TotpConfirm,
+    TotpCheck,
     Status(String),
 }
 
 impl Route {
     fn allow(&self) -> &'static str {
         match self {
-            Self::Start | Self::Check => "POST, OPTIONS",
+            Self::Start | Self::Check | Self::TotpEnroll | Self::TotpConfirm | Self::TotpCheck => {
+                "POST, OPTIONS"
+            }
             Self::Status(_) | Self::Config => "GET, HEAD, OPTIONS",
         }
     }
@@ -357,6 +379,7 @@ async fn send(
     let what = match &call {
         Call::Start(_) | Call::Fetch(_) => "Verifications",
         Call::Check(_) => "VerificationCheck",
+        Call::Entity { .. } => "Entities",
     };
     upstream
         .call(cx.env, cx.config, &cx.origin, call, retry)

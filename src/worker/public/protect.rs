@@ -294,6 +294,33 @@ pub async fn guard_check(
     .await
 }
 
+/// Everything an authenticator-app request must pass once its identity is proven: the per-IP check limit, then the
+/// identity's own (`LIMIT_TOTP_ATTEMPTS_PER_IDENTITY`), whichever route it is and whichever factor it names.
+pub async fn guard_identity(
+    env: &worker::Env,
+    req: &Request,
+    protections: &Protections,
+    entity_identity: &str,
+) -> Result<(), Refusal> {
+    let mut taken = Taken::new(env);
+    take(
+        &mut taken,
+        format!("ip:{}", protections.client_key(&client_ip(req))),
+        "checks per IP",
+        protections.checks_per_ip,
+        || abuse::too_many_requests("checks per IP"),
+    )
+    .await?;
+    take(
+        &mut taken,
+        format!("identity:{entity_identity}"),
+        "authenticator attempts per identity",
+        protections.totp_attempts_per_identity,
+        || abuse::too_many_requests("authenticator attempts per identity"),
+    )
+    .await
+}
+
 /// Every public request from a client counts here first, and is never given back: refusals (a bot check, geo
 /// permissions, a bad parameter) cost the caller as much as a pass, so hammering the Worker (and, in Twilio mode,
 /// its SafeList lookups) is bounded per client.

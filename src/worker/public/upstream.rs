@@ -13,7 +13,7 @@ use crate::verify::sid::ServiceSid;
 use crate::verify::Target;
 use crate::worker::config::{Upstream, WorkerConfig};
 use crate::worker::engine::services::Services;
-use crate::worker::engine::{safe_list, verifications};
+use crate::worker::engine::{self, safe_list, verifications};
 use crate::worker::respond::error_response;
 
 /// The name the engine's Service for the public API is created with.
@@ -27,6 +27,16 @@ pub enum Call<'a> {
     Check(&'a UpstreamCheck),
     /// FetchVerification, by SID or by recipient.
     Fetch(&'a Target),
+    /// A call on an Entity's Factors or Challenges (authenticator apps): the method, the path under the Service
+    /// (`Entities/{Identity}/...`, with a query for a GET) and the form of a POST.
+    Entity {
+        /// GET or POST.
+        method: Method,
+        /// Under `/v2/Services/{ServiceSid}/`.
+        path: String,
+        /// A POST's parameters.
+        form: Vec<(&'static str, String)>,
+    },
 }
 
 impl Call<'_> {
@@ -40,6 +50,7 @@ impl Call<'_> {
                 format!("Verifications/{}", target.path_segment()),
                 Vec::new(),
             ),
+            Self::Entity { method, path, form } => (method.clone(), path.clone(), form.clone()),
         }
     }
 }
@@ -117,11 +128,7 @@ impl Upstream {
             } => {
                 let (method, path, form) = call.wire();
                 let body = if matches!(method, Method::Post) {
-                    let mut serializer = form_urlencoded::Serializer::new(String::new());
-                    for (name, value) in &form {
-                        serializer.append_pair(name, value);
-                    }
-                    serializer.finish()
+                    form_body(&form)
                 } else {
                     String::new()
                 };
@@ -175,6 +182,25 @@ async fn engine_call(
         Call::Fetch(target) => {
             verifications::fetch(env, config, service_sid.clone(), target.clone(), &base_url).await
         }
+        Call::Entity { method, path, form } => {
+            // An authenticator may be enrolled before any verification has created the Service.
+            services
+                .load_or_create(service_sid, ENGINE_SERVICE_NAME)
+                .await?;
+            let (path, query) = path.split_once('?').unwrap_or((path.as_str(), ""));
+            let body = form_body(&form);
+            engine::serve_in_process(
+                env,
+                config,
+                method,
+                service_sid,
+                path,
+                query,
+                body,
+                &base_url,
+            )
+            .await
+        }
     }
 }
 
@@ -202,6 +228,15 @@ impl Upstream {
             }
         }
     }
+}
+
+/// A form's parameters, URL-encoded as Twilio takes them.
+fn form_body(form: &[(&'static str, String)]) -> String {
+    let mut serializer = form_urlencoded::Serializer::new(String::new());
+    for (name, value) in form {
+        serializer.append_pair(name, value);
+    }
+    serializer.finish()
 }
 
 /// One attempt, aborted after `timeout_ms`.

@@ -5,6 +5,8 @@
 //! and check parameters with the same code. A browser never names a Service or holds a credential: the Worker adds
 //! both when it forwards a request upstream.
 
+pub mod totp;
+
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
