@@ -1,6 +1,7 @@
 // The demo: the whole verification flow with the verify-edge npm package (built into ./pkg/). The phone field is
 // formatted as you type and normalized on every keystroke; start, check, resend and silent network auth go through
 // this Worker's public API. An approval's token is shown decoded, for reading only: the app's server verifies it.
+// After an approval, an authenticator app can be enrolled (its QR code drawn by the package) and used to sign in.
 import { AsYouType, normalizePhone, supportedRegions, VerifyClient, VerifyEdgeError } from "./pkg/index.js";
 
 const $ = (id) => document.getElementById(id);
@@ -43,6 +44,7 @@ function describe(error) {
   switch (error.code) {
     case 60200:
       if (PHONE_TEXT[error.reason]) return PHONE_TEXT[error.reason];
+      if (error.reason === "TOKEN_EXPIRED") return "The approval is more than a few minutes old: verify your number again.";
       if (error.reason?.startsWith("EMAIL_")) return "That email address doesn't look right.";
       if (error.message.endsWith(": code")) return "A code has 4 to 10 characters.";
       if (error.reason === "TURNSTILE_MISSING") return "Complete the bot check first.";
@@ -51,7 +53,11 @@ function describe(error) {
     case 60203: return `Too many codes were sent to this recipient. Try again in about ${minutes(wait)} min.`;
     case 60212: return "A code is already on its way. Wait a moment and try again.";
     case 20429: return `Too many requests. Try again in ${wait} s.`;
-    case 20404: return "This verification has expired, was already used, or ran out of tries. Send a new code.";
+    case 20404:
+      if (error.reason === "NO_VERIFIED_FACTOR") return "No confirmed authenticator app yet: confirm it first.";
+      if (error.reason === "NO_SUCH_FACTOR") return "That authenticator app isn't enrolled any more. Add it again.";
+      return "This verification has expired, was already used, or ran out of tries. Send a new code.";
+    case 60310: return "Too many wrong codes for this app. Add it again.";
     case 60204: return "This verification service doesn't support that option.";
     case 60205: return "That's a landline, which can't receive SMS. Try a voice call.";
     case 60223: return "This service has that delivery channel turned off. Try another.";
@@ -262,6 +268,7 @@ async function start(params) {
   outcome.hidden = true;
   fallback.hidden = true;
   approval.hidden = true;
+  authenticator.hidden = true;
   if (params.channel === "sna") return silently(params);
   const verification = await client.start(withBotCheck(params));
   current = { params, verification };
@@ -280,6 +287,7 @@ async function silently(params) {
   if (sna.outcome === "approved") {
     say("success", "Verified: your carrier confirmed the number.", "approved");
     showApproval(sna.token);
+    offerAuthenticator(sna.token);
     return;
   }
   const text = SNA_TEXT[sna.snaErrorCode] ?? `Silent network auth didn't confirm the number (${sna.snaErrorCode ?? sna.invocationError ?? "no answer"}).`;
@@ -295,10 +303,66 @@ async function check() {
     startForm.hidden = false;
     say("success", `Verified: ${current.verification.to} is yours.`, "approved");
     showApproval(result.token);
+    offerAuthenticator(result.token);
     current = null;
   } else {
     say("warning", "That code isn't right. Check it and try again.", "pending");
     $("code").select();
+  }
+}
+
+// --- an authenticator app, for the number just verified ---
+
+/** The approval token of the latest verification: here it is what vouches for whom the app is enrolled. */
+let identityToken = null;
+let factorSid = null;
+const authenticator = $("authenticator");
+
+function offerAuthenticator(token) {
+  identityToken = token;
+  factorSid = null;
+  authenticator.hidden = !token;
+  $("totp-enroll").hidden = false;
+  $("totp-confirm-form").hidden = true;
+  $("totp-signin-form").hidden = true;
+}
+
+async function enrollTotp() {
+  const enrollment = await client.enrollTotp({ identityToken, friendlyName: "verify-edge demo" });
+  factorSid = enrollment.factorSid;
+  // The package's SVG, parsed as SVG (not HTML) and adopted: nothing in it runs.
+  const svg = new DOMParser().parseFromString(enrollment.qrSvg, "image/svg+xml").documentElement;
+  $("totp-qr").replaceChildren(document.importNode(svg, true));
+  $("totp-secret").textContent = enrollment.secret;
+  $("totp-enroll").hidden = true;
+  $("totp-confirm-form").hidden = false;
+  $("totp-confirm-code").value = "";
+  $("totp-confirm-code").focus();
+  say("info", "Scan the code, then type the code the app shows.", "enrolled");
+}
+
+async function confirmTotp() {
+  const factor = await client.confirmTotp({ identityToken, factorSid, code: $("totp-confirm-code").value.trim() });
+  if (factor.status !== "verified") {
+    say("warning", "That code isn't right. Check the app and try again.", "unverified");
+    $("totp-confirm-code").select();
+    return;
+  }
+  $("totp-confirm-form").hidden = true;
+  $("totp-signin-form").hidden = false;
+  $("totp-code").value = "";
+  $("totp-code").focus();
+  say("success", "The authenticator app is confirmed.", "verified");
+}
+
+async function checkTotp() {
+  const result = await client.checkTotp({ identityToken, code: $("totp-code").value.trim() });
+  if (result.status === "approved") {
+    say("success", "Signed in with the authenticator app.", "totp-approved");
+    showApproval(result.token);
+  } else {
+    say("warning", "That code isn't right (or was already used). Wait for the next one.", "totp-pending");
+    $("totp-code").select();
   }
 }
 
@@ -328,6 +392,15 @@ checkForm.addEventListener("submit", (event) => {
   busy($("check"), check);
 });
 $("resend").addEventListener("click", () => busy($("resend"), resend));
+$("totp-enroll").addEventListener("click", () => busy($("totp-enroll"), enrollTotp));
+$("totp-confirm-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  busy($("totp-confirm"), confirmTotp);
+});
+$("totp-signin-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  busy($("totp-check"), checkTotp);
+});
 $("restart").addEventListener("click", () => {
   checkForm.hidden = true;
   startForm.hidden = false;

@@ -465,3 +465,58 @@ fn pyotp_agrees() {
         );
     }
 }
+
+/// The enrollment QR code's SVG: the quiet zone, unit squares only, the text never in the markup, and a text too
+/// long for any QR code refused. (Its content is judged by an independent decoder, jsQR, in
+/// tests/js/package.test.mjs and, as Chromium draws it, in tests/js/demo.test.mjs.)
+#[test]
+fn the_qr_code_svg_is_modules_in_a_quiet_zone_and_nothing_else() {
+    let uri = "otpauth://totp/Acme:%3Cscript%3E?secret=JBSWY3DPEHPK3PXP&issuer=Acme\"<b>";
+    let svg = verify_edge::qr::svg(uri).unwrap();
+    assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 "));
+    assert!(
+        !svg.contains("<b>") && !svg.contains("script"),
+        "the text is encoded, not written: {svg}"
+    );
+    let side: i32 = svg
+        .split("viewBox=\"0 0 ")
+        .nth(1)
+        .unwrap()
+        .split(' ')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    // Versions are 21 + 4k modules square; with four modules of quiet zone on each side.
+    assert_eq!((side - 8 - 21) % 4, 0, "side {side}");
+    let d = svg
+        .split(" d=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap();
+    let modules: Vec<(i32, i32)> = d
+        .split(' ')
+        .map(|m| {
+            let xy = m
+                .strip_prefix('M')
+                .unwrap()
+                .strip_suffix("h1v1h-1z")
+                .unwrap();
+            let (x, y) = xy.split_once(',').unwrap();
+            (x.parse().unwrap(), y.parse().unwrap())
+        })
+        .collect();
+    assert!(modules
+        .iter()
+        .all(|&(x, y)| (4..side - 4).contains(&x) && (4..side - 4).contains(&y)));
+    // The three finder patterns' corners are dark: top left, top right, bottom left.
+    for corner in [(4, 4), (side - 5, 4), (4, side - 5)] {
+        assert!(modules.contains(&corner), "{corner:?}");
+    }
+    assert_eq!(
+        verify_edge::qr::svg(&"x".repeat(3000)),
+        Err(verify_edge::qr::QrError::TooLong)
+    );
+}

@@ -3,6 +3,8 @@
 // silent network auth flow runs through the engine's simulated carrier.
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
+import jsQR from "jsqr";
+import * as otplib from "otplib";
 import { devInbox, launchChromium, startWrangler } from "./support.mjs";
 
 let worker;
@@ -94,6 +96,58 @@ describe("the demo's verification flow in headless Chromium", () => {
     await page.click("#start");
     await page.waitForSelector("#check-form:not([hidden])");
     assert.ok(await page.isHidden("#approval"));
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  test("an authenticator app: enrolled after the number is verified, its QR code scanned, confirmed and used to sign in", async () => {
+    const { page, errors } = await openDemo();
+    const national = freshNational();
+    const e164 = `+44${national.slice(1)}`;
+    await page.selectOption("#region", "GB");
+    await page.fill("#phone", national);
+    await page.click("#start");
+    await page.waitForSelector("#check-form:not([hidden])");
+    await page.fill("#code", (await inbox(e164)).at(-1).code);
+    await page.click("#check");
+    await outcome(page, "approved");
+    await page.waitForSelector("#authenticator:not([hidden])");
+    await page.click("#totp-enroll");
+    await page.waitForSelector("#totp-confirm-form:not([hidden])");
+    // The QR code as Chromium draws it (the SVG rendered to a canvas), read by jsQR like a phone's camera would.
+    const image = await page.evaluate(async () => {
+      const svg = new XMLSerializer().serializeToString(document.querySelector("#totp-qr svg"));
+      const img = new Image();
+      img.src = URL.createObjectURL(new Blob([svg], { type: "image/svg+xml" }));
+      await img.decode();
+      const canvas = Object.assign(document.createElement("canvas"), { width: 400, height: 400 });
+      const context = canvas.getContext("2d");
+      context.drawImage(img, 0, 0, 400, 400);
+      return { data: Array.from(context.getImageData(0, 0, 400, 400).data), width: 400, height: 400 };
+    });
+    const scanned = jsQR(Uint8ClampedArray.from(image.data), image.width, image.height)?.data;
+    assert.match(scanned ?? "", /^otpauth:\/\/totp\//, `the QR code holds an otpauth:// URI: ${scanned}`);
+    const secret = new URL(scanned).searchParams.get("secret");
+    assert.equal(await page.textContent("#totp-secret"), secret, "the secret shown is the one in the QR code");
+    const now = Math.floor(Date.now() / 1000);
+    const wrong = await otplib.generate({ secret, epoch: now + 600 });
+    await page.fill("#totp-confirm-code", wrong);
+    await page.click("#totp-confirm");
+    assert.match(await outcome(page, "unverified"), /isn't right/);
+    await page.fill("#totp-confirm-code", await otplib.generate({ secret, epoch: now }));
+    await page.click("#totp-confirm");
+    assert.match(await outcome(page, "verified"), /confirmed/);
+    await page.waitForSelector("#totp-signin-form:not([hidden])");
+    const next = await otplib.generate({ secret, epoch: now + 30 });
+    await page.fill("#totp-code", next);
+    await page.click("#totp-check");
+    assert.match(await outcome(page, "totp-approved"), /Signed in/);
+    const { claims } = await shownApproval(page);
+    assert.deepEqual([claims.sub, claims.channel, claims.amr], [e164, "totp", ["otp"]]);
+    // The same code again does not sign in.
+    await page.fill("#totp-code", next);
+    await page.click("#totp-check");
+    assert.match(await outcome(page, "totp-pending"), /already used/);
     assert.deepEqual(errors, []);
     await page.close();
   });

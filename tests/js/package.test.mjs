@@ -7,6 +7,8 @@ import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
+import jsQR from "jsqr";
+import * as otplib from "otplib";
 import { ROOT, UNPROTECTED, startWrangler } from "./support.mjs";
 
 const version = JSON.parse(readFileSync(join(ROOT, "dist/npm/package.json"), "utf8")).version;
@@ -27,6 +29,24 @@ function decodeJwt(token) {
   for (const part of parts) assert.match(part, /^[A-Za-z0-9_-]+$/, "base64url without padding");
   const [header, payload] = parts.slice(0, 2).map((p) => JSON.parse(Buffer.from(p, "base64url").toString("utf8")));
   return { header, payload };
+}
+
+/** Reads the package's QR code SVG (one path of unit squares in a viewBox) into pixels, 8 per module, and decodes
+ * them with jsQR, an independent QR decoder. */
+function decodeQrSvg(svg) {
+  const side = Number(/viewBox="0 0 (\d+) \1"/.exec(svg)[1]);
+  const scale = 8;
+  const width = side * scale;
+  const pixels = new Uint8ClampedArray(width * width * 4).fill(255);
+  for (const [, x, y] of svg.matchAll(/M(\d+),(\d+)h1v1h-1z/g)) {
+    for (let dy = 0; dy < scale; dy += 1) {
+      for (let dx = 0; dx < scale; dx += 1) {
+        const at = ((Number(y) * scale + dy) * width + Number(x) * scale + dx) * 4;
+        pixels.fill(0, at, at + 3);
+      }
+    }
+  }
+  return jsQR(pixels, width, width)?.data;
 }
 
 /** Whether the Worker's JWKS holds the key that signed `token` (ES256), as an app's server checks it. */
@@ -243,6 +263,44 @@ describe("VerifyClient in Node against the Worker (wrangler dev)", () => {
     assert.equal(payload.jti, out.started.sid);
     assert.ok(payload.exp > payload.iat, `exp ${payload.exp} after iat ${payload.iat}`);
     assert.ok(await signedByWorker(api.url, token), "signed by a key of the Worker's /.well-known/jwks.json");
+  });
+
+  test("an authenticator app: enrollTotp's QR code decodes (jsQR) to its URI, otplib's codes confirm it and sign in", async () => {
+    const out = runInProject(`
+      import { VerifyClient, qrCodeSvg } from "verify-edge";
+      const client = new VerifyClient(${JSON.stringify(api.url)});
+      const started = await client.start({ to: "+442079460199", channel: "sms" });
+      const inbox = await (await fetch(${JSON.stringify(api.url)} + "/dev/inbox?to=%2B442079460199")).json();
+      const approved = await client.check({ verificationSid: started.sid, code: inbox.messages.at(-1).code });
+      const enrollment = await client.enrollTotp({ identityToken: approved.token, friendlyName: "Laptop" });
+      let refused;
+      try { await client.checkTotp({ identityToken: approved.token, code: "12ab56" }); } catch (e) { refused = { code: e.code, status: e.status }; }
+      let tooLong;
+      try { qrCodeSvg("x".repeat(5000)); } catch (e) { tooLong = e.code; }
+      console.log(JSON.stringify({ token: approved.token, enrollment, refused, tooLong }));`);
+    const { enrollment } = out;
+    assert.deepEqual(Object.keys(enrollment).sort(), ["factorSid", "friendlyName", "qrSvg", "secret", "status", "uri"]);
+    assert.equal(enrollment.status, "unverified");
+    assert.equal(decodeQrSvg(enrollment.qrSvg), enrollment.uri, "the QR code holds the otpauth:// URI");
+    assert.deepEqual(out.refused, { code: 60200, status: null }, "a bad code is refused before sending (no HTTP status)");
+    assert.equal(out.tooLong, "INVALID_ARGUMENT");
+    const secret = new URL(enrollment.uri).searchParams.get("secret");
+    assert.equal(secret, enrollment.secret);
+    const now = Math.floor(Date.now() / 1000);
+    const code = await otplib.generate({ secret, epoch: now });
+    const next = await otplib.generate({ secret, epoch: now + 30 });
+    const signedIn = runInProject(`
+      import { VerifyClient } from "verify-edge";
+      const client = new VerifyClient(${JSON.stringify(api.url)});
+      const identityToken = ${JSON.stringify(out.token)};
+      const confirmed = await client.confirmTotp({ identityToken, factorSid: ${JSON.stringify(enrollment.factorSid)}, code: ${JSON.stringify(code)} });
+      const checked = await client.checkTotp({ identityToken, code: ${JSON.stringify(next)} });
+      console.log(JSON.stringify({ confirmed, checked }));`);
+    assert.deepEqual(signedIn.confirmed, { factorSid: enrollment.factorSid, status: "verified" });
+    assert.deepEqual([signedIn.checked.status, signedIn.checked.valid], ["approved", true]);
+    const { payload } = decodeJwt(signedIn.checked.token);
+    assert.deepEqual([payload.sub, payload.channel, payload.amr], ["+442079460199", "totp", ["otp"]]);
+    assert.ok(await signedByWorker(api.url, signedIn.checked.token));
   });
 
   test("errors: Twilio's code and HTTP status from the API; refusals before sending; Retry-After on 429", () => {
