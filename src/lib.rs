@@ -10,6 +10,7 @@ pub mod engine;
 pub mod limits;
 pub mod phone;
 pub mod qr;
+pub mod webauthn;
 
 #[cfg(all(feature = "browser-phone", target_arch = "wasm32"))]
 pub mod browser;

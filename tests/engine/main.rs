@@ -12,3 +12,5 @@ mod totp;
 mod twilio_wire_format;
 /// Verifications: codes, starts, checks, SNA, expiry, with a fixed clock and deterministic bytes.
 mod verifications;
+/// Passkeys: WebAuthn's registration and authentication procedures, each step's refusal.
+mod webauthn_ceremonies;
