@@ -10,6 +10,7 @@ pub mod entity;
 pub mod factor;
 pub mod form;
 pub mod paging;
+pub mod passkey;
 pub mod rate_limit;
 pub mod request;
 pub mod safe_list;

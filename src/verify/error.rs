@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use super::email::EmailErrorCode;
 use super::model::Status;
 use crate::phone::PhoneErrorCode;
+use crate::webauthn::WebAuthnError;
 
 /// An error as Twilio's REST API sends it: `{"code", "message", "more_info", "status"}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
@@ -171,11 +172,17 @@ pub enum Reason {
     TooManyFactors,
     /// No such authenticator app for the identity (the public API's 404 on a factor).
     NoSuchFactor,
+    /// A passkey ceremony refused at this step of WebAuthn's procedure (`WEBAUTHN_...`).
+    WebAuthn(WebAuthnError),
+    /// A passkey request whose body is not a JSON object with the members the operation takes.
+    PasskeyRequest,
+    /// A passkey challenge past its expiry, or already used.
+    PasskeyChallengeSpent,
 }
 
 impl Reason {
     /// Every reason as written; the phone and email variants stand for their codes' lists.
-    pub const ALL: [Self; 64] = [
+    pub const ALL: [Self; 66] = [
         Self::Missing,
         Self::NotAString,
         Self::NotABoolean,
@@ -240,6 +247,8 @@ impl Reason {
         Self::NoVerifiedFactor,
         Self::TooManyFactors,
         Self::NoSuchFactor,
+        Self::PasskeyRequest,
+        Self::PasskeyChallengeSpent,
     ];
 
     /// The reason as `details.reason` writes it, e.g. `NOT_A_STRING`.
@@ -266,6 +275,9 @@ impl Reason {
             Self::ChannelMismatch => "CHANNEL_MISMATCH",
             Self::Phone(code) => code.as_str(),
             Self::Email(code) => code.as_str(),
+            Self::WebAuthn(step) => step.reason(),
+            Self::PasskeyRequest => "PASSKEY_REQUEST",
+            Self::PasskeyChallengeSpent => "PASSKEY_CHALLENGE_SPENT",
             Self::BodyTooLarge => "BODY_TOO_LARGE",
             Self::UnsupportedContentType => "UNSUPPORTED_CONTENT_TYPE",
             Self::OriginNotAllowed => "ORIGIN_NOT_ALLOWED",
@@ -540,6 +552,129 @@ impl TwilioError {
         Self::new(60323, 403, "Challenge expired")
     }
 
+    /// 60371, HTTP 400: the passkeys relying party is missing or malformed (`config.relying_party`, or the
+    /// Service's `Passkeys.RelyingParty.*`), or the ceremony's origin is not one of its origins.
+    pub fn relying_party_invalid() -> Self {
+        Self::new(60371, 400, "Relying party invalid or not provided")
+    }
+
+    /// 60372, HTTP 400: the relying party id is missing, not a bare domain, or not the one the authenticator
+    /// scoped the credential to.
+    pub fn relying_party_id_invalid() -> Self {
+        Self::new(60372, 400, "Relying party id invalid or not provided")
+    }
+
+    /// 60375, HTTP 400: the credential's `id` is missing or is not base64url of `rawId`.
+    pub fn passkey_id_invalid() -> Self {
+        Self::new(60375, 400, "Invalid id")
+    }
+
+    /// 60376, HTTP 400: `rawId` is missing or malformed.
+    pub fn passkey_raw_id_invalid() -> Self {
+        Self::new(60376, 400, "Invalid rawId")
+    }
+
+    /// 60377, HTTP 400: `authenticatorAttachment` is missing or not `platform`/`cross-platform`.
+    pub fn authenticator_attachment_invalid() -> Self {
+        Self::new(
+            60377,
+            400,
+            "Authenticator attachment invalid or not provided",
+        )
+    }
+
+    /// 60378, HTTP 400: the authenticator's `response` object is missing or malformed.
+    pub fn authenticator_response_invalid() -> Self {
+        Self::new(60378, 400, "Authenticator response invalid or not provided")
+    }
+
+    /// 60379, HTTP 400: `authenticatorData` is missing or malformed, or its flags or counter are refused.
+    pub fn authenticator_data_invalid() -> Self {
+        Self::new(60379, 400, "Authenticator data invalid or not provided")
+    }
+
+    /// 60380, HTTP 400: `clientDataJSON` is missing or malformed, or not this ceremony's (type, challenge, frame).
+    pub fn client_data_invalid() -> Self {
+        Self::new(60380, 400, "Client data invalid or not provided")
+    }
+
+    /// 60381, HTTP 400: the assertion's `signature` is missing, malformed or does not verify.
+    pub fn passkey_signature_invalid() -> Self {
+        Self::new(60381, 400, "Signature invalid or not provided")
+    }
+
+    /// 60383, HTTP 403: the passkey Factor is not in a state for this operation (verified twice, or challenged
+    /// while unverified).
+    pub fn illegal_factor_status() -> Self {
+        Self::new(60383, 403, "Illegal factor status")
+    }
+
+    /// 60385, HTTP 400: the credential's public key is missing, malformed, or of an algorithm not offered.
+    pub fn passkey_public_key_invalid() -> Self {
+        Self::new(60385, 400, "Public key invalid or not provided")
+    }
+
+    /// 60386, HTTP 400: the attestation object is missing or malformed, or its statement does not verify.
+    pub fn attestation_object_invalid() -> Self {
+        Self::new(60386, 400, "Attestation object invalid or not provided")
+    }
+
+    /// 60387, HTTP 400: the attested credential data is missing or malformed.
+    pub fn attested_credential_data_invalid() -> Self {
+        Self::new(
+            60387,
+            400,
+            "Attested credential data invalid or not provided",
+        )
+    }
+
+    /// 60388, HTTP 400: a passkey Factor without `friendly_name` (the user's name in the authenticator).
+    pub fn user_display_name_missing() -> Self {
+        Self::new(60388, 400, "User display name not provided")
+    }
+
+    /// 60393, HTTP 400: `authenticator_attachment`, `discoverable_credentials` or `user_verification` is in
+    /// neither the request's `config` nor the Service's `Passkeys.*`; the message lists them.
+    pub fn authenticator_criteria_missing(missing: &[&str]) -> Self {
+        Self::new(
+            60393,
+            400,
+            format!(
+                "Authenticator criteria are missing from the request: {}",
+                missing.join(", ")
+            ),
+        )
+    }
+
+    /// The refusal of a passkey ceremony at `step`: Twilio's code for the part of the request that failed, and
+    /// `details.reason` naming the step (`WEBAUTHN_ORIGIN`, `WEBAUTHN_COUNTER`, ...).
+    pub fn from_webauthn(step: WebAuthnError) -> Self {
+        let error = match step {
+            WebAuthnError::ClientData
+            | WebAuthnError::CeremonyType
+            | WebAuthnError::Challenge
+            | WebAuthnError::CrossOrigin => Self::client_data_invalid(),
+            WebAuthnError::Origin => Self::relying_party_invalid(),
+            WebAuthnError::RpIdHash => Self::relying_party_id_invalid(),
+            WebAuthnError::AttestationObject
+            | WebAuthnError::AttestationFormat
+            | WebAuthnError::AttestationStatement => Self::attestation_object_invalid(),
+            WebAuthnError::AuthenticatorData
+            | WebAuthnError::UserPresence
+            | WebAuthnError::UserVerification
+            | WebAuthnError::BackupFlags
+            | WebAuthnError::Counter => Self::authenticator_data_invalid(),
+            WebAuthnError::NoCredential | WebAuthnError::CredentialId => {
+                Self::attested_credential_data_invalid()
+            }
+            WebAuthnError::CredentialKey | WebAuthnError::Algorithm => {
+                Self::passkey_public_key_invalid()
+            }
+            WebAuthnError::Signature => Self::passkey_signature_invalid(),
+        };
+        error.with_reason(Reason::WebAuthn(step), &step.to_string())
+    }
+
     /// 60369, HTTP 400: `FactorType` is missing, or names a type this engine does not create.
     pub fn invalid_factor_type() -> Self {
         Self::new(60369, 400, "Factor type invalid or not provided")
@@ -609,6 +744,7 @@ mod tests {
     use super::{Reason, TwilioError};
     use crate::phone::PhoneErrorCode;
     use crate::verify::email::EmailErrorCode;
+    use crate::webauthn::WebAuthnError;
 
     #[test]
     fn each_code_and_status_has_one_message_and_links_its_page() {
@@ -667,7 +803,13 @@ mod tests {
             EmailErrorCode::TldNumeric,
         ]
         .map(Reason::Email);
-        for reason in Reason::ALL.into_iter().chain(phone).chain(email) {
+        let webauthn = WebAuthnError::ALL.map(Reason::WebAuthn);
+        for reason in Reason::ALL
+            .into_iter()
+            .chain(phone)
+            .chain(email)
+            .chain(webauthn)
+        {
             let text = reason.as_str();
             assert!(
                 !text.is_empty()

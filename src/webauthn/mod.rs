@@ -73,3 +73,53 @@ pub enum WebAuthnError {
     #[error("the signature counter did not increase (a cloned authenticator?)")]
     Counter,
 }
+
+impl WebAuthnError {
+    /// Every step, for the error catalogue's tests.
+    pub const ALL: [Self; 19] = [
+        Self::ClientData,
+        Self::CeremonyType,
+        Self::Challenge,
+        Self::Origin,
+        Self::CrossOrigin,
+        Self::AttestationObject,
+        Self::AuthenticatorData,
+        Self::RpIdHash,
+        Self::UserPresence,
+        Self::UserVerification,
+        Self::BackupFlags,
+        Self::NoCredential,
+        Self::CredentialId,
+        Self::CredentialKey,
+        Self::Algorithm,
+        Self::AttestationFormat,
+        Self::AttestationStatement,
+        Self::Signature,
+        Self::Counter,
+    ];
+
+    /// The step as `details.reason` names it.
+    pub fn reason(self) -> &'static str {
+        match self {
+            Self::ClientData => "WEBAUTHN_CLIENT_DATA",
+            Self::CeremonyType => "WEBAUTHN_CEREMONY_TYPE",
+            Self::Challenge => "WEBAUTHN_CHALLENGE",
+            Self::Origin => "WEBAUTHN_ORIGIN",
+            Self::CrossOrigin => "WEBAUTHN_CROSS_ORIGIN",
+            Self::AttestationObject => "WEBAUTHN_ATTESTATION_OBJECT",
+            Self::AuthenticatorData => "WEBAUTHN_AUTHENTICATOR_DATA",
+            Self::RpIdHash => "WEBAUTHN_RP_ID_HASH",
+            Self::UserPresence => "WEBAUTHN_USER_PRESENCE",
+            Self::UserVerification => "WEBAUTHN_USER_VERIFICATION",
+            Self::BackupFlags => "WEBAUTHN_BACKUP_FLAGS",
+            Self::NoCredential => "WEBAUTHN_NO_CREDENTIAL",
+            Self::CredentialId => "WEBAUTHN_CREDENTIAL_ID",
+            Self::CredentialKey => "WEBAUTHN_CREDENTIAL_KEY",
+            Self::Algorithm => "WEBAUTHN_ALGORITHM",
+            Self::AttestationFormat => "WEBAUTHN_ATTESTATION_FORMAT",
+            Self::AttestationStatement => "WEBAUTHN_ATTESTATION_STATEMENT",
+            Self::Signature => "WEBAUTHN_SIGNATURE",
+            Self::Counter => "WEBAUTHN_COUNTER",
+        }
+    }
+}

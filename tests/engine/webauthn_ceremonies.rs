@@ -443,3 +443,288 @@ fn ed25519_credentials_verify_and_unsupported_keys_are_refused() {
         Err(WebAuthnError::AuthenticatorData)
     );
 }
+
+// --- The engine's passkey rules (src/engine/passkey.rs) on these procedures ---
+
+use verify_edge::engine::passkey::{
+    self, NewPasskeyChallengeRequest, NewPasskeyRequest, PasskeyAssertion, PasskeyConfig,
+    PasskeyRegistration,
+};
+use verify_edge::verify::model::Service;
+
+/// Twilio's example CreateNewFactorPasskey body (twilio_verify_v2.json).
+const TWILIO_NEW_FACTOR: &str = r#"{"friendly_name":"FriendlyName","identity":"ff483d1ff591898a9942916050d2ca3f","config":{"relying_party":{"id":"example.com","name":"Example","origins":["https://example.com"]},"authenticator_attachment":"platform","discoverable_credentials":"preferred","user_verification":"preferred"}}"#;
+
+fn no_settings() -> Service {
+    serde_json::from_value(serde_json::json!({ "code_length": 6 })).unwrap()
+}
+
+#[test]
+fn twilios_example_factor_and_verify_factor_bodies_register_the_passkey() {
+    let request = NewPasskeyRequest::from_json(TWILIO_NEW_FACTOR.as_bytes()).unwrap();
+    assert_eq!(
+        (request.friendly_name.as_str(), request.identity.as_str()),
+        ("FriendlyName", "ff483d1ff591898a9942916050d2ca3f")
+    );
+    let config = PasskeyConfig::resolve(request.config.as_ref(), &no_settings()).unwrap();
+    assert_eq!(config.relying_party.origins, origins());
+    let options = passkey::creation_options(
+        &config,
+        "YE4fd3aaf4e45324d0f3e134607b21912b",
+        "FriendlyName",
+        &twilio_challenge(),
+        &[],
+    );
+    let public_key = &options["publicKey"];
+    assert_eq!(
+        public_key["user"]["id"], "WUU0ZmQzYWFmNGU0NTMyNGQwZjNlMTM0NjA3YjIxOTEyYg",
+        "user.id: the Entity SID, as Twilio's example"
+    );
+    assert_eq!(
+        public_key["challenge"],
+        "WUYwNDhkMWE3ZWMzYTJhNjk3MDA1OWMyNzY2YmJjN2UwZg"
+    );
+    assert_eq!(
+        public_key["rp"],
+        serde_json::json!({"id": "example.com", "name": "Example"})
+    );
+    assert_eq!(
+        public_key["authenticatorSelection"]["authenticatorAttachment"],
+        "platform"
+    );
+    assert_eq!(
+        public_key["pubKeyCredParams"][0],
+        serde_json::json!({"type": "public-key", "alg": -7}),
+        "a list, as WebAuthn takes it"
+    );
+    assert_eq!(public_key["attestation"], "none");
+
+    // The example's VerifyFactor body, camelCase as the browser's toJSON() writes it, rawId in hex as Twilio's is.
+    let body = serde_json::json!({
+        "id": "6ySmhJd6qGUMCthiqszyb4Od4U6TFn0v3DLz-1EZrNQ", "rawId": TWILIO_RAW_ID, "authenticatorAttachment": "platform",
+        "type": "public-key",
+        "response": { "attestationObject": TWILIO_ATTESTATION, "clientDataJSON": TWILIO_CLIENT_DATA, "transports": ["internal"] },
+    });
+    let registration = PasskeyRegistration::from_json(&serde_json::to_vec(&body).unwrap()).unwrap();
+    assert_eq!(
+        registration.claimed_challenge().unwrap(),
+        twilio_challenge()
+    );
+    let stored = passkey::register(&config, &twilio_challenge(), &registration).unwrap();
+    assert_eq!(
+        (
+            stored.algorithm,
+            stored.sign_count,
+            stored.transports.clone()
+        ),
+        (ES256, 0, vec!["internal".to_owned()])
+    );
+    // Registered against another challenge (one not issued for it), it is refused, naming the step.
+    let refused = passkey::register(&config, b"another", &registration).unwrap_err();
+    assert_eq!(
+        (refused.code, refused.reason()),
+        (60380, Some("WEBAUTHN_CHALLENGE"))
+    );
+    // Snake case is read too; an id that is not the rawId's bytes is 60376.
+    let mut snake = body.clone();
+    snake["raw_id"] = snake["rawId"].take();
+    snake.as_object_mut().unwrap().remove("rawId");
+    assert!(PasskeyRegistration::from_json(&serde_json::to_vec(&snake).unwrap()).is_ok());
+    let mut wrong = body.clone();
+    wrong["rawId"] = serde_json::json!("00");
+    assert_eq!(
+        PasskeyRegistration::from_json(&serde_json::to_vec(&wrong).unwrap())
+            .unwrap_err()
+            .code,
+        60376
+    );
+    let mut no_response = body;
+    no_response["response"] = serde_json::Value::Null;
+    assert_eq!(
+        PasskeyRegistration::from_json(&serde_json::to_vec(&no_response).unwrap())
+            .unwrap_err()
+            .code,
+        60378
+    );
+}
+
+#[test]
+fn a_factors_settings_come_from_its_config_or_the_service_and_each_gap_has_its_code() {
+    let resolve = |config: serde_json::Value, service: &Service| {
+        PasskeyConfig::resolve(Some(&config).filter(|c| !c.is_null()), service)
+    };
+    let code = |config: serde_json::Value| resolve(config, &no_settings()).unwrap_err().code;
+    let party = serde_json::json!({"id": "example.com", "name": "Example", "origins": ["https://example.com"]});
+    let full = |party: serde_json::Value| serde_json::json!({"relying_party": party, "authenticator_attachment": "any", "discoverable_credentials": "required", "user_verification": "required"});
+    assert!(resolve(full(party.clone()), &no_settings()).is_ok());
+    assert_eq!(
+        code(full(
+            serde_json::json!({"id": "https://example.com", "name": "E", "origins": ["https://example.com"]})
+        )),
+        60372,
+        "a scheme in the RP ID"
+    );
+    assert_eq!(
+        code(full(
+            serde_json::json!({"id": "example.com", "name": "E", "origins": []})
+        )),
+        60371,
+        "no origins"
+    );
+    assert_eq!(
+        code(full(
+            serde_json::json!({"id": "example.com", "name": "E", "origins": ["https://evil.example"]})
+        )),
+        60371,
+        "an origin not of the RP ID"
+    );
+    assert!(resolve(full(serde_json::json!({"id": "example.com", "name": "E", "origins": ["https://login.example.com:8443"]})), &no_settings()).is_ok(), "a subdomain, any port");
+    let err = resolve(serde_json::json!({"relying_party": party}), &no_settings()).unwrap_err();
+    assert_eq!(err.code, 60393);
+    assert!(
+        err.message
+            .contains("authenticator_attachment, discoverable_credentials, user_verification"),
+        "{}",
+        err.message
+    );
+    assert_eq!(
+        code(
+            serde_json::json!({"relying_party": party, "authenticator_attachment": "usb", "discoverable_credentials": "required", "user_verification": "required"})
+        ),
+        60370
+    );
+    // No config: the Service's Passkeys.* settings.
+    let service: Service = serde_json::from_value(serde_json::json!({
+        "code_length": 6,
+        "passkeys": {"relying_party": {"id": "localhost", "name": "Dev", "origins": ["http://localhost:8787"]},
+                     "authenticator_attachment": "cross-platform", "discoverable_credentials": "discouraged", "user_verification": "discouraged"},
+    }))
+    .unwrap();
+    let config = resolve(serde_json::Value::Null, &service).unwrap();
+    assert_eq!(config.relying_party.id, "localhost");
+    assert_eq!(
+        resolve(serde_json::Value::Null, &no_settings())
+            .unwrap_err()
+            .code,
+        60372
+    );
+    // 60388 without a friendly name; an identity out of Twilio's format.
+    assert_eq!(
+        NewPasskeyRequest::from_json(br#"{"identity":"ff483d1ff591898a9942916050d2ca3f"}"#)
+            .unwrap_err()
+            .code,
+        60388
+    );
+    assert_eq!(
+        NewPasskeyRequest::from_json(br#"{"friendly_name":"a","identity":"x@y"}"#)
+            .unwrap_err()
+            .code,
+        60306
+    );
+    assert_eq!(
+        NewPasskeyChallengeRequest::from_json(b"{}").unwrap(),
+        NewPasskeyChallengeRequest::default()
+    );
+    assert!(NewPasskeyChallengeRequest::from_json(b"[]").is_err());
+}
+
+#[test]
+fn a_sign_in_is_approved_once_per_counter_and_refused_for_each_wrong_step() {
+    let (key, public) = p256_authenticator();
+    let config = PasskeyConfig::resolve(
+        Some(&serde_json::json!({"relying_party": {"id": "example.com", "name": "Example", "origins": ["https://example.com"]},
+            "authenticator_attachment": "platform", "discoverable_credentials": "required", "user_verification": "required"})),
+        &no_settings(),
+    )
+    .unwrap();
+    let stored = passkey::StoredPasskey {
+        credential_id: b"credential-1".to_vec(),
+        public_key_cose: public,
+        algorithm: ES256,
+        sign_count: 4,
+        backup_eligible: true,
+        backed_up: false,
+        transports: vec![],
+    };
+    let challenge = b"a challenge of the Challenge".to_vec();
+    let options = passkey::request_options(
+        "example.com",
+        config.user_verification,
+        &challenge,
+        std::slice::from_ref(&stored.credential_id),
+    );
+    assert_eq!(options["publicKey"]["rpId"], "example.com");
+    assert_eq!(
+        options["publicKey"]["allowCredentials"][0]["id"],
+        URL_SAFE_NO_PAD.encode(b"credential-1")
+    );
+    let body = |count: u32, flags: u8| {
+        let get = client_data("webauthn.get", &challenge, "https://example.com");
+        let data = auth_data(flags, count, None);
+        let signature = sign_p256(&key, &data, &get);
+        serde_json::to_vec(&serde_json::json!({
+            "id": URL_SAFE_NO_PAD.encode(b"credential-1"), "rawId": URL_SAFE_NO_PAD.encode(b"credential-1"),
+            "authenticatorAttachment": "platform", "type": "public-key",
+            "response": { "clientDataJSON": URL_SAFE_NO_PAD.encode(&get), "authenticatorData": URL_SAFE_NO_PAD.encode(&data),
+                          "signature": URL_SAFE_NO_PAD.encode(&signature), "userHandle": URL_SAFE_NO_PAD.encode("YE0123") },
+        }))
+        .unwrap()
+    };
+    let assertion = PasskeyAssertion::from_json(&body(5, UP | UV | BE | BS)).unwrap();
+    assert_eq!(assertion.user_handle.as_deref(), Some(&b"YE0123"[..]));
+    let updated = passkey::approve(&config, &challenge, &stored, &assertion).unwrap();
+    assert_eq!((updated.sign_count, updated.backed_up), (5, true));
+    // The same answer again (the counter did not grow): a cloned authenticator, 60379 WEBAUTHN_COUNTER.
+    let again = passkey::approve(&config, &challenge, &updated, &assertion).unwrap_err();
+    assert_eq!(
+        (again.code, again.reason()),
+        (60379, Some("WEBAUTHN_COUNTER"))
+    );
+    let unverified = PasskeyAssertion::from_json(&body(6, UP | BE)).unwrap();
+    let refused = passkey::approve(&config, &challenge, &updated, &unverified).unwrap_err();
+    assert_eq!(
+        (refused.code, refused.reason()),
+        (60379, Some("WEBAUTHN_USER_VERIFICATION"))
+    );
+    let other_credential = passkey::StoredPasskey {
+        credential_id: b"credential-2".to_vec(),
+        ..updated.clone()
+    };
+    assert_eq!(
+        passkey::approve(&config, &challenge, &other_credential, &assertion)
+            .unwrap_err()
+            .code,
+        60375
+    );
+    // Each required member missing has its code.
+    for (member, code) in [
+        ("authenticatorAttachment", 60377),
+        ("rawId", 60376),
+        ("id", 60375),
+    ] {
+        let mut value: serde_json::Value = serde_json::from_slice(&body(7, UP | UV | BE)).unwrap();
+        value.as_object_mut().unwrap().remove(member);
+        assert_eq!(
+            PasskeyAssertion::from_json(&serde_json::to_vec(&value).unwrap())
+                .unwrap_err()
+                .code,
+            code,
+            "{member}"
+        );
+    }
+    for (member, code) in [
+        ("signature", 60381),
+        ("authenticatorData", 60379),
+        ("clientDataJSON", 60380),
+    ] {
+        let mut value: serde_json::Value = serde_json::from_slice(&body(7, UP | UV | BE)).unwrap();
+        value["response"].as_object_mut().unwrap().remove(member);
+        assert_eq!(
+            PasskeyAssertion::from_json(&serde_json::to_vec(&value).unwrap())
+                .unwrap_err()
+                .code,
+            code,
+            "{member}"
+        );
+    }
+}
