@@ -98,6 +98,18 @@ client_error_codes! {
         InsecureUrl = "INSECURE_URL",
         /// An option of the wrong type or out of range.
         InvalidArgument = "INVALID_ARGUMENT",
+        /// The passkey prompt was dismissed or timed out, or (for a sign-in) there is no passkey for this site.
+        PasskeyCancelled = "PASSKEY_CANCELLED",
+        /// The authenticator already holds a passkey for this account (an excluded credential).
+        PasskeyAlreadyRegistered = "PASSKEY_ALREADY_REGISTERED",
+        /// The relying party id is not this page's domain (or a parent of it).
+        PasskeyWrongSite = "PASSKEY_WRONG_SITE",
+        /// The page is not a secure context (https, or http://localhost), so passkeys are not offered.
+        PasskeyInsecureContext = "PASSKEY_INSECURE_CONTEXT",
+        /// No WebAuthn here, or no authenticator that can do what the options ask.
+        PasskeyUnsupported = "PASSKEY_UNSUPPORTED",
+        /// Another refusal of the browser's (the `cause` holds it).
+        PasskeyFailed = "PASSKEY_FAILED",
         /// A step that cannot fail with the inputs the package builds did (serializing plain data, building a
         /// request from a URL already parsed): a bug in the package, reported rather than panicking.
         InternalError = "INTERNAL_ERROR",

@@ -3,7 +3,8 @@
 //! Two builds share this door. The phone entry (`verify-edge/phone`, feature `browser-phone`) has the phone
 //! functions: `normalizePhone` and `supportedRegions` (`phone.rs`), `formatPhone` (`format.rs`) and `AsYouType`
 //! (`as_you_type.rs`). The main entry (feature `browser`) adds `VerifyClient` for the Worker's public API
-//! (`client.rs`), its authenticator-app methods and `qrCodeSvg` (`totp.rs`), and `invokeSnaUrl` and `verifySna` for
+//! (`client.rs`), its authenticator-app methods and `qrCodeSvg` (`totp.rs`), the device's half of passkeys (`passkey.rs`:
+//! `createPasskey`, `getPasskey`, `isPasskeyAutofillAvailable`), and `invokeSnaUrl` and `verifySna` for
 //! Silent Network Auth (`sna.rs`), which share URL rules and
 //! fetch (`http.rs`) and the crossing of options and answers (`js_values.rs`); `client.rs` uses `sna.rs`, never the
 //! other way. Both builds throw one error class, `VerifyEdgeError` (`error.rs`).
@@ -17,6 +18,8 @@ mod format;
 mod http;
 #[cfg(feature = "browser")]
 mod js_values;
+#[cfg(feature = "browser")]
+mod passkey;
 mod phone;
 #[cfg(feature = "browser")]
 mod sna;
@@ -30,6 +33,8 @@ pub use client::{VerifyClient, VerifyClientOptions, VerifySnaOptions};
 pub use error::ClientErrorCode;
 pub use error::VerifyEdgeError;
 pub use format::format_phone;
+#[cfg(feature = "browser")]
+pub use passkey::{create_passkey, get_passkey, is_passkey_autofill_available};
 pub use phone::{normalize_phone, supported_regions};
 #[cfg(feature = "browser")]
 pub use sna::{
