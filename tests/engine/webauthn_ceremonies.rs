@@ -1,7 +1,8 @@
 //! WebAuthn's relying-party procedures, natively: a real registration (the `none` attestation in Twilio's
 //! Verify v2 spec examples, made by a browser for example.com) and assertions signed here with RustCrypto's P-256
 //! and dalek's Ed25519 (libraries, not our code), each step's refusal, and the counter rule. The differential test
-//! against `@simplewebauthn/server` and the virtual authenticator in Chromium come with the Worker's routes.
+//! against `@simplewebauthn/server` is tests/js/webauthn-differential.test.mjs; the virtual authenticator in Chromium
+//! comes with the Worker's routes.
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
