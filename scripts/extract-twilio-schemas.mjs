@@ -35,6 +35,10 @@ const OPERATIONS = {
   ListChallenge: ["/v2/Services/{ServiceSid}/Entities/{Identity}/Challenges", "get", "200"],
   FetchChallenge: ["/v2/Services/{ServiceSid}/Entities/{Identity}/Challenges/{Sid}", "get", "200"],
   UpdateChallenge: ["/v2/Services/{ServiceSid}/Entities/{Identity}/Challenges/{Sid}", "post", "200"],
+  CreateNewFactorPasskey: ["/v2/Services/{ServiceSid}/Passkeys/Factors", "post", "201"],
+  UpdatePasskeysFactor: ["/v2/Services/{ServiceSid}/Passkeys/VerifyFactor", "post", "200"],
+  CreateChallengePasskeys: ["/v2/Services/{ServiceSid}/Passkeys/Challenges", "post", "201"],
+  UpdateChallengePasskeys: ["/v2/Services/{ServiceSid}/Passkeys/ApproveChallenge", "post", "200"],
 };
 const responses = {};
 const components = {};

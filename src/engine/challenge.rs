@@ -207,7 +207,11 @@ impl ChallengeState {
 /// Checks `code` against the Challenge's TOTP Factor: a right, unused code approves the Challenge and consumes its
 /// step on the Factor; anything else counts as a wrong attempt.
 fn respond(challenge: &mut ChallengeState, factor: &mut FactorState, code: &str, now: Millis) {
-    let FactorKind::Totp(totp) = &mut factor.kind;
+    let FactorKind::Totp(totp) = &mut factor.kind else {
+        // A passkey's Challenges are never made here (create_challenge refuses them): nothing approves.
+        challenge.failed_attempts = challenge.failed_attempts.saturating_add(1);
+        return;
+    };
     challenge.updated_ms = now;
     match fresh_step(totp, code, now) {
         Some(step) => {
@@ -230,6 +234,9 @@ pub fn create_challenge(
     now: Millis,
     random: &mut dyn Randomness,
 ) -> Result<(ChallengeState, FactorState), TwilioError> {
+    if let FactorKind::Passkeys(_) = factor.kind {
+        return Err(super::factor::not_for_passkeys());
+    }
     if factor.status != FactorStatus::Verified {
         return Err(TwilioError::factor_unverified());
     }

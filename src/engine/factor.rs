@@ -66,13 +66,35 @@ pub struct FactorState {
     pub kind: FactorKind,
 }
 
-/// What a Factor holds besides what every Factor has: one variant per factor type the engine serves (passkeys will
-/// be the next).
+/// What a Factor holds besides what every Factor has: one variant per factor type the engine serves.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum FactorKind {
     /// An authenticator app.
     Totp(TotpFactor),
+    /// A passkey (WebAuthn credential), made through `/Passkeys/Factors` and verified through
+    /// `/Passkeys/VerifyFactor`.
+    Passkeys(PasskeyFactor),
+}
+
+/// A passkey Factor: its settings, the registration's challenge while `unverified`, and the credential once
+/// verified.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PasskeyFactor {
+    /// The relying party and the authenticator criteria.
+    pub config: super::passkey::PasskeyConfig,
+    /// The challenge `navigator.credentials.create()` was given; gone once used.
+    pub registration_challenge: Option<Vec<u8>>,
+    /// The registered credential.
+    pub credential: Option<super::passkey::StoredPasskey>,
+}
+
+/// 60369: a TOTP operation on a passkey Factor (passkeys are verified and challenged through `/Passkeys/...`).
+pub fn not_for_passkeys() -> TwilioError {
+    TwilioError::invalid_factor_type().with_reason(
+        Reason::FactorTypeUnsupported,
+        "a passkeys Factor is verified and challenged through /v2/Services/{ServiceSid}/Passkeys/...",
+    )
 }
 
 /// A TOTP Factor's secret, settings and counters.
@@ -94,6 +116,7 @@ impl FactorState {
     pub fn factor_type(&self) -> FactorType {
         match self.kind {
             FactorKind::Totp(_) => FactorType::Totp,
+            FactorKind::Passkeys(_) => FactorType::Passkeys,
         }
     }
 
@@ -401,7 +424,16 @@ pub fn update_factor(
     now: Millis,
 ) -> Result<FactorState, TwilioError> {
     let mut next = factor.clone();
-    let FactorKind::Totp(totp) = &mut next.kind;
+    let FactorKind::Totp(totp) = &mut next.kind else {
+        if update.auth_payload.is_some() || !update.config.is_empty() {
+            return Err(not_for_passkeys());
+        }
+        if let Some(name) = &update.friendly_name {
+            next.friendly_name.clone_from(name);
+        }
+        next.updated_ms = now;
+        return Ok(next);
+    };
     if totp.failed_attempts >= MAX_VERIFICATION_ATTEMPTS
         && factor.status == FactorStatus::Unverified
         && update.auth_payload.is_some()
@@ -448,6 +480,9 @@ impl FactorState {
     fn config_json(&self) -> serde_json::Value {
         match &self.kind {
             FactorKind::Totp(totp) => serde_json::to_value(totp.config).unwrap_or_default(),
+            FactorKind::Passkeys(passkey) => {
+                serde_json::to_value(&passkey.config).unwrap_or_default()
+            }
         }
     }
 
@@ -476,19 +511,25 @@ impl FactorState {
         }
     }
 
-    /// The creation's answer: the resource with its `binding` (the base32 `secret` and the `otpauth://` `uri`,
-    /// naming `issuer` and the Factor's friendly name as the account) and `options: null`.
+    /// The creation's answer: the resource with its `binding` (for TOTP the base32 `secret` and the `otpauth://`
+    /// `uri`, naming `issuer` and the Factor's friendly name as the account; `null` for a passkey) and
+    /// `options: null` (a passkey's creation sets its WebAuthn options after).
     pub fn to_new_resource(&self, issuer: &str, base_url: &str) -> NewFactor {
-        let FactorKind::Totp(totp) = &self.kind;
-        let secret = totp::base32_decode(&totp.secret).unwrap_or_default();
-        let uri = totp::otpauth_uri(issuer, &self.friendly_name, &secret, &totp.config);
+        let binding = match &self.kind {
+            FactorKind::Totp(totp) => {
+                let secret = totp::base32_decode(&totp.secret).unwrap_or_default();
+                let uri = totp::otpauth_uri(issuer, &self.friendly_name, &secret, &totp.config);
+                Some(serde_json::json!({ "secret": totp.secret, "uri": uri }))
+            }
+            FactorKind::Passkeys(_) => None,
+        };
         NewFactor {
             sid: Some(self.sid.clone()),
             account_sid: Some(self.account_sid.clone()),
             service_sid: Some(self.service_sid.clone()),
             entity_sid: Some(self.entity_sid.clone()),
             identity: Some(self.identity.clone()),
-            binding: Some(serde_json::json!({ "secret": totp.secret, "uri": uri })),
+            binding,
             options: None,
             date_created: Some(iso8601(self.created_ms)),
             date_updated: Some(iso8601(self.updated_ms)),

@@ -15,9 +15,12 @@ use base64::Engine as _;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
-use super::time::Millis;
+use super::entity::EntityState;
+use super::factor::{FactorKind, FactorState, PasskeyFactor};
+use super::time::{iso8601, Millis};
 use super::Randomness;
-use crate::verify::model::{PasskeysSettings, Service, TwilioError};
+use crate::verify::model::{FactorStatus, PasskeysSettings, Service, TwilioError};
+use crate::verify::sid::{AccountSid, ChallengeSid, EntitySid, FactorSid, ServiceSid};
 use crate::verify::Reason;
 use crate::webauthn::ceremony::{
     self, Assertion, Expected, NewCredential, Registration, StoredCredential, UserVerification,
@@ -276,7 +279,7 @@ fn service_criteria(settings: &PasskeysSettings) -> Criteria {
 }
 
 /// A CreateNewFactorPasskey request.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NewPasskeyRequest {
     /// `friendly_name`: the user's name in the authenticator (60388 when missing).
     pub friendly_name: String,
@@ -360,7 +363,7 @@ fn attachment(members: &Members, required: bool) -> Result<Option<String>, Twili
 }
 
 /// An UpdatePasskeysFactor request: the answer of `navigator.credentials.create()`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PasskeyRegistration {
     /// The credential id.
     pub credential_id: Vec<u8>,
@@ -433,7 +436,7 @@ fn claimed_challenge(client_data_json: &[u8]) -> Result<Vec<u8>, TwilioError> {
 
 /// A CreateChallengePasskeys request: `identity` and `factor_sid`, both optional (neither: a discoverable
 /// sign-in, where the passkey says whose it is).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NewPasskeyChallengeRequest {
     /// The Entity, if the page knows who signs in.
     pub identity: Option<String>,
@@ -457,7 +460,7 @@ impl NewPasskeyChallengeRequest {
 }
 
 /// An UpdateChallengePasskeys request: the answer of `navigator.credentials.get()`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PasskeyAssertion {
     /// The credential id.
     pub credential_id: Vec<u8>,
@@ -663,4 +666,222 @@ pub fn approve(
         backed_up: outcome.backed_up,
         ..stored.clone()
     })
+}
+
+/// A passkey ceremony in flight: what the object named by its challenge keeps until the answer comes back (it is
+/// taken once: a challenge is good for one answer) or it expires.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Ceremony {
+    /// The challenge the browser was given.
+    pub challenge: Vec<u8>,
+    /// When it stops being good.
+    pub expires_ms: Millis,
+    /// Registration or sign-in.
+    pub kind: CeremonyKind,
+}
+
+/// What a ceremony is for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum CeremonyKind {
+    /// A new Factor's registration (`VerifyFactor` answers it).
+    Registration {
+        /// The Entity.
+        identity: String,
+        /// The Factor.
+        factor_sid: FactorSid,
+    },
+    /// A sign-in (`ApproveChallenge` answers it).
+    SignIn {
+        /// The Challenge as it was created.
+        challenge: PasskeyChallenge,
+    },
+}
+
+/// A passkeys Challenge (`/Passkeys/Challenges`): for one Entity (and perhaps one Factor), or for whoever holds a
+/// discoverable passkey of the Service (no identity: the passkey says whose it is).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PasskeyChallenge {
+    /// `YC...`.
+    pub sid: ChallengeSid,
+    /// The account.
+    pub account_sid: AccountSid,
+    /// The Service.
+    pub service_sid: ServiceSid,
+    /// The Entity, when named (or once the passkey said).
+    pub entity_sid: Option<EntitySid>,
+    /// Its identity.
+    pub identity: Option<String>,
+    /// The Factor, when named (or once approved).
+    pub factor_sid: Option<FactorSid>,
+    /// When it was created.
+    pub created_ms: Millis,
+    /// When it expires.
+    pub expires_ms: Millis,
+    /// The options `navigator.credentials.get()` takes.
+    pub options: Value,
+}
+
+impl PasskeyChallenge {
+    /// Twilio's answer for it at `status` (`pending` when created, `approved` once a passkey answered), with the
+    /// `url` of the operation that answers. A discoverable Challenge's Entity, identity and Factor are `null` until a
+    /// passkey names them (Twilio's schema makes them nullable; its example writes empty strings, which its own
+    /// patterns refuse).
+    pub fn to_json(&self, status: &str, responded_ms: Option<Millis>, url: &str) -> Value {
+        let text = |v: Option<String>| v.map_or(Value::Null, Value::String);
+        json!({
+            "sid": self.sid,
+            "account_sid": self.account_sid,
+            "service_sid": self.service_sid,
+            "entity_sid": text(self.entity_sid.as_ref().map(ToString::to_string)),
+            "identity": text(self.identity.clone()),
+            "factor_sid": text(self.factor_sid.as_ref().map(ToString::to_string)),
+            "date_created": iso8601(self.created_ms),
+            "date_updated": iso8601(responded_ms.unwrap_or(self.created_ms)),
+            "date_responded": responded_ms.map(iso8601),
+            "expiration_date": iso8601(self.expires_ms),
+            "status": status,
+            "responded_reason": "none",
+            "details": null,
+            "hidden_details": null,
+            "metadata": null,
+            "factor_type": "passkeys",
+            "url": url,
+            "links": null,
+            "options": self.options,
+        })
+    }
+}
+
+/// CreateNewFactorPasskey: a new `unverified` passkey Factor of `entity`, holding the registration's `challenge`.
+pub fn create_factor(
+    entity: &EntityState,
+    request: &NewPasskeyRequest,
+    config: PasskeyConfig,
+    challenge: Vec<u8>,
+    now: Millis,
+    random: &mut dyn Randomness,
+) -> FactorState {
+    FactorState {
+        sid: FactorSid::from_random_bytes(random.sid_bytes()),
+        entity_sid: entity.sid.clone(),
+        identity: entity.identity.clone(),
+        service_sid: entity.service_sid.clone(),
+        account_sid: entity.account_sid.clone(),
+        friendly_name: request.friendly_name.clone(),
+        status: FactorStatus::Unverified,
+        created_ms: now,
+        updated_ms: now,
+        metadata: None,
+        kind: FactorKind::Passkeys(PasskeyFactor {
+            config,
+            registration_challenge: Some(challenge),
+            credential: None,
+        }),
+    }
+}
+
+/// The creation options of a new passkey Factor, excluding the credentials `others` (the Entity's other passkeys)
+/// already registered.
+pub fn factor_options(factor: &FactorState, others: &[FactorState]) -> Option<Value> {
+    let FactorKind::Passkeys(passkey) = &factor.kind else {
+        return None;
+    };
+    let exclude: Vec<Vec<u8>> = others.iter().filter_map(credential_id_of).collect();
+    Some(creation_options(
+        &passkey.config,
+        factor.entity_sid.as_str(),
+        &factor.friendly_name,
+        passkey
+            .registration_challenge
+            .as_deref()
+            .unwrap_or_default(),
+        &exclude,
+    ))
+}
+
+/// The id of a Factor's registered passkey.
+pub fn credential_id_of(factor: &FactorState) -> Option<Vec<u8>> {
+    match &factor.kind {
+        FactorKind::Passkeys(PasskeyFactor {
+            credential: Some(credential),
+            ..
+        }) => Some(credential.credential_id.clone()),
+        _ => None,
+    }
+}
+
+/// UpdatePasskeysFactor: the registration of `factor` answered with `registration` for `challenge` (the one the
+/// ceremony object gave back). 60383 unless it is an `unverified` passkey Factor holding that challenge; then every
+/// WebAuthn step; a registered Factor is `verified` and holds the credential.
+pub fn verify_factor(
+    factor: &FactorState,
+    challenge: &[u8],
+    registration: &PasskeyRegistration,
+    now: Millis,
+) -> Result<FactorState, TwilioError> {
+    let FactorKind::Passkeys(passkey) = &factor.kind else {
+        return Err(TwilioError::illegal_factor_status());
+    };
+    let issued = passkey
+        .registration_challenge
+        .as_deref()
+        .unwrap_or_default();
+    if factor.status != FactorStatus::Unverified
+        || !bool::from(subtle::ConstantTimeEq::ct_eq(issued, challenge))
+    {
+        return Err(TwilioError::illegal_factor_status());
+    }
+    let credential = register(&passkey.config, challenge, registration)?;
+    let mut next = factor.clone();
+    next.status = FactorStatus::Verified;
+    next.updated_ms = now;
+    next.kind = FactorKind::Passkeys(PasskeyFactor {
+        config: passkey.config.clone(),
+        registration_challenge: None,
+        credential: Some(credential),
+    });
+    Ok(next)
+}
+
+/// The verified passkey Factor among `factors` that `assertion` names (by credential id), and, when the Challenge
+/// named one, only that one: 60390 otherwise.
+pub fn factor_for<'a>(
+    factors: &'a [FactorState],
+    assertion: &PasskeyAssertion,
+    named: Option<&FactorSid>,
+) -> Result<&'a FactorState, TwilioError> {
+    factors
+        .iter()
+        .filter(|f| f.status == FactorStatus::Verified)
+        .filter(|f| named.is_none_or(|sid| *sid == f.sid))
+        .find(|f| credential_id_of(f).as_deref() == Some(assertion.credential_id.as_slice()))
+        .ok_or_else(TwilioError::factor_not_found)
+}
+
+/// UpdateChallengePasskeys on `factor`: every WebAuthn step under its config for `challenge`; the Factor with its
+/// new counter.
+pub fn approve_factor(
+    factor: &FactorState,
+    challenge: &[u8],
+    assertion: &PasskeyAssertion,
+    now: Millis,
+) -> Result<FactorState, TwilioError> {
+    let FactorKind::Passkeys(PasskeyFactor {
+        config,
+        credential: Some(stored),
+        ..
+    }) = &factor.kind
+    else {
+        return Err(TwilioError::illegal_factor_status());
+    };
+    let updated = approve(config, challenge, stored, assertion)?;
+    let mut next = factor.clone();
+    next.updated_ms = now;
+    next.kind = FactorKind::Passkeys(PasskeyFactor {
+        config: config.clone(),
+        registration_challenge: None,
+        credential: Some(updated),
+    });
+    Ok(next)
 }

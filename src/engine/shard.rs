@@ -53,6 +53,17 @@ impl ShardKey {
         format!("entity:{hex}")
     }
 
+    /// The object that holds a passkey ceremony of `service_sid` in flight: named by the keyed hash of the Service
+    /// and the challenge, so an answer finds its ceremony by the challenge it carries, and no one can aim two
+    /// ceremonies at one object.
+    pub fn shard_of_ceremony(&self, service_sid: &ServiceSid, challenge: &[u8]) -> String {
+        let mut message = format!("passkey:{service_sid}:").into_bytes();
+        message.extend_from_slice(challenge);
+        let full = self.mac(&message);
+        let hex: String = full[..16].iter().map(|b| format!("{b:02x}")).collect();
+        format!("passkey:{hex}")
+    }
+
     /// The shard of `to` (E.164 or normalized email): 16 lowercase hex digits.
     pub fn shard_of_recipient(&self, to: &str) -> String {
         self.digest(to).iter().map(|b| format!("{b:02x}")).collect()

@@ -633,6 +633,22 @@ impl TwilioError {
         Self::new(60388, 400, "User display name not provided")
     }
 
+    /// 60390, HTTP 404: no such passkey Factor (none of the Entity's verified passkeys has the credential).
+    pub fn factor_not_found() -> Self {
+        Self::new(60390, 404, "Factor not found")
+    }
+
+    /// 60391, HTTP 404: no passkeys Challenge for this answer (its challenge was never issued, was used, or
+    /// expired).
+    pub fn challenge_not_found() -> Self {
+        Self::new(60391, 404, "Challenge not found")
+    }
+
+    /// 60392, HTTP 404: no Entity with that identity in the Service.
+    pub fn entity_not_found() -> Self {
+        Self::new(60392, 404, "Entity not found")
+    }
+
     /// 60393, HTTP 400: `authenticator_attachment`, `discoverable_credentials` or `user_verification` is in
     /// neither the request's `config` nor the Service's `Passkeys.*`; the message lists them.
     pub fn authenticator_criteria_missing(missing: &[&str]) -> Self {

@@ -76,7 +76,9 @@ fn new_factor(body: &str) -> Result<FactorState, TwilioError> {
 }
 
 fn totp(factor: &FactorState) -> (Vec<u8>, TotpConfig) {
-    let FactorKind::Totp(t) = &factor.kind;
+    let FactorKind::Totp(t) = &factor.kind else {
+        panic!("a TOTP factor")
+    };
     (base32_decode(&t.secret).unwrap(), t.config)
 }
 
@@ -403,12 +405,16 @@ fn the_binding_is_twilios_secret_and_uri_and_only_creation_shows_it() {
 #[test]
 fn a_generated_secret_is_160_bits_from_the_randomness() {
     let a = new_factor("FriendlyName=P&FactorType=totp").unwrap();
-    let FactorKind::Totp(t) = &a.kind;
+    let FactorKind::Totp(t) = &a.kind else {
+        panic!("a TOTP factor")
+    };
     assert_eq!(t.secret.len(), 32);
     assert_eq!(base32_decode(&t.secret).unwrap().len(), 20);
     let request = NewFactorRequest::from_form(&form("FriendlyName=P&FactorType=totp")).unwrap();
     let b = create_factor(&entity(), &request, &defaults(), T0, &mut Counter(100)).unwrap();
-    let FactorKind::Totp(u) = &b.kind;
+    let FactorKind::Totp(u) = &b.kind else {
+        panic!("a TOTP factor")
+    };
     assert_ne!(t.secret, u.secret, "other bytes, another secret");
 }
 
@@ -538,7 +544,9 @@ fn changing_the_time_step_keeps_used_time_used() {
         T0,
     )
     .unwrap();
-    let FactorKind::Totp(t) = &changed.kind;
+    let FactorKind::Totp(t) = &changed.kind else {
+        panic!("a TOTP factor")
+    };
     assert_eq!(t.config.time_step, 60);
     assert_eq!(t.last_step, Some(counter_at(&t.config, T0 / 1000)));
     // The code of the current 60 s step overlaps the used 30 s step: refused; the next minute's is fine.
@@ -664,7 +672,9 @@ fn an_auth_payload_at_creation_approves_at_once() {
         T0,
     );
     assert_eq!(challenge.status, ChallengeStatus::Approved);
-    let FactorKind::Totp(t) = &factor.kind;
+    let FactorKind::Totp(t) = &factor.kind else {
+        panic!("a TOTP factor")
+    };
     assert_eq!(t.last_step, Some(counter_at(&t.config, T0 / 1000) + 1));
 }
 

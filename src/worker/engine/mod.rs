@@ -11,6 +11,7 @@ mod challenges;
 pub mod dev_inbox;
 mod entities;
 mod factors;
+mod passkeys;
 mod rate_limits;
 pub mod safe_list;
 pub mod services;
@@ -166,6 +167,7 @@ async fn route(request: &V2Request<'_>, segments: &[&str]) -> Result<Response> {
             challenges::serve(request, sid, identity, rest).await
         }
         ["v2", "Services", sid, "Entities", rest @ ..] => entities::serve(request, sid, rest).await,
+        ["v2", "Services", sid, "Passkeys", rest @ ..] => passkeys::serve(request, sid, rest).await,
         ["v2", "SafeList", "Numbers", rest @ ..] => safe_list::serve(request, rest).await,
         _ => error_response(&TwilioError::not_found()),
     }

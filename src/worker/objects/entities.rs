@@ -16,14 +16,15 @@ use serde::{Deserialize, Serialize};
 use worker::{durable_object, Date, DurableObject, Env, Request, Response, Result, State};
 
 use super::commit::{commit, Change};
-use super::protocol::{EntityCall, EntityCommand, EntityIndexCommand};
+use super::protocol::{EntityCall, EntityCommand, EntityIndexCommand, PasskeySignInTarget};
 use super::{call, Store};
 use crate::engine::challenge::{self, ChallengeFilter, ChallengeState};
 use crate::engine::entity::{self, EntityState};
-use crate::engine::factor::{self, FactorState, TotpDefaults};
+use crate::engine::factor::{self, FactorKind, FactorState, TotpDefaults};
 use crate::engine::form::Form;
+use crate::engine::passkey;
 use crate::engine::SystemRandomness;
-use crate::verify::model::TwilioError;
+use crate::verify::model::{FactorStatus, TwilioError};
 use crate::verify::sid::{ChallengeSid, FactorSid, ServiceSid};
 use crate::worker::respond::{error_response, json_response, no_content};
 
@@ -159,6 +160,35 @@ impl Shard {
                 self.create_factor(&record.state, &defaults, &request, now, base)
                     .await
             }
+            EntityCommand::CreatePasskeyFactor {
+                request,
+                config,
+                challenge,
+            } => {
+                let record = match record {
+                    Some(record) => record,
+                    None => {
+                        let state = entity::new_entity(
+                            &identity,
+                            &service_sid,
+                            &account_sid,
+                            now,
+                            &mut random,
+                        );
+                        self.store_new_entity(state, now).await?
+                    }
+                };
+                self.create_passkey_factor(&record.state, &request, config, challenge, now, base)
+                    .await
+            }
+            command @ (EntityCommand::VerifyPasskeyFactor { .. }
+            | EntityCommand::PasskeySignIn { .. }
+            | EntityCommand::ApprovePasskey { .. }) => {
+                let Some(record) = record else {
+                    return error_response(&TwilioError::entity_not_found());
+                };
+                self.serve_passkey(&record.state, command, now, base).await
+            }
             command => {
                 let Some(record) = record else {
                     return error_response(&TwilioError::not_found());
@@ -281,7 +311,127 @@ impl Shard {
             EntityCommand::Create
             | EntityCommand::Fetch
             | EntityCommand::Delete
-            | EntityCommand::CreateFactor { .. } => error_response(&TwilioError::not_found()),
+            | EntityCommand::CreateFactor { .. }
+            | EntityCommand::CreatePasskeyFactor { .. }
+            | EntityCommand::VerifyPasskeyFactor { .. }
+            | EntityCommand::PasskeySignIn { .. }
+            | EntityCommand::ApprovePasskey { .. } => error_response(&TwilioError::not_found()),
+        }
+    }
+
+    /// CreateNewFactorPasskey: the Factor (with the removal of unverified Factors past their lifetime, in one
+    /// commit), answered with its creation options, which exclude the Entity's registered passkeys.
+    async fn create_passkey_factor(
+        &self,
+        entity: &EntityState,
+        request: &passkey::NewPasskeyRequest,
+        config: passkey::PasskeyConfig,
+        challenge: Vec<u8>,
+        now: u64,
+        base: &str,
+    ) -> Result<Response> {
+        let created = passkey::create_factor(
+            entity,
+            request,
+            config,
+            challenge,
+            now,
+            &mut SystemRandomness,
+        );
+        let all = self.all::<FactorState>(FACTOR).await?;
+        let mut change = Change::default();
+        for stale in all.iter().filter(|f| !f.is_live(now)) {
+            change.delete(factor_key(&stale.sid));
+        }
+        change.put(&factor_key(&created.sid), &created)?;
+        commit(&self.storage, change, now).await?;
+        let mut answer = created.to_new_resource("", base);
+        answer.options = passkey::factor_options(&created, &all);
+        json_response(&answer, 201)
+    }
+
+    /// The passkey operations on an Entity that exists.
+    async fn serve_passkey(
+        &self,
+        entity: &EntityState,
+        command: EntityCommand,
+        now: u64,
+        base: &str,
+    ) -> Result<Response> {
+        match command {
+            EntityCommand::VerifyPasskeyFactor {
+                factor_sid,
+                challenge,
+                registration,
+            } => {
+                let Some(current) = self.factor(&factor_sid, now).await? else {
+                    return error_response(&TwilioError::factor_not_found());
+                };
+                match passkey::verify_factor(&current, &challenge, &registration, now) {
+                    Ok(next) => {
+                        self.storage.put(&factor_key(&factor_sid), &next).await?;
+                        json_response(&next.to_resource(base), 200)
+                    }
+                    Err(e) => error_response(&e),
+                }
+            }
+            EntityCommand::PasskeySignIn { factor_sid } => {
+                let passkeys: Vec<FactorState> = self
+                    .factors(now)
+                    .await?
+                    .into_iter()
+                    .filter(|f| f.status == FactorStatus::Verified)
+                    .filter(|f| factor_sid.as_ref().is_none_or(|sid| *sid == f.sid))
+                    .filter(|f| passkey::credential_id_of(f).is_some())
+                    .collect();
+                let Some(FactorKind::Passkeys(first)) = passkeys.first().map(|f| &f.kind) else {
+                    return error_response(&TwilioError::factor_not_found());
+                };
+                json_response(
+                    &PasskeySignInTarget {
+                        entity_sid: entity.sid.clone(),
+                        factor_sid,
+                        rp_id: first.config.relying_party.id.clone(),
+                        user_verification: first.config.user_verification,
+                        allow: passkeys
+                            .iter()
+                            .filter_map(passkey::credential_id_of)
+                            .collect(),
+                    },
+                    200,
+                )
+            }
+            EntityCommand::ApprovePasskey {
+                challenge,
+                assertion,
+                factor_sid,
+            } => {
+                let factors = self.factors(now).await?;
+                let found = match passkey::factor_for(&factors, &assertion, factor_sid.as_ref()) {
+                    Ok(found) => found,
+                    Err(e) => return error_response(&e),
+                };
+                match passkey::approve_factor(found, &challenge, &assertion, now) {
+                    Ok(next) => {
+                        self.storage.put(&factor_key(&next.sid), &next).await?;
+                        let FactorKind::Passkeys(approved) = &next.kind else {
+                            return error_response(&TwilioError::illegal_factor_status());
+                        };
+                        json_response(
+                            &PasskeySignInTarget {
+                                entity_sid: entity.sid.clone(),
+                                factor_sid: Some(next.sid.clone()),
+                                rp_id: approved.config.relying_party.id.clone(),
+                                user_verification: approved.config.user_verification,
+                                allow: Vec::new(),
+                            },
+                            200,
+                        )
+                    }
+                    Err(e) => error_response(&e),
+                }
+            }
+            _ => error_response(&TwilioError::not_found()),
         }
     }
 

@@ -26,6 +26,21 @@ pub async fn serve(storage: &worker::Storage, command: EntityIndexCommand) -> Re
             storage.delete(&format!("{PREFIX}{identity}")).await?;
             no_content()
         }
+        EntityIndexCommand::IdentityOf { entity_sid } => {
+            // One pass over the list: a discoverable passkey's sign-in names its Entity by SID.
+            let listed = storage
+                .list_with_options(worker::ListOptions::new().prefix(PREFIX))
+                .await?;
+            for value in listed.values() {
+                let value = value.map_err(worker::Error::from)?;
+                let entity: EntityState = serde_wasm_bindgen::from_value(value)
+                    .map_err(|e| worker::Error::RustError(e.to_string()))?;
+                if entity.sid == entity_sid {
+                    return json_response(&serde_json::json!({ "identity": entity.identity }), 200);
+                }
+            }
+            error_response(&crate::verify::model::TwilioError::entity_not_found())
+        }
         EntityIndexCommand::List {
             service_sid,
             query,

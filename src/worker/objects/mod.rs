@@ -19,6 +19,7 @@ pub mod commit;
 pub mod counters;
 pub mod entities;
 pub mod entity_index;
+pub mod passkey_ceremonies;
 pub mod protocol;
 pub mod rate_limits;
 pub mod redemptions;
@@ -51,12 +52,18 @@ pub enum Store {
     Entities,
     /// A Service's list of Entities ([`protocol::EntityIndexCommand`]).
     EntityIndex,
+    /// One passkey ceremony in flight ([`protocol::CeremonyCommand`]).
+    PasskeyCeremonies,
 }
 
 impl Store {
     fn binding(self) -> &'static str {
         match self {
-            Self::Services | Self::RateLimits | Self::SafeList | Self::EntityIndex => "SERVICES",
+            Self::Services
+            | Self::RateLimits
+            | Self::SafeList
+            | Self::EntityIndex
+            | Self::PasskeyCeremonies => "SERVICES",
             Self::Verifications => "VERIFICATIONS",
             Self::Counters => "LIMITS",
             Self::Redemptions => "REDEMPTIONS",
@@ -70,6 +77,7 @@ impl Store {
             Self::RateLimits => "/rate-limits",
             Self::SafeList => "/safe-list",
             Self::EntityIndex => "/entity-index",
+            Self::PasskeyCeremonies => "/passkey-ceremony",
             Self::Services
             | Self::Verifications
             | Self::Counters

@@ -9,10 +9,14 @@ use crate::abuse::PumpingPolicy;
 use crate::engine::challenge::{ChallengeFilter, ChallengeUpdate, NewChallengeRequest};
 use crate::engine::entity::EntityState;
 use crate::engine::factor::{FactorUpdate, NewFactorRequest, TotpDefaults};
+use crate::engine::passkey::{
+    Ceremony, NewPasskeyRequest, PasskeyAssertion, PasskeyConfig, PasskeyRegistration, Requirement,
+};
 use crate::engine::verification::{CheckRequest, StartRequest};
 use crate::verify::model::{Service, Status};
 use crate::verify::sid::{
-    AccountSid, BucketSid, ChallengeSid, FactorSid, RateLimitSid, ServiceSid, VerificationSid,
+    AccountSid, BucketSid, ChallengeSid, EntitySid, FactorSid, RateLimitSid, ServiceSid,
+    VerificationSid,
 };
 use crate::verify::Target;
 
@@ -225,6 +229,53 @@ pub enum EntityCommand {
         filter: ChallengeFilter,
         query: String,
     },
+    /// CreateNewFactorPasskey (creating the Entity if it does not exist), with its settings and challenge.
+    CreatePasskeyFactor {
+        request: NewPasskeyRequest,
+        config: PasskeyConfig,
+        challenge: Vec<u8>,
+    },
+    /// UpdatePasskeysFactor: the registration of `factor_sid`, for the challenge its ceremony gave back.
+    VerifyPasskeyFactor {
+        factor_sid: FactorSid,
+        challenge: Vec<u8>,
+        registration: PasskeyRegistration,
+    },
+    /// What a passkeys Challenge of this Entity needs (its verified passkeys; `factor_sid`'s alone if named):
+    /// answers [`PasskeySignInTarget`].
+    PasskeySignIn { factor_sid: Option<FactorSid> },
+    /// UpdateChallengePasskeys on this Entity: the assertion checked against the passkey it names.
+    ApprovePasskey {
+        challenge: Vec<u8>,
+        assertion: PasskeyAssertion,
+        factor_sid: Option<FactorSid>,
+    },
+}
+
+/// What an Entity answers to [`EntityCommand::PasskeySignIn`] (and, with `allow` empty, to an approval).
+#[derive(Serialize, Deserialize)]
+pub struct PasskeySignInTarget {
+    /// The Entity.
+    pub entity_sid: EntitySid,
+    /// The Factor that was named or that answered.
+    pub factor_sid: Option<FactorSid>,
+    /// The RP ID of its passkeys.
+    pub rp_id: String,
+    /// Their user verification.
+    pub user_verification: Requirement,
+    /// The credentials that may answer.
+    pub allow: Vec<Vec<u8>>,
+}
+
+/// What is asked of a passkey ceremony's object (a `ServiceDirectory` named by
+/// [`crate::engine::shard::ShardKey::shard_of_ceremony`], [`super::Store::PasskeyCeremonies`]).
+#[derive(Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case")]
+pub enum CeremonyCommand {
+    /// Keeps the ceremony until it expires.
+    Begin { ceremony: Ceremony },
+    /// Gives the ceremony back and forgets it (once); 404 when there is none or it expired.
+    Take,
 }
 
 /// What is asked of the object that lists one Service's Entities (a `ServiceDirectory` named by
@@ -237,6 +288,9 @@ pub enum EntityIndexCommand {
     Add { entity: EntityState },
     /// Takes the Entity `identity` off the list (idempotent).
     Remove { identity: String },
+    /// The identity of the Entity `entity_sid` (a discoverable passkey names its Entity by SID): 200
+    /// `{"identity": ...}`, or 404.
+    IdentityOf { entity_sid: EntitySid },
     /// ListEntity, with its query string.
     List {
         service_sid: ServiceSid,

@@ -1,12 +1,13 @@
 //! `ServiceDirectory`: one per account (named by the account SID), holding the account's Services in creation
 //! order. The class also serves, under other object names, a Service's Rate Limits ([`super::rate_limits`]), a
-//! SafeList number ([`super::safe_list`]) and a Service's list of Entities ([`super::entity_index`]): the path of the
-//! command says which.
+//! SafeList number ([`super::safe_list`]), a Service's list of Entities ([`super::entity_index`]) and a passkey
+//! ceremony in flight ([`super::passkey_ceremonies`], the only one that sets an alarm): the path of the command says
+//! which.
 
 use worker::{durable_object, Date, DurableObject, Env, Request, Response, Result, State};
 
 use super::protocol::ServiceCommand;
-use super::{entity_index, random_bytes, rate_limits, safe_list, Store};
+use super::{entity_index, passkey_ceremonies, random_bytes, rate_limits, safe_list, Store};
 use crate::engine::form::Form;
 use crate::engine::service::{self, with_urls};
 use crate::verify::model::{Service, TwilioError};
@@ -37,8 +38,17 @@ impl DurableObject for ServiceDirectory {
             path if path == Store::EntityIndex.path() => {
                 entity_index::serve(&storage, req.json().await?).await
             }
+            path if path == Store::PasskeyCeremonies.path() => {
+                passkey_ceremonies::serve(&storage, req.json().await?).await
+            }
             _ => serve_services(&storage, req.json().await?).await,
         }
+    }
+
+    /// Only a passkey ceremony's object sets an alarm: it expired unanswered.
+    async fn alarm(&self) -> Result<Response> {
+        passkey_ceremonies::expire(&self.state.storage()).await?;
+        Response::empty()
     }
 }
 
