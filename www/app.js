@@ -74,6 +74,11 @@ function describe(error) {
     case 20500: return "The verification service is misconfigured.";
     case 20413: case 20415: return "The request was malformed.";
     case 20502: return "The verification service is unavailable right now. Try again shortly.";
+    case "PASSKEY_CANCELLED": return "No passkey was used (the prompt was closed, timed out, or found none for this site).";
+    case "PASSKEY_ALREADY_REGISTERED": return "This device already has a passkey for you.";
+    case "PASSKEY_WRONG_SITE": return "Passkeys here are for another site: open this page as http://localhost.";
+    case "PASSKEY_INSECURE_CONTEXT": return "Passkeys need a secure page (https, or http://localhost).";
+    case "PASSKEY_UNSUPPORTED": return "This browser or device can't use passkeys.";
     case "NETWORK_ERROR": return "Can't reach the verification service. Check your connection.";
     case "TIMEOUT": return "The verification service took too long to answer. Try again.";
     case "BAD_RESPONSE": return "The verification service answered something unexpected.";
@@ -320,6 +325,7 @@ const authenticator = $("authenticator");
 
 function offerAuthenticator(token) {
   identityToken = token;
+  $("passkey-register").hidden = !token;
   factorSid = null;
   authenticator.hidden = !token;
   $("totp-enroll").hidden = false;
@@ -366,6 +372,20 @@ async function checkTotp() {
   }
 }
 
+// --- passkeys: add one for the number just verified; sign in with any passkey of this site ---
+
+async function registerPasskey() {
+  await client.registerPasskey({ identityToken });
+  say("success", "Passkey added. Sign in with it any time, even after a reload.", "passkey-registered");
+}
+
+async function signInWithPasskey() {
+  approval.hidden = true;
+  const result = await client.signInWithPasskey();
+  say("success", "Signed in with your passkey.", "passkey-approved");
+  showApproval(result.token);
+}
+
 async function resend() {
   const verification = await client.start(withBotCheck(current.params));
   current.verification = verification;
@@ -393,6 +413,8 @@ checkForm.addEventListener("submit", (event) => {
 });
 $("resend").addEventListener("click", () => busy($("resend"), resend));
 $("totp-enroll").addEventListener("click", () => busy($("totp-enroll"), enrollTotp));
+$("passkey-register").addEventListener("click", () => busy($("passkey-register"), registerPasskey));
+$("passkey-signin").addEventListener("click", () => busy($("passkey-signin"), signInWithPasskey));
 $("totp-confirm-form").addEventListener("submit", (event) => {
   event.preventDefault();
   busy($("totp-confirm"), confirmTotp);

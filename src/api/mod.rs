@@ -5,6 +5,7 @@
 //! and check parameters with the same code. A browser never names a Service or holds a credential: the Worker adds
 //! both when it forwards a request upstream.
 
+pub mod passkey;
 pub mod totp;
 
 use serde::{Deserialize, Serialize};
@@ -304,6 +305,18 @@ impl Params {
             TwilioError::invalid_parameter(name)
                 .with_reason(Reason::Missing, &format!("`{name}` is required"))
         })
+    }
+
+    /// A JSON object parameter (JSON bodies only; a form cannot carry one): `null` or absent is `None`.
+    fn object(&self, name: &str) -> Result<Option<Map<String, Value>>, TwilioError> {
+        match self.values.get(name) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::Object(object)) => Ok(Some(object.clone())),
+            Some(_) => Err(TwilioError::invalid_parameter(name).with_reason(
+                Reason::NotAnObject,
+                &format!("`{name}` must be a JSON object"),
+            )),
+        }
     }
 
     /// A boolean: JSON `true`/`false`, or `true`/`false` in a form.

@@ -67,7 +67,7 @@ impl TrustedIssuer {
 }
 
 /// An identity a token vouched for.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, Deserialize)]
 pub struct Vouched {
     /// Who vouched: this Worker's issuer, or the operator's.
     pub issuer: String,
@@ -78,7 +78,8 @@ pub struct Vouched {
 }
 
 /// The kind of token that vouched.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum VouchedBy {
     /// An approval token of this Worker: `sub` is a verified phone number or email address.
     Approval,

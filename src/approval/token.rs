@@ -143,6 +143,9 @@ impl Claims {
 pub enum FactorMethod {
     /// A code from an authenticator app (RFC 6238): `totp`, and `otp`.
     Totp,
+    /// A passkey (WebAuthn): `passkey`, and `hwk` (proof of possession of a key held by an authenticator) with
+    /// `user` (a test of the user's presence).
+    Passkey,
 }
 
 impl FactorMethod {
@@ -150,6 +153,7 @@ impl FactorMethod {
     pub fn channel(self) -> &'static str {
         match self {
             Self::Totp => "totp",
+            Self::Passkey => "passkey",
         }
     }
 
@@ -157,6 +161,7 @@ impl FactorMethod {
     pub fn amr(self) -> &'static [&'static str] {
         match self {
             Self::Totp => &["otp"],
+            Self::Passkey => &["hwk", "user"],
         }
     }
 }

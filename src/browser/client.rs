@@ -239,6 +239,22 @@ impl VerifyClient {
         Ok(SnaResult::new(check, invocation, invocation_error))
     }
 
+    /// POSTs `params` as JSON to `path` (a body a form cannot carry: a passkey's credential) and reads the answer.
+    pub(super) async fn post_json<P: Serialize, T: DeserializeOwned>(
+        &self,
+        path: &str,
+        params: &P,
+    ) -> Result<T, VerifyEdgeError> {
+        let body = serde_json::to_string(params).map_err(|e| internal_error(&e))?;
+        let request = Request::post(&self.url(path))
+            .header("Accept", "application/json")
+            .header("Content-Type", "application/json")
+            .abort_signal(Some(&http::timeout_signal(self.timeout_ms)))
+            .body(body)
+            .map_err(|e| internal_error(&e))?;
+        self.send(request).await
+    }
+
     /// POSTs `params` as a form to `path` and reads the answer (or the API's error).
     pub(super) async fn post<P: Serialize, T: DeserializeOwned>(
         &self,

@@ -12,6 +12,7 @@ use tsify::{Ts, Tsify};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
+use super::client::VerifyClient;
 use super::error::{client_error, ClientErrorCode, VerifyEdgeError};
 use super::js_values::{json_of, promise, read_options, to_js};
 
@@ -346,50 +347,52 @@ fn invalid_options(error: &serde_json::Error) -> VerifyEdgeError {
 #[wasm_bindgen(js_name = createPasskey, unchecked_return_type = "Promise<PasskeyRegistration>")]
 pub fn create_passkey(options: Ts<PasskeyCreationInput>) -> js_sys::Promise {
     let options = options.js_value();
-    promise(async move {
-        let input: PasskeyCreationInput =
-            serde_json::from_slice(&json_of(&options)).map_err(|e| invalid_options(&e))?;
-        let (PasskeyCreationInput::Wrapped { public_key: o } | PasskeyCreationInput::Bare(o)) =
-            input;
-        let public_key = JsCreation {
-            user: JsUser {
-                id: bytes_of("user.id", &o.user.id)?,
-                name: o.user.name,
-                display_name: o.user.display_name,
-            },
-            challenge: bytes_of("challenge", &o.challenge)?,
-            exclude_credentials: descriptors("excludeCredentials", o.exclude_credentials)?,
-            rp: o.rp,
-            pub_key_cred_params: o.pub_key_cred_params,
-            timeout: o.timeout,
-            authenticator_selection: o.authenticator_selection,
-            attestation: o.attestation,
-        };
-        let credential = call_credentials("create", &public_key, None).await?;
-        let response = member(&credential, "response")?;
-        let transports = js_sys::Reflect::get(&response, &"getTransports".into())
-            .ok()
-            .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
-            .and_then(|f| f.call0(&response).ok())
-            .map(|list| {
-                js_sys::Array::from(&list)
-                    .iter()
-                    .filter_map(|t| t.as_string())
-                    .collect()
-            })
-            .unwrap_or_default();
-        let raw_id = buffer(&credential, "rawId")?;
-        to_js(&PasskeyRegistration {
-            id: raw_id.clone(),
-            raw_id,
-            kind: "public-key".to_owned(),
-            authenticator_attachment: text(&credential, "authenticatorAttachment"),
-            response: PasskeyAttestationResponse {
-                client_data_json: buffer(&response, "clientDataJSON")?,
-                attestation_object: buffer(&response, "attestationObject")?,
-                transports,
-            },
+    promise(async move { to_js(&create(&json_of(&options)).await?) })
+}
+
+/// `navigator.credentials.create()` from creation options as JSON.
+pub(super) async fn create(options: &[u8]) -> Result<PasskeyRegistration, VerifyEdgeError> {
+    let input: PasskeyCreationInput =
+        serde_json::from_slice(options).map_err(|e| invalid_options(&e))?;
+    let (PasskeyCreationInput::Wrapped { public_key: o } | PasskeyCreationInput::Bare(o)) = input;
+    let public_key = JsCreation {
+        user: JsUser {
+            id: bytes_of("user.id", &o.user.id)?,
+            name: o.user.name,
+            display_name: o.user.display_name,
+        },
+        challenge: bytes_of("challenge", &o.challenge)?,
+        exclude_credentials: descriptors("excludeCredentials", o.exclude_credentials)?,
+        rp: o.rp,
+        pub_key_cred_params: o.pub_key_cred_params,
+        timeout: o.timeout,
+        authenticator_selection: o.authenticator_selection,
+        attestation: o.attestation,
+    };
+    let credential = call_credentials("create", &public_key, None).await?;
+    let response = member(&credential, "response")?;
+    let transports = js_sys::Reflect::get(&response, &"getTransports".into())
+        .ok()
+        .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
+        .and_then(|f| f.call0(&response).ok())
+        .map(|list| {
+            js_sys::Array::from(&list)
+                .iter()
+                .filter_map(|t| t.as_string())
+                .collect()
         })
+        .unwrap_or_default();
+    let raw_id = buffer(&credential, "rawId")?;
+    Ok(PasskeyRegistration {
+        id: raw_id.clone(),
+        raw_id,
+        kind: "public-key".to_owned(),
+        authenticator_attachment: text(&credential, "authenticatorAttachment"),
+        response: PasskeyAttestationResponse {
+            client_data_json: buffer(&response, "clientDataJSON")?,
+            attestation_object: buffer(&response, "attestationObject")?,
+            transports,
+        },
     })
 }
 
@@ -405,49 +408,54 @@ pub fn get_passkey(
 ) -> js_sys::Promise {
     let options = options.js_value();
     let ceremony = read_options(ceremony);
-    promise(async move {
-        let ceremony = ceremony?;
-        let input: PasskeyRequestInput =
-            serde_json::from_slice(&json_of(&options)).map_err(|e| invalid_options(&e))?;
-        let (PasskeyRequestInput::Wrapped { public_key: o } | PasskeyRequestInput::Bare(o)) = input;
-        let public_key = JsRequest {
-            challenge: bytes_of("challenge", &o.challenge)?,
-            timeout: o.timeout,
-            rp_id: o.rp_id,
-            allow_credentials: descriptors("allowCredentials", o.allow_credentials)?,
-            user_verification: o.user_verification,
-        };
-        let mediation = match ceremony.mediation.as_deref() {
-            None => None,
-            Some(m @ ("conditional" | "optional" | "required" | "silent")) => Some(m.to_owned()),
-            Some(_) => {
-                return Err(client_error(
-                    ClientErrorCode::InvalidArgument,
-                    "mediation must be conditional, optional, required or silent",
-                    None,
-                    None,
-                ))
-            }
-        };
-        let credential = call_credentials("get", &public_key, mediation.as_deref()).await?;
-        let response = member(&credential, "response")?;
-        let user_handle = js_sys::Reflect::get(&response, &"userHandle".into())
-            .ok()
-            .filter(|h| !h.is_null() && !h.is_undefined())
-            .map(|h| URL_SAFE_NO_PAD.encode(js_sys::Uint8Array::new(&h).to_vec()));
-        let raw_id = buffer(&credential, "rawId")?;
-        to_js(&PasskeyAssertion {
-            id: raw_id.clone(),
-            raw_id,
-            kind: "public-key".to_owned(),
-            authenticator_attachment: text(&credential, "authenticatorAttachment"),
-            response: PasskeyAssertionResponse {
-                client_data_json: buffer(&response, "clientDataJSON")?,
-                authenticator_data: buffer(&response, "authenticatorData")?,
-                signature: buffer(&response, "signature")?,
-                user_handle,
-            },
-        })
+    promise(async move { to_js(&get(&json_of(&options), ceremony?.mediation.as_deref()).await?) })
+}
+
+/// `navigator.credentials.get()` from request options as JSON, with `mediation` if any.
+pub(super) async fn get(
+    options: &[u8],
+    mediation: Option<&str>,
+) -> Result<PasskeyAssertion, VerifyEdgeError> {
+    let input: PasskeyRequestInput =
+        serde_json::from_slice(options).map_err(|e| invalid_options(&e))?;
+    let (PasskeyRequestInput::Wrapped { public_key: o } | PasskeyRequestInput::Bare(o)) = input;
+    let public_key = JsRequest {
+        challenge: bytes_of("challenge", &o.challenge)?,
+        timeout: o.timeout,
+        rp_id: o.rp_id,
+        allow_credentials: descriptors("allowCredentials", o.allow_credentials)?,
+        user_verification: o.user_verification,
+    };
+    let mediation = match mediation {
+        None => None,
+        Some(m @ ("conditional" | "optional" | "required" | "silent")) => Some(m),
+        Some(_) => {
+            return Err(client_error(
+                ClientErrorCode::InvalidArgument,
+                "mediation must be conditional, optional, required or silent",
+                None,
+                None,
+            ))
+        }
+    };
+    let credential = call_credentials("get", &public_key, mediation).await?;
+    let response = member(&credential, "response")?;
+    let user_handle = js_sys::Reflect::get(&response, &"userHandle".into())
+        .ok()
+        .filter(|h| !h.is_null() && !h.is_undefined())
+        .map(|h| URL_SAFE_NO_PAD.encode(js_sys::Uint8Array::new(&h).to_vec()));
+    let raw_id = buffer(&credential, "rawId")?;
+    Ok(PasskeyAssertion {
+        id: raw_id.clone(),
+        raw_id,
+        kind: "public-key".to_owned(),
+        authenticator_attachment: text(&credential, "authenticatorAttachment"),
+        response: PasskeyAssertionResponse {
+            client_data_json: buffer(&response, "clientDataJSON")?,
+            authenticator_data: buffer(&response, "authenticatorData")?,
+            signature: buffer(&response, "signature")?,
+            user_handle,
+        },
     })
 }
 
@@ -589,4 +597,118 @@ fn text(object: &JsValue, name: &str) -> Option<String> {
     js_sys::Reflect::get(object, &name.into())
         .ok()
         .and_then(|v| v.as_string())
+}
+
+/// What `registerPasskey` takes.
+#[derive(Debug, Clone, Serialize, Deserialize, Tsify)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RegisterPasskeyParams {
+    /// Whom the passkey is for: an approval token from `check`, or your server's identity token (see the README).
+    pub identity_token: String,
+    /// The account name the authenticator shows; the identity's `sub` by default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    pub user_name: Option<String>,
+}
+
+/// What `signInWithPasskey` takes.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, Tsify)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SignInWithPasskeyParams {
+    /// Whom it is for; none for a discoverable sign-in (the passkey says whose it is).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    pub identity_token: Option<String>,
+    /// `conditional` for passkey autofill in the username field; the browser's modal prompt by default.
+    #[serde(default, skip_serializing)]
+    #[tsify(optional)]
+    pub mediation: Option<String>,
+}
+
+/// What `registerPasskey` resolves with.
+#[derive(Debug, Clone, Serialize, Deserialize, Tsify)]
+#[serde(rename_all = "camelCase")]
+pub struct RegisteredPasskey {
+    /// The passkey's Factor (`YF...`).
+    pub sid: String,
+    /// `verified`.
+    pub status: String,
+}
+
+/// What `signInWithPasskey` resolves with.
+#[derive(Debug, Clone, Serialize, Deserialize, Tsify)]
+#[serde(rename_all = "camelCase")]
+#[tsify(missing_as_null)]
+pub struct PasskeySignIn {
+    /// The Challenge (`YC...`): the approval token's `jti`.
+    pub sid: String,
+    /// `approved`.
+    pub status: String,
+    /// The signed approval token (ES256 JWT, `sub` the identity, `channel` `passkey`, `amr` `["hwk", "user"]`) for
+    /// your server to verify against the Worker's `/.well-known/jwks.json`.
+    pub token: Option<String>,
+}
+
+/// The options a route answers: `{sid, options}`.
+#[derive(Deserialize)]
+struct Ceremony {
+    options: serde_json::Value,
+}
+
+#[wasm_bindgen]
+impl VerifyClient {
+    /// Registers a passkey for the identity `identityToken` vouches for: asks the Worker for creation options
+    /// (`/verify/passkey/register/options`), runs `navigator.credentials.create()` (see `createPasskey`), and sends
+    /// the answer back (`/verify/passkey/register`). Resolves once the passkey is verified; rejects with the
+    /// Worker's error (Twilio's code) or the browser's (`PASSKEY_*`).
+    #[wasm_bindgen(js_name = registerPasskey, unchecked_return_type = "Promise<RegisteredPasskey>")]
+    pub fn register_passkey(&self, params: Ts<RegisterPasskeyParams>) -> js_sys::Promise {
+        let client = self.clone();
+        let params = params.js_value();
+        promise(async move {
+            let params: RegisterPasskeyParams =
+                serde_json::from_slice(&json_of(&params)).map_err(|e| invalid_options(&e))?;
+            let ceremony: Ceremony = client
+                .post("/verify/passkey/register/options", &params)
+                .await?;
+            let options = serde_json::to_vec(&ceremony.options).map_err(|e| invalid_options(&e))?;
+            let credential = create(&options).await?;
+            let registered: RegisteredPasskey = client
+                .post_json(
+                    "/verify/passkey/register",
+                    &serde_json::json!({ "identityToken": params.identity_token, "credential": credential }),
+                )
+                .await?;
+            to_js(&registered)
+        })
+    }
+
+    /// Signs in with a passkey: asks the Worker for request options (`/verify/passkey/signin/options`, for the
+    /// identity `identityToken` vouches for, or for any passkey of the site without one), runs
+    /// `navigator.credentials.get()` (see `getPasskey`; `mediation: "conditional"` for autofill), and sends the
+    /// answer back (`/verify/passkey/signin`). Resolves with `status: "approved"` and `token`, a signed approval token
+    /// for your server.
+    #[wasm_bindgen(js_name = signInWithPasskey, unchecked_return_type = "Promise<PasskeySignIn>")]
+    pub fn sign_in_with_passkey(
+        &self,
+        params: Option<Ts<SignInWithPasskeyParams>>,
+    ) -> js_sys::Promise {
+        let client = self.clone();
+        let params = read_options(params);
+        promise(async move {
+            let params = params?;
+            let ceremony: Ceremony = client
+                .post("/verify/passkey/signin/options", &params)
+                .await?;
+            let options = serde_json::to_vec(&ceremony.options).map_err(|e| invalid_options(&e))?;
+            let credential = get(&options, params.mediation.as_deref()).await?;
+            let signed_in: PasskeySignIn = client
+                .post_json(
+                    "/verify/passkey/signin",
+                    &serde_json::json!({ "credential": credential }),
+                )
+                .await?;
+            to_js(&signed_in)
+        })
+    }
 }

@@ -72,6 +72,10 @@ pub struct WorkerConfig {
     /// `None` when unset (only this Worker's approval tokens vouch); an error when half set or unreadable, and
     /// then the routes that need an identity answer 20500.
     pub identity_issuer: Result<Option<TrustedIssuer>, IssuerSetupError>,
+    /// The relying party passkeys are registered for through the public API (`PASSKEY_*`): `None` when
+    /// `PASSKEY_RP_ID` is unset (the passkey routes answer 20500 and say so in the log), an error naming the setting
+    /// that cannot be read.
+    pub passkeys: Result<Option<crate::api::passkey::PasskeySettings>, String>,
     /// The bearer secret of `POST /verify/redeem` (`APPROVAL_REDEEM_SECRET`); without one the route does not
     /// exist.
     pub redeem_secret: Option<String>,
@@ -154,6 +158,7 @@ impl WorkerConfig {
             approvals,
             identity_issuer,
             redeem_secret: get("APPROVAL_REDEEM_SECRET"),
+            passkeys: crate::api::passkey::PasskeySettings::from_settings(&get),
             approval_webhook_url: get("APPROVAL_WEBHOOK_URL")
                 .map(|url| {
                     Url::parse(&url)

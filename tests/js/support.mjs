@@ -63,10 +63,10 @@ export async function freePort() {
  * Output is kept so a failing test can show it.
  */
 export async function startWrangler({
-  cwd = ROOT, readyPath = "/health", timeoutMs = 180_000, env = {}, persistDir, vars = {},
+  cwd = ROOT, readyPath = "/health", timeoutMs = 180_000, env = {}, persistDir, vars = {}, port: chosenPort,
 } = {}) {
   if (!existsSync(NODE22)) throw new Error(`no Node 22 at ${NODE22}: run scripts/setup.sh`);
-  const port = await freePort();
+  const port = chosenPort ?? await freePort();
   const persist = persistDir ?? mkdtempSync(join(tmpdir(), "verify-edge-state-"));
   const varArgs = Object.entries(vars).flatMap(([k, v]) => ["--var", `${k}:${v}`]);
   const child = spawn(

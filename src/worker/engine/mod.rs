@@ -110,9 +110,9 @@ pub async fn serve_rest(mut req: Request, env: &Env, config: &WorkerConfig) -> R
     route(&request, &segments).await
 }
 
-/// Serves a call on one of the engine Service's Entities (`path` under `/v2/Services/{service_sid}/`) for the
-/// public API, in-process: the Worker is its own caller, so no credentials are sent or checked. Only Entity paths
-/// are served this way.
+/// Serves a call on one of the engine Service's Entities or Passkeys (`path` under `/v2/Services/{service_sid}/`)
+/// for the public API, in-process: the Worker is its own caller, so no credentials are sent or checked. Only those
+/// paths are served this way.
 #[allow(clippy::too_many_arguments)]
 pub async fn serve_in_process(
     env: &Env,
@@ -131,7 +131,7 @@ pub async fn serve_in_process(
     let service_sid = service_sid.to_string();
     let mut segments = vec!["v2", "Services", service_sid.as_str()];
     segments.extend(path.split('/'));
-    if segments.get(3) != Some(&"Entities") {
+    if !matches!(segments.get(3), Some(&"Entities" | &"Passkeys")) {
         return error_response(&TwilioError::not_found());
     }
     let request = V2Request {
@@ -144,6 +144,30 @@ pub async fn serve_in_process(
         base_url: base_url.to_owned(),
     };
     route(&request, &segments).await
+}
+
+/// Updates the engine Service `service_sid` with `form` (UpdateService), in-process, for the public API.
+pub async fn update_service_in_process(
+    env: &Env,
+    config: &WorkerConfig,
+    service_sid: &crate::verify::sid::ServiceSid,
+    form: String,
+    base_url: &str,
+) -> Result<Response> {
+    let account = match &config.engine {
+        Ok(account) => account,
+        Err(e) => return error_response(e),
+    };
+    let request = V2Request {
+        env,
+        config,
+        account,
+        method: Method::Post,
+        body: form,
+        query: String::new(),
+        base_url: base_url.to_owned(),
+    };
+    services::serve_one(&request, service_sid.as_str()).await
 }
 
 /// The resources of `/v2`: a new one adds its line here and its room beside this file.

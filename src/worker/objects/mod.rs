@@ -19,6 +19,7 @@ pub mod commit;
 pub mod counters;
 pub mod entities;
 pub mod entity_index;
+pub mod identities;
 pub mod passkey_ceremonies;
 pub mod protocol;
 pub mod rate_limits;
@@ -54,6 +55,8 @@ pub enum Store {
     EntityIndex,
     /// One passkey ceremony in flight ([`protocol::CeremonyCommand`]).
     PasskeyCeremonies,
+    /// Whom one Entity stands for ([`protocol::IdentityCommand`]).
+    Identities,
 }
 
 impl Store {
@@ -63,7 +66,8 @@ impl Store {
             | Self::RateLimits
             | Self::SafeList
             | Self::EntityIndex
-            | Self::PasskeyCeremonies => "SERVICES",
+            | Self::PasskeyCeremonies
+            | Self::Identities => "SERVICES",
             Self::Verifications => "VERIFICATIONS",
             Self::Counters => "LIMITS",
             Self::Redemptions => "REDEMPTIONS",
@@ -78,6 +82,7 @@ impl Store {
             Self::SafeList => "/safe-list",
             Self::EntityIndex => "/entity-index",
             Self::PasskeyCeremonies => "/passkey-ceremony",
+            Self::Identities => "/identity",
             Self::Services
             | Self::Verifications
             | Self::Counters

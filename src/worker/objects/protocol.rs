@@ -394,3 +394,15 @@ pub enum RedemptionCommand {
         expires_at_ms: u64,
     },
 }
+
+/// What is asked of the object that keeps whom an Entity stands for ([`super::Store::Identities`]).
+#[derive(Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case")]
+pub enum IdentityCommand {
+    /// Records it (again: the same identity always hashes to the same Entity).
+    Put {
+        vouched: crate::approval::identity::Vouched,
+    },
+    /// Reads it: 200 with it, or 404 (60392).
+    Get,
+}

@@ -7,7 +7,9 @@
 use worker::{durable_object, Date, DurableObject, Env, Request, Response, Result, State};
 
 use super::protocol::ServiceCommand;
-use super::{entity_index, passkey_ceremonies, random_bytes, rate_limits, safe_list, Store};
+use super::{
+    entity_index, identities, passkey_ceremonies, random_bytes, rate_limits, safe_list, Store,
+};
 use crate::engine::form::Form;
 use crate::engine::service::{self, with_urls};
 use crate::verify::model::{Service, TwilioError};
@@ -37,6 +39,9 @@ impl DurableObject for ServiceDirectory {
             }
             path if path == Store::EntityIndex.path() => {
                 entity_index::serve(&storage, req.json().await?).await
+            }
+            path if path == Store::Identities.path() => {
+                identities::serve(&storage, req.json().await?).await
             }
             path if path == Store::PasskeyCeremonies.path() => {
                 passkey_ceremonies::serve(&storage, req.json().await?).await

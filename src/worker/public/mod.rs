@@ -7,6 +7,7 @@
 //! come back as the safe views of [`crate::api`], errors as [`crate::api::public_error`] makes them.
 
 pub mod cors;
+mod passkey;
 pub mod protect;
 mod totp;
 pub mod upstream;
@@ -74,6 +75,10 @@ pub async fn serve(
         "/verify/totp/enroll" => Route::TotpEnroll,
         "/verify/totp/confirm" => Route::TotpConfirm,
         "/verify/totp/check" => Route::TotpCheck,
+        "/verify/passkey/register/options" => Route::PasskeyRegisterOptions,
+        "/verify/passkey/register" => Route::PasskeyRegister,
+        "/verify/passkey/signin/options" => Route::PasskeySignInOptions,
+        "/verify/passkey/signin" => Route::PasskeySignIn,
         _ => match path.strip_prefix("/verify/status/") {
             Some(sid) if !sid.is_empty() && !sid.contains('/') => Route::Status(sid.to_owned()),
             _ => return finish(error_response(&TwilioError::not_found()), &access),
@@ -111,6 +116,24 @@ pub async fn serve(
             Ok((body, kind)) => answer(totp::check(&cx, &req, &body, kind).await, 200),
             Err(e) => error_response(&e),
         },
+        (Route::PasskeyRegisterOptions, Method::Post) => match read_body(&mut req).await {
+            Ok((body, kind)) => {
+                answer(passkey::register_options(&cx, &req, &body, kind).await, 201)
+            }
+            Err(e) => error_response(&e),
+        },
+        (Route::PasskeyRegister, Method::Post) => match read_body(&mut req).await {
+            Ok((body, kind)) => answer(passkey::register(&cx, &req, &body, kind).await, 200),
+            Err(e) => error_response(&e),
+        },
+        (Route::PasskeySignInOptions, Method::Post) => match read_body(&mut req).await {
+            Ok((body, kind)) => answer(passkey::signin_options(&cx, &req, &body, kind).await, 201),
+            Err(e) => error_response(&e),
+        },
+        (Route::PasskeySignIn, Method::Post) => match read_body(&mut req).await {
+            Ok((body, kind)) => answer(passkey::signin(&cx, &req, &body, kind).await, 200),
+            Err(e) => error_response(&e),
+        },
         (Route::Status(sid), Method::Get | Method::Head) => answer(status(&cx, &sid).await, 200),
         (Route::Config, Method::Get | Method::Head) => page_config(config),
         (route, _) => {
@@ -129,15 +152,25 @@ enum Route {
     TotpEnroll,
     TotpConfirm,
     TotpCheck,
+    PasskeyRegisterOptions,
+    PasskeyRegister,
+    PasskeySignInOptions,
+    PasskeySignIn,
     Status(String),
 }
 
 impl Route {
     fn allow(&self) -> &'static str {
         match self {
-            Self::Start | Self::Check | Self::TotpEnroll | Self::TotpConfirm | Self::TotpCheck => {
-                "POST, OPTIONS"
-            }
+            Self::Start
+            | Self::Check
+            | Self::TotpEnroll
+            | Self::TotpConfirm
+            | Self::TotpCheck
+            | Self::PasskeyRegisterOptions
+            | Self::PasskeyRegister
+            | Self::PasskeySignInOptions
+            | Self::PasskeySignIn => "POST, OPTIONS",
             Self::Status(_) | Self::Config => "GET, HEAD, OPTIONS",
         }
     }
@@ -380,6 +413,7 @@ async fn send(
         Call::Start(_) | Call::Fetch(_) => "Verifications",
         Call::Check(_) => "VerificationCheck",
         Call::Entity { .. } => "Entities",
+        Call::Passkeys { .. } => "Passkeys",
     };
     upstream
         .call(cx.env, cx.config, &cx.origin, call, retry)

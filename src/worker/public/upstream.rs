@@ -37,6 +37,13 @@ pub enum Call<'a> {
         /// A POST's parameters.
         form: Vec<(&'static str, String)>,
     },
+    /// A Passkeys operation (`Passkeys/...` under the Service): a JSON POST, as Twilio's Passkeys API takes.
+    Passkeys {
+        /// Under `/v2/Services/{ServiceSid}/`.
+        path: String,
+        /// The JSON body.
+        body: serde_json::Value,
+    },
 }
 
 impl Call<'_> {
@@ -51,6 +58,7 @@ impl Call<'_> {
                 Vec::new(),
             ),
             Self::Entity { method, path, form } => (method.clone(), path.clone(), form.clone()),
+            Self::Passkeys { path, .. } => (Method::Post, path.clone(), Vec::new()),
         }
     }
 }
@@ -127,10 +135,12 @@ impl Upstream {
                 timeout_ms,
             } => {
                 let (method, path, form) = call.wire();
-                let body = if matches!(method, Method::Post) {
-                    form_body(&form)
-                } else {
-                    String::new()
+                let (body, content_type) = match &call {
+                    Call::Passkeys { body, .. } => (body.to_string(), "application/json"),
+                    _ if matches!(method, Method::Post) => {
+                        (form_body(&form), "application/x-www-form-urlencoded")
+                    }
+                    _ => (String::new(), ""),
                 };
                 let url = base_url
                     .join(&format!("/v2/Services/{service_sid}/{path}"))
@@ -138,7 +148,14 @@ impl Upstream {
                 let attempts = if retry == Retry::Idempotent { 2 } else { 1 };
                 let mut outcome = Err(Failure::Network("not sent".to_owned()));
                 for _ in 0..attempts {
-                    outcome = fetch_once(&url, &method, &body, authorization, *timeout_ms).await;
+                    outcome = fetch_once(
+                        &url,
+                        &method,
+                        (&body, content_type),
+                        authorization,
+                        *timeout_ms,
+                    )
+                    .await;
                     if outcome.is_ok() {
                         break;
                     }
@@ -182,6 +199,40 @@ async fn engine_call(
         Call::Fetch(target) => {
             verifications::fetch(env, config, service_sid.clone(), target.clone(), &base_url).await
         }
+        Call::Passkeys { path, body } => {
+            let service = services
+                .load_or_create(service_sid, ENGINE_SERVICE_NAME)
+                .await?;
+            // A discoverable sign-in's Challenge takes its relying party from the Service: the Worker's
+            // PASSKEY_* settings, written to the engine's Service when they differ.
+            if let Ok(Some(settings)) = &config.passkeys {
+                if !settings.matches(&service) {
+                    let form = form_body(&settings.service_form());
+                    let updated = engine::update_service_in_process(
+                        env,
+                        config,
+                        service_sid,
+                        form,
+                        &base_url,
+                    )
+                    .await?;
+                    if updated.status_code() != 200 {
+                        return Ok(updated);
+                    }
+                }
+            }
+            engine::serve_in_process(
+                env,
+                config,
+                Method::Post,
+                service_sid,
+                &path,
+                "",
+                body.to_string(),
+                &base_url,
+            )
+            .await
+        }
         Call::Entity { method, path, form } => {
             // An authenticator may be enrolled before any verification has created the Service.
             services
@@ -222,7 +273,7 @@ impl Upstream {
                 let Ok(url) = base_url.join(&format!("/v2/SafeList/Numbers/{segment}")) else {
                     return false;
                 };
-                fetch_once(&url, &Method::Get, "", authorization, *timeout_ms)
+                fetch_once(&url, &Method::Get, ("", ""), authorization, *timeout_ms)
                     .await
                     .is_ok_and(|answer| answer.status == 200)
             }
@@ -243,7 +294,7 @@ fn form_body(form: &[(&'static str, String)]) -> String {
 async fn fetch_once(
     url: &Url,
     method: &Method,
-    body: &str,
+    (body, content_type): (&str, &str),
     authorization: &str,
     timeout_ms: u32,
 ) -> Result<Answer, Failure> {
@@ -262,7 +313,7 @@ async fn fetch_once(
     let mut init = RequestInit::new();
     init.with_method(method.clone());
     if matches!(method, Method::Post) {
-        set("Content-Type", "application/x-www-form-urlencoded")?;
+        set("Content-Type", content_type)?;
         init.with_body(Some(body.into()));
     }
     init.with_headers(headers.clone());
