@@ -16,6 +16,9 @@ const API_SECRET = "passkey-public-test-api-secret";
 const ACCOUNT = "ACdec0de00000000000000000000000001";
 const V2 = { authorization: `Basic ${btoa(`${API_KEY}:${API_SECRET}`)}`, "content-type": "application/x-www-form-urlencoded" };
 
+/** The engine Worker's checks per client: the demo's flow takes 5 from loopback (a code, a passkey's two steps
+ * to register, two to sign in). */
+const CHECKS_PER_IP = 8;
 let engine;
 let proxy;
 let browser;
@@ -27,7 +30,7 @@ before(async () => {
   engine = await startWrangler({
     port: enginePort,
     vars: { ...UNPROTECTED, ENGINE_API_KEY_SID: API_KEY, ENGINE_API_KEY_SECRET: API_SECRET,
-      PASSKEY_RP_ID: "localhost", PASSKEY_ORIGINS: `http://localhost:${enginePort}` },
+      PASSKEY_RP_ID: "localhost", PASSKEY_ORIGINS: `http://localhost:${enginePort}`, LIMIT_CHECKS_PER_IP: `${CHECKS_PER_IP}/600` },
   });
   const proxyPort = await freePort();
   const proxyOrigin = `http://localhost:${proxyPort}`;
@@ -118,9 +121,9 @@ for (const mode of ["engine", "Twilio"]) {
 }
 
 describe("passkeys through the public API: what a stranger cannot do", () => {
-  async function post(path, json) {
+  async function post(path, json, client = "203.0.113.7") {
     const response = await fetch(`${engine.url}${path}`, {
-      method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(json),
+      method: "POST", headers: { "content-type": "application/json", "cf-connecting-ip": client }, body: JSON.stringify(json),
     });
     const text = await response.text();
     const answer = { status: response.status, headers: response.headers, json: text ? JSON.parse(text) : undefined, text };
@@ -149,5 +152,16 @@ describe("passkeys through the public API: what a stranger cannot do", () => {
     assert.deepEqual([again.status, again.json.code], [404, 60391]);
     // A credential that is not an object is refused before anything goes upstream.
     assert.equal((await post("/verify/passkey/signin", { credential: "nope" })).json.code, 60200);
+  });
+
+  test("discoverable sign-in options need no identity, so each client may ask LIMIT_CHECKS_PER_IP times, and no more", async () => {
+    for (let i = 0; i < CHECKS_PER_IP; i += 1) {
+      assert.equal((await post("/verify/passkey/signin/options", {}, "203.0.113.9")).status, 201);
+    }
+    const limited = await post("/verify/passkey/signin/options", {}, "203.0.113.9");
+    assert.deepEqual([limited.status, limited.json.code], [429, 20429]);
+    assert.ok(Number(limited.headers.get("retry-after")) > 0);
+    // One client's spent allowance is its own: another client still gets options.
+    assert.equal((await post("/verify/passkey/signin/options", {}, "203.0.113.10")).status, 201);
   });
 });

@@ -161,7 +161,7 @@ pub async fn signin_options(
         None => {
             // Anyone may ask for a discoverable sign-in's options: counted as a check of its client.
             let protections = protect::protections(cx.config)?;
-            protect::guard_check(cx.env, req, protections, "passkey-signin").await?;
+            protect::guard_client_check(cx.env, req, protections).await?;
             json!({})
         }
     };
@@ -181,7 +181,7 @@ pub async fn signin(
     settings(cx)?;
     let approvals = cx.config.approvals()?;
     let protections = protect::protections(cx.config)?;
-    protect::guard_check(cx.env, req, protections, "passkey-signin").await?;
+    protect::guard_client_check(cx.env, req, protections).await?;
     let upstream = upstream_of(cx)?;
     let challenge = passkeys(
         cx,

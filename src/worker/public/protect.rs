@@ -294,6 +294,24 @@ pub async fn guard_check(
     .await
 }
 
+/// A request that names no one (a discoverable passkey sign-in) counts as a check of its client, and nothing else:
+/// no counter is shared between clients, so no one can spend everyone's sign-ins.
+pub async fn guard_client_check(
+    env: &worker::Env,
+    req: &Request,
+    protections: &Protections,
+) -> Result<(), Refusal> {
+    let mut taken = Taken::new(env);
+    take(
+        &mut taken,
+        format!("ip:{}", protections.client_key(&client_ip(req))),
+        "checks per IP",
+        protections.checks_per_ip,
+        || abuse::too_many_requests("checks per IP"),
+    )
+    .await
+}
+
 /// Everything an authenticator-app request must pass once its identity is proven: the per-IP check limit, then the
 /// identity's own (`LIMIT_TOTP_ATTEMPTS_PER_IDENTITY`), whichever route it is and whichever factor it names.
 pub async fn guard_identity(
