@@ -14,3 +14,5 @@ mod twilio_wire_format;
 mod verifications;
 /// Passkeys: WebAuthn's registration and authentication procedures, each step's refusal.
 mod webauthn_ceremonies;
+/// Passkeys: the WebAuthn Level 3 specification's test vectors (§16), verbatim, through both procedures.
+mod webauthn_spec_vectors;
