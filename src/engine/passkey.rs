@@ -353,6 +353,28 @@ fn field(
         .ok_or_else(error)
 }
 
+/// A credential's `response` (60378 when missing) and its `clientDataJSON` (60380; browsers spell it so, not
+/// `clientDataJson`; `client_data_json` is read too).
+fn response_of(members: &Members) -> Result<(Members, Vec<u8>), TwilioError> {
+    let response = members
+        .get("response")
+        .and_then(Members::of)
+        .ok_or_else(TwilioError::authenticator_response_invalid)?;
+    let client_data_json = field(
+        &response,
+        "client_data_json",
+        TwilioError::client_data_invalid,
+    )
+    .or_else(|_| {
+        field(
+            &response,
+            "clientDataJSON",
+            TwilioError::client_data_invalid,
+        )
+    })?;
+    Ok((response, client_data_json))
+}
+
 /// `authenticatorAttachment`, when given: `platform` or `cross-platform` (60377 otherwise).
 fn attachment(members: &Members, required: bool) -> Result<Option<String>, TwilioError> {
     match members.text("authenticator_attachment") {
@@ -381,22 +403,7 @@ impl PasskeyRegistration {
     /// Reads the JSON body.
     pub fn from_json(body: &[u8]) -> Result<Self, TwilioError> {
         let members = Members::parse(body)?;
-        let response = members
-            .get("response")
-            .and_then(Members::of)
-            .ok_or_else(TwilioError::authenticator_response_invalid)?;
-        let client_data_json = field(
-            &response,
-            "client_data_json",
-            TwilioError::client_data_invalid,
-        )
-        .or_else(|_| {
-            field(
-                &response,
-                "clientDataJSON",
-                TwilioError::client_data_invalid,
-            )
-        })?;
+        let (response, client_data_json) = response_of(&members)?;
         let attestation_object = field(
             &response,
             "attestation_object",
@@ -481,22 +488,7 @@ impl PasskeyAssertion {
     /// them.
     pub fn from_json(body: &[u8]) -> Result<Self, TwilioError> {
         let members = Members::parse(body)?;
-        let response = members
-            .get("response")
-            .and_then(Members::of)
-            .ok_or_else(TwilioError::authenticator_response_invalid)?;
-        let client_data_json = field(
-            &response,
-            "client_data_json",
-            TwilioError::client_data_invalid,
-        )
-        .or_else(|_| {
-            field(
-                &response,
-                "clientDataJSON",
-                TwilioError::client_data_invalid,
-            )
-        })?;
+        let (response, client_data_json) = response_of(&members)?;
         Ok(Self {
             credential_id: credential_id(&members)?,
             attachment: attachment(&members, true)?.unwrap_or_default(),

@@ -3,6 +3,7 @@
 // other (field for field with Twilio), besides types, nullability, patterns and enums.
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
+import twilio from "twilio";
 import { ROOT } from "./support.mjs";
 
 const { responses, components } = JSON.parse(readFileSync(`${ROOT}/tests/data/twilio-schemas.json`, "utf8"));
@@ -37,4 +38,15 @@ export function assertContract(operation, { status, body }) {
   assert.equal(status, responses[operation].status, `${operation}: ${JSON.stringify(body)}`);
   const problems = violations(body, responses[operation].schema);
   assert.deepEqual(problems, [], `${operation} breaks Twilio's schema:\n${problems.join("\n")}`);
+}
+
+/** twilio-node's own HTTP client, keeping each raw answer so it can be judged against Twilio's schemas. */
+export class RecordingClient extends twilio.RequestClient {
+  answers = [];
+  async request(opts) {
+    const response = await super.request(opts);
+    const body = typeof response.body === "string" && response.body ? JSON.parse(response.body) : response.body;
+    this.answers.push({ method: opts.method, uri: opts.uri, status: response.statusCode, body });
+    return response;
+  }
 }

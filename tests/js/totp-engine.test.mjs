@@ -6,22 +6,11 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import * as OTPAuth from "otpauth";
 import twilio from "twilio";
-import { assertContract } from "./contract.mjs";
+import { RecordingClient, assertContract } from "./contract.mjs";
 import { restRejects, startWrangler } from "./support.mjs";
 
 const ACCOUNT_SID = "ACdec0de00000000000000000000000001";
 const AUTH_TOKEN = "dev-auth-token-not-secret";
-
-/** twilio-node's own HTTP client, keeping each raw answer so it can be judged against Twilio's schemas. */
-class RecordingClient extends twilio.RequestClient {
-  answers = [];
-  async request(opts) {
-    const response = await super.request(opts);
-    const body = typeof response.body === "string" && response.body ? JSON.parse(response.body) : response.body;
-    this.answers.push({ method: opts.method, uri: opts.uri, status: response.statusCode, body });
-    return response;
-  }
-}
 
 let worker;
 let http;

@@ -106,11 +106,6 @@ async fn take(
     Ok(Ok(ceremony))
 }
 
-/// An Entity object's answer, as it is (an error passes through).
-async fn passthrough(response: Response) -> Outcome {
-    Ok(response)
-}
-
 /// CreateNewFactorPasskey.
 async fn create_factor(request: &V2Request<'_>, service: &Service, body: &[u8]) -> Result<Outcome> {
     let parsed = NewPasskeyRequest::from_json(body)
@@ -128,7 +123,7 @@ async fn create_factor(request: &V2Request<'_>, service: &Service, body: &[u8]) 
     };
     let mut response = call(request, service, &identity, command).await?;
     if response.status_code() != 201 {
-        return Ok(passthrough(response).await);
+        return Ok(Ok(response));
     }
     let answer: serde_json::Value = response.json().await?;
     let Some(factor_sid) = answer
@@ -185,7 +180,8 @@ async fn verify_factor(request: &V2Request<'_>, service: &Service, body: &[u8]) 
         challenge,
         registration,
     };
-    Ok(passthrough(call(request, service, &identity, command).await?).await)
+    // The Entity's answer, as it is (an error passes through).
+    Ok(Ok(call(request, service, &identity, command).await?))
 }
 
 /// CreateChallengePasskeys: for the Entity named (its verified passkeys allowed), or for any discoverable passkey
@@ -212,7 +208,7 @@ async fn create_challenge(
             };
             let mut response = call(request, service, identity, command).await?;
             if response.status_code() != 200 {
-                return Ok(passthrough(response).await);
+                return Ok(Ok(response));
             }
             let target: PasskeySignInTarget = response.json().await?;
             let options = passkey::request_options(
@@ -309,7 +305,7 @@ async fn approve(request: &V2Request<'_>, service: &Service, body: &[u8]) -> Res
     };
     let mut response = call(request, service, &identity, command).await?;
     if response.status_code() != 200 {
-        return Ok(passthrough(response).await);
+        return Ok(Ok(response));
     }
     let approved: PasskeySignInTarget = response.json().await?;
     record.entity_sid = Some(approved.entity_sid);

@@ -25,7 +25,7 @@ use crate::engine::form::Form;
 use crate::engine::passkey;
 use crate::engine::SystemRandomness;
 use crate::verify::model::{FactorStatus, TwilioError};
-use crate::verify::sid::{ChallengeSid, FactorSid, ServiceSid};
+use crate::verify::sid::{AccountSid, ChallengeSid, FactorSid, ServiceSid};
 use crate::worker::respond::{error_response, json_response, no_content};
 
 /// The storage key of the Entity.
@@ -143,20 +143,9 @@ impl Shard {
                 }
             }
             EntityCommand::CreateFactor { defaults, request } => {
-                let record = match record {
-                    Some(record) => record,
-                    // Twilio creates the Entity with its first Factor.
-                    None => {
-                        let state = entity::new_entity(
-                            &identity,
-                            &service_sid,
-                            &account_sid,
-                            now,
-                            &mut random,
-                        );
-                        self.store_new_entity(state, now).await?
-                    }
-                };
+                let record = self
+                    .existing_or_new(record, &identity, &service_sid, &account_sid, now)
+                    .await?;
                 self.create_factor(&record.state, &defaults, &request, now, base)
                     .await
             }
@@ -165,19 +154,9 @@ impl Shard {
                 config,
                 challenge,
             } => {
-                let record = match record {
-                    Some(record) => record,
-                    None => {
-                        let state = entity::new_entity(
-                            &identity,
-                            &service_sid,
-                            &account_sid,
-                            now,
-                            &mut random,
-                        );
-                        self.store_new_entity(state, now).await?
-                    }
-                };
+                let record = self
+                    .existing_or_new(record, &identity, &service_sid, &account_sid, now)
+                    .await?;
                 self.create_passkey_factor(&record.state, &request, config, challenge, now, base)
                     .await
             }
@@ -489,6 +468,28 @@ impl Shard {
             Ok(page) => json_response(&page, 200),
             Err(e) => error_response(&e),
         }
+    }
+
+    /// The Entity, or (Twilio creates the Entity with its first Factor) a new one, stored and listed.
+    async fn existing_or_new(
+        &self,
+        record: Option<EntityRecord>,
+        identity: &str,
+        service_sid: &ServiceSid,
+        account_sid: &AccountSid,
+        now: u64,
+    ) -> Result<EntityRecord> {
+        if let Some(record) = record {
+            return Ok(record);
+        }
+        let state = entity::new_entity(
+            identity,
+            service_sid,
+            account_sid,
+            now,
+            &mut SystemRandomness,
+        );
+        self.store_new_entity(state, now).await
     }
 
     /// Stores a new Entity and puts it on the Service's list.

@@ -28,34 +28,23 @@ pub async fn serve(storage: &worker::Storage, command: EntityIndexCommand) -> Re
         }
         EntityIndexCommand::IdentityOf { entity_sid } => {
             // One pass over the list: a discoverable passkey's sign-in names its Entity by SID.
-            let listed = storage
-                .list_with_options(worker::ListOptions::new().prefix(PREFIX))
-                .await?;
-            for value in listed.values() {
-                let value = value.map_err(worker::Error::from)?;
-                let entity: EntityState = serde_wasm_bindgen::from_value(value)
-                    .map_err(|e| worker::Error::RustError(e.to_string()))?;
-                if entity.sid == entity_sid {
-                    return json_response(&serde_json::json!({ "identity": entity.identity }), 200);
+            match all(storage)
+                .await?
+                .into_iter()
+                .find(|e| e.sid == entity_sid)
+            {
+                Some(entity) => {
+                    json_response(&serde_json::json!({ "identity": entity.identity }), 200)
                 }
+                None => error_response(&crate::verify::model::TwilioError::entity_not_found()),
             }
-            error_response(&crate::verify::model::TwilioError::entity_not_found())
         }
         EntityIndexCommand::List {
             service_sid,
             query,
             base_url,
         } => {
-            let listed = storage
-                .list_with_options(worker::ListOptions::new().prefix(PREFIX))
-                .await?;
-            let mut entities = Vec::with_capacity(listed.size() as usize);
-            for value in listed.values() {
-                let value = value.map_err(worker::Error::from)?;
-                let entity: EntityState = serde_wasm_bindgen::from_value(value)
-                    .map_err(|e| worker::Error::RustError(e.to_string()))?;
-                entities.push(entity);
-            }
+            let entities = all(storage).await?;
             match entity::page(
                 &entities,
                 &service_sid,
@@ -67,4 +56,20 @@ pub async fn serve(storage: &worker::Storage, command: EntityIndexCommand) -> Re
             }
         }
     }
+}
+
+/// Every Entity on the list.
+async fn all(storage: &worker::Storage) -> Result<Vec<EntityState>> {
+    let listed = storage
+        .list_with_options(worker::ListOptions::new().prefix(PREFIX))
+        .await?;
+    let mut entities = Vec::with_capacity(listed.size() as usize);
+    for value in listed.values() {
+        let value = value.map_err(worker::Error::from)?;
+        entities.push(
+            serde_wasm_bindgen::from_value(value)
+                .map_err(|e| worker::Error::RustError(e.to_string()))?,
+        );
+    }
+    Ok(entities)
 }

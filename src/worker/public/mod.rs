@@ -232,6 +232,29 @@ pub async fn refuse_over_allowance(
     }
 }
 
+/// Checks `identityToken` as proof of identity (an approval token of this Worker, or the operator's identity token;
+/// 60200 naming `identityToken` otherwise), then counts the request against that identity's allowance and its
+/// client's checks: what authenticator apps and passkey registrations ask first.
+async fn proven_identity(
+    cx: &Context<'_>,
+    req: &Request,
+    identity_token: &str,
+) -> std::result::Result<crate::approval::identity::Vouched, Refusal> {
+    let approvals = cx.config.approvals()?;
+    let operator = cx.config.identity_issuer()?;
+    let vouched = crate::approval::identity::vouch(
+        identity_token,
+        approvals,
+        operator,
+        cx.own_origin,
+        Date::now().as_millis(),
+    )
+    .map_err(|e| e.as_twilio_error("identityToken"))?;
+    let protections = protect::protections(cx.config)?;
+    protect::guard_identity(cx.env, req, protections, &vouched.entity_identity()).await?;
+    Ok(vouched)
+}
+
 /// The configured upstream; a misconfigured one is logged and answered with a generic 502.
 fn upstream_of<'a>(cx: &Context<'a>) -> std::result::Result<&'a Upstream, TwilioError> {
     cx.config.upstream.as_ref().map_err(|failure| {
@@ -477,15 +500,32 @@ async fn refused(
     }
     let retry_after = match error.code {
         60202 | 60203 => Some(seconds_until_expiry(cx, upstream, target).await),
-        _ if error.status == 429 => Some(
-            answer
-                .retry_after
-                .as_deref()
-                .and_then(|r| r.trim().parse::<u64>().ok())
-                .unwrap_or(1),
-        ),
+        _ if error.status == 429 => Some(retry_after_of(answer)),
         _ => None,
     };
+    Refusal { error, retry_after }
+}
+
+/// The upstream's `Retry-After`, in seconds (1 when it sent none or none readable).
+fn retry_after_of(answer: &Answer) -> u64 {
+    answer
+        .retry_after
+        .as_deref()
+        .and_then(|r| r.trim().parse::<u64>().ok())
+        .unwrap_or(1)
+}
+
+/// An upstream's error answer on a factor (`error`: as the browser gets it), with `Retry-After` on a 429; a
+/// generic 502 is logged with the upstream's HTTP status and `what` was asked.
+fn factor_refusal(upstream: &Upstream, answer: &Answer, error: TwilioError, what: &str) -> Refusal {
+    if error.code == 20502 {
+        console_log!(
+            "verify-edge: {} upstream answered HTTP {} on {what}",
+            upstream.kind(),
+            answer.status
+        );
+    }
+    let retry_after = (error.status == 429).then(|| retry_after_of(answer));
     Refusal { error, retry_after }
 }
 

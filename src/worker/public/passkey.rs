@@ -15,12 +15,12 @@ use worker::{Date, Request};
 
 use super::protect::{self, Refusal};
 use super::upstream::{Answer, Call, Retry};
-use super::{send, unreadable, upstream_of, Context};
+use super::{factor_refusal, proven_identity, send, unreadable, upstream_of, Context};
 use crate::api::passkey::{
     self, CredentialParams, PasskeySettings, RegisterOptionsParams, SignInOptionsParams,
 };
 use crate::api::BodyKind;
-use crate::approval::identity::{vouch, Vouched};
+use crate::approval::identity::Vouched;
 use crate::approval::token::{FactorApproval, FactorMethod};
 use crate::verify::model::TwilioError;
 use crate::worker::approval;
@@ -45,23 +45,6 @@ fn settings<'a>(cx: &Context<'a>) -> Result<&'a PasskeySettings, TwilioError> {
     }
 }
 
-/// Checks `token` as proof of identity, and counts the request against that identity's allowance.
-async fn prove(cx: &Context<'_>, req: &Request, token: &str) -> Result<Vouched, Refusal> {
-    let approvals = cx.config.approvals()?;
-    let operator = cx.config.identity_issuer()?;
-    let vouched = vouch(
-        token,
-        approvals,
-        operator,
-        cx.own_origin,
-        Date::now().as_millis(),
-    )
-    .map_err(|e| e.as_twilio_error("identityToken"))?;
-    let protections = protect::protections(cx.config)?;
-    protect::guard_identity(cx.env, req, protections, &vouched.entity_identity()).await?;
-    Ok(vouched)
-}
-
 /// A Passkeys operation upstream; an error answer becomes the browser's ([`passkey::public_error`]).
 async fn passkeys(
     cx: &Context<'_>,
@@ -77,14 +60,12 @@ async fn passkeys(
     let answer: Answer = send(cx, upstream, call, Retry::Never).await?;
     if answer.status != ok {
         let error = passkey::public_error(answer.status, &answer.body);
-        if error.code == 20502 {
-            worker::console_log!(
-                "verify-edge: {} upstream answered HTTP {} on Passkeys/{path}",
-                upstream.kind(),
-                answer.status
-            );
-        }
-        return Err(error.into());
+        return Err(factor_refusal(
+            upstream,
+            &answer,
+            error,
+            &format!("Passkeys/{path}"),
+        ));
     }
     serde_json::from_slice(&answer.body).map_err(|_| unreadable(upstream, answer.status))
 }
@@ -98,7 +79,7 @@ pub async fn register_options(
 ) -> Result<Value, Refusal> {
     let params = RegisterOptionsParams::from_body(body, kind)?;
     let settings = settings(cx)?;
-    let vouched = prove(cx, req, &params.identity_token).await?;
+    let vouched = proven_identity(cx, req, &params.identity_token).await?;
     let upstream = upstream_of(cx)?;
     let identity = vouched.entity_identity();
     remember(cx, &identity, &vouched).await?;
@@ -119,7 +100,7 @@ pub async fn register(
 ) -> Result<Value, Refusal> {
     let params = CredentialParams::from_body(body, kind, true)?;
     settings(cx)?;
-    let vouched = prove(
+    let vouched = proven_identity(
         cx,
         req,
         params.identity_token.as_deref().unwrap_or_default(),
@@ -157,7 +138,9 @@ pub async fn signin_options(
     let params = SignInOptionsParams::from_body(body, kind)?;
     settings(cx)?;
     let upstream_body = match &params.identity_token {
-        Some(token) => json!({ "identity": prove(cx, req, token).await?.entity_identity() }),
+        Some(token) => {
+            json!({ "identity": proven_identity(cx, req, token).await?.entity_identity() })
+        }
         None => {
             // Anyone may ask for a discoverable sign-in's options: counted as a check of its client.
             let protections = protect::protections(cx.config)?;

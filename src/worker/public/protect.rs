@@ -268,6 +268,22 @@ pub async fn guard_start(
     Ok(())
 }
 
+/// One check of the request's client (`LIMIT_CHECKS_PER_IP`), taken with whatever else `taken` holds.
+async fn take_check_of_client(
+    taken: &mut Taken<'_>,
+    req: &Request,
+    protections: &Protections,
+) -> Result<(), Refusal> {
+    take(
+        taken,
+        format!("ip:{}", protections.client_key(&client_ip(req))),
+        "checks per IP",
+        protections.checks_per_ip,
+        || abuse::too_many_requests("checks per IP"),
+    )
+    .await
+}
+
 /// The limits a check must pass: per IP, then per verification (`target`: its SID or recipient).
 pub async fn guard_check(
     env: &worker::Env,
@@ -276,14 +292,7 @@ pub async fn guard_check(
     target: &str,
 ) -> Result<(), Refusal> {
     let mut taken = Taken::new(env);
-    take(
-        &mut taken,
-        format!("ip:{}", protections.client_key(&client_ip(req))),
-        "checks per IP",
-        protections.checks_per_ip,
-        || abuse::too_many_requests("checks per IP"),
-    )
-    .await?;
+    take_check_of_client(&mut taken, req, protections).await?;
     take(
         &mut taken,
         format!("check:{}", recipient_key(target)),
@@ -302,14 +311,7 @@ pub async fn guard_client_check(
     protections: &Protections,
 ) -> Result<(), Refusal> {
     let mut taken = Taken::new(env);
-    take(
-        &mut taken,
-        format!("ip:{}", protections.client_key(&client_ip(req))),
-        "checks per IP",
-        protections.checks_per_ip,
-        || abuse::too_many_requests("checks per IP"),
-    )
-    .await
+    take_check_of_client(&mut taken, req, protections).await
 }
 
 /// Everything an authenticator-app request must pass once its identity is proven: the per-IP check limit, then the
@@ -321,14 +323,7 @@ pub async fn guard_identity(
     entity_identity: &str,
 ) -> Result<(), Refusal> {
     let mut taken = Taken::new(env);
-    take(
-        &mut taken,
-        format!("ip:{}", protections.client_key(&client_ip(req))),
-        "checks per IP",
-        protections.checks_per_ip,
-        || abuse::too_many_requests("checks per IP"),
-    )
-    .await?;
+    take_check_of_client(&mut taken, req, protections).await?;
     take(
         &mut taken,
         format!("identity:{entity_identity}"),

@@ -7,16 +7,16 @@
 //! Factors and Challenges (the engine's in-process, or Twilio's with the Worker's credentials). A right code on a
 //! check earns an approval token with the identity as `sub`, pushed to the approval webhook like any other.
 
-use worker::{Date, Method, Request};
+use worker::{Method, Request};
 
-use super::protect::{self, Refusal};
+use super::protect::Refusal;
 use super::upstream::{Answer, Call, Retry};
-use super::{send, unreadable, upstream_of, Context};
+use super::{factor_refusal, proven_identity, send, unreadable, upstream_of, Context};
 use crate::api::totp::{
     self, ConfirmParams, EnrollParams, Enrollment, FactorView, TotpCheck, TotpCheckParams,
 };
 use crate::api::BodyKind;
-use crate::approval::identity::{vouch, Vouched};
+use crate::approval::identity::Vouched;
 use crate::approval::token::{FactorApproval, FactorMethod};
 use crate::verify::model::{self, ChallengeStatus};
 use crate::verify::sid::FactorSid;
@@ -38,19 +38,8 @@ async fn prove<'a>(
     req: &Request,
     identity_token: &str,
 ) -> Result<Proven<'a>, Refusal> {
-    let approvals = cx.config.approvals()?;
-    let operator = cx.config.identity_issuer()?;
-    let vouched = vouch(
-        identity_token,
-        approvals,
-        operator,
-        cx.own_origin,
-        Date::now().as_millis(),
-    )
-    .map_err(|e| e.as_twilio_error("identityToken"))?;
+    let vouched = proven_identity(cx, req, identity_token).await?;
     let entity = vouched.entity_identity();
-    let protections = protect::protections(cx.config)?;
-    protect::guard_identity(cx.env, req, protections, &entity).await?;
     Ok(Proven {
         vouched,
         entity,
@@ -206,21 +195,7 @@ fn approve(
 /// An upstream error answer, as the browser gets it ([`totp::public_error`]); 429s carry `Retry-After`.
 fn refused(upstream: &Upstream, answer: &Answer) -> Refusal {
     let error = totp::public_error(answer.status, &answer.body);
-    if error.code == 20502 {
-        worker::console_log!(
-            "verify-edge: {} upstream answered HTTP {} on an Entity",
-            upstream.kind(),
-            answer.status
-        );
-    }
-    let retry_after = (error.status == 429).then(|| {
-        answer
-            .retry_after
-            .as_deref()
-            .and_then(|r| r.trim().parse::<u64>().ok())
-            .unwrap_or(1)
-    });
-    Refusal { error, retry_after }
+    factor_refusal(upstream, answer, error, "an Entity")
 }
 
 /// Who vouched, for the log (never the subject: it may be a phone number).
