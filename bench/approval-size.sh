@@ -5,6 +5,8 @@
 # stripped (binaryen's wasm-opt --strip-debug) and gzipped at level 9.
 #
 #   bash bench/approval-size.sh [COMMIT]       (COMMIT defaults to 0fb4178, the approval tokens; compared with COMMIT^)
+#   bash bench/approval-size.sh --between A B  (what the commits from A to B add: the Worker's wasm at each, and the
+#                                                npm package's main entry as shipped, its files gzipped one by one)
 #
 # Prints a tab-separated table. Each build is made in a throwaway worktree under .tmp/ (removed afterwards); set
 # CARGO_TARGET_DIR to share one target directory between the builds.
@@ -32,11 +34,23 @@ size_at() {
   ln -s "$root/node_modules" "$tree/node_modules"
   (cd "$tree" && for variant in "$@"; do "$variant"; done && bash scripts/build-worker.sh >"$work/build-$name.log" 2>&1)
   "$root/node_modules/.bin/wasm-opt" --all-features --strip-debug "$tree/build/worker/index_bg.wasm" -o "$work/$name.wasm"
-  printf '%s\t%s\t%s\t%s\n' "$name" "$(git rev-parse --short "$rev")" \
-    "$(stat -c %s "$tree/build/worker/index_bg.wasm")" "$(gzip -9 -c "$work/$name.wasm" | wc -c)"
+  local package=""
+  if [[ -n ${WITH_PACKAGE:-} ]]; then
+    (cd "$tree" && bash scripts/build-package.sh >>"$work/build-$name.log" 2>&1)
+    package=$'\t'$(node --input-type=module -e "import { mainEntrySizes } from '$root/bench/size.mjs';
+      console.log(mainEntrySizes(process.argv[1]).gzip)" "$tree/dist/npm")
+  fi
+  printf '%s\t%s\t%s\t%s%s\n' "$name" "$(git rev-parse --short "$rev")" \
+    "$(stat -c %s "$tree/build/worker/index_bg.wasm")" "$(gzip -9 -c "$work/$name.wasm" | wc -c)" "$package"
   git worktree remove --force "$tree"
 }
 
+if [[ $commit == --between ]]; then
+  printf 'build\tcommit\tindex_bg.wasm bytes\tstripped gzip -9 bytes\tmain entry gzip -9 bytes\n'
+  WITH_PACKAGE=1 size_at from "$2"
+  WITH_PACKAGE=1 size_at to "$3"
+  exit
+fi
 printf 'build\tcommit\tindex_bg.wasm bytes\tstripped gzip -9 bytes\n'
 size_at before "$commit^"
 size_at core "$commit"
