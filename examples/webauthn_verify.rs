@@ -82,6 +82,11 @@ fn verdict(line: &str) -> Result<Value, String> {
             let registration = Registration {
                 client_data_json: &client_data_json,
                 attestation_object: &attestation_object,
+                // The clock simplewebauthn judges certificate validity by: this machine's.
+                now_secs: std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map_err(|e| e.to_string())?
+                    .as_secs(),
             };
             Ok(match verify_registration(&registration, &expected) {
                 Ok(credential) => json!({
@@ -95,6 +100,7 @@ fn verdict(line: &str) -> Result<Value, String> {
                     "backedUp": credential.backed_up,
                     "aaguid": credential.aaguid.iter().map(|b| format!("{b:02x}")).collect::<String>(),
                     "fmt": credential.attestation_format,
+                    "attestation": format!("{:?}", credential.attestation),
                 }),
                 Err(e) => refused(e),
             })

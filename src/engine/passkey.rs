@@ -601,15 +601,17 @@ pub struct StoredPasskey {
 }
 
 /// Registers the credential of `registration` for a Factor whose `config` issued `challenge` (still unspent, and
-/// not expired: the caller's): every WebAuthn step, each refusal Twilio's code with the step as the reason.
+/// not expired: the caller's) at `now`: every WebAuthn step, each refusal Twilio's code with the step as the reason.
 pub fn register(
     config: &PasskeyConfig,
     challenge: &[u8],
     registration: &PasskeyRegistration,
+    now: Millis,
 ) -> Result<StoredPasskey, TwilioError> {
     let response = Registration {
         client_data_json: &registration.client_data_json,
         attestation_object: &registration.attestation_object,
+        now_secs: now / 1000,
     };
     let credential: NewCredential =
         ceremony::verify_registration(&response, &config.expected(challenge))
@@ -824,7 +826,7 @@ pub fn verify_factor(
     {
         return Err(TwilioError::illegal_factor_status());
     }
-    let credential = register(&passkey.config, challenge, registration)?;
+    let credential = register(&passkey.config, challenge, registration, now)?;
     let mut next = factor.clone();
     next.status = FactorStatus::Verified;
     next.updated_ms = now;

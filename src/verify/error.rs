@@ -674,7 +674,8 @@ impl TwilioError {
             WebAuthnError::RpIdHash => Self::relying_party_id_invalid(),
             WebAuthnError::AttestationObject
             | WebAuthnError::AttestationFormat
-            | WebAuthnError::AttestationStatement => Self::attestation_object_invalid(),
+            | WebAuthnError::AttestationStatement
+            | WebAuthnError::AttestationCertificate => Self::attestation_object_invalid(),
             WebAuthnError::AuthenticatorData
             | WebAuthnError::UserPresence
             | WebAuthnError::UserVerification

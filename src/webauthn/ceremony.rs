@@ -6,6 +6,7 @@ use ciborium::Value;
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
+use super::attestation::{self, Attestation, Signed};
 use super::authenticator_data::{AuthenticatorData, BE, BS, UP, UV};
 use super::client_data::ClientData;
 use super::cose::CredentialKey;
@@ -44,6 +45,8 @@ pub struct Registration<'a> {
     pub client_data_json: &'a [u8],
     /// `attestationObject`.
     pub attestation_object: &'a [u8],
+    /// When it arrived, in seconds since the Unix epoch: an attestation certificate must be valid then.
+    pub now_secs: u64,
 }
 
 /// A registered credential: what the relying party stores.
@@ -67,6 +70,8 @@ pub struct NewCredential {
     pub aaguid: [u8; 16],
     /// The attestation format (`none` or `packed`).
     pub attestation_format: String,
+    /// What the attestation statement proved.
+    pub attestation: Attestation,
 }
 
 /// A sign-in's answer (`AuthenticatorAssertionResponse`), decoded from base64url.
@@ -144,7 +149,7 @@ fn check_flags(data: &AuthenticatorData, expected: &Expected<'_>) -> Result<(), 
 }
 
 /// Registers a credential (WebAuthn §7.1): the client data, the attestation object, the authenticator data, the
-/// credential's key and algorithm, and the attestation statement (`none`, or `packed` self attestation).
+/// credential's key and algorithm, and the attestation statement (`none`, or `packed`: self or full attestation).
 pub fn verify_registration(
     response: &Registration<'_>,
     expected: &Expected<'_>,
@@ -175,12 +180,17 @@ pub fn verify_registration(
     if !expected.algorithms.contains(&key.algorithm()) {
         return Err(WebAuthnError::Algorithm);
     }
-    match fmt {
-        "none" if statement.is_empty() => {}
-        "none" => return Err(WebAuthnError::AttestationStatement),
-        "packed" => check_packed(statement, &key, auth_data, &client_data_hash)?,
-        _ => return Err(WebAuthnError::AttestationFormat),
-    }
+    let attestation = attestation::verify(
+        fmt,
+        statement,
+        &Signed {
+            key: &key,
+            auth_data,
+            client_data_hash: &client_data_hash,
+            aaguid: &attested.aaguid,
+            now_secs: response.now_secs,
+        },
+    )?;
     Ok(NewCredential {
         id: attested.credential_id.clone(),
         public_key_cose: attested.public_key_cose.clone(),
@@ -191,43 +201,8 @@ pub fn verify_registration(
         backed_up: data.has(BS),
         aaguid: attested.aaguid,
         attestation_format: fmt.to_owned(),
+        attestation,
     })
-}
-
-/// `packed` self attestation (§8.2): `alg` is the credential's, and `sig` is the credential key's signature of
-/// authenticator data followed by the client data's hash. A statement with `x5c` (full attestation, a certificate
-/// chain) is refused as a format not supported: nothing here trusts an attestation root.
-fn check_packed(
-    statement: &[(Value, Value)],
-    key: &CredentialKey,
-    auth_data: &[u8],
-    client_data_hash: &[u8; 32],
-) -> Result<(), WebAuthnError> {
-    let field = |name: &str| {
-        statement
-            .iter()
-            .find(|(k, _)| k.as_text() == Some(name))
-            .map(|(_, v)| v)
-    };
-    if field("x5c").is_some() {
-        return Err(WebAuthnError::AttestationFormat);
-    }
-    let alg = field("alg")
-        .and_then(Value::as_integer)
-        .and_then(|i| i64::try_from(i).ok());
-    let sig = field("sig").and_then(Value::as_bytes);
-    let (Some(alg), Some(sig)) = (alg, sig) else {
-        return Err(WebAuthnError::AttestationStatement);
-    };
-    if alg != key.algorithm() {
-        return Err(WebAuthnError::AttestationStatement);
-    }
-    let mut signed = auth_data.to_vec();
-    signed.extend_from_slice(client_data_hash);
-    if !key.verifies(&signed, sig) {
-        return Err(WebAuthnError::AttestationStatement);
-    }
-    Ok(())
 }
 
 /// Verifies an assertion (WebAuthn §7.2) by `stored`: the client data, the authenticator data's RP ID hash and

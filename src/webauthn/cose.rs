@@ -57,33 +57,53 @@ impl CredentialKey {
                 let mut point = vec![0x04];
                 point.extend_from_slice(x);
                 point.extend_from_slice(y);
-                p256::ecdsa::VerifyingKey::from_sec1_bytes(&point)
-                    .map(Self::Es256)
-                    .map_err(|_| bad())
+                Self::from_parts(ES256, &[&point])
             }
             // OKP, EdDSA, crv Ed25519, x.
             (Some(1), Some(EDDSA)) => {
                 let (Some(6), Some(x)) = (int(-1), bytes(-2)) else {
                     return Err(bad());
                 };
-                let x: &[u8; 32] = x.as_slice().try_into().map_err(|_| bad())?;
-                ed25519_dalek::VerifyingKey::from_bytes(x)
-                    .map(Self::EdDsa)
-                    .map_err(|_| bad())
+                Self::from_parts(EDDSA, &[x])
             }
             // RSA, RS256, n and e.
             (Some(3), Some(RS256)) => {
                 let (Some(n), Some(e)) = (bytes(-1), bytes(-2)) else {
                     return Err(bad());
                 };
-                let n = rsa::BoxedUint::from_be_slice_vartime(n);
-                let e = rsa::BoxedUint::from_be_slice_vartime(e);
-                rsa::PublicKey::new(n, e)
-                    .map(Self::Rs256)
-                    .map_err(|_| bad())
+                Self::from_parts(RS256, &[n, e])
             }
             _ => Err(bad()),
         }
+    }
+
+    /// The key of `algorithm` from its raw parts: ES256 an uncompressed SEC1 point, EdDSA the 32-byte Ed25519 key,
+    /// RS256 the modulus and the exponent (big-endian). Anything else is [`WebAuthnError::CredentialKey`].
+    pub fn from_parts(algorithm: i64, parts: &[&[u8]]) -> Result<Self, WebAuthnError> {
+        let key = match (algorithm, parts) {
+            (ES256, [point]) => p256::ecdsa::VerifyingKey::from_sec1_bytes(point)
+                .ok()
+                .map(Self::Es256),
+            (EDDSA, [x]) => <&[u8; 32]>::try_from(*x)
+                .ok()
+                .and_then(|x| ed25519_dalek::VerifyingKey::from_bytes(x).ok())
+                .map(Self::EdDsa),
+            (RS256, [n, e]) => {
+                let n = rsa::BoxedUint::from_be_slice_vartime(n);
+                let e = rsa::BoxedUint::from_be_slice_vartime(e);
+                rsa::PublicKey::new(n, e).ok().map(Self::Rs256)
+            }
+            _ => None,
+        };
+        key.ok_or(WebAuthnError::CredentialKey)
+    }
+
+    /// A P-256 key from its DER `SubjectPublicKeyInfo` (`id-ecPublicKey`, `prime256v1`), as certificates carry it.
+    pub fn from_p256_spki(der: &[u8]) -> Result<Self, WebAuthnError> {
+        use p256::pkcs8::DecodePublicKey as _;
+        p256::ecdsa::VerifyingKey::from_public_key_der(der)
+            .map(Self::Es256)
+            .map_err(|_| WebAuthnError::CredentialKey)
     }
 
     /// The key's COSE algorithm.

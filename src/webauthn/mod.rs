@@ -4,9 +4,11 @@
 //! stored credential; the answer is the new credential, or the counter to store, or the step that refused.
 //!
 //! Parsing: `clientDataJSON` ([`client_data`]), authenticator data ([`authenticator_data`]), the attestation object
-//! and the credential's COSE key ([`cose`], CBOR read by `ciborium`). Signatures: ES256 (`p256`), EdDSA
+//! and the credential's COSE key ([`cose`], CBOR read by `ciborium`), the attestation statement ([`attestation`],
+//! certificates read by `x509-cert`). Signatures: ES256 (`p256`), EdDSA
 //! (`ed25519-dalek`), RS256 (`rsa`), never our own primitives.
 
+pub mod attestation;
 pub mod authenticator_data;
 pub mod ceremony;
 pub mod client_data;
@@ -66,6 +68,11 @@ pub enum WebAuthnError {
     /// A `packed` (or `none`) attestation statement that does not verify or is not well-formed.
     #[error("the attestation statement does not verify")]
     AttestationStatement,
+    /// A `packed` attestation certificate that does not meet WebAuthn §8.2.1 (version 3; subject C, O, CN and the OU
+    /// "Authenticator Attestation"; not a CA; an AAGUID extension not critical and matching), is outside its
+    /// validity period, or whose key is not one we verify.
+    #[error("the attestation certificate does not meet WebAuthn's requirements (§8.2.1) or is not valid now")]
+    AttestationCertificate,
     /// The assertion's signature does not verify with the stored credential's key.
     #[error("the signature does not verify")]
     Signature,
@@ -76,7 +83,7 @@ pub enum WebAuthnError {
 
 impl WebAuthnError {
     /// Every step, for the error catalogue's tests.
-    pub const ALL: [Self; 19] = [
+    pub const ALL: [Self; 20] = [
         Self::ClientData,
         Self::CeremonyType,
         Self::Challenge,
@@ -94,6 +101,7 @@ impl WebAuthnError {
         Self::Algorithm,
         Self::AttestationFormat,
         Self::AttestationStatement,
+        Self::AttestationCertificate,
         Self::Signature,
         Self::Counter,
     ];
@@ -118,6 +126,7 @@ impl WebAuthnError {
             Self::Algorithm => "WEBAUTHN_ALGORITHM",
             Self::AttestationFormat => "WEBAUTHN_ATTESTATION_FORMAT",
             Self::AttestationStatement => "WEBAUTHN_ATTESTATION_STATEMENT",
+            Self::AttestationCertificate => "WEBAUTHN_ATTESTATION_CERTIFICATE",
             Self::Signature => "WEBAUTHN_SIGNATURE",
             Self::Counter => "WEBAUTHN_COUNTER",
         }

@@ -51,6 +51,7 @@ fn twilios_example_registration_verifies_and_gives_the_credential() {
     let registration = Registration {
         client_data_json: &client_data,
         attestation_object: &attestation,
+        now_secs: 1_796_428_800,
     };
     let credential = verify_registration(&registration, &expected).unwrap();
     let id_hex: String = credential.id.iter().map(|b| format!("{b:02x}")).collect();
@@ -129,6 +130,7 @@ fn twilios_example_registration_verifies_and_gives_the_credential() {
     let registration = Registration {
         client_data_json: &client_data,
         attestation_object: &tampered,
+        now_secs: 1_796_428_800,
     };
     assert_eq!(
         verify_registration(&registration, &expected),
@@ -138,7 +140,8 @@ fn twilios_example_registration_verifies_and_gives_the_credential() {
         verify_registration(
             &Registration {
                 client_data_json: &client_data,
-                attestation_object: b"\xa0"
+                attestation_object: b"\xa0",
+                now_secs: 1_796_428_800,
             },
             &expected
         ),
@@ -238,6 +241,7 @@ fn a_packed_self_attested_registration_then_sign_ins_with_a_growing_counter() {
         &Registration {
             client_data_json: &client,
             attestation_object: &good,
+            now_secs: 1_796_428_800,
         },
         &expected,
     )
@@ -253,6 +257,7 @@ fn a_packed_self_attested_registration_then_sign_ins_with_a_growing_counter() {
         let registration = Registration {
             client_data_json: &client,
             attestation_object: &bad,
+            now_secs: 1_796_428_800,
         };
         assert_eq!(
             verify_registration(&registration, &expected),
@@ -511,7 +516,13 @@ fn twilios_example_factor_and_verify_factor_bodies_register_the_passkey() {
         registration.claimed_challenge().unwrap(),
         twilio_challenge()
     );
-    let stored = passkey::register(&config, &twilio_challenge(), &registration).unwrap();
+    let stored = passkey::register(
+        &config,
+        &twilio_challenge(),
+        &registration,
+        1_796_428_800_000,
+    )
+    .unwrap();
     assert_eq!(
         (
             stored.algorithm,
@@ -521,7 +532,8 @@ fn twilios_example_factor_and_verify_factor_bodies_register_the_passkey() {
         (ES256, 0, vec!["internal".to_owned()])
     );
     // Registered against another challenge (one not issued for it), it is refused, naming the step.
-    let refused = passkey::register(&config, b"another", &registration).unwrap_err();
+    let refused =
+        passkey::register(&config, b"another", &registration, 1_796_428_800_000).unwrap_err();
     assert_eq!(
         (refused.code, refused.reason()),
         (60380, Some("WEBAUTHN_CHALLENGE"))

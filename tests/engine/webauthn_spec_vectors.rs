@@ -11,17 +11,18 @@
 //! - ES256 with no attestation (§16.2, and §16.6 with a 1023-byte credential id) and with `packed` self attestation
 //!   (§16.3) register, giving the vector's credential id, AAGUID and algorithm, and their assertions verify with the
 //!   registered key at counter 0; every changed byte of a self-attested registration and of every assertion fails.
-//! - The spec has no self-attested (or unattested) Ed25519 or RS256 credential: its EdDSA and RS256 credentials come
-//!   with `packed` full attestation (x5c). Their registrations are refused as the format we do not support, on
-//!   purpose ([`WebAuthnError::AttestationFormat`]); their assertions, checked with the credential key read from the
-//!   registration's authenticator data as the spec says a relying party would, verify (Ed25519 and RS256 signatures,
-//!   and ES256 ones from the TPM, Android Key, Apple and FIDO U2F examples).
-//! - What we refuse on purpose, and the step that says so: attestation with a certificate (packed x5c, tpm,
-//!   android-key, apple, fido-u2f) is [`WebAuthnError::AttestationFormat`]; ES384, ES512 and Ed448 credentials are
+//! - `packed` full attestation (§16.7, §16.10, §16.11: an `x5c` attestation certificate) of ES256, RS256 and Ed25519
+//!   credentials registers and signs in; the certificate's validity period, the statement's signature and `alg`, and
+//!   the certificate's subject are each checked (`packed_full_attestation_is_refused_at_each_step`).
+//! - The other formats' credentials (TPM, Android Key, Apple, FIDO U2F), checked with the credential key read from
+//!   the registration's authenticator data as the spec says a relying party would, sign in.
+//! - What we refuse on purpose, and the step that says so: the attestation formats `tpm`, `android-key`, `apple`
+//!   and `fido-u2f` are [`WebAuthnError::AttestationFormat`]; ES384, ES512 and Ed448 credentials are
 //!   [`WebAuthnError::CredentialKey`]; a ceremony in a cross-origin iframe (`crossOrigin: true`, `topOrigin`) is
 //!   [`WebAuthnError::CrossOrigin`], though its signatures are good.
 
 use sha2::{Digest, Sha256};
+use verify_edge::webauthn::attestation::Attestation;
 use verify_edge::webauthn::authenticator_data::{AuthenticatorData, BE, BS, UV};
 use verify_edge::webauthn::ceremony::{
     verify_authentication, verify_registration, Assertion, AssertionOutcome, Expected,
@@ -35,6 +36,13 @@ use verify_edge::webauthn::WebAuthnError;
 const RP_ID: &str = "example.org";
 /// The origin of every example.
 const ORIGIN: &str = "https://example.org";
+/// When the examples are verified (2026-12-05T00:00:00Z): within the validity period of the examples' attestation
+/// certificates (2024-01-01 to 3024-01-01).
+const NOW: u64 = 1_796_428_800;
+/// The first second of the attestation certificates' validity (2024-01-01T00:00:00Z).
+const NOT_BEFORE: u64 = 1_704_067_200;
+/// Their last (3024-01-01T00:00:00Z).
+const NOT_AFTER: u64 = 33_260_976_000;
 
 /// One example: a registration and an authentication with the same credential.
 struct Vector {
@@ -136,11 +144,22 @@ impl Vector {
         client_data_json: &[u8],
         attestation_object: &[u8],
     ) -> Result<NewCredential, WebAuthnError> {
+        self.register_at(client_data_json, attestation_object, NOW)
+    }
+
+    /// Our registration procedure on this example's (or changed) answer, at `now_secs`.
+    fn register_at(
+        &self,
+        client_data_json: &[u8],
+        attestation_object: &[u8],
+        now_secs: u64,
+    ) -> Result<NewCredential, WebAuthnError> {
         let (challenge, origins) = (hex(self.registration.challenge), origins());
         verify_registration(
             &Registration {
                 client_data_json,
                 attestation_object,
+                now_secs,
             },
             &expected(&challenge, &origins),
         )
@@ -218,9 +237,9 @@ impl Vector {
     }
 }
 
-/// The example registers with our procedure, giving the vector's credential id and AAGUID, an ES256 key, the
-/// attestation format `format` and the counter 0.
-fn registers(vector: &Vector, format: &str) -> NewCredential {
+/// The example registers with our procedure, giving the vector's credential id and AAGUID, a key of `algorithm`,
+/// the attestation format `format` and the counter 0.
+fn registers(vector: &Vector, format: &str, algorithm: i64) -> NewCredential {
     let credential = vector
         .register()
         .unwrap_or_else(|error| panic!("{}: {error:?}", vector.name));
@@ -229,11 +248,11 @@ fn registers(vector: &Vector, format: &str) -> NewCredential {
         credential.aaguid.as_slice(),
         hex(vector.registration.aaguid)
     );
-    assert_eq!(credential.algorithm, ES256);
-    assert!(matches!(
-        CredentialKey::from_cose(&credential.public_key_cose),
-        Ok(CredentialKey::Es256(_))
-    ));
+    assert_eq!(credential.algorithm, algorithm);
+    assert_eq!(
+        CredentialKey::from_cose(&credential.public_key_cose).map(|key| key.algorithm()),
+        Ok(algorithm)
+    );
     assert_eq!(credential.attestation_format, format);
     assert_eq!(credential.sign_count, 0);
     credential
@@ -343,7 +362,7 @@ fn every_example_is_for_example_org_with_its_challenge() {
 #[test]
 fn es256_with_no_attestation_registers_and_signs_in() {
     let vector = &NONE_ES256;
-    let credential = registers(vector, "none");
+    let credential = registers(vector, "none", ES256);
     // Flags 0x59: UP, BE, BS, AT; no UV.
     assert!(!credential.user_verified && credential.backup_eligible && credential.backed_up);
     signs_in(
@@ -389,6 +408,7 @@ fn es256_with_no_attestation_registers_and_signs_in() {
     let registration = Registration {
         client_data_json: &client_data,
         attestation_object: &attestation,
+        now_secs: NOW,
     };
     let origins = origins();
     let expected = expected(&challenge, &origins);
@@ -429,7 +449,7 @@ fn es256_with_no_attestation_registers_and_signs_in() {
 #[test]
 fn es256_with_self_attestation_registers_and_every_changed_byte_fails() {
     let vector = &PACKED_SELF_ES256;
-    let credential = registers(vector, "packed");
+    let credential = registers(vector, "packed", ES256);
     // Flags 0x5d: UP, UV, BE, BS, AT.
     assert!(credential.user_verified && credential.backup_eligible && credential.backed_up);
     signs_in(
@@ -466,7 +486,7 @@ fn es256_with_self_attestation_registers_and_every_changed_byte_fails() {
 #[test]
 fn es256_with_the_longest_credential_id_registers_and_signs_in() {
     let vector = &NONE_ES256_LONG_CREDENTIAL_ID;
-    let credential = registers(vector, "none");
+    let credential = registers(vector, "none", ES256);
     assert_eq!(credential.id.len(), 1023);
     // Flags 0x49: UP, BE, AT.
     assert!(!credential.user_verified && credential.backup_eligible && !credential.backed_up);
@@ -512,20 +532,107 @@ fn cross_origin_examples_are_refused_though_their_signatures_verify() {
     }
 }
 
-/// §16.7, §16.10, §16.11, §16.13-§16.16: attestation with a certificate (`packed` with `x5c`, `tpm`,
-/// `android-key`, `apple`, `fido-u2f`) is refused as a format we do not support, on purpose: nothing here trusts
-/// an attestation root. The credentials themselves are ES256, RS256 and Ed25519 keys we do support: with the key
+/// §16.7, §16.10, §16.11: `packed` full attestation (`x5c`, an ES256 attestation certificate meeting §8.2.1,
+/// valid 2024-01-01 to 3024-01-01) of ES256, RS256 and Ed25519 credentials. Each registers (attestation
+/// [`Attestation::Basic`]: the chain is not judged, no roots are configured) and signs in with the key it registered.
+#[test]
+fn packed_full_attestation_registers_and_signs_in() {
+    for (vector, algorithm) in [
+        (&PACKED_ES256, ES256),
+        (&PACKED_RS256, RS256),
+        (&PACKED_EDDSA, EDDSA),
+    ] {
+        let credential = registers(vector, "packed", algorithm);
+        assert_eq!(
+            credential.attestation,
+            Attestation::Basic,
+            "{}",
+            vector.name
+        );
+        signs_in(
+            vector,
+            &credential.public_key_cose,
+            credential.backup_eligible,
+        );
+    }
+}
+
+/// §16.7's full attestation, judged step by step: the certificate must be within its validity period; the
+/// statement's signature is the certificate key's over authenticator data and the client data's hash (every changed
+/// byte of `sig`, of the certificate's key, of authenticator data and of `clientDataJSON` is refused); `alg` must be
+/// the certificate key's; and the certificate's subject must carry the OU "Authenticator Attestation".
+#[test]
+fn packed_full_attestation_is_refused_at_each_step() {
+    let vector = &PACKED_ES256;
+    let (client_data, attestation) = (
+        hex(vector.registration.client_data_json),
+        hex(vector.registration.attestation_object),
+    );
+    // The validity period, to the second.
+    for (now, verdict) in [
+        (NOT_BEFORE - 1, Err(WebAuthnError::AttestationCertificate)),
+        (NOT_BEFORE, Ok(Attestation::Basic)),
+        (NOT_AFTER, Ok(Attestation::Basic)),
+        (NOT_AFTER + 1, Err(WebAuthnError::AttestationCertificate)),
+    ] {
+        assert_eq!(
+            vector
+                .register_at(&client_data, &attestation, now)
+                .map(|credential| credential.attestation),
+            verdict,
+            "at {now}"
+        );
+    }
+    // `sig` (the DER signature after "sig" and its byte-string head 0x58 0x47) and the attestation certificate's
+    // P-256 point (65 bytes after the SPKI's BIT STRING head 0x03 0x42 0x00).
+    let sig_at = position(&attestation, b"csigXG") + 6;
+    let key_at = position(&attestation, &hex("034200")) + 3;
+    for index in (sig_at..sig_at + 0x47).chain(key_at..key_at + 65) {
+        assert!(
+            vector
+                .register_with(&client_data, &changed(&attestation, index))
+                .is_err(),
+            "signature or certificate key byte {index} changed and still accepted"
+        );
+    }
+    every_changed_byte_fails("packed.ES256 clientDataJSON", &client_data, |c| {
+        vector.register_with(c, &attestation)
+    });
+    let data_at = position(&attestation, b"hauthData") + 12;
+    for index in data_at..attestation.len() {
+        assert!(
+            vector
+                .register_with(&client_data, &changed(&attestation, index))
+                .is_err(),
+            "authenticator data byte {index} changed and still accepted"
+        );
+    }
+    // `alg` -7 (0x26) made -8 (0x27): not the certificate key's algorithm.
+    let alg_at = position(&attestation, b"calg") + 4;
+    assert_eq!(attestation[alg_at], 0x26);
+    assert_eq!(
+        vector.register_with(&client_data, &changed(&attestation, alg_at)),
+        Err(WebAuthnError::AttestationStatement)
+    );
+    // The subject's OU: "Authenticator Attestation" (the issuer's is "... Attestation CA", which no step reads).
+    let subject_ou = hex("0c1941757468656e74696361746f72204174746573746174696f6e");
+    let ou_at = position(&attestation, &subject_ou) + 2;
+    assert_eq!(
+        vector.register_with(&client_data, &changed(&attestation, ou_at)),
+        Err(WebAuthnError::AttestationCertificate)
+    );
+}
+
+/// §16.13-§16.16: attestation formats other than `none` and `packed` (`tpm`, `android-key`, `apple`, `fido-u2f`)
+/// are refused as formats we do not support. The credentials themselves are ES256 keys we do support: with the key
 /// the registration carries, each assertion verifies and every changed byte of it fails.
 #[test]
-fn attestation_with_a_certificate_is_refused_and_its_credentials_sign_in() {
-    for (vector, format, algorithm) in [
-        (&PACKED_ES256, "packed", ES256),
-        (&PACKED_RS256, "packed", RS256),
-        (&PACKED_EDDSA, "packed", EDDSA),
-        (&TPM_ES256, "tpm", ES256),
-        (&ANDROID_KEY_ES256, "android-key", ES256),
-        (&APPLE_ES256, "apple", ES256),
-        (&FIDO_U2F_ES256, "fido-u2f", ES256),
+fn other_attestation_formats_are_refused_and_their_credentials_sign_in() {
+    for (vector, format) in [
+        (&TPM_ES256, "tpm"),
+        (&ANDROID_KEY_ES256, "android-key"),
+        (&APPLE_ES256, "apple"),
+        (&FIDO_U2F_ES256, "fido-u2f"),
     ] {
         assert_eq!(vector.attestation().0, format, "{}", vector.name);
         assert_eq!(
@@ -536,7 +643,7 @@ fn attestation_with_a_certificate_is_refused_and_its_credentials_sign_in() {
         );
         let (public_key_cose, backup_eligible) = vector.attested_key();
         let key = CredentialKey::from_cose(&public_key_cose).unwrap();
-        assert_eq!(key.algorithm(), algorithm, "{}", vector.name);
+        assert_eq!(key.algorithm(), ES256, "{}", vector.name);
         signs_in(vector, &public_key_cose, backup_eligible);
     }
 }

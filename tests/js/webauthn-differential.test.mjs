@@ -1,7 +1,8 @@
 // Our WebAuthn relying-party procedures (src/webauthn/, natively through examples/webauthn_verify.rs) judged against an
 // independent, widely used implementation, npm `@simplewebauthn/server`: registrations and sign-ins made here by a
 // software authenticator (node:crypto's P-256, Ed25519 and RSA-2048 keys, authenticator data written byte by byte,
-// COSE keys in CBOR by the small encoder below, `none` and `packed` self attestation), a valid baseline for each
+// COSE keys in CBOR by the small encoder below, `none` and `packed` attestation, self or by a certificate made with
+// @peculiar/x509), a valid baseline for each
 // algorithm, then each tampering a relying party must catch (origin, RP ID hash, challenge, ceremony type, the UP, UV
 // and BS/BE flags, the counter, the signature, the algorithm, a changed byte of authenticator data or of
 // clientDataJSON). For each case both verdicts are pinned: they agree, and each is the expected one (our refusal at
@@ -9,10 +10,11 @@
 // on its own and the comment says why.
 import assert from "node:assert/strict";
 import { execFileSync, spawn } from "node:child_process";
-import { createHash, generateKeyPairSync, randomBytes, sign } from "node:crypto";
+import { createHash, generateKeyPairSync, randomBytes, sign, webcrypto } from "node:crypto";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { after, before, describe, test } from "node:test";
+import * as x509 from "@peculiar/x509";
 import { verifyAuthenticationResponse, verifyRegistrationResponse } from "@simplewebauthn/server";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
@@ -86,6 +88,7 @@ function cbor(value) {
     const text = Buffer.from(value, "utf8");
     return Buffer.concat([head(3, text.length), text]);
   }
+  if (Array.isArray(value)) return Buffer.concat([head(4, value.length), ...value.map(cbor)]);
   if (value instanceof Map) {
     return Buffer.concat([head(5, value.size), ...[...value].flatMap(([k, v]) => [cbor(k), cbor(v)])]);
   }
@@ -193,13 +196,23 @@ function register({
   origin,
   extra,
   statementAlg = key.alg,
+  attestation,
   tamper = {},
 }) {
   const credential = { id: randomBytes(16), key };
   const client = clientDataJSON({ type, challenge, origin, extra });
   const data = authenticatorData({ rpId, flags, counter: 0, credential });
   let statement = new Map();
-  if (fmt === "packed") {
+  if (fmt === "packed" && attestation) {
+    // Full attestation (§8.2): the attestation certificate's key signs, and `x5c` carries the certificate (first)
+    // and its chain.
+    const sig = attestation.sign(Buffer.concat([data, sha256(client)]));
+    statement = new Map([
+      ["alg", attestation.alg],
+      ["sig", tamper.statementSignature?.(sig) ?? sig],
+      ["x5c", attestation.x5c],
+    ]);
+  } else if (fmt === "packed") {
     // Self attestation (§8.2): the credential key signs authenticator data and the client data's hash.
     const sig = key.sign(Buffer.concat([data, sha256(client)]));
     statement = new Map([["alg", statementAlg], ["sig", tamper.statementSignature?.(sig) ?? sig]]);
@@ -242,7 +255,7 @@ function authenticate({
 const VARIANTS = new Set([
   "ClientData", "CeremonyType", "Challenge", "Origin", "CrossOrigin", "AttestationObject", "AuthenticatorData",
   "RpIdHash", "UserPresence", "UserVerification", "BackupFlags", "NoCredential", "CredentialId", "CredentialKey",
-  "Algorithm", "AttestationFormat", "AttestationStatement", "Signature", "Counter",
+  "Algorithm", "AttestationFormat", "AttestationStatement", "AttestationCertificate", "Signature", "Counter",
 ]);
 
 /** simplewebauthn's verdict: `{ ok, result }` or `{ ok: false, error }` (a throw and `verified: false` both refuse). */
@@ -483,6 +496,186 @@ describe("registration: our verdict is simplewebauthn's", () => {
       assert.equal(their.ok, true, `simplewebauthn accepts (${their.error})`);
     });
   }
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// Full attestation: `packed` with an attestation certificate (`x5c`), the certificates made by @peculiar/x509 (the
+// X.509 library simplewebauthn itself reads them with), signed by a test CA.
+
+x509.cryptoProvider.set(webcrypto);
+const DAY = 24 * 60 * 60 * 1000;
+const GOOD_SUBJECT = "C=US, O=Example Vendor, OU=Authenticator Attestation, CN=Example Authenticator";
+
+/** A key pair for a certificate: node:crypto's (to sign attestations, ES256 in DER) and WebCrypto's (for x509). */
+async function certificateKey(kind) {
+  const algorithms = {
+    ES256: [["ec", { namedCurve: "P-256" }], { name: "ECDSA", namedCurve: "P-256" }, -7, "sha256"],
+    RS256: [["rsa", { modulusLength: 2048 }], { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" }, -257, "sha256"],
+    EdDSA: [["ed25519", {}], { name: "Ed25519" }, -8, null],
+  };
+  const [[type, options], webAlgorithm, alg, hash] = algorithms[kind];
+  const { publicKey, privateKey } = generateKeyPairSync(type, options);
+  const spki = publicKey.export({ format: "der", type: "spki" });
+  const pkcs8 = privateKey.export({ format: "der", type: "pkcs8" });
+  return {
+    alg,
+    sign: (data) => sign(hash, data, privateKey),
+    public: await webcrypto.subtle.importKey("spki", spki, webAlgorithm, true, ["verify"]),
+    private: await webcrypto.subtle.importKey("pkcs8", pkcs8, webAlgorithm, true, ["sign"]),
+  };
+}
+
+/** A test CA of key `kind`: its key, its self-signed certificate and the algorithm it signs certificates with. */
+async function certificateAuthority(kind) {
+  const key = await certificateKey(kind);
+  const signingAlgorithm = kind === "ES256" ? { name: "ECDSA", hash: "SHA-256" } : { name: "RSASSA-PKCS1-v1_5" };
+  const certificate = await x509.X509CertificateGenerator.createSelfSigned({
+    serialNumber: "01",
+    name: `C=US, O=Example Vendor, OU=Authenticator Attestation CA, CN=Example ${kind} Attestation Root`,
+    notBefore: new Date(Date.now() - 365 * DAY),
+    notAfter: new Date(Date.now() + 3650 * DAY),
+    signingAlgorithm,
+    keys: { publicKey: key.public, privateKey: key.private },
+    extensions: [new x509.BasicConstraintsExtension(true, undefined, true)],
+  });
+  return { key, certificate, signingAlgorithm };
+}
+const CAS = { ES256: await certificateAuthority("ES256"), RS256: await certificateAuthority("RS256") };
+
+/** DER of an OCTET STRING holding `bytes` (the value of `id-fido-gen-ce-aaguid`). */
+const octetString = (bytes) => Buffer.concat([Buffer.from([0x04, bytes.length]), bytes]);
+
+/**
+ * An attestation (`{ alg, sign, x5c }`) by a certificate of key `kind`, issued by the test CA; each option breaks one
+ * requirement of WebAuthn §8.2.1 (or keeps it).
+ */
+async function attestation({
+  kind = "ES256",
+  issuer = CAS.ES256,
+  subject = GOOD_SUBJECT,
+  ca = false,
+  aaguid,
+  aaguidCritical = false,
+  notBefore = new Date(Date.now() - DAY),
+  notAfter = new Date(Date.now() + 365 * DAY),
+  chain = false,
+  der = (bytes) => bytes,
+} = {}) {
+  const key = await certificateKey(kind);
+  const extensions = [new x509.BasicConstraintsExtension(ca, undefined, true)];
+  if (aaguid) extensions.push(new x509.Extension("1.3.6.1.4.1.45724.1.1.4", aaguidCritical, octetString(aaguid)));
+  const certificate = await x509.X509CertificateGenerator.create({
+    serialNumber: randomBytes(8).toString("hex").replace(/^./, "1"),
+    issuer: issuer.certificate.subject,
+    subject,
+    notBefore,
+    notAfter,
+    signingAlgorithm: issuer.signingAlgorithm,
+    publicKey: key.public,
+    signingKey: issuer.key.private,
+    extensions,
+  });
+  const leaf = der(Buffer.from(certificate.rawData));
+  return { alg: key.alg, sign: key.sign, x5c: chain ? [leaf, Buffer.from(issuer.certificate.rawData)] : [leaf] };
+}
+
+describe("full attestation (packed, x5c): our verdict is simplewebauthn's", () => {
+  for (const kind of ["ES256", "RS256"]) {
+    test(`a valid attestation by an ${kind} certificate (from an ${kind} CA) registers with both`, async () => {
+      const challenge = newChallenge();
+      const options = { kind, issuer: CAS[kind] };
+      const response = register({ fmt: "packed", attestation: await attestation(options), challenge });
+      const verdicts = await judgeRegistration(response, challenge);
+      assertSameCredential(verdicts, response, KEYS.ES256, "packed");
+      assert.equal(verdicts.our.attestation, "Basic");
+    });
+  }
+
+  // DIFFERENCE: §8.2 verifies `sig` "using the attestation public key in attestnCert with the algorithm specified in
+  // alg". simplewebauthn takes the key's algorithm from the certificate's own signature algorithm (how the CA signed
+  // it: convertX509PublicKeyToCOSE), so an RSA attestation key certified by an ECDSA CA fails there, and it reads no
+  // Ed25519 certificate key at all. We verify with the certificate's key as `alg` says, and accept both.
+  for (const [kind, reason] of [
+    ["RS256", /Unexpected RSA key algorithm -7/],
+    ["EdDSA", /unexpected algorithm ID 1.3.101.112/],
+  ]) {
+    test(`an ${kind} attestation certificate from an ECDSA CA: we accept, simplewebauthn refuses`, async () => {
+      const challenge = newChallenge();
+      const response = register({ fmt: "packed", attestation: await attestation({ kind }), challenge });
+      const { our, their } = await judgeRegistration(response, challenge);
+      assert.deepEqual([our.ok, our.attestation, our.fmt], [true, "Basic", "packed"]);
+      assert.equal(their.ok, false);
+      assert.match(their.error, reason);
+    });
+  }
+
+  test("with its chain (the CA certificate after the leaf), an RS256 credential, the AAGUID extension matching", async () => {
+    const challenge = newChallenge();
+    const response = register({
+      key: KEYS.RS256,
+      fmt: "packed",
+      attestation: await attestation({ chain: true, aaguid: AAGUID }),
+      challenge,
+    });
+    const verdicts = await judgeRegistration(response, challenge);
+    assertSameCredential(verdicts, response, KEYS.RS256, "packed");
+    assert.equal(verdicts.our.attestation, "Basic");
+  });
+
+  // Each of §8.2.1's requirements broken, one at a time: both refuse, we at the certificate.
+  const broken = [
+    ["the OU is not \"Authenticator Attestation\"", { subject: "C=US, O=Example Vendor, OU=Attestation, CN=Example" }, /OU/],
+    ["the subject has no O", { subject: "C=US, OU=Authenticator Attestation, CN=Example" }, /O was empty/],
+    ["the subject has no CN", { subject: "C=US, O=Example Vendor, OU=Authenticator Attestation" }, /CN was empty/],
+    ["the subject's C is not two letters", { subject: "C=USA, O=Example Vendor, OU=Authenticator Attestation, CN=Example" }, /ISO 3166/],
+    ["the certificate is a CA (basic constraints)", { ca: true }, /basic constraints/],
+    ["the certificate has expired", { notBefore: new Date(Date.now() - 30 * DAY), notAfter: new Date(Date.now() - DAY) }, /not good after/],
+    ["the certificate is not yet valid", { notBefore: new Date(Date.now() + DAY) }, /not good before/],
+    ["the AAGUID extension names another model", { aaguid: Buffer.alloc(16, 7) }, /id-fido-gen-ce-aaguid/],
+    [
+      "the certificate says version 2, not 3",
+      // The TBS's version, [0] EXPLICIT INTEGER 2, made 1 (no signature over the certificate is checked here: its
+      // issuer is not known to either side, so the certificate's own signature still "holds").
+      { der: (bytes) => changed(bytes, bytes.indexOf(Buffer.from("a003020102", "hex")) + 4, 0x03) },
+      /version was not `3`/,
+    ],
+  ];
+  for (const [what, options, reason] of broken) {
+    test(`${what}: refused by both`, async () => {
+      const challenge = newChallenge();
+      const response = register({ fmt: "packed", attestation: await attestation(options), challenge });
+      assertAgree(await judgeRegistration(response, challenge), "AttestationCertificate", reason);
+    });
+  }
+
+  test("a signature by another key than the certificate's: refused by both", async () => {
+    const challenge = newChallenge();
+    const other = await certificateKey("ES256");
+    const response = register({ fmt: "packed", attestation: { ...(await attestation()), sign: other.sign }, challenge });
+    assertAgree(await judgeRegistration(response, challenge), "AttestationStatement", /verified: false/);
+  });
+
+  test("authenticator data changed after the certificate's key signed it: refused by both", async () => {
+    const challenge = newChallenge();
+    const response = register({
+      fmt: "packed",
+      attestation: await attestation(),
+      challenge,
+      tamper: { authenticatorData: (data) => changed(data, 37) },
+    });
+    assertAgree(await judgeRegistration(response, challenge), "AttestationStatement", /verified: false/);
+  });
+
+  // DIFFERENCE BY DESIGN: §8.2.1 says the `id-fido-gen-ce-aaguid` extension "MUST NOT be marked as critical".
+  // simplewebauthn compares its value only; we also refuse it marked critical.
+  test("the AAGUID extension marked critical: we refuse (AttestationCertificate), simplewebauthn accepts", async () => {
+    const challenge = newChallenge();
+    const options = { aaguid: AAGUID, aaguidCritical: true };
+    const response = register({ fmt: "packed", attestation: await attestation(options), challenge });
+    const { our, their } = await judgeRegistration(response, challenge);
+    assert.deepEqual([our.ok, our.error], [false, "AttestationCertificate"]);
+    assert.equal(their.ok, true, `simplewebauthn accepts (${their.error})`);
+  });
 });
 
 // ---------------------------------------------------------------------------------------------------------------
