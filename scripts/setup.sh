@@ -21,6 +21,7 @@ GECKODRIVER_VERSION=0.37.1
 TWILIO_PYTHON_VERSION=9.13.0
 PYJWT_VERSION=2.15.1
 PYOTP_VERSION=2.12.0
+AUTHY_PYTHON_VERSION=2.2.6
 
 if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   log "adding the wasm32-unknown-unknown target"
@@ -87,13 +88,14 @@ if (( want_test )); then
   cargo_tool geckodriver "$GECKODRIVER_VERSION" geckodriver
   # Twilio's Python SDK, for tests/python (beside the Node SDK): from PyPI, into the cache, not the system.
   # PyJWT with its crypto extra (cryptography) judges the approval tokens (tests/python/approval_tokens.py); pyotp
-  # computes the authenticator-app codes the TOTP tests send (tests/python/totp_sdk.py).
-  if ! PYTHONPATH="$PYTHON_SDK_DIR" python3 -c "import twilio, jwt, cryptography, pyotp, sys, importlib.metadata as m; sys.exit(twilio.__version__ != '$TWILIO_PYTHON_VERSION' or jwt.__version__ != '$PYJWT_VERSION' or m.version('pyotp') != '$PYOTP_VERSION')" 2>/dev/null; then
-    log "pip install twilio $TWILIO_PYTHON_VERSION, pyjwt[crypto] $PYJWT_VERSION and pyotp $PYOTP_VERSION into $PYTHON_SDK_DIR"
+  # computes the authenticator-app codes the TOTP tests send (tests/python/totp_sdk.py); `authy` is Twilio's legacy
+  # Authy client, held against the Worker's v1 API (tests/python/authy_v1.py).
+  if ! PYTHONPATH="$PYTHON_SDK_DIR" python3 -c "import twilio, jwt, cryptography, pyotp, authy, sys, importlib.metadata as m; sys.exit(twilio.__version__ != '$TWILIO_PYTHON_VERSION' or jwt.__version__ != '$PYJWT_VERSION' or m.version('pyotp') != '$PYOTP_VERSION' or m.version('authy') != '$AUTHY_PYTHON_VERSION')" 2>/dev/null; then
+    log "pip install twilio $TWILIO_PYTHON_VERSION, pyjwt[crypto] $PYJWT_VERSION, pyotp $PYOTP_VERSION and authy $AUTHY_PYTHON_VERSION into $PYTHON_SDK_DIR"
     # --target installs into our own folder, never the system's; Debian's pip (PEP 668) wants that said outright.
     python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore --break-system-packages \
       --upgrade --target "$PYTHON_SDK_DIR" "twilio==$TWILIO_PYTHON_VERSION" "pyjwt[crypto]==$PYJWT_VERSION" \
-      "pyotp==$PYOTP_VERSION"
+      "pyotp==$PYOTP_VERSION" "authy==$AUTHY_PYTHON_VERSION"
   fi
 fi
 log "ready"

@@ -103,6 +103,10 @@ pub struct Protections {
     pub requests_per_ip: Option<Limit>,
     /// Failed `/v2` logins per client: past it, every login from that client is 20429 until the window ends.
     pub auth_failures_per_ip: Option<Limit>,
+    /// Starts per legacy API key (`/protected/...`): what one key, leaked or not, can send.
+    pub starts_per_api_key: Option<Limit>,
+    /// Checks and status requests per legacy API key.
+    pub checks_per_api_key: Option<Limit>,
     /// How much of an IPv6 address is one client (64, 56 or 48 bits): a subscriber holds at least a /64.
     pub ipv6_prefix_bits: u8,
 }
@@ -129,6 +133,8 @@ impl Protections {
     /// | `LIMIT_TOTP_ATTEMPTS_PER_IDENTITY` | `10/3600` | authenticator-app requests per identity |
     /// | `LIMIT_AUTH_FAILURES_PER_IP` | `10/600` | failed `/v2` logins per client |
     /// | `LIMIT_REQUESTS_PER_IP` | `600/3600` | every public request, refusals included |
+    /// | `LIMIT_STARTS_PER_API_KEY` | `1000/3600` | legacy (Authy v1) starts per API key |
+    /// | `LIMIT_CHECKS_PER_API_KEY` | `3000/3600` | legacy checks and status requests per API key |
     /// | `PUMPING_MAX_SENDS_PER_CLIENT` | `3` | sends one client adds to a prefix's count |
     /// | `IPV6_PREFIX_BITS` | `64` | one client per IPv6 /64 (or `56`, `48`) |
     /// | `PREFIX_DIGITS` | `3` | national digits in a prefix |
@@ -232,6 +238,8 @@ impl Protections {
             pumping,
             auth_failures_per_ip: limit("LIMIT_AUTH_FAILURES_PER_IP", "10/600")?,
             requests_per_ip: limit("LIMIT_REQUESTS_PER_IP", "600/3600")?,
+            starts_per_api_key: limit("LIMIT_STARTS_PER_API_KEY", "1000/3600")?,
+            checks_per_api_key: limit("LIMIT_CHECKS_PER_API_KEY", "3000/3600")?,
             pumping_sends_per_client: u32::try_from(
                 number("PUMPING_MAX_SENDS_PER_CLIENT", 3)?.max(1),
             )

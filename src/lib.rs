@@ -6,6 +6,7 @@
 pub mod abuse;
 pub mod api;
 pub mod approval;
+pub mod authy;
 pub mod engine;
 pub mod limits;
 pub mod phone;

@@ -182,6 +182,8 @@ pub struct UpstreamStart {
     pub custom_friendly_name: Option<String>,
     /// For `sna`: have the carrier's answer carry a token the check must repeat.
     pub enable_sna_client_token: bool,
+    /// A code the caller chose (`CustomCode`): the legacy API's `custom_code`; never set by the public API.
+    pub custom_code: Option<String>,
 }
 
 /// A check to send upstream.
@@ -445,6 +447,7 @@ impl StartParams {
             locale: self.locale.clone(),
             custom_friendly_name: self.custom_friendly_name.clone(),
             enable_sna_client_token,
+            custom_code: None,
         })
     }
 }
@@ -465,6 +468,9 @@ impl UpstreamStart {
         if self.enable_sna_client_token {
             form.push(("EnableSnaClientToken", "true".to_owned()));
         }
+        if let Some(code) = &self.custom_code {
+            form.push(("CustomCode", code.clone()));
+        }
         form
     }
 
@@ -476,6 +482,7 @@ impl UpstreamStart {
             locale: self.locale.clone(),
             custom_friendly_name: self.custom_friendly_name.clone(),
             enable_sna_client_token: self.enable_sna_client_token,
+            custom_code: self.custom_code.clone(),
             ..StartRequest::default()
         }
     }

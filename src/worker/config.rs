@@ -84,6 +84,56 @@ pub struct WorkerConfig {
     pub approval_webhook_url: Result<Option<Url>, String>,
     /// How long the approval webhook may take per attempt (`APPROVAL_WEBHOOK_TIMEOUT_MS`, 5 seconds by default).
     pub approval_webhook_timeout_ms: u32,
+    /// The legacy Authy API (`/protected/...`): its keys and Services, `None` when `AUTHY_API_KEYS` is unset (the
+    /// routes do not exist); an error says what is misconfigured.
+    pub authy: Result<Option<AuthyConfig>, String>,
+}
+
+/// The legacy Authy API's settings.
+pub struct AuthyConfig {
+    /// SHA-256 of each key of `AUTHY_API_KEYS` (comma-separated; several while one is rotated out): a presented key
+    /// is hashed and compared with each in constant time, and its counters are named by its hash's first bytes.
+    pub key_hashes: Vec<[u8; 32]>,
+    /// Where codes of each length are sent from: the engine's own Services, or `AUTHY_SERVICE_SIDS` for Twilio.
+    pub services: crate::authy::ServicesByLength,
+}
+
+impl AuthyConfig {
+    /// Reads `AUTHY_API_KEYS` (each at least 32 characters) and, with a Twilio upstream, `AUTHY_SERVICE_SIDS`.
+    fn from_settings(
+        get: &impl Fn(&str) -> Option<String>,
+        twilio: bool,
+    ) -> Result<Option<Self>, String> {
+        use sha2::Digest as _;
+        let Some(keys) = get("AUTHY_API_KEYS") else {
+            return Ok(None);
+        };
+        let keys: Vec<&str> = keys
+            .split(',')
+            .map(str::trim)
+            .filter(|k| !k.is_empty())
+            .collect();
+        if keys.is_empty() || keys.iter().any(|k| k.len() < 32) {
+            return Err("AUTHY_API_KEYS: each key must be at least 32 characters".to_owned());
+        }
+        let services = match get("AUTHY_SERVICE_SIDS") {
+            Some(list) => crate::authy::ServicesByLength::parse(&list)?,
+            None if twilio => {
+                return Err(
+                    "AUTHY_SERVICE_SIDS is required with a Twilio upstream (4=VA...: a Service per code length)"
+                        .to_owned(),
+                )
+            }
+            None => crate::authy::ServicesByLength::Engine,
+        };
+        Ok(Some(Self {
+            key_hashes: keys
+                .iter()
+                .map(|k| sha2::Sha256::digest(k.as_bytes()).into())
+                .collect(),
+            services,
+        }))
+    }
 }
 
 /// The engine's account, and who may call its `/v2` API.
@@ -139,6 +189,10 @@ impl WorkerConfig {
             cors: Cors::from_list(&get("ALLOWED_ORIGINS").unwrap_or_default()),
             protections: Protections::from_vars(&get),
             upstream: Upstream::from_settings(&get),
+            authy: AuthyConfig::from_settings(
+                &get,
+                matches!(Upstream::from_settings(&get), Ok(Upstream::Twilio { .. })),
+            ),
             reconcile_delay_ms: get("UPSTREAM_RECONCILE_DELAY_MS")
                 .and_then(|ms| ms.parse::<u64>().ok())
                 .unwrap_or(1_000),
@@ -316,6 +370,7 @@ const DEFAULT_TIMEOUT_MS: u32 = 10_000;
 const DEFAULT_ENGINE_SERVICE: &str = "VAdec0de00000000000000000000000001";
 
 /// Where start and check go.
+#[derive(Clone)]
 pub enum Upstream {
     /// The engine in this Worker, called in-process.
     Engine {
@@ -336,6 +391,24 @@ pub enum Upstream {
 }
 
 impl Upstream {
+    /// The same upstream, on the Service `service_sid` (the legacy API's Service for a code length).
+    pub fn for_service(&self, service_sid: ServiceSid) -> Self {
+        match self {
+            Self::Engine { .. } => Self::Engine { service_sid },
+            Self::Twilio {
+                base_url,
+                authorization,
+                timeout_ms,
+                ..
+            } => Self::Twilio {
+                base_url: base_url.clone(),
+                service_sid,
+                authorization: authorization.clone(),
+                timeout_ms: *timeout_ms,
+            },
+        }
+    }
+
     /// Reads the configuration: Twilio when `TWILIO_ACCOUNT_SID` (or any Twilio credential) is set, else the
     /// engine. A half-configured Twilio upstream is an error, never a silent fall-back to the engine.
     pub fn from_settings(get: &impl Fn(&str) -> Option<String>) -> Result<Self, String> {

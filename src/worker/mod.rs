@@ -19,6 +19,7 @@ use self::respond::{error_response, json_response, method_not_allowed};
 
 mod admin;
 mod approval;
+mod authy;
 mod body;
 mod config;
 mod engine;
@@ -40,6 +41,9 @@ async fn fetch(mut req: Request, env: Env, ctx: Context) -> Result<Response> {
     let path = req.path();
     if path.starts_with("/v2/") {
         return engine::serve_rest(req, &env, &config).await;
+    }
+    if authy::is_route(&path) {
+        return authy::serve(req, &env, &config).await;
     }
     if path == "/verify/redeem" {
         return approval::serve_redeem(req, &env, &config).await;

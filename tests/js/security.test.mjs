@@ -16,7 +16,7 @@ const BASIC = `Basic ${btoa(`${ACCOUNT}:${ENGINE_TOKEN}`)}`;
 const DEVELOPMENT_ONLY = ["DEV_INBOX", "SNA_SIMULATOR", "SNA_SIMULATE_ERROR", "ENGINE_AUTH_TOKEN", "ENGINE_API_KEY_SECRET",
   "LIMIT_STARTS_PER_IP", "LIMIT_CHECKS_PER_IP", "LIMIT_REQUESTS_PER_IP", "VERIFICATION_LIFETIME_SECONDS", "TOMBSTONE_SECONDS",
   "SHARD_KEY", "ADMIN_TOKEN", "DELIVERY_WEBHOOK_SECRET", "TWILIO_AUTH_TOKEN", "TWILIO_API_SECRET", "TURNSTILE_SECRET_KEY",
-  "APPROVAL_SIGNING_KEY", "APPROVAL_PREVIOUS_KEYS", "APPROVAL_REDEEM_SECRET"];
+  "APPROVAL_SIGNING_KEY", "APPROVAL_PREVIOUS_KEYS", "APPROVAL_REDEEM_SECRET", "AUTHY_API_KEYS"];
 
 let serial = 0;
 /** A fresh valid UK mobile number per call. */
@@ -117,6 +117,13 @@ describe("the committed wrangler.toml deploys a Worker with no development featu
     assert.equal(auto.json.channel, "sms");
     assert.equal(auto.json.sna, null);
     assertError(await call(deployed.url, "GET", `/sna/${started.json.sid}/${"0".repeat(32)}`), 20404, 404);
+    // No legacy Authy API until the operator sets AUTHY_API_KEYS: its routes do not exist, whatever key is sent.
+    for (const operation of ["start", "check", "status"]) {
+      const legacy = await call(deployed.url, operation === "start" ? "POST" : "GET", `/protected/json/phones/verification/${operation}`, {
+        headers: { "x-authy-api-key": "any-key-0123456789abcdef0123456789ab" },
+      });
+      assertError(legacy, 20404, 404);
+    }
     // The default per-IP start limit (20 an hour), not development's 200: 17 more pass, the next is refused.
     for (let i = 0; i < 17; i++) {
       const more = await call(deployed.url, "POST", "/verify/start", { json: { to: freshNumber(), channel: "sms" }, headers: { "cf-connecting-ip": ip } });

@@ -15,7 +15,7 @@ pub mod upstream;
 use worker::{console_log, Date, Env, Method, Request, Response, Result, Url};
 
 use self::cors::{access, finish, preflight, Access};
-use self::protect::Refusal;
+use self::protect::{Client, Refusal};
 use self::upstream::{Answer, Call, Retry};
 use super::approval;
 use super::body::read_capped;
@@ -274,22 +274,14 @@ async fn start(
     let prepared = params.to_upstream()?;
     let protections = protect::protections(cx.config)?;
     let upstream = upstream_of(cx)?;
-    protect::guard_start(
-        cx.env,
-        cx.config,
-        req,
-        protections,
-        &prepared,
-        params.turnstile_token.as_deref(),
-        upstream,
-    )
-    .await?;
+    let client = Client::browser(req, params.turnstile_token.as_deref());
+    protect::guard_start(cx.env, cx.config, &client, protections, &prepared, upstream).await?;
     let answer = create(cx, upstream, &prepared).await?;
     if answer.status != 201 && answer.status != 200 {
         let target = Target::To(prepared.to);
         return Err(refused(cx, upstream, &answer, Some(&target)).await);
     }
-    protect::sent(cx.env, req, protections, &prepared).await;
+    protect::sent(cx.env, &client, protections, &prepared).await;
     let view =
         verification_view(&answer.body).ok_or_else(|| unreadable(upstream, answer.status))?;
     console_log!(
@@ -367,7 +359,7 @@ async fn check(
         Target::Sid(sid) => sid.to_string(),
         Target::To(to) => to.clone(),
     };
-    protect::guard_check(cx.env, req, protections, &target).await?;
+    protect::guard_check(cx.env, &Client::browser(req, None), protections, &target).await?;
     let upstream = upstream_of(cx)?;
     let answer = send(cx, upstream, Call::Check(&prepared), Retry::Never).await?;
     if answer.status != 200 && answer.status != 201 {

@@ -144,7 +144,8 @@ pub async fn signin_options(
         None => {
             // Anyone may ask for a discoverable sign-in's options: counted as a check of its client.
             let protections = protect::protections(cx.config)?;
-            protect::guard_client_check(cx.env, req, protections).await?;
+            protect::guard_client_check(cx.env, &protect::Client::browser(req, None), protections)
+                .await?;
             json!({})
         }
     };
@@ -164,7 +165,7 @@ pub async fn signin(
     settings(cx)?;
     let approvals = cx.config.approvals()?;
     let protections = protect::protections(cx.config)?;
-    protect::guard_client_check(cx.env, req, protections).await?;
+    protect::guard_client_check(cx.env, &protect::Client::browser(req, None), protections).await?;
     let upstream = upstream_of(cx)?;
     let challenge = passkeys(
         cx,

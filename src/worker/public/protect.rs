@@ -36,6 +36,41 @@ pub fn client_ip(req: &Request) -> String {
         .unwrap_or_else(|| "unknown".to_owned())
 }
 
+/// Who is asking, as the counters see it: a browser, by its IP, or a server holding a legacy API key, by the key.
+pub enum Client<'a> {
+    /// A browser on the public API (`CF-Connecting-IP`; a whole IPv6 /64 is one client), held to the bot check on
+    /// starts.
+    Browser {
+        /// The client's IP.
+        ip: String,
+        /// The Turnstile token the start carried.
+        turnstile_token: Option<&'a str>,
+    },
+    /// A server on the legacy Authy API: counted by its key (the first bytes of the key's hash), no bot check.
+    ApiKey {
+        /// The key's counter name.
+        key_id: String,
+    },
+}
+
+impl<'a> Client<'a> {
+    /// The browser behind `req`, with the Turnstile token its start carried.
+    pub fn browser(req: &Request, turnstile_token: Option<&'a str>) -> Self {
+        Self::Browser {
+            ip: client_ip(req),
+            turnstile_token,
+        }
+    }
+
+    /// The counter this client's requests are counted under.
+    fn counter(&self, protections: &Protections) -> String {
+        match self {
+            Self::Browser { ip, .. } => format!("ip:{}", protections.client_key(ip)),
+            Self::ApiKey { key_id } => format!("key:{key_id}"),
+        }
+    }
+}
+
 /// A refusal: the error for the browser, with `Retry-After` seconds for 429s.
 pub struct Refusal {
     /// Twilio's body.
@@ -150,30 +185,34 @@ async fn take(
 pub async fn guard_start(
     env: &worker::Env,
     config: &WorkerConfig,
-    req: &Request,
+    client: &Client<'_>,
     protections: &Protections,
     start: &UpstreamStart,
-    turnstile_token: Option<&str>,
     upstream: &Upstream,
 ) -> Result<(), Refusal> {
-    let ip = client_ip(req);
     let masked = mask_recipient(&start.to);
     let mut taken = Taken::new(env);
-    take(
-        &mut taken,
-        format!("ip:{}", protections.client_key(&ip)),
-        "starts per IP",
-        protections.starts_per_ip,
-        || abuse::too_many_requests("starts per IP"),
-    )
+    let (name, limit) = match client {
+        Client::Browser { .. } => ("starts per IP", protections.starts_per_ip),
+        Client::ApiKey { .. } => ("starts per API key", protections.starts_per_api_key),
+    };
+    take(&mut taken, client.counter(protections), name, limit, || {
+        abuse::too_many_requests(name)
+    })
     .await?;
-    if let Err(refusal) = turnstile(config.turnstile.as_ref(), &ip, turnstile_token).await {
-        taken.give_back().await;
-        console_log!(
-            "verify-edge: refused start to {masked}: {}",
-            reason(&refusal.error)
-        );
-        return Err(refusal);
+    if let Client::Browser {
+        ip,
+        turnstile_token,
+    } = client
+    {
+        if let Err(refusal) = turnstile(config.turnstile.as_ref(), ip, *turnstile_token).await {
+            taken.give_back().await;
+            console_log!(
+                "verify-edge: refused start to {masked}: {}",
+                reason(&refusal.error)
+            );
+            return Err(refusal);
+        }
     }
     let number = match &start.recipient {
         Recipient::Phone(number) => Some(number),
@@ -268,31 +307,32 @@ pub async fn guard_start(
     Ok(())
 }
 
-/// One check of the request's client (`LIMIT_CHECKS_PER_IP`), taken with whatever else `taken` holds.
+/// One check of `client` (`LIMIT_CHECKS_PER_IP`, or `LIMIT_CHECKS_PER_API_KEY`), taken with whatever else `taken`
+/// holds.
 async fn take_check_of_client(
     taken: &mut Taken<'_>,
-    req: &Request,
+    client: &Client<'_>,
     protections: &Protections,
 ) -> Result<(), Refusal> {
-    take(
-        taken,
-        format!("ip:{}", protections.client_key(&client_ip(req))),
-        "checks per IP",
-        protections.checks_per_ip,
-        || abuse::too_many_requests("checks per IP"),
-    )
+    let (name, limit) = match client {
+        Client::Browser { .. } => ("checks per IP", protections.checks_per_ip),
+        Client::ApiKey { .. } => ("checks per API key", protections.checks_per_api_key),
+    };
+    take(taken, client.counter(protections), name, limit, || {
+        abuse::too_many_requests(name)
+    })
     .await
 }
 
-/// The limits a check must pass: per IP, then per verification (`target`: its SID or recipient).
+/// The limits a check must pass: per client, then per verification (`target`: its SID or recipient).
 pub async fn guard_check(
     env: &worker::Env,
-    req: &Request,
+    client: &Client<'_>,
     protections: &Protections,
     target: &str,
 ) -> Result<(), Refusal> {
     let mut taken = Taken::new(env);
-    take_check_of_client(&mut taken, req, protections).await?;
+    take_check_of_client(&mut taken, client, protections).await?;
     take(
         &mut taken,
         format!("check:{}", recipient_key(target)),
@@ -307,11 +347,11 @@ pub async fn guard_check(
 /// no counter is shared between clients, so no one can spend everyone's sign-ins.
 pub async fn guard_client_check(
     env: &worker::Env,
-    req: &Request,
+    client: &Client<'_>,
     protections: &Protections,
 ) -> Result<(), Refusal> {
     let mut taken = Taken::new(env);
-    take_check_of_client(&mut taken, req, protections).await
+    take_check_of_client(&mut taken, client, protections).await
 }
 
 /// Everything an authenticator-app request must pass once its identity is proven: the per-IP check limit, then the
@@ -323,7 +363,7 @@ pub async fn guard_identity(
     entity_identity: &str,
 ) -> Result<(), Refusal> {
     let mut taken = Taken::new(env);
-    take_check_of_client(&mut taken, req, protections).await?;
+    take_check_of_client(&mut taken, &Client::browser(req, None), protections).await?;
     take(
         &mut taken,
         format!("identity:{entity_identity}"),
@@ -357,7 +397,7 @@ pub async fn guard_request(
 /// client's sends to a prefix count per window, so no single client trips the detector for everyone.
 pub async fn sent(
     env: &worker::Env,
-    req: &Request,
+    client: &Client<'_>,
     protections: &Protections,
     start: &UpstreamStart,
 ) {
@@ -365,8 +405,7 @@ pub async fn sent(
         return;
     };
     let prefix = protections.prefix_of(number);
-    let client = protections.client_key(&client_ip(req));
-    let key = format!("pump:{prefix}:{client}");
+    let key = format!("pump:{prefix}:{}", client.counter(protections));
     let counts = counters::take(
         env,
         &key,
