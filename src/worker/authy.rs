@@ -405,16 +405,9 @@ async fn send(
     retry: Retry,
 ) -> std::result::Result<Answer, AuthyError> {
     upstream
-        .call(cx.env, cx.config, &cx.origin, call, retry)
+        .call_or_log(cx.env, cx.config, &cx.origin, call, retry)
         .await
-        .map_err(|failure| {
-            console_log!(
-                "verify-edge: {} upstream failed on a legacy call: {}",
-                upstream.kind(),
-                failure.describe()
-            );
-            AuthyError::internal()
-        })
+        .map_err(|()| AuthyError::internal())
 }
 
 /// A refusal of the protections, as Authy says it.

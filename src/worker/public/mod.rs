@@ -424,23 +424,10 @@ async fn send(
     call: Call<'_>,
     retry: Retry,
 ) -> std::result::Result<Answer, TwilioError> {
-    let what = match &call {
-        Call::Start(_) | Call::Fetch(_) => "Verifications",
-        Call::Check(_) => "VerificationCheck",
-        Call::Entity { .. } => "Entities",
-        Call::Passkeys { .. } => "Passkeys",
-    };
     upstream
-        .call(cx.env, cx.config, &cx.origin, call, retry)
+        .call_or_log(cx.env, cx.config, &cx.origin, call, retry)
         .await
-        .map_err(|failure| {
-            console_log!(
-                "verify-edge: {} upstream failed on {what}: {}",
-                upstream.kind(),
-                failure.describe()
-            );
-            TwilioError::upstream_failed()
-        })
+        .map_err(|()| TwilioError::upstream_failed())
 }
 
 /// The one door out of the public API's operations: their view with `status`, or their refusal, with `Retry-After`

@@ -47,6 +47,16 @@ pub enum Call<'a> {
 }
 
 impl Call<'_> {
+    /// The Verify v2 resource the call is on, for the log.
+    fn resource(&self) -> &'static str {
+        match self {
+            Self::Start(_) | Self::Fetch(_) => "Verifications",
+            Self::Check(_) => "VerificationCheck",
+            Self::Entity { .. } => "Entities",
+            Self::Passkeys { .. } => "Passkeys",
+        }
+    }
+
     /// The Verify v2 request for this call: method, path under the Service, form body.
     fn wire(&self) -> (Method, String, Vec<(&'static str, String)>) {
         match self {
@@ -103,6 +113,28 @@ pub enum Retry {
 }
 
 impl Upstream {
+    /// Makes `call`, as [`Self::call`]; when no answer comes, the log says why (never a credential) and the caller
+    /// learns only that it failed.
+    pub async fn call_or_log(
+        &self,
+        env: &Env,
+        config: &WorkerConfig,
+        origin: &Url,
+        call: Call<'_>,
+        retry: Retry,
+    ) -> Result<Answer, ()> {
+        let resource = call.resource();
+        self.call(env, config, origin, call, retry)
+            .await
+            .map_err(|failure| {
+                worker::console_log!(
+                    "verify-edge: {} upstream failed on {resource}: {}",
+                    self.kind(),
+                    failure.describe()
+                );
+            })
+    }
+
     /// `engine` or `twilio`, for the log.
     pub fn kind(&self) -> &'static str {
         match self {
