@@ -110,9 +110,9 @@ fn packed(statement: &[(Value, Value)], signed: &Signed<'_>) -> Result<Attestati
     Ok(attestation)
 }
 
-/// §8.2.1: the attestation certificate is X.509 version 3; its subject has C (two letters, ISO 3166), O, the OU
-/// "Authenticator Attestation" and CN; it is not a CA (Basic Constraints); it is within its validity period at
-/// `now_secs`; and an `id-fido-gen-ce-aaguid` extension, if present, is not critical and holds `aaguid`. Returns
+/// §8.2.1: the attestation certificate is X.509 version 3; its subject has C (two letters, ISO 3166, either case),
+/// O, the OU "Authenticator Attestation" and CN; it is not a CA (Basic Constraints); it is within its validity period
+/// at `now_secs`; and an `id-fido-gen-ce-aaguid` extension, if present, is not critical and holds `aaguid`. Returns
 /// its public key (P-256, Ed25519 or RSA).
 fn attestation_certificate(
     der: &[u8],
@@ -128,7 +128,7 @@ fn attestation_certificate(
     let subject = tbs.subject();
     let country = subject.country().ok().flatten().ok_or_else(bad)?;
     let country = country.as_str();
-    if country.len() != 2 || !country.bytes().all(|b| b.is_ascii_uppercase()) {
+    if country.len() != 2 || !country.bytes().all(|b| b.is_ascii_alphabetic()) {
         return Err(bad());
     }
     let text = |value: Option<x509_cert::ext::pkix::name::DirectoryString>| {
