@@ -2,6 +2,12 @@
 //! ([`super::Store`]), sent as JSON by [`super::call`]. Settings are not sent: each object reads its own
 //! (`crate::worker::config::WorkerConfig`). Each object answers with the HTTP response the front
 //! passes on (Twilio's JSON, or Twilio's error body).
+//!
+//! Each command crosses as serde's default, externally tagged JSON (`{"start":{...}}`, `"fetch"`), never as an
+//! internally tagged one (`{"op":"start",...}`): to read an internally tagged enum, serde buffers the whole command
+//! into its `Content` tree and instantiates a second deserializer for every field type, which cost the Worker
+//! 250 kB of wasm (44 kB gzip; BENCHMARKS.md, "Where the bytes go"). Nothing stores these commands: a change of
+//! their form only affects a request that crosses a deploy between the front and an object.
 
 use serde::{Deserialize, Serialize};
 
@@ -22,7 +28,7 @@ use crate::verify::Target;
 
 /// What the front Worker asks of a `ServiceDirectory`.
 #[derive(Serialize, Deserialize)]
-#[serde(tag = "op", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum ServiceCommand {
     /// CreateService, with its form body.
     Create {
@@ -53,7 +59,7 @@ pub enum ServiceCommand {
 /// What the front Worker asks of the object that holds one Service's Rate Limits and their Buckets (a
 /// `ServiceDirectory` named by [`crate::engine::rate_limit::object_name`], [`super::Store::RateLimits`]).
 #[derive(Serialize, Deserialize)]
-#[serde(tag = "op", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum RateLimitCommand {
     /// CreateRateLimit, with its form body.
     Create {
@@ -119,7 +125,7 @@ pub enum RateLimitCommand {
 /// [`crate::engine::safe_list::object_name`], [`super::Store::SafeList`]). Numbers are E.164, from
 /// [`crate::engine::safe_list::safe_list_number`].
 #[derive(Serialize, Deserialize)]
-#[serde(tag = "op", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum SafeListCommand {
     /// CreateSafelist: adds the number (201); a number already on the list keeps its SID and answers 201 again.
     Create {
@@ -139,7 +145,7 @@ pub enum SafeListCommand {
 
 /// What the front Worker asks of a `VerificationShard`.
 #[derive(Serialize, Deserialize)]
-#[serde(tag = "op", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum ShardCommand {
     /// CreateVerification.
     Start {
@@ -191,7 +197,7 @@ pub struct EntityCall {
 /// An operation on one Entity, its Factors or its Challenges; requests arrive read and checked by the core's
 /// readers (`crate::engine::factor`, `crate::engine::challenge`).
 #[derive(Serialize, Deserialize)]
-#[serde(tag = "op", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum EntityCommand {
     /// CreateEntity.
     Create,
@@ -270,7 +276,7 @@ pub struct PasskeySignInTarget {
 /// What is asked of a passkey ceremony's object (a `ServiceDirectory` named by
 /// [`crate::engine::shard::ShardKey::shard_of_ceremony`], [`super::Store::PasskeyCeremonies`]).
 #[derive(Serialize, Deserialize)]
-#[serde(tag = "op", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum CeremonyCommand {
     /// Keeps the ceremony until it expires.
     Begin { ceremony: Ceremony },
@@ -282,7 +288,7 @@ pub enum CeremonyCommand {
 /// [`crate::engine::entity::index_name`], [`super::Store::EntityIndex`]). Each Entity's own object keeps it up to
 /// date; the front only lists.
 #[derive(Serialize, Deserialize)]
-#[serde(tag = "op", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum EntityIndexCommand {
     /// Lists the Entity (again: idempotent).
     Add { entity: EntityState },
@@ -301,7 +307,7 @@ pub enum EntityIndexCommand {
 
 /// What is asked of a `RateCounter`.
 #[derive(Serialize, Deserialize)]
-#[serde(tag = "op", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum CounterCommand {
     /// Count one hit against `max` per `window_ms`, or refuse it.
     Take {
@@ -385,7 +391,7 @@ impl From<Policy> for PumpingPolicy {
 
 /// What is asked of an `ApprovalRedemption` (one per approval token's `jti`).
 #[derive(Serialize, Deserialize)]
-#[serde(tag = "op", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum RedemptionCommand {
     /// Redeems the token: 200 the first time, 409 (20409) after. The record is kept until the token expires
     /// (`expires_at_ms`), after which the token is refused anyway.
@@ -397,7 +403,7 @@ pub enum RedemptionCommand {
 
 /// What is asked of the object that keeps whom an Entity stands for ([`super::Store::Identities`]).
 #[derive(Serialize, Deserialize)]
-#[serde(tag = "op", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum IdentityCommand {
     /// Records it (again: the same identity always hashes to the same Entity).
     Put {
