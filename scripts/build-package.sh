@@ -2,15 +2,18 @@
 # Builds the publishable npm package into dist/npm (and, with --pack, its tarball into dist/):
 # wasm-pack's output, made smaller by binaryen's wasm-opt, plus what pkg-template/ adds.
 #
-# The package has two entries, each its own wasm: `verify-edge` (feature `browser`: phone numbers, VerifyClient,
-# Silent Network Auth) at the top, and `verify-edge/phone` (feature `browser-phone`: phone numbers only) in phone/,
-# for pages that format a phone field and need no HTTP client. The same templates make both.
+# The package has four entries, each its own wasm, so a page downloads only what it uses: `verify-edge` (feature
+# `browser`: phone numbers, VerifyClient, Silent Network Auth) at the top; `verify-edge/phone` (feature
+# `browser-phone`: phone numbers only) in phone/, for pages that format a phone field and need no HTTP client;
+# `verify-edge/totp` (feature `browser-totp`: TotpClient, qrCodeSvg) in totp/ and `verify-edge/passkey` (feature
+# `browser-passkey`: PasskeyClient and the WebAuthn calls) in passkey/, for pages that use those factors. The same
+# templates make all four.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
 
 out=dist/npm
-rm -rf build/browser build/browser-phone "$out"
+rm -rf build/browser build/browser-phone build/browser-totp build/browser-passkey "$out"
 version=$(awk -F'"' '/^version = /{print $2; exit}' Cargo.toml)
 
 # build_entry FEATURE MODULE DIR OPT: one wasm-pack build into DIR of the package, optimised with rustc's and
@@ -45,19 +48,23 @@ build_entry() {
 # about 300k numbers/s against 146k at `z`) for 3.7 kB more gzip.
 build_entry browser verify_edge "$out" z
 build_entry browser-phone verify_edge_phone "$out/phone" 3
-# Both entries' snippets (the error class, the phone answer's unpacker) come from the same sources. The phone entry
-# imports the main entry's copies, so a page that loads both has one VerifyEdgeError class: an error from either entry
-# is `instanceof` the class either one exports.
-(cd "$out/phone/snippets" && find . -type f) | while read -r file; do
-  cmp -s "$out/phone/snippets/$file" "$out/snippets/$file" \
-    || { echo "build-package: the entries' snippets differ: $file" >&2; exit 1; }
+build_entry browser-totp verify_edge_totp "$out/totp" z
+build_entry browser-passkey verify_edge_passkey "$out/passkey" z
+# Every entry's snippets (the error class, the phone answer's unpacker) come from the same sources. The other entries
+# import the main entry's copies, so a page that loads several has one VerifyEdgeError class: an error from any
+# entry is `instanceof` the class any one exports.
+for entry in phone totp passkey; do
+  (cd "$out/$entry/snippets" && find . -type f) | while read -r file; do
+    cmp -s "$out/$entry/snippets/$file" "$out/snippets/$file" \
+      || { echo "build-package: the $entry entry's snippet differs from the main entry's: $file" >&2; exit 1; }
+  done
+  rm -r "$out/$entry/snippets"
+  sed -E -i "s#([\"'])\./snippets/#\1../snippets/#g" "$out/$entry"/*.js "$out/$entry"/*.d.ts
+  if grep -E -l "[\"']\./snippets/" "$out/$entry"/*; then
+    echo "build-package: the files above still import the $entry entry's own snippets" >&2
+    exit 1
+  fi
 done
-rm -r "$out/phone/snippets"
-sed -E -i "s#([\"'])\./snippets/#\1../snippets/#g" "$out"/phone/*.js "$out"/phone/*.d.ts
-if grep -E -l "[\"']\./snippets/" "$out"/phone/*; then
-  echo "build-package: the files above still import the phone entry's own snippets" >&2
-  exit 1
-fi
 cp pkg-template/README.md "$out/"
 sed "s/\"version\": \"0.0.0\"/\"version\": \"$version\"/" pkg-template/package.json > "$out/package.json"
 

@@ -33,6 +33,8 @@ step "rustfmt" cargo fmt --check
 step "clippy (native)" cargo clippy --quiet --all-targets -- -D warnings
 step "clippy (wasm32, browser)" cargo clippy --quiet --target wasm32-unknown-unknown --features browser --all-targets -- -D warnings
 step "clippy (wasm32, browser-phone)" cargo clippy --quiet --target wasm32-unknown-unknown --features browser-phone --lib -- -D warnings
+step "clippy (wasm32, browser-totp)" cargo clippy --quiet --target wasm32-unknown-unknown --features browser-totp --lib -- -D warnings
+step "clippy (wasm32, browser-passkey)" cargo clippy --quiet --target wasm32-unknown-unknown --features browser-passkey --lib -- -D warnings
 step "clippy (wasm32, worker)" cargo clippy --quiet --target wasm32-unknown-unknown --features worker --lib -- -D warnings
 step "phone oracle corpus is fresh" fresh tests/data/phone-oracle.json node scripts/phone-oracle.mjs
 step "phone table is fresh" fresh tests/data/phone_table_cases.rs node scripts/phone-table.mjs

@@ -13,13 +13,16 @@ pub mod phone;
 pub mod qr;
 pub mod webauthn;
 
-#[cfg(all(feature = "browser-phone", target_arch = "wasm32"))]
+#[cfg(all(
+    any(feature = "browser-phone", feature = "browser-http"),
+    target_arch = "wasm32"
+))]
 pub mod browser;
 
 /// The npm package's allocator (single-threaded wasm): talc, where dlmalloc would add its larger code to every
 /// page's download.
 #[cfg(all(
-    feature = "browser-phone",
+    any(feature = "browser-phone", feature = "browser-http"),
     target_arch = "wasm32",
     not(target_feature = "atomics")
 ))]

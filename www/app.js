@@ -20,6 +20,19 @@ const approval = $("approval");
 
 const client = new VerifyClient(location.origin);
 
+// Authenticator apps and passkeys are entries of their own (`verify-edge/totp`, `verify-edge/passkey`, each its own
+// wasm): the page imports each on first use, so a visitor who only verifies a number downloads neither.
+let totpClient;
+async function totp() {
+  totpClient ??= new (await import("./pkg/totp/index.js")).TotpClient(location.origin);
+  return totpClient;
+}
+let passkeyClient;
+async function passkeys() {
+  passkeyClient ??= new (await import("./pkg/passkey/index.js")).PasskeyClient(location.origin);
+  return passkeyClient;
+}
+
 // What each phone error code means to the person typing (normalizePhone's codes, and 60200's `reason`).
 const PHONE_TEXT = {
   NOT_A_NUMBER: "That doesn't look like a phone number.",
@@ -334,7 +347,7 @@ function offerAuthenticator(token) {
 }
 
 async function enrollTotp() {
-  const enrollment = await client.enrollTotp({ identityToken, friendlyName: "verify-edge demo" });
+  const enrollment = await (await totp()).enrollTotp({ identityToken, friendlyName: "verify-edge demo" });
   factorSid = enrollment.factorSid;
   // The package's SVG, parsed as SVG (not HTML) and adopted: nothing in it runs.
   const svg = new DOMParser().parseFromString(enrollment.qrSvg, "image/svg+xml").documentElement;
@@ -348,7 +361,7 @@ async function enrollTotp() {
 }
 
 async function confirmTotp() {
-  const factor = await client.confirmTotp({ identityToken, factorSid, code: $("totp-confirm-code").value.trim() });
+  const factor = await (await totp()).confirmTotp({ identityToken, factorSid, code: $("totp-confirm-code").value.trim() });
   if (factor.status !== "verified") {
     say("warning", "That code isn't right. Check the app and try again.", "unverified");
     $("totp-confirm-code").select();
@@ -362,7 +375,7 @@ async function confirmTotp() {
 }
 
 async function checkTotp() {
-  const result = await client.checkTotp({ identityToken, code: $("totp-code").value.trim() });
+  const result = await (await totp()).checkTotp({ identityToken, code: $("totp-code").value.trim() });
   if (result.status === "approved") {
     say("success", "Signed in with the authenticator app.", "totp-approved");
     showApproval(result.token);
@@ -375,13 +388,13 @@ async function checkTotp() {
 // --- passkeys: add one for the number just verified; sign in with any passkey of this site ---
 
 async function registerPasskey() {
-  await client.registerPasskey({ identityToken });
+  await (await passkeys()).registerPasskey({ identityToken });
   say("success", "Passkey added. Sign in with it any time, even after a reload.", "passkey-registered");
 }
 
 async function signInWithPasskey() {
   approval.hidden = true;
-  const result = await client.signInWithPasskey();
+  const result = await (await passkeys()).signInWithPasskey();
   say("success", "Signed in with your passkey.", "passkey-approved");
   showApproval(result.token);
 }

@@ -30,7 +30,10 @@ const MAX_SNA_CLIENT_TOKEN_CHARS: usize = 512;
 
 /// What `POST /verify/start` takes, in a JSON or form body.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(all(feature = "browser", target_arch = "wasm32"), derive(tsify::Tsify))]
+#[cfg_attr(
+    all(feature = "browser-http", target_arch = "wasm32"),
+    derive(tsify::Tsify)
+)]
 #[serde(rename_all = "camelCase")]
 pub struct StartParams {
     /// The phone number (any form; national forms need `defaultRegion`) or, for channel `email`, the address.
@@ -39,52 +42,55 @@ pub struct StartParams {
     pub channel: RequestedChannel,
     /// The region (ISO 3166-1 alpha-2) that national phone numbers are read in.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(all(feature = "browser", target_arch = "wasm32"), tsify(optional))]
+    #[cfg_attr(all(feature = "browser-http", target_arch = "wasm32"), tsify(optional))]
     pub default_region: Option<String>,
     /// The language of the message, e.g. `en` or `pt-BR`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(all(feature = "browser", target_arch = "wasm32"), tsify(optional))]
+    #[cfg_attr(all(feature = "browser-http", target_arch = "wasm32"), tsify(optional))]
     pub locale: Option<String>,
     /// The name the message gives the sender, in place of the Service's.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(all(feature = "browser", target_arch = "wasm32"), tsify(optional))]
+    #[cfg_attr(all(feature = "browser-http", target_arch = "wasm32"), tsify(optional))]
     pub custom_friendly_name: Option<String>,
     /// For `sna`: have the carrier's answer carry a token that `check` must then send back.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(all(feature = "browser", target_arch = "wasm32"), tsify(optional))]
+    #[cfg_attr(all(feature = "browser-http", target_arch = "wasm32"), tsify(optional))]
     pub enable_sna_client_token: Option<bool>,
     /// The Turnstile token, when the Worker requires one (`TURNSTILE_SECRET_KEY`). In a form, the widget's own
     /// field `cf-turnstile-response` is read too.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(all(feature = "browser", target_arch = "wasm32"), tsify(optional))]
+    #[cfg_attr(all(feature = "browser-http", target_arch = "wasm32"), tsify(optional))]
     pub turnstile_token: Option<String>,
 }
 
 /// What `POST /verify/check` takes, in a JSON or form body: `to` or `verificationSid` (one of them), and the
 /// `code` (or, for `sna`, nothing, or the `snaClientToken`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(all(feature = "browser", target_arch = "wasm32"), derive(tsify::Tsify))]
+#[cfg_attr(
+    all(feature = "browser-http", target_arch = "wasm32"),
+    derive(tsify::Tsify)
+)]
 #[serde(rename_all = "camelCase")]
 pub struct CheckParams {
     /// The recipient the verification was started for.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(all(feature = "browser", target_arch = "wasm32"), tsify(optional))]
+    #[cfg_attr(all(feature = "browser-http", target_arch = "wasm32"), tsify(optional))]
     pub to: Option<String>,
     /// The verification's SID (`VE...`), in place of `to`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(all(feature = "browser", target_arch = "wasm32"), tsify(optional))]
+    #[cfg_attr(all(feature = "browser-http", target_arch = "wasm32"), tsify(optional))]
     pub verification_sid: Option<String>,
     /// The code the user received: 4 to 10 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(all(feature = "browser", target_arch = "wasm32"), tsify(optional))]
+    #[cfg_attr(all(feature = "browser-http", target_arch = "wasm32"), tsify(optional))]
     pub code: Option<String>,
     /// For `sna` with `enableSnaClientToken`: the token from the carrier's answer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(all(feature = "browser", target_arch = "wasm32"), tsify(optional))]
+    #[cfg_attr(all(feature = "browser-http", target_arch = "wasm32"), tsify(optional))]
     pub sna_client_token: Option<String>,
     /// The region (ISO 3166-1 alpha-2) a national `to` is read in.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(all(feature = "browser", target_arch = "wasm32"), tsify(optional))]
+    #[cfg_attr(all(feature = "browser-http", target_arch = "wasm32"), tsify(optional))]
     pub default_region: Option<String>,
 }
 
@@ -92,7 +98,7 @@ pub struct CheckParams {
 /// carrier lookup.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(
-    all(feature = "browser", target_arch = "wasm32"),
+    all(feature = "browser-http", target_arch = "wasm32"),
     derive(tsify::Tsify),
     tsify(missing_as_null) // the API answers null, never leaves a field out
 )]
@@ -117,7 +123,10 @@ pub struct Verification {
 
 /// The URL a device invokes for silent network auth.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(all(feature = "browser", target_arch = "wasm32"), derive(tsify::Tsify))]
+#[cfg_attr(
+    all(feature = "browser-http", target_arch = "wasm32"),
+    derive(tsify::Tsify)
+)]
 pub struct SnaUrl {
     /// Single use, valid for the verification's lifetime.
     pub url: String,
@@ -126,7 +135,7 @@ pub struct SnaUrl {
 /// What `POST /verify/check` answers. A wrong code is not an error: `status` stays `pending` and `valid` false.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(
-    all(feature = "browser", target_arch = "wasm32"),
+    all(feature = "browser-http", target_arch = "wasm32"),
     derive(tsify::Tsify),
     tsify(missing_as_null) // the API answers null, never leaves a field out
 )]

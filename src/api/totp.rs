@@ -24,20 +24,26 @@ const DEFAULT_FRIENDLY_NAME: &str = "Authenticator app";
 
 /// What `POST /verify/totp/enroll` takes, in a JSON or form body.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(all(feature = "browser", target_arch = "wasm32"), derive(tsify::Tsify))]
+#[cfg_attr(
+    all(feature = "browser-http", target_arch = "wasm32"),
+    derive(tsify::Tsify)
+)]
 #[serde(rename_all = "camelCase")]
 pub struct EnrollParams {
     /// Whom the app is enrolled for: an approval token of this Worker, or the operator's identity token.
     pub identity_token: String,
     /// The account name the authenticator app shows (up to 64 characters); `Authenticator app` by default.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(all(feature = "browser", target_arch = "wasm32"), tsify(optional))]
+    #[cfg_attr(all(feature = "browser-http", target_arch = "wasm32"), tsify(optional))]
     pub friendly_name: Option<String>,
 }
 
 /// What `POST /verify/totp/confirm` takes: the first code from the app, which verifies the factor.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(all(feature = "browser", target_arch = "wasm32"), derive(tsify::Tsify))]
+#[cfg_attr(
+    all(feature = "browser-http", target_arch = "wasm32"),
+    derive(tsify::Tsify)
+)]
 #[serde(rename_all = "camelCase")]
 pub struct ConfirmParams {
     /// Whom the factor was enrolled for.
@@ -50,7 +56,10 @@ pub struct ConfirmParams {
 
 /// What `POST /verify/totp/check` takes: a code from a verified app, to sign in or confirm an action.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(all(feature = "browser", target_arch = "wasm32"), derive(tsify::Tsify))]
+#[cfg_attr(
+    all(feature = "browser-http", target_arch = "wasm32"),
+    derive(tsify::Tsify)
+)]
 #[serde(rename_all = "camelCase")]
 pub struct TotpCheckParams {
     /// Whom the code is for.
@@ -59,7 +68,7 @@ pub struct TotpCheckParams {
     pub code: String,
     /// One factor to check it against; by default each verified app of the identity, newest first.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(all(feature = "browser", target_arch = "wasm32"), tsify(optional))]
+    #[cfg_attr(all(feature = "browser-http", target_arch = "wasm32"), tsify(optional))]
     pub factor_sid: Option<String>,
 }
 
@@ -167,7 +176,10 @@ impl TotpCheckParams {
 
 /// What `POST /verify/totp/enroll` answers: the secret for the app, shown this once.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(all(feature = "browser", target_arch = "wasm32"), derive(tsify::Tsify))]
+#[cfg_attr(
+    all(feature = "browser-http", target_arch = "wasm32"),
+    derive(tsify::Tsify)
+)]
 #[serde(rename_all = "camelCase")]
 pub struct Enrollment {
     /// The new factor (`YF...`): confirm it with a first code.
@@ -184,7 +196,10 @@ pub struct Enrollment {
 
 /// What `POST /verify/totp/confirm` answers.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(all(feature = "browser", target_arch = "wasm32"), derive(tsify::Tsify))]
+#[cfg_attr(
+    all(feature = "browser-http", target_arch = "wasm32"),
+    derive(tsify::Tsify)
+)]
 #[serde(rename_all = "camelCase")]
 pub struct FactorView {
     /// The factor.
@@ -196,7 +211,7 @@ pub struct FactorView {
 /// What `POST /verify/totp/check` answers. A wrong code is not an error: `status` is `pending`, `valid` false.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(
-    all(feature = "browser", target_arch = "wasm32"),
+    all(feature = "browser-http", target_arch = "wasm32"),
     derive(tsify::Tsify),
     tsify(missing_as_null)
 )]

@@ -6,8 +6,9 @@
 use tsify::Tsify;
 use wasm_bindgen::prelude::*;
 
+#[cfg(feature = "browser-phone")]
 use crate::phone::PhoneError;
-#[cfg(feature = "browser")]
+#[cfg(feature = "browser-http")]
 use crate::verify::model::TwilioError;
 
 #[wasm_bindgen(module = "/src/browser/error.js")]
@@ -21,14 +22,32 @@ extern "C" {
     fn new(code: &JsValue, message: &str, details: &JsValue) -> VerifyEdgeError;
 }
 
+/// `ErrorCode` in the entries that parse phone numbers (the phone and main entries).
+#[cfg(feature = "browser-phone")]
 #[wasm_bindgen(typescript_custom_section)]
-const ERROR_CLASS: &'static str = r#"
+const ERROR_CODE: &'static str = r#"
 /**
  * The stable code of every error the package throws: a phone parsing code from `normalizePhone`, a client code,
  * or Twilio's numeric error code (60200, 60202, 60203, 20404, 20429, ...) for an error the Verify API answered or
  * that the client found in the parameters before sending them.
  */
 export type ErrorCode = PhoneErrorCode | ClientErrorCode | number;
+"#;
+
+/// `ErrorCode` in the entries that parse no phone number (`verify-edge/totp`, `verify-edge/passkey`).
+#[cfg(not(feature = "browser-phone"))]
+#[wasm_bindgen(typescript_custom_section)]
+const ERROR_CODE: &'static str = r#"
+/**
+ * The stable code of every error this entry throws: a client code, or Twilio's numeric error code (60200, 60202,
+ * 20404, 20429, ...) for an error the Verify API answered or that the client found in the parameters before
+ * sending them.
+ */
+export type ErrorCode = ClientErrorCode | number;
+"#;
+
+#[wasm_bindgen(typescript_custom_section)]
+const ERROR_CLASS: &'static str = r#"
 
 /** What a `VerifyEdgeError` may carry beside its code and message. */
 export interface VerifyEdgeErrorDetails {
@@ -84,7 +103,7 @@ client_error_codes! {
     /// refused before anything was sent (`INVALID_URL`, `INSECURE_URL`), an option was wrong
     /// (`INVALID_ARGUMENT`), or the package failed at something that cannot fail (`INTERNAL_ERROR`: a bug, please
     /// report it). The phone entry throws only `INVALID_ARGUMENT`.
-    #[cfg_attr(not(feature = "browser"), allow(dead_code))]
+    #[cfg_attr(not(feature = "browser-http"), allow(dead_code))]
     pub enum ClientErrorCode {
         /// The request got no answer: offline, DNS, connection refused, a CORS refusal, mixed content.
         NetworkError = "NETWORK_ERROR",
@@ -165,6 +184,7 @@ fn build(
 }
 
 /// A phone parsing error: its string code (`NOT_A_NUMBER`, ...).
+#[cfg(feature = "browser-phone")]
 pub fn phone_error(error: PhoneError) -> VerifyEdgeError {
     build(
         error.code.as_str().into(),
@@ -176,7 +196,7 @@ pub fn phone_error(error: PhoneError) -> VerifyEdgeError {
 
 /// An error in Twilio's shape: the Verify API's answer (`http_status` is the answer's status), or the client's own
 /// check of the parameters with the same core code (`http_status` `None`: nothing was sent).
-#[cfg(feature = "browser")]
+#[cfg(feature = "browser-http")]
 pub fn twilio_error(
     error: &TwilioError,
     http_status: Option<u16>,
@@ -210,7 +230,7 @@ pub fn client_error(
 }
 
 /// `INTERNAL_ERROR`: something that cannot happen with the inputs the package builds did.
-#[cfg(feature = "browser")]
+#[cfg(feature = "browser-http")]
 pub fn internal_error(error: &dyn std::fmt::Display) -> VerifyEdgeError {
     client_error(
         ClientErrorCode::InternalError,

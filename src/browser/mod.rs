@@ -1,48 +1,64 @@
 //! The npm package's door onto the core: JS names, JS values and one JS error class.
 //!
-//! Two builds share this door. The phone entry (`verify-edge/phone`, feature `browser-phone`) has the phone
-//! functions: `normalizePhone` and `supportedRegions` (`phone.rs`), `formatPhone` (`format.rs`) and `AsYouType`
-//! (`as_you_type.rs`). The main entry (feature `browser`) adds `VerifyClient` for the Worker's public API
-//! (`client.rs`), its authenticator-app methods and `qrCodeSvg` (`totp.rs`), the device's half of passkeys and the client's
-//! (`passkey.rs`: `createPasskey`, `getPasskey`, `isPasskeyAutofillAvailable`, `registerPasskey`,
-//! `signInWithPasskey`), and `invokeSnaUrl` and `verifySna` for
-//! Silent Network Auth (`sna.rs`), which share URL rules and
-//! fetch (`http.rs`) and the crossing of options and answers (`js_values.rs`); `client.rs` uses `sna.rs`, never the
-//! other way. Both builds throw one error class, `VerifyEdgeError` (`error.rs`).
+//! Four builds share this door, one per entry of the package, so a page downloads only what it uses:
+//! - the phone entry (`verify-edge/phone`, feature `browser-phone`): `normalizePhone` and `supportedRegions`
+//!   (`phone.rs`), `formatPhone` (`format.rs`) and `AsYouType` (`as_you_type.rs`);
+//! - the main entry (feature `browser`): the phone entry's functions, `VerifyClient` for the Worker's public API
+//!   (`client.rs`), and `invokeSnaUrl` and `verifySna` for Silent Network Auth (`sna.rs`); `client.rs` uses
+//!   `sna.rs`, never the other way;
+//! - the authenticator-app entry (`verify-edge/totp`, feature `browser-totp`): `TotpClient` and `qrCodeSvg`
+//!   (`totp.rs`);
+//! - the passkey entry (`verify-edge/passkey`, feature `browser-passkey`): `PasskeyClient`, `createPasskey`,
+//!   `getPasskey` and `isPasskeyAutofillAvailable` (`passkey.rs`: WebAuthn's JSON options to
+//!   `navigator.credentials` and back).
+//!
+//! The three client entries (feature `browser-http`) share the way to the Worker (`endpoint.rs`), URL rules and
+//! fetch (`http.rs`) and the crossing of options and answers (`js_values.rs`). Every build throws one error class,
+//! `VerifyEdgeError` (`error.rs`).
 
+#[cfg(feature = "browser-phone")]
 mod as_you_type;
 #[cfg(feature = "browser")]
 mod client;
+#[cfg(feature = "browser-http")]
+mod endpoint;
 mod error;
+#[cfg(feature = "browser-phone")]
 mod format;
-#[cfg(feature = "browser")]
+#[cfg(feature = "browser-http")]
 mod http;
-#[cfg(feature = "browser")]
+#[cfg(feature = "browser-http")]
 mod js_values;
-#[cfg(feature = "browser")]
+#[cfg(feature = "browser-passkey")]
 mod passkey;
+#[cfg(feature = "browser-phone")]
 mod phone;
 #[cfg(feature = "browser")]
 mod sna;
-#[cfg(feature = "browser")]
+#[cfg(feature = "browser-totp")]
 mod totp;
 
+#[cfg(feature = "browser-phone")]
 pub use as_you_type::AsYouTypeFormatter;
 #[cfg(feature = "browser")]
-pub use client::{VerifyClient, VerifyClientOptions, VerifySnaOptions};
-#[cfg(feature = "browser")]
+pub use client::{VerifyClient, VerifySnaOptions};
+#[cfg(feature = "browser-http")]
+pub use endpoint::VerifyClientOptions;
+#[cfg(feature = "browser-http")]
 pub use error::ClientErrorCode;
 pub use error::VerifyEdgeError;
+#[cfg(feature = "browser-phone")]
 pub use format::format_phone;
-#[cfg(feature = "browser")]
+#[cfg(feature = "browser-passkey")]
 pub use passkey::{
-    create_passkey, get_passkey, is_passkey_autofill_available, PasskeySignIn,
+    create_passkey, get_passkey, is_passkey_autofill_available, PasskeyClient, PasskeySignIn,
     RegisterPasskeyParams, RegisteredPasskey, SignInWithPasskeyParams,
 };
+#[cfg(feature = "browser-phone")]
 pub use phone::{normalize_phone, supported_regions};
 #[cfg(feature = "browser")]
 pub use sna::{
     invoke_sna_url, SnaInvocation, SnaInvokeOptions, SnaMethod, SnaMode, SnaOutcome, SnaResult,
 };
-#[cfg(feature = "browser")]
-pub use totp::{qr_code_svg, TotpEnrollment};
+#[cfg(feature = "browser-totp")]
+pub use totp::{qr_code_svg, TotpClient, TotpEnrollment};

@@ -1,9 +1,11 @@
-//! Passkeys in the page: the device's half of WebAuthn. `createPasskey(options)` and `getPasskey(options)` take
-//! the options a Verify service answers (JSON, binary members base64url, with or without the `publicKey`
-//! wrapper), call `navigator.credentials.create()` / `.get()`, and resolve with the credential as JSON (the
-//! `RegistrationResponseJSON` / `AuthenticationResponseJSON` shapes, base64url), ready to send back: the
-//! boilerplate every integrator otherwise writes by hand. The browser's refusals become `VerifyEdgeError`s with
-//! codes for the cases people hit (`PASSKEY_CANCELLED`, `PASSKEY_WRONG_SITE`, `PASSKEY_INSECURE_CONTEXT`, ...).
+//! Passkeys in the page, the package's `verify-edge/passkey` entry (its own wasm, paid for only by pages that use
+//! passkeys): the device's half of WebAuthn, and `PasskeyClient` for the Worker's `/verify/passkey/*` routes.
+//! `createPasskey(options)` and `getPasskey(options)` take the options a Verify service answers (JSON, binary
+//! members base64url, with or without the `publicKey` wrapper), call `navigator.credentials.create()` / `.get()`,
+//! and resolve with the credential as JSON (the `RegistrationResponseJSON` / `AuthenticationResponseJSON` shapes,
+//! base64url), ready to send back: the boilerplate every integrator otherwise writes by hand. The browser's
+//! refusals become `VerifyEdgeError`s with codes for the cases people hit (`PASSKEY_CANCELLED`,
+//! `PASSKEY_WRONG_SITE`, `PASSKEY_INSECURE_CONTEXT`, ...).
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
@@ -12,7 +14,7 @@ use tsify::{Ts, Tsify};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use super::client::VerifyClient;
+use super::endpoint::{Endpoint, VerifyClientOptions};
 use super::error::{client_error, ClientErrorCode, VerifyEdgeError};
 use super::js_values::{json_of, promise, read_options, to_js};
 
@@ -655,8 +657,32 @@ struct Ceremony {
     options: serde_json::Value,
 }
 
+/// The client of a verify-edge Worker's passkey routes (`/verify/passkey/*`). Like `VerifyClient`, it holds no
+/// credential; every method returns a promise and rejects with a `VerifyEdgeError`.
 #[wasm_bindgen]
-impl VerifyClient {
+#[derive(Debug, Clone)]
+pub struct PasskeyClient {
+    endpoint: Endpoint,
+}
+
+#[wasm_bindgen]
+impl PasskeyClient {
+    /// A client of the Worker at `baseUrl`, as `new VerifyClient(baseUrl, options)` takes it. Throws
+    /// `INVALID_URL` for anything but https (or http on loopback).
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        #[wasm_bindgen(js_name = baseUrl)] base_url: &str,
+        options: Option<Ts<VerifyClientOptions>>,
+    ) -> Result<PasskeyClient, VerifyEdgeError> {
+        Endpoint::new(base_url, options).map(|endpoint| Self { endpoint })
+    }
+
+    /// The API's address this client talks to, without a trailing slash.
+    #[wasm_bindgen(getter, js_name = baseUrl)]
+    pub fn base_url(&self) -> String {
+        self.endpoint.base_url().to_owned()
+    }
+
     /// Registers a passkey for the identity `identityToken` vouches for: asks the Worker for creation options
     /// (`/verify/passkey/register/options`), runs `navigator.credentials.create()` (see `createPasskey`), and sends
     /// the answer back (`/verify/passkey/register`). Resolves once the passkey is verified; rejects with the
@@ -669,11 +695,13 @@ impl VerifyClient {
             let params: RegisterPasskeyParams =
                 serde_json::from_slice(&json_of(&params)).map_err(|e| invalid_options(&e))?;
             let ceremony: Ceremony = client
+                .endpoint
                 .post("/verify/passkey/register/options", &params)
                 .await?;
             let options = serde_json::to_vec(&ceremony.options).map_err(|e| invalid_options(&e))?;
             let credential = create(&options).await?;
             let registered: RegisteredPasskey = client
+                .endpoint
                 .post_json(
                     "/verify/passkey/register",
                     &serde_json::json!({ "identityToken": params.identity_token, "credential": credential }),
@@ -698,11 +726,13 @@ impl VerifyClient {
         promise(async move {
             let params = params?;
             let ceremony: Ceremony = client
+                .endpoint
                 .post("/verify/passkey/signin/options", &params)
                 .await?;
             let options = serde_json::to_vec(&ceremony.options).map_err(|e| invalid_options(&e))?;
             let credential = get(&options, params.mediation.as_deref()).await?;
             let signed_in: PasskeySignIn = client
+                .endpoint
                 .post_json(
                     "/verify/passkey/signin",
                     &serde_json::json!({ "credential": credential }),

@@ -1,5 +1,6 @@
-//! Authenticator apps (TOTP) in the package: `VerifyClient.enrollTotp`, `confirmTotp` and `checkTotp` (the
-//! Worker's `/verify/totp/*`), and `qrCodeSvg`, which draws the enrollment's `otpauth://` URI for the app to scan.
+//! Authenticator apps (TOTP), the package's `verify-edge/totp` entry: `TotpClient.enrollTotp`, `confirmTotp` and
+//! `checkTotp` (the Worker's `/verify/totp/*`), and `qrCodeSvg`, which draws the enrollment's `otpauth://` URI for
+//! the app to scan. Its own wasm, so only a page that enrolls or checks an app downloads the QR code generator.
 //! Parameters are read by the same core code the Worker runs ([`crate::api::totp`]), so a bad code is refused
 //! before any request leaves the page.
 
@@ -7,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use tsify::{Ts, Tsify};
 use wasm_bindgen::prelude::*;
 
-use super::client::VerifyClient;
+use super::endpoint::{Endpoint, VerifyClientOptions};
 use super::error::{client_error, twilio_error, ClientErrorCode, VerifyEdgeError};
 use super::js_values::{json_of, promise, to_js};
 use crate::api::totp::{
@@ -34,8 +35,32 @@ pub struct TotpEnrollment {
     pub qr_svg: String,
 }
 
+/// The client of a verify-edge Worker's authenticator-app routes (`/verify/totp/*`). Like `VerifyClient`, it
+/// holds no credential; every method returns a promise and rejects with a `VerifyEdgeError`.
 #[wasm_bindgen]
-impl VerifyClient {
+#[derive(Debug, Clone)]
+pub struct TotpClient {
+    endpoint: Endpoint,
+}
+
+#[wasm_bindgen]
+impl TotpClient {
+    /// A client of the Worker at `baseUrl`, as `new VerifyClient(baseUrl, options)` takes it. Throws
+    /// `INVALID_URL` for anything but https (or http on loopback).
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        #[wasm_bindgen(js_name = baseUrl)] base_url: &str,
+        options: Option<Ts<VerifyClientOptions>>,
+    ) -> Result<TotpClient, VerifyEdgeError> {
+        Endpoint::new(base_url, options).map(|endpoint| Self { endpoint })
+    }
+
+    /// The API's address this client talks to, without a trailing slash.
+    #[wasm_bindgen(getter, js_name = baseUrl)]
+    pub fn base_url(&self) -> String {
+        self.endpoint.base_url().to_owned()
+    }
+
     /// Enrolls an authenticator app (`POST /verify/totp/enroll`) for the identity `identityToken` vouches for: an
     /// approval token from `check` (minutes old at most), or a token your server signs for its signed-in user
     /// (see the README). Resolves with the secret, its `otpauth://` URI and that URI as a QR code (SVG) to show
@@ -47,7 +72,8 @@ impl VerifyClient {
         promise(async move {
             let params = EnrollParams::from_body(&json_of(&params), BodyKind::Json)
                 .map_err(|e| twilio_error(&e, None, None))?;
-            let enrollment: Enrollment = client.post("/verify/totp/enroll", &params).await?;
+            let enrollment: Enrollment =
+                client.endpoint.post("/verify/totp/enroll", &params).await?;
             let qr_svg = draw(&enrollment.uri)?;
             to_js(&TotpEnrollment {
                 factor_sid: enrollment.factor_sid,
@@ -69,7 +95,10 @@ impl VerifyClient {
         promise(async move {
             let (params, _) = ConfirmParams::from_body(&json_of(&params), BodyKind::Json)
                 .map_err(|e| twilio_error(&e, None, None))?;
-            let factor: FactorView = client.post("/verify/totp/confirm", &params).await?;
+            let factor: FactorView = client
+                .endpoint
+                .post("/verify/totp/confirm", &params)
+                .await?;
             to_js(&factor)
         })
     }
@@ -85,7 +114,7 @@ impl VerifyClient {
         promise(async move {
             let (params, _) = TotpCheckParams::from_body(&json_of(&params), BodyKind::Json)
                 .map_err(|e| twilio_error(&e, None, None))?;
-            let check: TotpCheck = client.post("/verify/totp/check", &params).await?;
+            let check: TotpCheck = client.endpoint.post("/verify/totp/check", &params).await?;
             to_js(&check)
         })
     }

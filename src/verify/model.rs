@@ -22,7 +22,10 @@ use super::sid::{
 /// (`verification_enum_channel`). For what a caller may ask for, which adds `auto`, see [`RequestedChannel`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
-#[cfg_attr(all(feature = "browser", target_arch = "wasm32"), derive(tsify::Tsify))]
+#[cfg_attr(
+    all(feature = "browser-http", target_arch = "wasm32"),
+    derive(tsify::Tsify)
+)]
 pub enum Channel {
     /// A text message to a phone number.
     Sms,
@@ -71,7 +74,10 @@ impl fmt::Display for Channel {
 /// means a Verification can never say `auto`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
-#[cfg_attr(all(feature = "browser", target_arch = "wasm32"), derive(tsify::Tsify))]
+#[cfg_attr(
+    all(feature = "browser-http", target_arch = "wasm32"),
+    derive(tsify::Tsify)
+)]
 pub enum RequestedChannel {
     /// A text message to a phone number.
     Sms,
@@ -149,7 +155,10 @@ impl fmt::Display for RequestedChannel {
 /// Where a verification stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-#[cfg_attr(all(feature = "browser", target_arch = "wasm32"), derive(tsify::Tsify))]
+#[cfg_attr(
+    all(feature = "browser-http", target_arch = "wasm32"),
+    derive(tsify::Tsify)
+)]
 pub enum Status {
     /// A code was sent and has not been checked correctly yet.
     Pending,
@@ -543,7 +552,10 @@ impl FactorType {
 }
 
 /// Whether a Factor has proved itself: `unverified` until a right code (for TOTP) verifies it.
-#[cfg_attr(all(feature = "browser", target_arch = "wasm32"), derive(tsify::Tsify))]
+#[cfg_attr(
+    all(feature = "browser-http", target_arch = "wasm32"),
+    derive(tsify::Tsify)
+)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum FactorStatus {
@@ -622,7 +634,10 @@ pub struct NewFactor {
 }
 
 /// Where a Challenge stands (`challenge_enum_challenge_statuses`).
-#[cfg_attr(all(feature = "browser", target_arch = "wasm32"), derive(tsify::Tsify))]
+#[cfg_attr(
+    all(feature = "browser-http", target_arch = "wasm32"),
+    derive(tsify::Tsify)
+)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ChallengeStatus {

@@ -1,7 +1,7 @@
 // The npm package through the bundlers its README names (Vite, webpack 5, esbuild), as a frontend developer uses
-// them: the packed tarball installed into a scratch project, one page importing both entries, bundled, served over
-// loopback and opened in headless Chromium. Each page must answer, throw the package's one VerifyEdgeError class
-// from both entries, and download each wasm once; under Vite the page's preload of the phone wasm must be the
+// them: the packed tarball installed into a scratch project, one page importing all four entries, bundled, served
+// over loopback and opened in headless Chromium. Each page must answer, throw the package's one VerifyEdgeError class
+// from every entry, and download each wasm once; under Vite the page's preload of the phone wasm must be the
 // download the package uses.
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
@@ -19,18 +19,23 @@ const version = JSON.parse(readFileSync(join(ROOT, "dist/npm/package.json"), "ut
 const tarball = join(ROOT, "dist", `verify-edge-${version}.tgz`);
 const PHONE_WASM = "node_modules/verify-edge/phone/verify_edge_phone_bg.wasm";
 
-// The page's script: both entries, an answer from each, and the error class check. It writes JSON into #out.
+// The page's script: every entry, an answer from each, and the error class check. It writes JSON into #out.
 const MAIN_JS = `
 import { normalizePhone, VerifyEdgeError } from "verify-edge";
 import { AsYouType, formatPhone, normalizePhone as normalizeOnly } from "verify-edge/phone";
+import { qrCodeSvg } from "verify-edge/totp";
+import { PasskeyClient } from "verify-edge/passkey";
 let thrown;
 try { normalizePhone("hello", "US"); } catch (e) { thrown = { ours: e instanceof VerifyEdgeError, code: e.code }; }
 try { normalizeOnly("hello", "US"); } catch (e) { thrown.fromPhoneEntry = e instanceof VerifyEdgeError; }
+try { qrCodeSvg("x".repeat(5000)); } catch (e) { thrown.fromTotpEntry = [e instanceof VerifyEdgeError, e.code]; }
+try { new PasskeyClient("ftp://example.com"); } catch (e) { thrown.fromPasskeyEntry = [e instanceof VerifyEdgeError, e.code]; }
 document.getElementById("out").textContent = JSON.stringify({
   main: normalizePhone("(650) 253-0000", "US").e164,
   phone: normalizeOnly("07400 123456", "GB"),
   international: formatPhone("0301234567", "INTERNATIONAL", "DE"),
   typed: new AsYouType("US").input("6502530000"),
+  qr: qrCodeSvg("otpauth://totp/x?secret=JBSWY3DPEHPK3PXP").slice(0, 4),
   thrown,
 });
 `;
@@ -110,11 +115,13 @@ function assertAnswers({ answer, wasmRequests, problems }) {
   assert.equal(answer.phone.valid, true);
   assert.equal(answer.international, "+49 30 1234567");
   assert.equal(answer.typed, "(650) 253-0000");
-  // The phone entry's error is an instance of the class the main entry exports: the bundle holds one class.
-  assert.deepEqual(answer.thrown, { ours: true, code: "NOT_A_NUMBER", fromPhoneEntry: true });
-  // Two entries, two wasm files, each downloaded once.
-  assert.equal(wasmRequests.length, 2, wasmRequests.join("\n"));
-  assert.equal(new Set(wasmRequests).size, 2, wasmRequests.join("\n"));
+  assert.equal(answer.qr, "<svg");
+  // Every entry's error is an instance of the class the main entry exports: the bundle holds one class.
+  assert.deepEqual(answer.thrown, { ours: true, code: "NOT_A_NUMBER", fromPhoneEntry: true,
+    fromTotpEntry: [true, "INVALID_ARGUMENT"], fromPasskeyEntry: [true, "INVALID_URL"] });
+  // Four entries, four wasm files, each downloaded once.
+  assert.equal(wasmRequests.length, 4, wasmRequests.join("\n"));
+  assert.equal(new Set(wasmRequests).size, 4, wasmRequests.join("\n"));
 }
 
 /** The preloaded phone wasm is the one the package instantiated: its one download started from the <link>. */
@@ -138,14 +145,16 @@ async function checkPage(server, url, { preloaded = false } = {}) {
 }
 
 describe("the npm package in bundlers, in Chromium", () => {
-  test("Vite build: both wasm files become hashed assets, the preload is rewritten to the phone wasm's", async () => {
+  test("Vite build: every wasm file becomes a hashed asset, the preload is rewritten to the phone wasm's", async () => {
     writeFileSync(join(project, "index.html"), page({ script: "/main.js", preload: true }));
     const outDir = join(project, "vite-dist");
     await vite.build({ root: project, logLevel: "error", build: { outDir, emptyOutDir: true } });
     const assets = readdirSync(join(outDir, "assets"));
     const phoneWasm = assets.find((f) => /^verify_edge_phone_bg-[\w-]+\.wasm$/.test(f));
     assert.ok(phoneWasm, `no hashed phone wasm in ${assets}`);
-    assert.ok(assets.some((f) => /^verify_edge_bg-[\w-]+\.wasm$/.test(f)), `no hashed main wasm in ${assets}`);
+    for (const name of ["verify_edge_bg", "verify_edge_totp_bg", "verify_edge_passkey_bg"]) {
+      assert.ok(assets.some((f) => new RegExp(`^${name}-[\\w-]+\\.wasm$`).test(f)), `no hashed ${name} in ${assets}`);
+    }
     assert.ok(readFileSync(join(outDir, "index.html"), "utf8").includes(`href="/assets/${phoneWasm}"`),
       "the preload does not name the emitted phone wasm");
 
@@ -163,7 +172,7 @@ describe("the npm package in bundlers, in Chromium", () => {
     await checkPage(server, async () => (await server.listen()).resolvedUrls.local[0], { preloaded: true });
   });
 
-  test("webpack 5 (production): both wasm files become assets, found from the script's own URL", async () => {
+  test("webpack 5 (production): every wasm file becomes an asset, found from the script's own URL", async () => {
     const outDir = join(project, "webpack-dist");
     rmSync(outDir, { recursive: true, force: true });
     const stats = await new Promise((ok, fail) => webpack({
@@ -174,7 +183,7 @@ describe("the npm package in bundlers, in Chromium", () => {
       infrastructureLogging: { level: "error" },
     }, (error, result) => (error ? fail(error) : ok(result))));
     assert.equal(stats.hasErrors(), false, stats.toString("errors-only"));
-    assert.equal(readdirSync(outDir).filter((f) => f.endsWith(".wasm")).length, 2);
+    assert.equal(readdirSync(outDir).filter((f) => f.endsWith(".wasm")).length, 4);
     writeFileSync(join(outDir, "index.html"), page({ script: "main.js", module: false }));
     const server = await serve(outDir);
     await checkPage(server, () => server.url);
@@ -191,6 +200,10 @@ describe("the npm package in bundlers, in Chromium", () => {
     // esbuild keeps `new URL("./…_bg.wasm", import.meta.url)` as written: the files go beside the bundle.
     copyFileSync(join(project, "node_modules/verify-edge/verify_edge_bg.wasm"), join(outDir, "verify_edge_bg.wasm"));
     copyFileSync(join(project, PHONE_WASM), join(outDir, "verify_edge_phone_bg.wasm"));
+    for (const entry of ["totp", "passkey"]) {
+      const wasm = `verify_edge_${entry}_bg.wasm`;
+      copyFileSync(join(project, "node_modules/verify-edge", entry, wasm), join(outDir, wasm));
+    }
     writeFileSync(join(outDir, "index.html"), page({ script: "main.js" }));
     const server = await serve(outDir);
     await checkPage(server, () => server.url);

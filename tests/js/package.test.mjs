@@ -71,7 +71,11 @@ describe("the npm package", () => {
       "package/verify_edge.js", "package/verify_edge.d.ts", "package/verify_edge_bg.wasm", "package/README.md",
       "package/package.json", "package/phone/index.js", "package/phone/node.js", "package/phone/workerd.js",
       "package/phone/index.d.ts", "package/phone/verify_edge_phone.js", "package/phone/verify_edge_phone.d.ts",
-      "package/phone/verify_edge_phone_bg.wasm"]) {
+      "package/phone/verify_edge_phone_bg.wasm", "package/totp/index.js", "package/totp/node.js",
+      "package/totp/workerd.js", "package/totp/index.d.ts", "package/totp/verify_edge_totp.js",
+      "package/totp/verify_edge_totp_bg.wasm", "package/passkey/index.js", "package/passkey/node.js",
+      "package/passkey/workerd.js", "package/passkey/index.d.ts", "package/passkey/verify_edge_passkey.js",
+      "package/passkey/verify_edge_passkey_bg.wasm"]) {
       assert.ok(listing.includes(file), `${file} missing from ${listing}`);
     }
     assert.ok(listing.some((f) => f.endsWith("/src/browser/error.js")), "the error class snippet is missing");
@@ -114,6 +118,27 @@ describe("the npm package", () => {
     assert.equal(out.regions, true);
   });
 
+  test("authenticator apps and passkeys are entries of their own: the main entry carries neither", () => {
+    const out = runInProject(`
+      import * as main from "verify-edge";
+      import * as totp from "verify-edge/totp";
+      import * as passkey from "verify-edge/passkey";
+      let error;
+      try { new passkey.PasskeyClient("http://verify.example.com"); } catch (e) { error = [e instanceof main.VerifyEdgeError, e.code]; }
+      console.log(JSON.stringify({ main: Object.keys(main), client: Object.getOwnPropertyNames(main.VerifyClient.prototype),
+        totp: Object.keys(totp).sort(), passkey: Object.keys(passkey).sort(), error }));`);
+    assert.deepEqual(out.totp, ["TotpClient", "VerifyEdgeError", "initSync", "qrCodeSvg"]);
+    assert.deepEqual(out.passkey, ["PasskeyClient", "VerifyEdgeError", "createPasskey", "getPasskey", "initSync",
+      "isPasskeyAutofillAvailable"]);
+    for (const name of ["TotpClient", "qrCodeSvg", "PasskeyClient", "createPasskey", "getPasskey"]) {
+      assert.ok(!out.main.includes(name), `the main entry exports ${name}`);
+    }
+    for (const method of ["enrollTotp", "registerPasskey", "signInWithPasskey"]) {
+      assert.ok(!out.client.includes(method), `VerifyClient still has ${method}`);
+    }
+    assert.deepEqual(out.error, [true, "INSECURE_URL"], "the passkey entry throws the main entry's error class");
+  });
+
   test("formats in Google's four formats and as you type, and throws VerifyEdgeError as normalizePhone does", () => {
     const out = runInProject(`
       import { AsYouType, formatPhone, VerifyEdgeError } from "verify-edge";
@@ -149,7 +174,8 @@ describe("the npm package", () => {
   });
 
   test("its TypeScript types are precise: no any, and a strict consumer type-checks", () => {
-    const dts = ["index.d.ts", "verify_edge.d.ts", "phone/index.d.ts", "phone/verify_edge_phone.d.ts"].map((f) => readFileSync(join(project, "node_modules/verify-edge", f), "utf8")).join("\n");
+    const dts = ["index.d.ts", "verify_edge.d.ts", "phone/index.d.ts", "phone/verify_edge_phone.d.ts",
+      "totp/index.d.ts", "totp/verify_edge_totp.d.ts", "passkey/index.d.ts", "passkey/verify_edge_passkey.d.ts"].map((f) => readFileSync(join(project, "node_modules/verify-edge", f), "utf8")).join("\n");
     // Doc comments may say "any" in English; declarations may not use the type.
     const declarations = dts.replace(/\/\*[\s\S]*?\*\//g, "").replace(/\/\/.*$/gm, "");
     assert.doesNotMatch(declarations, /\bany\b/, "a declaration uses any");
@@ -160,6 +186,20 @@ describe("the npm package", () => {
       import * as phone from "verify-edge/phone";
       // @ts-expect-error: the phone entry has no client
       import { VerifyClient as NoClient } from "verify-edge/phone";
+      import { TotpClient, qrCodeSvg, type TotpEnrollment } from "verify-edge/totp";
+      import { PasskeyClient, createPasskey, type PasskeySignIn } from "verify-edge/passkey";
+      // @ts-expect-error: authenticator apps are the totp entry's
+      import { TotpClient as NotHere } from "verify-edge";
+      async function factors(): Promise<void> {
+        const totp = new TotpClient("https://verify.example.com", { timeoutMs: 5000 });
+        const enrolled: TotpEnrollment = await totp.enrollTotp({ identityToken: "t", friendlyName: "Laptop" });
+        const svg: string = qrCodeSvg(enrolled.uri);
+        const passkeys = new PasskeyClient("https://verify.example.com");
+        const signedIn: PasskeySignIn = await passkeys.signInWithPasskey();
+        const approval: string | null = signedIn.token;
+        console.log(svg, approval, createPasskey, NotHere);
+      }
+      console.log(factors);
       const p: phone.PhoneNumber = phone.normalizePhone("020 7031 3000", "GB");
       const pValid: boolean = p.valid;
       console.log(pValid, NoClient);
@@ -224,7 +264,11 @@ describe("the npm package", () => {
         lib: ["es2022", "dom"], skipLibCheck: false, types: [] },
       files: ["check.ts"],
     }));
-    execFileSync(process.execPath, [join(ROOT, "node_modules/typescript/bin/tsc"), "-p", project], { cwd: project, stdio: "pipe" });
+    try {
+      execFileSync(process.execPath, [join(ROOT, "node_modules/typescript/bin/tsc"), "-p", project], { cwd: project, stdio: "pipe" });
+    } catch (e) {
+      assert.fail(`tsc refused check.ts:\n${e.stdout}${e.stderr}`);
+    }
   });
 });
 
@@ -267,22 +311,27 @@ describe("VerifyClient in Node against the Worker (wrangler dev)", () => {
 
   test("an authenticator app: enrollTotp's QR code decodes (jsQR) to its URI, otplib's codes confirm it and sign in", async () => {
     const out = runInProject(`
-      import { VerifyClient, qrCodeSvg } from "verify-edge";
+      import { VerifyClient, VerifyEdgeError } from "verify-edge";
+      import { TotpClient, qrCodeSvg } from "verify-edge/totp";
       const client = new VerifyClient(${JSON.stringify(api.url)});
+      const totp = new TotpClient(${JSON.stringify(api.url)});
       const started = await client.start({ to: "+442079460199", channel: "sms" });
       const inbox = await (await fetch(${JSON.stringify(api.url)} + "/dev/inbox?to=%2B442079460199")).json();
       const approved = await client.check({ verificationSid: started.sid, code: inbox.messages.at(-1).code });
-      const enrollment = await client.enrollTotp({ identityToken: approved.token, friendlyName: "Laptop" });
+      const enrollment = await totp.enrollTotp({ identityToken: approved.token, friendlyName: "Laptop" });
       let refused;
-      try { await client.checkTotp({ identityToken: approved.token, code: "12ab56" }); } catch (e) { refused = { code: e.code, status: e.status }; }
+      try { await totp.checkTotp({ identityToken: approved.token, code: "12ab56" }); }
+      catch (e) { refused = { code: e.code, status: e.status, shared: e instanceof VerifyEdgeError }; }
       let tooLong;
       try { qrCodeSvg("x".repeat(5000)); } catch (e) { tooLong = e.code; }
-      console.log(JSON.stringify({ token: approved.token, enrollment, refused, tooLong }));`);
+      console.log(JSON.stringify({ token: approved.token, enrollment, refused, tooLong, baseUrl: totp.baseUrl }));`);
     const { enrollment } = out;
     assert.deepEqual(Object.keys(enrollment).sort(), ["factorSid", "friendlyName", "qrSvg", "secret", "status", "uri"]);
     assert.equal(enrollment.status, "unverified");
     assert.equal(decodeQrSvg(enrollment.qrSvg), enrollment.uri, "the QR code holds the otpauth:// URI");
-    assert.deepEqual(out.refused, { code: 60200, status: null }, "a bad code is refused before sending (no HTTP status)");
+    assert.deepEqual(out.refused, { code: 60200, status: null, shared: true },
+      "a bad code is refused before sending (no HTTP status), with the main entry's error class");
+    assert.equal(out.baseUrl, api.url);
     assert.equal(out.tooLong, "INVALID_ARGUMENT");
     const secret = new URL(enrollment.uri).searchParams.get("secret");
     assert.equal(secret, enrollment.secret);
@@ -290,8 +339,8 @@ describe("VerifyClient in Node against the Worker (wrangler dev)", () => {
     const code = await otplib.generate({ secret, epoch: now });
     const next = await otplib.generate({ secret, epoch: now + 30 });
     const signedIn = runInProject(`
-      import { VerifyClient } from "verify-edge";
-      const client = new VerifyClient(${JSON.stringify(api.url)});
+      import { TotpClient } from "verify-edge/totp";
+      const client = new TotpClient(${JSON.stringify(api.url)});
       const identityToken = ${JSON.stringify(out.token)};
       const confirmed = await client.confirmTotp({ identityToken, factorSid: ${JSON.stringify(enrollment.factorSid)}, code: ${JSON.stringify(code)} });
       const checked = await client.checkTotp({ identityToken, code: ${JSON.stringify(next)} });

@@ -41,7 +41,7 @@ async function pageWithAuthenticator(options) {
 /** Calls an export of the page's package with `args`; resolves with its value, or `{error: {name, code}}`. */
 function callPackage(page, name, ...args) {
   return page.evaluate(async ([name, args]) => {
-    const pkg = await import("/pkg/index.js");
+    const pkg = await import("/pkg/passkey/index.js");
     try {
       return { value: await pkg[name](...args) };
     } catch (e) {

@@ -74,7 +74,7 @@ async function device(at = origin) {
       isUserVerified: true, automaticPresenceSimulation: true },
   });
   const run = (name, ...args) => page.evaluate(async ([name, args]) => {
-    const pkg = await import("/pkg/index.js");
+    const pkg = await import("/pkg/passkey/index.js");
     try {
       return { value: await pkg[name](...args) };
     } catch (e) {
