@@ -1,5 +1,6 @@
 // Where the bytes of each wasm go (issue 22: find them before cutting): twiggy's per-item sizes (`twiggy top`, on
-// the builds that still carry their function names: the Worker's build/worker/index_bg.wasm, and wasm-pack's output
+// the builds that still carry their function names: the Worker's build/worker-names.wasm (scripts/build-worker.sh
+// keeps it beside the stripped build it ships), and wasm-pack's output
 // for the package's entries before wasm-opt strips them), summed by owner: our modules (`verify_edge::phone`, ...),
 // each other crate, the read-only data, the name section. Prints Markdown.
 //
@@ -14,9 +15,11 @@ import { fileURLToPath } from "node:url";
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const TOP = Number(process.argv[2] ?? 12);
 const WASMS = [
-  ["Worker", "build/worker/index_bg.wasm"],
+  ["Worker", "build/worker-names.wasm"],
   ["npm main entry (`verify-edge`)", "build/browser/verify_edge_bg.wasm"],
   ["npm phone entry (`verify-edge/phone`)", "build/browser-phone/verify_edge_phone_bg.wasm"],
+  ["npm authenticator-app entry (`verify-edge/totp`)", "build/browser-totp/verify_edge_totp_bg.wasm"],
+  ["npm passkey entry (`verify-edge/passkey`)", "build/browser-passkey/verify_edge_passkey_bg.wasm"],
 ];
 
 /** The owner an item's bytes are counted under. */
