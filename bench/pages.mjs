@@ -10,9 +10,9 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from "node:f
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { build, version as esbuildVersion } from "esbuild";
+import { version as esbuildVersion } from "esbuild";
 import { replaceSection } from "./report.mjs";
-import { compressedSizes } from "./size.mjs";
+import { bundleSizes, compressedSizes } from "./size.mjs";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const PACKAGE_DIR = join(ROOT, "dist/npm");
@@ -48,15 +48,7 @@ const rows = [];
 try {
   for (const page of PAGES) {
     const outfile = join(outDir, page.file.replace(/\.mjs$/, ".js"));
-    await build({
-      entryPoints: [join(ROOT, "bench/pages", page.file)],
-      outfile,
-      bundle: true,
-      minify: true,
-      format: "esm",
-      platform: "browser",
-      logLevel: "error",
-    });
+    const { bundle: js } = await bundleSizes(join(ROOT, "bench/pages", page.file), outfile);
     const bundle = readFileSync(outfile);
     const wasmNames = [...new Set([...bundle.toString().matchAll(/new URL\("\.\/([^"]+\.wasm)"/g)].map((m) => m[1]))];
     const wasms = wasmNames.map((name) => {
@@ -66,7 +58,6 @@ try {
       const exports = WebAssembly.Module.exports(new WebAssembly.Module(bytes)).map((e) => e.name);
       return { name: path.slice(PACKAGE_DIR.length + 1), sizes: compressedSizes(bytes, { text: false }), engine: exports.includes("normalizePhone") };
     });
-    const js = compressedSizes(bundle, { text: true });
     const sum = (key) => js[key] + wasms.reduce((total, w) => total + w.sizes[key], 0);
     rows.push({ ...page, js, wasms, gzip: sum("gzip"), brotli: sum("brotli") });
   }
