@@ -3,8 +3,9 @@
 # wasm-pack's output, made smaller by binaryen's wasm-opt, plus what pkg-template/ adds.
 #
 # The package has four entries, each its own wasm, so a page downloads only what it uses: `verify-edge` (feature
-# `browser`: phone numbers, VerifyClient, Silent Network Auth) at the top; `verify-edge/phone` (feature
-# `browser-phone`: phone numbers only) in phone/, for pages that format a phone field and need no HTTP client;
+# `browser`: VerifyClient, Silent Network Auth, and the phone entry's functions re-exported) at the top;
+# `verify-edge/phone` (feature `browser-phone`: phone numbers only) in phone/, for pages that format a phone field
+# and need no HTTP client, and the engine the main entry normalizes with;
 # `verify-edge/totp` (feature `browser-totp`: TotpClient, qrCodeSvg) in totp/ and `verify-edge/passkey` (feature
 # `browser-passkey`: PasskeyClient and the WebAuthn calls) in passkey/, for pages that use those factors. The same
 # templates make all four.
@@ -17,7 +18,8 @@ rm -rf build/browser build/browser-phone build/browser-totp build/browser-passke
 version=$(awk -F'"' '/^version = /{print $2; exit}' Cargo.toml)
 
 # build_entry FEATURE MODULE DIR OPT: one wasm-pack build into DIR of the package, optimised with rustc's and
-# wasm-opt's level OPT.
+# wasm-opt's level OPT. The templates' `//main: ` lines are the main entry's alone (it re-exports the phone entry,
+# links its engine, and starts its own download first: download.js); `//entry: ` lines are the other entries'.
 build_entry() {
   local feature=$1 module=$2 dir=$3 opt=$4 build=build/$1
   CARGO_PROFILE_RELEASE_OPT_LEVEL=$opt wasm-pack build --quiet --target web --release --no-pack \
@@ -38,8 +40,17 @@ build_entry() {
   local error_module
   error_module=$(cd "$dir" && find snippets -path '*/src/browser/error.js' | head -n 1)
   [[ -n "$error_module" ]] || { echo "build-package: the error.js snippet is missing" >&2; exit 1; }
+  local main_lines='/^\/\/main: /d' entry_lines='s#^//entry: ##' link_module=""
+  if [[ "$feature" == browser ]]; then
+    main_lines='s#^//main: ##'
+    entry_lines='/^\/\/entry: /d'
+    cp pkg-template/download.js "$dir/"
+    link_module=$(cd "$dir" && find snippets -path '*/src/browser/phone-link.js' | head -n 1)
+    [[ -n "$link_module" ]] || { echo "build-package: the phone-link.js snippet is missing" >&2; exit 1; }
+  fi
   for file in index.js node.js workerd.js index.d.ts; do
-    sed -e "s#__ERROR_MODULE__#./$error_module#" -e "s#__MODULE__#$module#g" "pkg-template/$file" > "$dir/$file"
+    sed -e "$main_lines" -e "$entry_lines" -e "s#__ERROR_MODULE__#./$error_module#" -e "s#__PHONE_LINK_MODULE__#./$link_module#" \
+      -e "s#__MODULE__#$module#g" "pkg-template/$file" > "$dir/$file"
   done
 }
 
@@ -50,11 +61,16 @@ build_entry browser verify_edge "$out" z
 build_entry browser-phone verify_edge_phone "$out/phone" 3
 build_entry browser-totp verify_edge_totp "$out/totp" z
 build_entry browser-passkey verify_edge_passkey "$out/passkey" z
-# Every entry's snippets (the error class, the phone answer's unpacker) come from the same sources. The other entries
-# import the main entry's copies, so a page that loads several has one VerifyEdgeError class: an error from any
+# Every entry's snippets (the error class, the phone answer's unpacker, the phone link) come from the same sources.
+# The other entries import the main entry's copies, so a page that loads several has one VerifyEdgeError class: an error from any
 # entry is `instanceof` the class any one exports.
 for entry in phone totp passkey; do
   (cd "$out/$entry/snippets" && find . -type f) | while read -r file; do
+    if [[ ! -e "$out/snippets/$file" ]]; then
+      # One the main entry does not use itself (the phone answer's unpacker): it joins the shared folder.
+      mkdir -p "$(dirname "$out/snippets/$file")"
+      cp "$out/$entry/snippets/$file" "$out/snippets/$file"
+    fi
     cmp -s "$out/$entry/snippets/$file" "$out/snippets/$file" \
       || { echo "build-package: the $entry entry's snippet differs from the main entry's: $file" >&2; exit 1; }
   done

@@ -31,7 +31,8 @@ fresh() {
 
 step "rustfmt" cargo fmt --check
 step "clippy (native)" cargo clippy --quiet --all-targets -- -D warnings
-step "clippy (wasm32, browser)" cargo clippy --quiet --target wasm32-unknown-unknown --features browser --all-targets -- -D warnings
+step "clippy (wasm32, browser)" cargo clippy --quiet --target wasm32-unknown-unknown --features browser --lib -- -D warnings
+step "clippy (wasm32, browser tests)" cargo clippy --quiet --target wasm32-unknown-unknown --features browser,browser-phone --all-targets -- -D warnings
 step "clippy (wasm32, browser-phone)" cargo clippy --quiet --target wasm32-unknown-unknown --features browser-phone --lib -- -D warnings
 step "clippy (wasm32, browser-totp)" cargo clippy --quiet --target wasm32-unknown-unknown --features browser-totp --lib -- -D warnings
 step "clippy (wasm32, browser-passkey)" cargo clippy --quiet --target wasm32-unknown-unknown --features browser-passkey --lib -- -D warnings

@@ -14,9 +14,12 @@ use serde_json::{Map, Value};
 use crate::engine::form::Form;
 use crate::engine::request::pick_channel;
 use crate::engine::verification::{CheckRequest, StartRequest};
+use crate::phone::normalize_phone;
 use crate::phone::PhoneErrorCode;
 use crate::verify::model::{self, RequestedChannel, Status, TwilioError};
-use crate::verify::recipient::{classify_recipient, Recipient, RecipientError};
+use crate::verify::recipient::{
+    classify_recipient_with, PhoneNormalizer, Recipient, RecipientError,
+};
 use crate::verify::sid::VerificationSid;
 use crate::verify::{Reason, Target};
 
@@ -434,8 +437,22 @@ impl StartParams {
     /// Normalizes the recipient for the channel and builds the upstream's form. A phone number must be valid; a
     /// bad `defaultRegion` is named as such.
     pub fn to_upstream(&self) -> Result<UpstreamStart, TwilioError> {
-        let recipient = classify_recipient(&self.to, self.channel, self.default_region.as_deref())
-            .map_err(|e| public_recipient_error(&e, "to"))?;
+        self.to_upstream_with(&normalize_phone)
+    }
+
+    /// [`StartParams::to_upstream`] with the phone engine given (the npm package's main entry borrows the phone
+    /// entry's).
+    pub fn to_upstream_with(
+        &self,
+        normalize: PhoneNormalizer<'_>,
+    ) -> Result<UpstreamStart, TwilioError> {
+        let recipient = classify_recipient_with(
+            &self.to,
+            self.channel,
+            self.default_region.as_deref(),
+            normalize,
+        )
+        .map_err(|e| public_recipient_error(&e, "to"))?;
         let to = recipient.as_str().to_owned();
         let enable_sna_client_token = self.enable_sna_client_token == Some(true);
         if enable_sna_client_token
@@ -520,6 +537,14 @@ impl CheckParams {
 
     /// Normalizes `to` (or reads `verificationSid`) and builds the upstream's form.
     pub fn to_upstream(&self) -> Result<UpstreamCheck, TwilioError> {
+        self.to_upstream_with(&normalize_phone)
+    }
+
+    /// [`CheckParams::to_upstream`] with the phone engine given.
+    pub fn to_upstream_with(
+        &self,
+        normalize: PhoneNormalizer<'_>,
+    ) -> Result<UpstreamCheck, TwilioError> {
         let target = match (&self.to, &self.verification_sid) {
             (Some(_), Some(_)) => {
                 return Err(
@@ -545,8 +570,9 @@ impl CheckParams {
                 } else {
                     RequestedChannel::Sms
                 };
-                let recipient = classify_recipient(to, channel, self.default_region.as_deref())
-                    .map_err(|e| public_recipient_error(&e, "to"))?;
+                let recipient =
+                    classify_recipient_with(to, channel, self.default_region.as_deref(), normalize)
+                        .map_err(|e| public_recipient_error(&e, "to"))?;
                 Target::To(recipient.as_str().to_owned())
             }
         };

@@ -11,6 +11,7 @@ use wasm_bindgen::prelude::*;
 use super::endpoint::{Endpoint, VerifyClientOptions};
 use super::error::{client_error, twilio_error, ClientErrorCode, VerifyEdgeError};
 use super::js_values::{json_of, promise, read_options, to_js};
+use super::phone_link::with_linked_engine;
 use super::sna::{self, SnaInvokeOptions, SnaMethod, SnaMode, SnaResult};
 use crate::api::{BodyKind, CheckParams, StartParams, Verification, VerificationCheck};
 use crate::verify::model::RequestedChannel;
@@ -133,13 +134,12 @@ impl VerifyClient {
 }
 
 impl VerifyClient {
-    /// Normalizes the recipient with the core's code, then sends it.
+    /// Normalizes the recipient with the core's code (and the phone entry's engine), then sends it.
     async fn start_verification(
         &self,
         mut start: StartParams,
     ) -> Result<Verification, VerifyEdgeError> {
-        start.to = start
-            .to_upstream()
+        start.to = with_linked_engine(|engine| start.to_upstream_with(engine))?
             .map_err(|e| twilio_error(&e, None, None))?
             .to;
         self.endpoint.post("/verify/start", &start).await
@@ -150,8 +150,7 @@ impl VerifyClient {
         &self,
         mut check: CheckParams,
     ) -> Result<VerificationCheck, VerifyEdgeError> {
-        if let Target::To(to) = check
-            .to_upstream()
+        if let Target::To(to) = with_linked_engine(|engine| check.to_upstream_with(engine))?
             .map_err(|e| twilio_error(&e, None, None))?
             .target
         {

@@ -22,8 +22,8 @@ extern "C" {
     fn new(code: &JsValue, message: &str, details: &JsValue) -> VerifyEdgeError;
 }
 
-/// `ErrorCode` in the entries that parse phone numbers (the phone and main entries).
-#[cfg(feature = "browser-phone")]
+/// `ErrorCode` in the entries that parse phone numbers (the phone entry, and the main entry, which re-exports it).
+#[cfg(any(feature = "browser-phone", feature = "browser"))]
 #[wasm_bindgen(typescript_custom_section)]
 const ERROR_CODE: &'static str = r#"
 /**
@@ -35,7 +35,7 @@ export type ErrorCode = PhoneErrorCode | ClientErrorCode | number;
 "#;
 
 /// `ErrorCode` in the entries that parse no phone number (`verify-edge/totp`, `verify-edge/passkey`).
-#[cfg(not(feature = "browser-phone"))]
+#[cfg(not(any(feature = "browser-phone", feature = "browser")))]
 #[wasm_bindgen(typescript_custom_section)]
 const ERROR_CODE: &'static str = r#"
 /**

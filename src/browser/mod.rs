@@ -3,9 +3,10 @@
 //! Four builds share this door, one per entry of the package, so a page downloads only what it uses:
 //! - the phone entry (`verify-edge/phone`, feature `browser-phone`): `normalizePhone` and `supportedRegions`
 //!   (`phone.rs`), `formatPhone` (`format.rs`) and `AsYouType` (`as_you_type.rs`);
-//! - the main entry (feature `browser`): the phone entry's functions, `VerifyClient` for the Worker's public API
-//!   (`client.rs`), and `invokeSnaUrl` and `verifySna` for Silent Network Auth (`sna.rs`); `client.rs` uses
-//!   `sna.rs`, never the other way;
+//! - the main entry (feature `browser`): `VerifyClient` for the Worker's public API (`client.rs`), and
+//!   `invokeSnaUrl` and `verifySna` for Silent Network Auth (`sna.rs`); `client.rs` uses `sna.rs`, never the other
+//!   way. Its wasm has no phone engine: its loader re-exports the phone entry's functions and links the phone
+//!   entry's `normalizePhone` (`phone_link.rs`), which `VerifyClient` normalizes recipients with;
 //! - the authenticator-app entry (`verify-edge/totp`, feature `browser-totp`): `TotpClient` and `qrCodeSvg`
 //!   (`totp.rs`);
 //! - the passkey entry (`verify-edge/passkey`, feature `browser-passkey`): `PasskeyClient`, `createPasskey`,
@@ -34,6 +35,8 @@ mod passkey;
 #[cfg(feature = "browser-phone")]
 mod phone;
 #[cfg(feature = "browser")]
+mod phone_link;
+#[cfg(feature = "browser")]
 mod sna;
 #[cfg(feature = "browser-totp")]
 mod totp;
@@ -56,6 +59,8 @@ pub use passkey::{
 };
 #[cfg(feature = "browser-phone")]
 pub use phone::{normalize_phone, supported_regions};
+#[cfg(feature = "browser")]
+pub use phone_link::link_phone;
 #[cfg(feature = "browser")]
 pub use sna::{
     invoke_sna_url, SnaInvocation, SnaInvokeOptions, SnaMethod, SnaMode, SnaOutcome, SnaResult,

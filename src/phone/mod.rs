@@ -102,7 +102,10 @@ pub enum NumberType {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 #[cfg_attr(
-    all(feature = "browser-phone", target_arch = "wasm32"),
+    all(
+        any(feature = "browser-phone", feature = "browser"),
+        target_arch = "wasm32"
+    ),
     derive(tsify::Tsify)
 )]
 pub enum PhoneErrorCode {
@@ -137,6 +140,27 @@ impl PhoneErrorCode {
             Self::UnknownRegion => "UNKNOWN_REGION",
             Self::InputTooLong => "INPUT_TOO_LONG",
         }
+    }
+}
+
+impl std::str::FromStr for PhoneErrorCode {
+    type Err = ();
+
+    /// Reads a code as [`PhoneErrorCode::as_str`] writes it.
+    fn from_str(code: &str) -> Result<Self, ()> {
+        [
+            Self::NotANumber,
+            Self::TooShort,
+            Self::TooLong,
+            Self::InvalidCountryCode,
+            Self::MissingRegion,
+            Self::InvalidForRegion,
+            Self::UnknownRegion,
+            Self::InputTooLong,
+        ]
+        .into_iter()
+        .find(|c| c.as_str() == code)
+        .ok_or(())
     }
 }
 

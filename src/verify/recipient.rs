@@ -82,6 +82,11 @@ fn channel_mismatch_message(channel: RequestedChannel) -> String {
     }
 }
 
+/// The phone engine as [`classify_recipient_with`] calls it: [`normalize_phone`]'s signature. The Worker passes
+/// the engine itself; the npm package's main entry passes the phone entry's engine (another wasm), so a page that
+/// loads both carries one copy of it.
+pub type PhoneNormalizer<'a> = &'a dyn Fn(&str, Option<&str>) -> Result<PhoneNumber, PhoneError>;
+
 /// Reads Verify's `To` for `channel`: an email address for `email`, a valid phone number for every other channel
 /// (`auto` included). National phone numbers are read in `default_region` (ISO 3166-1 alpha-2).
 ///
@@ -92,13 +97,22 @@ pub fn classify_recipient(
     channel: impl Into<RequestedChannel>,
     default_region: Option<&str>,
 ) -> Result<Recipient, RecipientError> {
-    let channel = channel.into();
+    classify_recipient_with(to, channel.into(), default_region, &normalize_phone)
+}
+
+/// [`classify_recipient`] with the phone engine given: the same rules, whichever engine reads the number.
+pub fn classify_recipient_with(
+    to: &str,
+    channel: RequestedChannel,
+    default_region: Option<&str>,
+    normalize: PhoneNormalizer<'_>,
+) -> Result<Recipient, RecipientError> {
     if channel == RequestedChannel::Email {
         return match normalize_email(to) {
             Ok(address) => Ok(Recipient::Email(address)),
             Err(error)
                 if error.code == EmailErrorCode::MissingAt
-                    && looks_like_phone(to, default_region) =>
+                    && looks_like_phone(to, default_region, normalize) =>
             {
                 Err(RecipientError::ChannelMismatch { channel })
             }
@@ -108,7 +122,7 @@ pub fn classify_recipient(
     if to.contains('@') {
         return Err(RecipientError::ChannelMismatch { channel });
     }
-    let number = normalize_phone(to, default_region)?.require_valid()?;
+    let number = normalize(to, default_region)?.require_valid()?;
     Ok(Recipient::Phone(number))
 }
 
@@ -124,9 +138,13 @@ pub fn classify_recipient_any_channel(to: &str) -> Result<Recipient, RecipientEr
 }
 
 /// Whether the phone parser finds a number in `to` at all, valid or not.
-fn looks_like_phone(to: &str, default_region: Option<&str>) -> bool {
+fn looks_like_phone(
+    to: &str,
+    default_region: Option<&str>,
+    normalize: PhoneNormalizer<'_>,
+) -> bool {
     use PhoneErrorCode as C;
-    match normalize_phone(to, default_region) {
+    match normalize(to, default_region) {
         Ok(_) => true,
         Err(error) => matches!(
             error.code,

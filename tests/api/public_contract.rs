@@ -298,3 +298,76 @@ fn callers_may_write_only_the_sender_names_the_operator_allows() {
             .unwrap();
     assert!(without.check_friendly_name(&[]).is_ok());
 }
+
+/// The main npm entry hands the core another wasm's engine (`to_upstream_with`): the rules stay the core's, the
+/// engine's answer decides, and the codes cross back as the engine wrote them.
+#[test]
+fn a_borrowed_phone_engine_is_the_one_that_reads_the_number() {
+    use verify_edge::phone::{normalize_phone, PhoneError, PhoneErrorCode};
+    let start = |to: &str, channel: &str, region: Option<&str>| {
+        let mut body = serde_json::json!({ "to": to, "channel": channel });
+        if let Some(region) = region {
+            body["defaultRegion"] = region.into();
+        }
+        StartParams::from_body(body.to_string().as_bytes(), BodyKind::Json).expect("a start")
+    };
+    // The same engine, borrowed: the same answers as `to_upstream`.
+    for (to, channel, region) in [
+        ("(650) 253-0000", "sms", Some("US")),
+        ("650 253 000", "sms", Some("US")),
+        ("+1 650 253 0000", "email", None),
+        ("650 253 0000", "sms", Some("ZZ")),
+        ("Jo@Example.COM", "email", None),
+    ] {
+        let params = start(to, channel, region);
+        assert_eq!(
+            params.to_upstream_with(&normalize_phone),
+            params.to_upstream(),
+            "{to}"
+        );
+    }
+    // An engine that refuses everything: its code is the reason, its message the description.
+    let refuse = |_: &str, _: Option<&str>| {
+        Err(PhoneError {
+            code: PhoneErrorCode::InvalidCountryCode,
+            message: "refused by the borrowed engine".to_owned(),
+        })
+    };
+    let error = start("+1 650 253 0000", "sms", None)
+        .to_upstream_with(&refuse)
+        .expect_err("the engine refused it");
+    assert_eq!(reason(&error), "INVALID_COUNTRY_CODE");
+    assert!(error
+        .details
+        .expect("details")
+        .description
+        .contains("refused by the borrowed engine"));
+    // An email address never reaches the engine.
+    assert!(start("jo@example.com", "email", None)
+        .to_upstream_with(&refuse)
+        .is_ok());
+    let check = CheckParams::from_body(br#"{"to":"+16502530000","code":"123456"}"#, BodyKind::Json)
+        .expect("a check");
+    assert_eq!(
+        reason(&check.to_upstream_with(&refuse).expect_err("refused")),
+        "INVALID_COUNTRY_CODE"
+    );
+}
+
+#[test]
+fn phone_error_codes_read_back_as_written() {
+    use verify_edge::phone::PhoneErrorCode;
+    for code in [
+        PhoneErrorCode::NotANumber,
+        PhoneErrorCode::TooShort,
+        PhoneErrorCode::TooLong,
+        PhoneErrorCode::InvalidCountryCode,
+        PhoneErrorCode::MissingRegion,
+        PhoneErrorCode::InvalidForRegion,
+        PhoneErrorCode::UnknownRegion,
+        PhoneErrorCode::InputTooLong,
+    ] {
+        assert_eq!(code.as_str().parse::<PhoneErrorCode>(), Ok(code));
+    }
+    assert!("too_short".parse::<PhoneErrorCode>().is_err());
+}

@@ -8,8 +8,12 @@ use js_sys::{Object, Reflect, JSON};
 use serde_json::Value;
 use tsify::Ts;
 use verify_edge::api::VerificationCheck;
-use verify_edge::browser::{invoke_sna_url, SnaInvocation, SnaOutcome, SnaResult, VerifyClient};
+use verify_edge::browser::{
+    invoke_sna_url, link_phone, normalize_phone, SnaInvocation, SnaOutcome, SnaResult,
+    VerifyClient, VerifyClientOptions, VerifyEdgeError,
+};
 use verify_edge::verify::model::Status;
+use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::wasm_bindgen_test;
@@ -145,7 +149,28 @@ fn jwt_claims(token: &JsValue) -> Value {
 }
 
 fn client() -> VerifyClient {
-    VerifyClient::new(api(), None).expect("a client of the Worker")
+    new_client(api(), None).expect("a client of the Worker")
+}
+
+/// A client, with the phone engine linked as the package's loader links it: the engine is this test build's own
+/// `normalizePhone` export (the package links the phone entry's), reached through the same JS call.
+fn new_client(
+    base_url: &str,
+    options: Option<Ts<VerifyClientOptions>>,
+) -> Result<VerifyClient, VerifyEdgeError> {
+    thread_local! {
+        static LINKED: () = {
+            let engine = Closure::<dyn Fn(String, Option<String>) -> Result<JsValue, JsValue>>::new(
+                |input: String, region: Option<String>| {
+                    normalize_phone(&input, region).map_err(JsValue::from)
+                },
+            );
+            link_phone(engine.as_ref().unchecked_ref());
+            engine.forget();
+        };
+    }
+    LINKED.with(|_| ());
+    VerifyClient::new(base_url, options)
 }
 
 fn params<T: tsify::Tsify>(json: &str) -> Ts<T> {
@@ -221,7 +246,7 @@ async fn a_wrong_code_is_pending_and_the_right_one_approves() {
 #[wasm_bindgen_test]
 async fn bad_parameters_are_refused_before_any_request_leaves() {
     let key = unique_key("refused");
-    let client = VerifyClient::new(&format!("{}/api/{key}", carrier()), None).expect("a client");
+    let client = new_client(&format!("{}/api/{key}", carrier()), None).expect("a client");
     let cases = [
         (
             r#"{"to": "hello", "channel": "sms", "defaultRegion": "US"}"#,
@@ -311,7 +336,7 @@ async fn a_sixth_send_is_429_with_retry_after_in_seconds() {
 #[wasm_bindgen_test]
 async fn failures_without_an_api_answer_have_their_own_codes() {
     let key = unique_key("transport");
-    let slow = VerifyClient::new(
+    let slow = new_client(
         &format!("{}/api/{key}/slow", carrier()),
         Some(params(r#"{"timeoutMs": 300}"#)),
     )
@@ -322,19 +347,17 @@ async fn failures_without_an_api_answer_have_their_own_codes() {
     assert!(field(&error, "status").is_null());
     assert!(js_sys::Date::now() - started < 3_000.0, "aborted in time");
 
-    let html =
-        VerifyClient::new(&format!("{}/api/{key}/html502", carrier()), None).expect("a client");
+    let html = new_client(&format!("{}/api/{key}/html502", carrier()), None).expect("a client");
     let error = rejected(html.status("VE00")).await;
     assert_eq!(string_code(&error), "BAD_RESPONSE");
     assert_eq!(field(&error, "status").as_f64(), Some(502.0));
 
-    let wrong =
-        VerifyClient::new(&format!("{}/api/{key}/wrongjson", carrier()), None).expect("a client");
+    let wrong = new_client(&format!("{}/api/{key}/wrongjson", carrier()), None).expect("a client");
     let error = rejected(wrong.status("VE00")).await;
     assert_eq!(string_code(&error), "BAD_RESPONSE");
     assert_eq!(field(&error, "status").as_f64(), Some(200.0));
 
-    let nobody = VerifyClient::new("http://127.0.0.1:9", None).expect("a client");
+    let nobody = new_client("http://127.0.0.1:9", None).expect("a client");
     let error = rejected(nobody.status("VE00")).await;
     assert_eq!(string_code(&error), "NETWORK_ERROR");
     assert!(field(&error, "status").is_null());
@@ -343,9 +366,9 @@ async fn failures_without_an_api_answer_have_their_own_codes() {
 
 #[wasm_bindgen_test]
 fn the_constructor_takes_https_or_loopback_http_and_checks_its_options() {
-    let client = VerifyClient::new("https://verify.example.com/api/", None).expect("https");
+    let client = new_client("https://verify.example.com/api/", None).expect("https");
     assert_eq!(client.base_url(), "https://verify.example.com/api");
-    let relative = VerifyClient::new("/api", None).expect("relative to the page");
+    let relative = new_client("/api", None).expect("relative to the page");
     assert!(
         relative.base_url().starts_with("http://127.0.0.1:")
             && relative.base_url().ends_with("/api"),
@@ -353,7 +376,7 @@ fn the_constructor_takes_https_or_loopback_http_and_checks_its_options() {
         relative.base_url()
     );
     let code = |url: &str, options: Option<&str>| {
-        let error = VerifyClient::new(url, options.map(params)).expect_err(url);
+        let error = new_client(url, options.map(params)).expect_err(url);
         string_code(&error)
     };
     assert_eq!(code("ftp://verify.example.com", None), "INVALID_URL");

@@ -44,7 +44,8 @@ try {
   console.error(`browser-harness: Worker ${worker.url}, carrier stand-in ${carrier.url} (and 127.0.0.2)`);
   child = spawn(
     "wasm-pack",
-    ["test", "--headless", `--${browser}`, "--features", "browser", "--test", "browser"],
+    // The main entry's features and the phone entry's: the tests link the phone engine as the package's loader does.
+    ["test", "--headless", `--${browser}`, "--features", "browser,browser-phone", "--test", "browser"],
     {
       cwd: ROOT,
       detached: true, // its own process group: the browser and its driver go with it

@@ -205,7 +205,7 @@ describe("the demo's verification flow in headless Chromium", () => {
 });
 
 describe("the demo's loading", () => {
-  test("downloads the wasm once: the package's fetch takes the page's preload", async () => {
+  test("downloads each wasm once, the phone engine included: the package's fetches take the page's preloads", async () => {
     const page = await browser.newPage();
     const wasmRequests = [];
     const warnings = [];
@@ -217,7 +217,10 @@ describe("the demo's loading", () => {
     });
     await page.goto(`${worker.url}/`);
     await page.waitForSelector("body[data-ready=true]");
-    assert.deepEqual(wasmRequests, [`${worker.url}/pkg/verify_edge_bg.wasm`]);
+    assert.deepEqual(wasmRequests.sort(), [
+      `${worker.url}/pkg/phone/verify_edge_phone_bg.wasm`,
+      `${worker.url}/pkg/verify_edge_bg.wasm`,
+    ]);
     assert.deepEqual(warnings.filter((w) => /preload/i.test(w)), [], "no unused-preload warning");
     await page.close();
   });

@@ -67,7 +67,7 @@ function runInProject(code) {
 describe("the npm package", () => {
   test("the tarball ships exactly the files the package needs", () => {
     const listing = execFileSync("tar", ["-tzf", tarball]).toString().trim().split("\n").sort();
-    for (const file of ["package/index.js", "package/node.js", "package/workerd.js", "package/index.d.ts",
+    for (const file of ["package/index.js", "package/download.js", "package/node.js", "package/workerd.js", "package/index.d.ts",
       "package/verify_edge.js", "package/verify_edge.d.ts", "package/verify_edge_bg.wasm", "package/README.md",
       "package/package.json", "package/phone/index.js", "package/phone/node.js", "package/phone/workerd.js",
       "package/phone/index.d.ts", "package/phone/verify_edge_phone.js", "package/phone/verify_edge_phone.d.ts",
@@ -79,6 +79,7 @@ describe("the npm package", () => {
       assert.ok(listing.includes(file), `${file} missing from ${listing}`);
     }
     assert.ok(listing.some((f) => f.endsWith("/src/browser/error.js")), "the error class snippet is missing");
+    assert.ok(listing.some((f) => f.endsWith("/src/browser/phone-link.js")), "the phone link snippet is missing");
   });
 
   test("imports by its name in Node and normalizes", () => {
@@ -116,6 +117,47 @@ describe("the npm package", () => {
     assert.deepEqual(out.error, [true, true, "NOT_A_NUMBER", true]);
     assert.deepEqual(out.exports, ["AsYouType", "VerifyEdgeError", "formatPhone", "initSync", "normalizePhone", "supportedRegions"]);
     assert.equal(out.regions, true);
+  });
+
+  test("the main entry carries no phone engine: its phone functions are the phone entry's, and VerifyClient reads numbers with that engine", async () => {
+    const out = runInProject(`
+      import { readFileSync } from "node:fs";
+      import * as main from "verify-edge";
+      import * as phone from "verify-edge/phone";
+      const wasmExports = (file) => WebAssembly.Module.exports(new WebAssembly.Module(readFileSync(file))).map((e) => e.name);
+      const same = ["normalizePhone", "formatPhone", "AsYouType", "supportedRegions"].map((name) => main[name] === phone[name]);
+      // Port 9 (discard) answers nothing: a request that left would fail as NETWORK_ERROR, not 60200.
+      const client = new main.VerifyClient("http://127.0.0.1:9");
+      const refusals = [];
+      for (const params of [{ to: "650 253 000", channel: "sms", defaultRegion: "US" }, { to: "hello", channel: "sms" },
+        { to: "+1 650 253 0000", channel: "email" }, { to: "650 253 0000", channel: "sms", defaultRegion: "ZZ" }]) {
+        try { await client.start(params); refusals.push("sent"); }
+        catch (e) { refusals.push([e instanceof phone.VerifyEdgeError, e.code, e.reason, e.status, e.message]); }
+      }
+      let checkRefusal;
+      try { await client.check({ to: "650 253 000", defaultRegion: "US", code: "123456" }); }
+      catch (e) { checkRefusal = [e.code, e.reason]; }
+      let phoneMessage;
+      try { phone.normalizePhone("hello"); } catch (e) { phoneMessage = e.message; }
+      console.log(JSON.stringify({ same, refusals, checkRefusal, phoneMessage,
+        main: wasmExports("node_modules/verify-edge/verify_edge_bg.wasm"),
+        phone: wasmExports("node_modules/verify-edge/phone/verify_edge_phone_bg.wasm") }));`);
+    assert.deepEqual(out.same, [true, true, true, true], "the main entry re-exports the phone entry's functions");
+    assert.ok(out.phone.includes("normalizePhone"), `the phone entry's wasm exports ${out.phone}`);
+    for (const name of ["normalizePhone", "formatPhone", "supportedRegions"]) {
+      assert.ok(!out.main.includes(name), `the main entry's wasm has its own ${name}`);
+    }
+    assert.ok(!out.main.some((name) => /asyoutype/i.test(name)), "the main entry's wasm has its own AsYouType");
+    // The core's rules, with the phone entry's engine: the same codes, reasons and messages the Worker answers.
+    assert.deepEqual(out.refusals.map((r) => r.slice(0, 4)), [
+      [true, 60200, "TOO_SHORT", null],
+      [true, 60200, "NOT_A_NUMBER", null],
+      [true, 60200, "CHANNEL_MISMATCH", null],
+      [true, 60200, "UNKNOWN_REGION", null],
+    ]);
+    assert.ok(out.refusals[1][4].endsWith(out.phoneMessage), `${out.refusals[1][4]} carries the engine's message`);
+    assert.match(out.refusals[3][4], /defaultRegion/, "a bad region is named as such");
+    assert.deepEqual(out.checkRefusal, [60200, "TOO_SHORT"]);
   });
 
   test("authenticator apps and passkeys are entries of their own: the main entry carries neither", () => {
