@@ -257,22 +257,49 @@ pub fn origin_not_allowed() -> TwilioError {
     )
 }
 
-/// The parameters of a body, JSON or form, one value per name.
-struct Params {
-    values: Map<String, Value>,
+/// One parameter's value as the readers see it, whichever door it came in by: a JSON body or a form (the Worker),
+/// or a JS object (the npm package's clients, which read their parameters with this same code).
+#[derive(Debug, Clone, PartialEq)]
+pub enum ParamValue {
+    /// `null` (or, from JS, `undefined`): as if absent.
+    Null,
+    /// `true` or `false`.
+    Bool(bool),
+    /// A string.
+    Text(String),
+    /// A JSON object (JSON bodies only; a form cannot carry one).
+    Object(Map<String, Value>),
+    /// Anything else: a number, an array, or (from JS) an object the route takes no object for.
+    Other,
+}
+
+impl From<Value> for ParamValue {
+    fn from(value: Value) -> Self {
+        match value {
+            Value::Null => Self::Null,
+            Value::Bool(b) => Self::Bool(b),
+            Value::String(s) => Self::Text(s),
+            Value::Object(object) => Self::Object(object),
+            Value::Number(_) | Value::Array(_) => Self::Other,
+        }
+    }
+}
+
+/// The parameters of a request, one value per name: a body, JSON or form, or the object a client was given.
+pub struct Params {
+    values: Vec<(String, ParamValue)>,
 }
 
 impl Params {
-    fn parse(body: &[u8], kind: BodyKind, known: &[&str]) -> Result<Self, TwilioError> {
+    /// Reads a body as `kind` says it is encoded; a name outside `known` is an error naming it.
+    pub fn parse(body: &[u8], kind: BodyKind, known: &[&str]) -> Result<Self, TwilioError> {
         let values = match kind {
             BodyKind::Json => match serde_json::from_slice::<Value>(body) {
-                Ok(Value::Object(values)) => values,
-                Ok(_) => {
-                    return Err(malformed_body(
-                        Reason::NotAnObject,
-                        "the body must be a JSON object",
-                    ))
-                }
+                Ok(Value::Object(values)) => values
+                    .into_iter()
+                    .map(|(name, value)| (name, ParamValue::from(value)))
+                    .collect(),
+                Ok(_) => return Err(not_an_object()),
                 Err(_) => {
                     return Err(malformed_body(
                         Reason::MalformedJson,
@@ -285,27 +312,54 @@ impl Params {
                     return Err(malformed_body(Reason::NotUtf8, "the body is not UTF-8"));
                 };
                 let form = Form::parse(body.as_bytes());
-                let mut values = Map::new();
-                for (name, value) in form.pairs() {
-                    values.insert(name.to_owned(), Value::String(value.to_owned()));
-                }
-                values
+                form.pairs()
+                    .map(|(name, value)| (name.to_owned(), ParamValue::Text(value.to_owned())))
+                    .collect()
             }
         };
-        if let Some(unknown) = values.keys().find(|k| !known.contains(&k.as_str())) {
+        Self::from_values(values, known)
+    }
+
+    /// The parameters of an object already read (a JS object's own properties, in the npm package); a name outside
+    /// `known` is an error naming it. A name given twice keeps its last value, as a JSON object or a form does.
+    pub fn from_values(
+        values: Vec<(String, ParamValue)>,
+        known: &[&str],
+    ) -> Result<Self, TwilioError> {
+        let mut unique: Vec<(String, ParamValue)> = Vec::with_capacity(values.len());
+        for (name, value) in values {
+            match unique.iter_mut().find(|(seen, _)| *seen == name) {
+                Some(slot) => slot.1 = value,
+                None => unique.push((name, value)),
+            }
+        }
+        // The first unknown name in sorted order, whatever order the names came in.
+        if let Some(unknown) = unique
+            .iter()
+            .map(|(name, _)| name)
+            .filter(|name| !known.contains(&name.as_str()))
+            .min()
+        {
             return Err(TwilioError::invalid_parameter(&printable(unknown))
                 .with_reason(Reason::UnknownParameter, "this API takes no such parameter"));
         }
-        Ok(Self { values })
+        Ok(Self { values: unique })
+    }
+
+    fn get(&self, name: &str) -> Option<&ParamValue> {
+        self.values
+            .iter()
+            .find(|(seen, _)| seen == name)
+            .map(|(_, value)| value)
     }
 
     /// A string parameter; `null` or absent is `None`, an empty string too.
     fn text(&self, name: &str, max_chars: usize) -> Result<Option<String>, TwilioError> {
-        match self.values.get(name) {
-            None | Some(Value::Null) => Ok(None),
-            Some(Value::String(s)) if s.is_empty() => Ok(None),
-            Some(Value::String(s)) if s.chars().count() <= max_chars => Ok(Some(s.clone())),
-            Some(Value::String(_)) => Err(TwilioError::invalid_parameter(name).with_reason(
+        match self.get(name) {
+            None | Some(ParamValue::Null) => Ok(None),
+            Some(ParamValue::Text(s)) if s.is_empty() => Ok(None),
+            Some(ParamValue::Text(s)) if s.chars().count() <= max_chars => Ok(Some(s.clone())),
+            Some(ParamValue::Text(_)) => Err(TwilioError::invalid_parameter(name).with_reason(
                 Reason::TooLong,
                 &format!("`{name}` must be at most {max_chars} characters"),
             )),
@@ -323,9 +377,9 @@ impl Params {
 
     /// A JSON object parameter (JSON bodies only; a form cannot carry one): `null` or absent is `None`.
     fn object(&self, name: &str) -> Result<Option<Map<String, Value>>, TwilioError> {
-        match self.values.get(name) {
-            None | Some(Value::Null) => Ok(None),
-            Some(Value::Object(object)) => Ok(Some(object.clone())),
+        match self.get(name) {
+            None | Some(ParamValue::Null) => Ok(None),
+            Some(ParamValue::Object(object)) => Ok(Some(object.clone())),
             Some(_) => Err(TwilioError::invalid_parameter(name).with_reason(
                 Reason::NotAnObject,
                 &format!("`{name}` must be a JSON object"),
@@ -335,17 +389,23 @@ impl Params {
 
     /// A boolean: JSON `true`/`false`, or `true`/`false` in a form.
     fn bool(&self, name: &str) -> Result<Option<bool>, TwilioError> {
-        match self.values.get(name) {
-            None | Some(Value::Null) => Ok(None),
-            Some(Value::Bool(b)) => Ok(Some(*b)),
-            Some(Value::String(s)) if s == "true" => Ok(Some(true)),
-            Some(Value::String(s)) if s == "false" => Ok(Some(false)),
+        match self.get(name) {
+            None | Some(ParamValue::Null) => Ok(None),
+            Some(ParamValue::Bool(b)) => Ok(Some(*b)),
+            Some(ParamValue::Text(s)) if s == "true" => Ok(Some(true)),
+            Some(ParamValue::Text(s)) if s == "false" => Ok(Some(false)),
             Some(_) => Err(TwilioError::invalid_parameter(name).with_reason(
                 Reason::NotABoolean,
                 &format!("`{name}` must be true or false"),
             )),
         }
     }
+}
+
+/// 60200 naming `body`: the parameters are not an object (a JSON array or scalar, or from JS anything but a plain
+/// object).
+pub fn not_an_object() -> TwilioError {
+    malformed_body(Reason::NotAnObject, "the body must be a JSON object")
 }
 
 fn malformed_body(reason: Reason, description: &str) -> TwilioError {
@@ -374,7 +434,15 @@ impl StartParams {
 
     /// Reads and checks a start body. Every bad parameter is a 60200 naming it.
     pub fn from_body(body: &[u8], kind: BodyKind) -> Result<Self, TwilioError> {
-        let params = Params::parse(body, kind, &Self::NAMES)?;
+        Self::from_params(&Params::parse(body, kind, &Self::NAMES)?)
+    }
+
+    /// Reads and checks a start's parameters already read into values (a client's object), as [`Self::from_body`].
+    pub fn from_values(values: Vec<(String, ParamValue)>) -> Result<Self, TwilioError> {
+        Self::from_params(&Params::from_values(values, &Self::NAMES)?)
+    }
+
+    fn from_params(params: &Params) -> Result<Self, TwilioError> {
         let to = params.required("to", 320)?;
         let channel = params.required("channel", 16)?;
         let channel = channel.parse::<RequestedChannel>().map_err(|()| {
@@ -525,7 +593,15 @@ impl CheckParams {
 
     /// Reads and checks a check body. Every bad parameter is a 60200 naming it.
     pub fn from_body(body: &[u8], kind: BodyKind) -> Result<Self, TwilioError> {
-        let params = Params::parse(body, kind, &Self::NAMES)?;
+        Self::from_params(&Params::parse(body, kind, &Self::NAMES)?)
+    }
+
+    /// Reads and checks a check's parameters already read into values (a client's object), as [`Self::from_body`].
+    pub fn from_values(values: Vec<(String, ParamValue)>) -> Result<Self, TwilioError> {
+        Self::from_params(&Params::from_values(values, &Self::NAMES)?)
+    }
+
+    fn from_params(params: &Params) -> Result<Self, TwilioError> {
         Ok(Self {
             to: params.text("to", 320)?,
             verification_sid: params.text("verificationSid", 34)?,

@@ -5,12 +5,12 @@
 use gloo_net::http::{Request, Response};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 use tsify::{Ts, Tsify};
+use wasm_bindgen::JsCast;
 
 use super::error::{client_error, internal_error, twilio_error, ClientErrorCode, VerifyEdgeError};
 use super::http;
-use super::js_values::read_options;
+use super::js_values::{from_json, read_options, to_js};
 use crate::verify::model::TwilioError;
 
 /// What a client's constructor (`new VerifyClient(baseUrl, options)`, `TotpClient`, `PasskeyClient`) takes beside
@@ -122,7 +122,7 @@ async fn read_answer<T: DeserializeOwned>(
         .await
         .map_err(|e| e.into_error(timeout_ms))?;
     if (200..300).contains(&status) {
-        return serde_json::from_str::<T>(&body).map_err(|e| {
+        return from_json::<T>(&body).map_err(|e| {
             client_error(
                 ClientErrorCode::BadResponse,
                 &format!("the answer (HTTP {status}) is not what the API sends: {e}"),
@@ -131,7 +131,7 @@ async fn read_answer<T: DeserializeOwned>(
             )
         });
     }
-    match serde_json::from_str::<TwilioError>(&body) {
+    match from_json::<TwilioError>(&body) {
         Ok(error) => Err(twilio_error(&error, Some(status), retry_after(response))),
         Err(_) => Err(client_error(
             ClientErrorCode::BadResponse,
@@ -160,18 +160,22 @@ fn retry_after(response: &Response) -> Option<u32> {
 
 /// The parameters as a URL-encoded form: strings as they are, booleans as `true`/`false`, absent ones left out.
 fn form_of<P: Serialize>(params: &P) -> Result<String, VerifyEdgeError> {
-    let Value::Object(fields) = serde_json::to_value(params).map_err(|e| internal_error(&e))?
-    else {
-        return Err(internal_error(&"parameters that are not an object"));
-    };
+    let object = to_js(params)?;
     let mut form = form_urlencoded::Serializer::new(String::new());
-    for (name, value) in fields {
-        match value {
-            Value::String(s) => form.append_pair(&name, &s),
-            Value::Bool(b) => form.append_pair(&name, if b { "true" } else { "false" }),
-            Value::Null => &mut form,
-            other => form.append_pair(&name, &other.to_string()),
+    for entry in js_sys::Object::entries(object.unchecked_ref()).iter() {
+        let entry: js_sys::Array = entry.unchecked_into();
+        let (Some(name), value) = (entry.get(0).as_string(), entry.get(1)) else {
+            continue;
         };
+        if let Some(text) = value.as_string() {
+            form.append_pair(&name, &text);
+        } else if let Some(flag) = value.as_bool() {
+            form.append_pair(&name, if flag { "true" } else { "false" });
+        } else if !value.is_null() && !value.is_undefined() {
+            return Err(internal_error(
+                &"a parameter that is neither text nor true/false",
+            ));
+        }
     }
     Ok(form.finish())
 }

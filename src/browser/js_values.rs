@@ -1,6 +1,7 @@
-//! Values crossing the door: an options object from JS into its Rust struct, an answer from Rust into a plain JS
-//! object, a Rust future into a JS promise, and a JS value into the JSON the core reads. `client.rs` and `sna.rs`
-//! both use these.
+//! Values crossing the door: an options object from JS into its Rust struct, a JS object into the core's parameter
+//! values, an API answer's JSON into its Rust type, an answer from Rust into a plain JS object, and a Rust future
+//! into a JS promise. Every client entry uses these; none goes through `serde_json` on the main entry's paths (the
+//! runtime's `JSON.parse` and `serde_wasm_bindgen` do), which keeps a JSON parser out of its wasm.
 
 use std::future::{poll_fn, Future};
 use std::pin::Pin;
@@ -14,7 +15,8 @@ use wasm_bindgen_futures::future_to_promise;
 use super::error::{client_error, internal_error, ClientErrorCode, VerifyEdgeError};
 
 /// A JS value as JSON bytes, as the core's body reader takes them. What JSON cannot hold (a function, a cycle)
-/// reads as `null`, and the core then names the body.
+/// reads as `null`, and the core then names the body. (The main entry reads its objects with [`params_of`].)
+#[cfg(any(feature = "browser-totp", feature = "browser-passkey"))]
 pub fn json_of(value: &JsValue) -> Vec<u8> {
     js_sys::JSON::stringify(value)
         .ok()
@@ -23,7 +25,50 @@ pub fn json_of(value: &JsValue) -> Vec<u8> {
         .into_bytes()
 }
 
-/// Reads an options object (absent, `undefined` or `null` is the defaults); a wrong one is `INVALID_ARGUMENT`.
+/// A JS object's own enumerable properties as the core's parameter values, as `JSON.stringify` would see them
+/// (`undefined`, functions and symbols are left out); `None` for anything but an object (an array, a string,
+/// `null`). The client reads its parameters with the core's readers from these, with no JSON in between.
+#[cfg(feature = "browser")]
+pub fn params_of(value: &JsValue) -> Option<Vec<(String, crate::api::ParamValue)>> {
+    use crate::api::ParamValue;
+    let mut values = Vec::new();
+    for (name, value) in own_entries(value)? {
+        let value = if value.is_null() {
+            ParamValue::Null
+        } else if let Some(b) = value.as_bool() {
+            ParamValue::Bool(b)
+        } else if let Some(s) = value.as_string() {
+            ParamValue::Text(s)
+        } else {
+            ParamValue::Other
+        };
+        values.push((name, value));
+    }
+    Some(values)
+}
+
+/// An object's own enumerable string-keyed properties, without those `JSON.stringify` leaves out (`undefined`,
+/// functions, symbols); `None` for anything but a non-array object.
+fn own_entries(value: &JsValue) -> Option<Vec<(String, JsValue)>> {
+    if !value.is_object() || js_sys::Array::is_array(value) {
+        return None;
+    }
+    let entries = js_sys::Object::entries(value.unchecked_ref());
+    let mut own = Vec::with_capacity(entries.length() as usize);
+    for entry in entries.iter() {
+        let entry: js_sys::Array = entry.unchecked_into();
+        let value = entry.get(1);
+        if value.is_undefined() || value.is_function() || value.is_symbol() {
+            continue;
+        }
+        own.push((entry.get(0).as_string()?, value));
+    }
+    Some(own)
+}
+
+/// Reads an options object (absent, `undefined` or `null` is the defaults); a wrong one is `INVALID_ARGUMENT`,
+/// a misspelt name included (serde's `deny_unknown_fields` cannot see it through `serde_wasm_bindgen`, which reads
+/// only the fields it knows, so the names are checked here first).
 pub fn read_options<T: Tsify + DeserializeOwned + Default>(
     options: Option<Ts<T>>,
 ) -> Result<T, VerifyEdgeError>
@@ -37,15 +82,77 @@ where
     if value.is_undefined() || value.is_null() {
         return Ok(T::default());
     }
-    // Through JSON, so `deny_unknown_fields` holds: a misspelt option is an error, not silently ignored.
-    serde_json::from_slice(&json_of(&value)).map_err(|e| {
+    let bad = |message: &str| {
         client_error(
             ClientErrorCode::InvalidArgument,
-            &format!("bad options: {e}"),
+            &["bad options: ", message].concat(),
             None,
             None,
         )
-    })
+    };
+    let Some(entries) = own_entries(&value) else {
+        return Err(bad("not an object"));
+    };
+    let fields = field_names::<T>();
+    if let Some((unknown, _)) = entries
+        .iter()
+        .find(|(name, _)| !fields.contains(&name.as_str()))
+    {
+        return Err(bad(&format!(
+            "unknown field `{unknown}`, expected one of {}",
+            fields.join(", ")
+        )));
+    }
+    serde_wasm_bindgen::from_value(value).map_err(|e| bad(&e.to_string()))
+}
+
+/// The names of a struct's fields as serde reads them (renames applied): what its derived `Deserialize` hands the
+/// deserializer, caught before it reads anything.
+fn field_names<T: DeserializeOwned>() -> &'static [&'static str] {
+    use serde::de::{self, Visitor};
+
+    #[derive(Debug)]
+    struct Caught;
+    impl std::fmt::Display for Caught {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("field names caught")
+        }
+    }
+    impl std::error::Error for Caught {}
+    impl de::Error for Caught {
+        fn custom<M: std::fmt::Display>(_: M) -> Self {
+            Caught
+        }
+    }
+    struct Names<'a>(&'a mut &'static [&'static str]);
+    impl<'de> de::Deserializer<'de> for Names<'_> {
+        type Error = Caught;
+        fn deserialize_any<V: Visitor<'de>>(self, _: V) -> Result<V::Value, Caught> {
+            Err(Caught)
+        }
+        fn deserialize_struct<V: Visitor<'de>>(
+            self,
+            _: &'static str,
+            fields: &'static [&'static str],
+            _: V,
+        ) -> Result<V::Value, Caught> {
+            *self.0 = fields;
+            Err(Caught)
+        }
+        serde::forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf option unit
+            unit_struct newtype_struct seq tuple tuple_struct map enum identifier ignored_any
+        }
+    }
+    let mut fields: &'static [&'static str] = &[];
+    let _ = T::deserialize(Names(&mut fields));
+    fields
+}
+
+/// A JSON text as `T`, through the runtime's `JSON.parse`: the answers of the Worker's API.
+pub fn from_json<T: DeserializeOwned>(text: &str) -> Result<T, String> {
+    let value = js_sys::JSON::parse(text).map_err(|_| "not JSON".to_owned())?;
+    serde_wasm_bindgen::from_value(value).map_err(|e| e.to_string())
 }
 
 /// A plain object for JS, `null` for a missing value, never `undefined`.

@@ -10,7 +10,6 @@ use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
 
 use super::error::{internal_error, VerifyEdgeError};
-use super::js_values::json_of;
 use crate::phone::{PhoneError, PhoneErrorCode, PhoneNumber};
 
 #[wasm_bindgen(module = "/src/browser/phone-link.js")]
@@ -39,7 +38,7 @@ pub fn with_linked_engine<T>(
     let failure: RefCell<Option<VerifyEdgeError>> = RefCell::new(None);
     let normalize = |input: &str, region: Option<&str>| {
         let outcome = match linked_normalize_phone(input, region) {
-            Ok(number) => serde_json::from_slice::<PhoneNumber>(&json_of(&number))
+            Ok(number) => serde_wasm_bindgen::from_value::<PhoneNumber>(number)
                 .map_err(|e| internal_error(&format_args!("the phone entry answered {e}"))),
             Err(thrown) => match phone_error_of(&thrown) {
                 Some(error) => return Err(error),

@@ -351,6 +351,56 @@ describe("VerifyClient in Node against the Worker (wrangler dev)", () => {
     assert.ok(await signedByWorker(api.url, token), "signed by a key of the Worker's /.well-known/jwks.json");
   });
 
+  test("the client and the Worker read parameters with the same code: each bad object refused alike, nothing sent", async () => {
+    // The client reads a JS object's properties (no JSON in between); the Worker reads the JSON of the same object.
+    const starts = [
+      [],
+      { channel: "sms" },
+      { to: 447400123456, channel: "sms" },
+      { to: "+447400123456", channel: 1 },
+      { to: "+447400123456", channel: "sms", Channel: "sms", zeta: 1 },
+      { to: "+447400123456", channel: "sna", enableSnaClientToken: "yes" },
+      { to: "+447400123456", channel: "sms", locale: { tag: "en" } },
+      { to: "+447400123456", channel: "sms", locale: "english please" },
+      { to: "+447400123456", channel: "pigeon" },
+      { to: "07400 123456", channel: "sms", defaultRegion: "XX" },
+      { to: "x".repeat(321), channel: "sms" },
+      { to: "+447400123456", channel: "email" },
+    ];
+    const checks = [{ code: "123456" }, { verificationSid: "VE123", code: "123456" }, { to: "+447400123456", code: 123456 },
+      { to: "+447400123456", verificationSid: `VE${"a".repeat(32)}`, code: "123456" }, { to: "+447400123456", code: "12" }];
+    const out = runInProject(`
+      import { VerifyClient } from "verify-edge";
+      const client = new VerifyClient(${JSON.stringify(api.url)});
+      const refusal = async (call) => {
+        try { await call(); return "sent"; } catch (e) { return { code: e.code, reason: e.reason, status: e.status, message: e.message }; }
+      };
+      const starts = [];
+      for (const params of ${JSON.stringify(starts)}) starts.push(await refusal(() => client.start(params)));
+      const checks = [];
+      for (const params of ${JSON.stringify(checks)}) checks.push(await refusal(() => client.check(params)));
+      // undefined is left out, as JSON leaves it out: not an unknown parameter.
+      const undefinedLeftOut = await refusal(() => client.start({ to: "650 253 000", channel: "sms", defaultRegion: "US", extra: undefined }));
+      console.log(JSON.stringify({ starts, checks, undefinedLeftOut }));`);
+    const worker = async (path, params) => {
+      const answer = await fetch(`${api.url}${path}`, { method: "POST", headers: { "content-type": "application/json" },
+        body: JSON.stringify(params) });
+      const body = await answer.json();
+      return { code: body.code, reason: body.details?.reason ?? null, message: `${body.message}: ${body.details?.description}` };
+    };
+    for (const [i, params] of starts.entries()) {
+      const expected = await worker("/verify/start", params);
+      assert.equal(expected.code, 60200, `the Worker refuses ${JSON.stringify(params)}`);
+      assert.deepEqual(out.starts[i], { ...expected, status: null }, `start ${JSON.stringify(params)}`);
+    }
+    for (const [i, params] of checks.entries()) {
+      const expected = await worker("/verify/check", params);
+      assert.equal(expected.code, 60200, `the Worker refuses ${JSON.stringify(params)}`);
+      assert.deepEqual(out.checks[i], { ...expected, status: null }, `check ${JSON.stringify(params)}`);
+    }
+    assert.equal(out.undefinedLeftOut.reason, "TOO_SHORT");
+  });
+
   test("an authenticator app: enrollTotp's QR code decodes (jsQR) to its URI, otplib's codes confirm it and sign in", async () => {
     const out = runInProject(`
       import { VerifyClient, VerifyEdgeError } from "verify-edge";
