@@ -7,7 +7,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{BodyKind, Params};
+use super::{BodyKind, ParamValue, Params};
 use crate::engine::factor::auth_payload;
 use crate::verify::model::{self, ChallengeStatus, FactorStatus, FactorType, TwilioError};
 use crate::verify::sid::FactorSid;
@@ -90,9 +90,19 @@ fn read_factor_sid(text: &str) -> Result<FactorSid, TwilioError> {
 }
 
 impl EnrollParams {
+    const NAMES: [&'static str; 2] = ["identityToken", "friendlyName"];
+
     /// Reads and checks an enrollment body; a bad parameter is 60200 naming it.
     pub fn from_body(body: &[u8], kind: BodyKind) -> Result<Self, TwilioError> {
-        let params = Params::parse(body, kind, &["identityToken", "friendlyName"])?;
+        Self::from_params(&Params::parse(body, kind, &Self::NAMES)?)
+    }
+
+    /// Reads and checks an enrollment's parameters already read into values (a client's object).
+    pub fn from_values(values: Vec<(String, ParamValue)>) -> Result<Self, TwilioError> {
+        Self::from_params(&Params::from_values(values, &Self::NAMES)?)
+    }
+
+    fn from_params(params: &Params) -> Result<Self, TwilioError> {
         let friendly_name = params.text("friendlyName", MAX_FRIENDLY_NAME_CHARS)?;
         if let Some(name) = &friendly_name {
             if name.trim().is_empty() || name.chars().any(char::is_control) {
@@ -123,12 +133,24 @@ impl EnrollParams {
 }
 
 impl ConfirmParams {
+    const NAMES: [&'static str; 3] = ["identityToken", "factorSid", "code"];
+
     /// Reads and checks a confirmation body; a bad parameter is 60200 naming it.
     pub fn from_body(body: &[u8], kind: BodyKind) -> Result<(Self, FactorSid), TwilioError> {
-        let params = Params::parse(body, kind, &["identityToken", "factorSid", "code"])?;
+        Self::from_params(&Params::parse(body, kind, &Self::NAMES)?)
+    }
+
+    /// Reads and checks a confirmation's parameters already read into values (a client's object).
+    pub fn from_values(
+        values: Vec<(String, ParamValue)>,
+    ) -> Result<(Self, FactorSid), TwilioError> {
+        Self::from_params(&Params::from_values(values, &Self::NAMES)?)
+    }
+
+    fn from_params(params: &Params) -> Result<(Self, FactorSid), TwilioError> {
         let factor_sid = params.required("factorSid", 34)?;
         let sid = read_factor_sid(&factor_sid)?;
-        let code = read_code(&params)?;
+        let code = read_code(params)?;
         Ok((
             Self {
                 identity_token: params.required("identityToken", MAX_IDENTITY_TOKEN_CHARS)?,
@@ -146,15 +168,27 @@ impl ConfirmParams {
 }
 
 impl TotpCheckParams {
+    const NAMES: [&'static str; 3] = ["identityToken", "code", "factorSid"];
+
     /// Reads and checks a check body; a bad parameter is 60200 naming it.
     pub fn from_body(
         body: &[u8],
         kind: BodyKind,
     ) -> Result<(Self, Option<FactorSid>), TwilioError> {
-        let params = Params::parse(body, kind, &["identityToken", "code", "factorSid"])?;
+        Self::from_params(&Params::parse(body, kind, &Self::NAMES)?)
+    }
+
+    /// Reads and checks a check's parameters already read into values (a client's object).
+    pub fn from_values(
+        values: Vec<(String, ParamValue)>,
+    ) -> Result<(Self, Option<FactorSid>), TwilioError> {
+        Self::from_params(&Params::from_values(values, &Self::NAMES)?)
+    }
+
+    fn from_params(params: &Params) -> Result<(Self, Option<FactorSid>), TwilioError> {
         let factor_sid = params.text("factorSid", 34)?;
         let sid = factor_sid.as_deref().map(read_factor_sid).transpose()?;
-        let code = read_code(&params)?;
+        let code = read_code(params)?;
         Ok((
             Self {
                 identity_token: params.required("identityToken", MAX_IDENTITY_TOKEN_CHARS)?,

@@ -10,10 +10,10 @@ use wasm_bindgen::prelude::*;
 
 use super::endpoint::{Endpoint, VerifyClientOptions};
 use super::error::{client_error, twilio_error, ClientErrorCode, VerifyEdgeError};
-use super::js_values::{params_of, promise, read_options, to_js};
+use super::js_values::{promise, read_options, read_params, to_js};
 use super::phone_link::with_linked_engine;
 use super::sna::{self, SnaInvokeOptions, SnaMethod, SnaMode, SnaResult};
-use crate::api::{not_an_object, CheckParams, StartParams, Verification, VerificationCheck};
+use crate::api::{CheckParams, StartParams, Verification, VerificationCheck};
 use crate::verify::model::RequestedChannel;
 use crate::verify::Target;
 
@@ -82,10 +82,7 @@ impl VerifyClient {
         let client = self.clone();
         let params = params.js_value();
         promise(async move {
-            let start = params_of(&params)
-                .ok_or_else(not_an_object)
-                .and_then(StartParams::from_values)
-                .map_err(|e| twilio_error(&e, None, None))?;
+            let start = read_params(&params, StartParams::from_values)?;
             let verification = client.start_verification(start).await?;
             to_js(&verification)
         })
@@ -100,10 +97,7 @@ impl VerifyClient {
         let client = self.clone();
         let params = params.js_value();
         promise(async move {
-            let check = params_of(&params)
-                .ok_or_else(not_an_object)
-                .and_then(CheckParams::from_values)
-                .map_err(|e| twilio_error(&e, None, None))?;
+            let check = read_params(&params, CheckParams::from_values)?;
             let check = client.check_verification(check).await?;
             to_js(&check)
         })

@@ -16,7 +16,7 @@ use super::error::{client_error, internal_error, ClientErrorCode, VerifyEdgeErro
 
 /// A JS value as JSON bytes, as the core's body reader takes them. What JSON cannot hold (a function, a cycle)
 /// reads as `null`, and the core then names the body. (The main entry reads its objects with [`params_of`].)
-#[cfg(any(feature = "browser-totp", feature = "browser-passkey"))]
+#[cfg(feature = "browser-passkey")]
 pub fn json_of(value: &JsValue) -> Vec<u8> {
     js_sys::JSON::stringify(value)
         .ok()
@@ -28,8 +28,8 @@ pub fn json_of(value: &JsValue) -> Vec<u8> {
 /// A JS object's own enumerable properties as the core's parameter values, as `JSON.stringify` would see them
 /// (`undefined`, functions and symbols are left out); `None` for anything but an object (an array, a string,
 /// `null`). The client reads its parameters with the core's readers from these, with no JSON in between.
-#[cfg(feature = "browser")]
-pub fn params_of(value: &JsValue) -> Option<Vec<(String, crate::api::ParamValue)>> {
+#[cfg(any(feature = "browser", feature = "browser-totp"))]
+fn params_of(value: &JsValue) -> Option<Vec<(String, crate::api::ParamValue)>> {
     use crate::api::ParamValue;
     let mut values = Vec::new();
     for (name, value) in own_entries(value)? {
@@ -45,6 +45,21 @@ pub fn params_of(value: &JsValue) -> Option<Vec<(String, crate::api::ParamValue)
         values.push((name, value));
     }
     Some(values)
+}
+
+/// Reads a client's parameter object with the core's reader `read` (a `from_values`): anything but an object, or
+/// a bad parameter, is the 60200 the Worker would answer, with no HTTP status (nothing was sent).
+#[cfg(any(feature = "browser", feature = "browser-totp"))]
+pub fn read_params<T>(
+    value: &JsValue,
+    read: impl FnOnce(
+        Vec<(String, crate::api::ParamValue)>,
+    ) -> Result<T, crate::verify::model::TwilioError>,
+) -> Result<T, VerifyEdgeError> {
+    params_of(value)
+        .ok_or_else(crate::api::not_an_object)
+        .and_then(read)
+        .map_err(|e| super::error::twilio_error(&e, None, None))
 }
 
 /// An object's own enumerable string-keyed properties, without those `JSON.stringify` leaves out (`undefined`,

@@ -9,12 +9,11 @@ use tsify::{Ts, Tsify};
 use wasm_bindgen::prelude::*;
 
 use super::endpoint::{Endpoint, VerifyClientOptions};
-use super::error::{client_error, twilio_error, ClientErrorCode, VerifyEdgeError};
-use super::js_values::{json_of, promise, to_js};
+use super::error::{client_error, ClientErrorCode, VerifyEdgeError};
+use super::js_values::{promise, read_params, to_js};
 use crate::api::totp::{
     ConfirmParams, EnrollParams, Enrollment, FactorView, TotpCheck, TotpCheckParams,
 };
-use crate::api::BodyKind;
 use crate::verify::model::FactorStatus;
 
 /// What `enrollTotp` resolves with: the new factor, its secret (shown this once), and the QR code to scan.
@@ -70,8 +69,7 @@ impl TotpClient {
         let client = self.clone();
         let params = params.js_value();
         promise(async move {
-            let params = EnrollParams::from_body(&json_of(&params), BodyKind::Json)
-                .map_err(|e| twilio_error(&e, None, None))?;
+            let params = read_params(&params, EnrollParams::from_values)?;
             let enrollment: Enrollment =
                 client.endpoint.post("/verify/totp/enroll", &params).await?;
             let qr_svg = draw(&enrollment.uri)?;
@@ -93,8 +91,7 @@ impl TotpClient {
         let client = self.clone();
         let params = params.js_value();
         promise(async move {
-            let (params, _) = ConfirmParams::from_body(&json_of(&params), BodyKind::Json)
-                .map_err(|e| twilio_error(&e, None, None))?;
+            let (params, _) = read_params(&params, ConfirmParams::from_values)?;
             let factor: FactorView = client
                 .endpoint
                 .post("/verify/totp/confirm", &params)
@@ -112,8 +109,7 @@ impl TotpClient {
         let client = self.clone();
         let params = params.js_value();
         promise(async move {
-            let (params, _) = TotpCheckParams::from_body(&json_of(&params), BodyKind::Json)
-                .map_err(|e| twilio_error(&e, None, None))?;
+            let (params, _) = read_params(&params, TotpCheckParams::from_values)?;
             let check: TotpCheck = client.endpoint.post("/verify/totp/check", &params).await?;
             to_js(&check)
         })

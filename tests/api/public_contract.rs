@@ -371,3 +371,68 @@ fn phone_error_codes_read_back_as_written() {
     }
     assert!("too_short".parse::<PhoneErrorCode>().is_err());
 }
+
+/// The client's door (`from_values`, a JS object's properties) and the Worker's (`from_body`, JSON) read alike:
+/// the same parameters, or the same 60200 naming the same one.
+#[test]
+fn a_clients_object_and_a_json_body_read_alike() {
+    use verify_edge::api::totp::{ConfirmParams, EnrollParams, TotpCheckParams};
+    use verify_edge::api::ParamValue;
+    fn values(json: &str) -> Vec<(String, ParamValue)> {
+        let serde_json::Value::Object(object) = serde_json::from_str(json).expect("test JSON")
+        else {
+            panic!("an object");
+        };
+        object
+            .into_iter()
+            .map(|(k, v)| (k, ParamValue::from(v)))
+            .collect()
+    }
+    let token = "t".repeat(40);
+    let bodies = [
+        r#"{"to": "+16502530000", "channel": "sms"}"#.to_owned(),
+        r#"{"to": 6502530000, "channel": "sms"}"#.to_owned(),
+        r#"{"to": "+16502530000", "channel": "sms", "zeta": 1, "Channel": "sms"}"#.to_owned(),
+        r#"{"to": "+16502530000", "channel": "sna", "enableSnaClientToken": "true"}"#.to_owned(),
+        r#"{"to": "+16502530000", "channel": "sna", "enableSnaClientToken": {"a": 1}}"#.to_owned(),
+        r#"{"to": "+16502530000", "code": "12"}"#.to_owned(),
+        r#"{"verificationSid": "VE12", "code": "123456"}"#.to_owned(),
+        format!(r#"{{"identityToken": "{token}", "friendlyName": "Laptop"}}"#),
+        format!(r#"{{"identityToken": "{token}", "friendlyName": " "}}"#),
+        format!(r#"{{"identityToken": "{token}", "factorSid": "YF12", "code": "123456"}}"#),
+        format!(
+            r#"{{"identityToken": "{token}", "factorSid": "YF{}", "code": "12ab56"}}"#,
+            "0".repeat(32)
+        ),
+        format!(r#"{{"identityToken": "{token}", "code": "123456", "to": null}}"#),
+        r#"{"identityToken": null, "code": "123456"}"#.to_owned(),
+    ];
+    for body in &bodies {
+        let json = body.as_bytes();
+        assert_eq!(
+            StartParams::from_values(values(body)),
+            StartParams::from_body(json, BodyKind::Json),
+            "{body}"
+        );
+        assert_eq!(
+            CheckParams::from_values(values(body)),
+            CheckParams::from_body(json, BodyKind::Json),
+            "{body}"
+        );
+        assert_eq!(
+            EnrollParams::from_values(values(body)),
+            EnrollParams::from_body(json, BodyKind::Json),
+            "{body}"
+        );
+        assert_eq!(
+            ConfirmParams::from_values(values(body)),
+            ConfirmParams::from_body(json, BodyKind::Json),
+            "{body}"
+        );
+        assert_eq!(
+            TotpCheckParams::from_values(values(body)),
+            TotpCheckParams::from_body(json, BodyKind::Json),
+            "{body}"
+        );
+    }
+}
