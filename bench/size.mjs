@@ -4,13 +4,21 @@ import { basename, dirname, join } from "node:path";
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 import { build } from "esbuild";
 
-/** The files of the package's main entry a page loads unbundled: the wasm, and the JS that loads it. */
+/**
+ * The files of the package's main entry a page loads unbundled: the wasm, and the JS that loads it; since the main
+ * entry borrows the phone entry's engine (a94f1af), the phone entry's too. Before, the engine was in the main wasm.
+ */
 function mainEntryFiles(packageDir) {
   const index = readFileSync(join(packageDir, "index.js"), "utf8");
   const errorModule = index.match(/from "\.\/(snippets\/[^"]+\/error\.js)"/)?.[1];
   if (!errorModule) throw new Error(`${packageDir}/index.js imports no snippets/.../error.js: is the package built?`);
   const snippets = errorModule.replace(/error\.js$/, "");
-  return ["verify_edge_bg.wasm", "verify_edge.js", "index.js", errorModule, `${snippets}phone.js`];
+  const files = ["verify_edge_bg.wasm", "verify_edge.js", "index.js", errorModule, `${snippets}phone.js`];
+  if (index.includes("./phone/index.js")) {
+    files.push("download.js", `${snippets}phone-link.js`, "phone/index.js", "phone/verify_edge_phone.js",
+      "phone/verify_edge_phone_bg.wasm");
+  }
+  return files;
 }
 
 /** Raw, gzip -9 and brotli (quality 11, largest window) sizes of one file's bytes, in bytes. */

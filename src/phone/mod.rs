@@ -128,6 +128,18 @@ pub enum PhoneErrorCode {
 }
 
 impl PhoneErrorCode {
+    /// Every code, in declaration order.
+    pub const ALL: [Self; 8] = [
+        Self::NotANumber,
+        Self::TooShort,
+        Self::TooLong,
+        Self::InvalidCountryCode,
+        Self::MissingRegion,
+        Self::InvalidForRegion,
+        Self::UnknownRegion,
+        Self::InputTooLong,
+    ];
+
     /// The code as a string, as it appears in JSON and on the JS error's `code` property.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -148,19 +160,7 @@ impl std::str::FromStr for PhoneErrorCode {
 
     /// Reads a code as [`PhoneErrorCode::as_str`] writes it.
     fn from_str(code: &str) -> Result<Self, ()> {
-        [
-            Self::NotANumber,
-            Self::TooShort,
-            Self::TooLong,
-            Self::InvalidCountryCode,
-            Self::MissingRegion,
-            Self::InvalidForRegion,
-            Self::UnknownRegion,
-            Self::InputTooLong,
-        ]
-        .into_iter()
-        .find(|c| c.as_str() == code)
-        .ok_or(())
+        Self::ALL.into_iter().find(|c| c.as_str() == code).ok_or(())
     }
 }
 

@@ -357,16 +357,7 @@ fn a_borrowed_phone_engine_is_the_one_that_reads_the_number() {
 #[test]
 fn phone_error_codes_read_back_as_written() {
     use verify_edge::phone::PhoneErrorCode;
-    for code in [
-        PhoneErrorCode::NotANumber,
-        PhoneErrorCode::TooShort,
-        PhoneErrorCode::TooLong,
-        PhoneErrorCode::InvalidCountryCode,
-        PhoneErrorCode::MissingRegion,
-        PhoneErrorCode::InvalidForRegion,
-        PhoneErrorCode::UnknownRegion,
-        PhoneErrorCode::InputTooLong,
-    ] {
+    for code in PhoneErrorCode::ALL {
         assert_eq!(code.as_str().parse::<PhoneErrorCode>(), Ok(code));
     }
     assert!("too_short".parse::<PhoneErrorCode>().is_err());
