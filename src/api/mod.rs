@@ -641,7 +641,7 @@ impl CheckParams {
                 )
             })?),
             (Some(to), None) => {
-                let channel = if to.contains('@') {
+                let channel = if crate::verify::recipient::looks_like_email(to) {
                     RequestedChannel::Email
                 } else {
                     RequestedChannel::Sms

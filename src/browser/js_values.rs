@@ -1,7 +1,8 @@
 //! Values crossing the door: an options object from JS into its Rust struct, a JS object into the core's parameter
 //! values, an API answer's JSON into its Rust type, an answer from Rust into a plain JS object, and a Rust future
 //! into a JS promise. Every client entry uses these; none goes through `serde_json` on the main entry's paths (the
-//! runtime's `JSON.parse` and `serde_wasm_bindgen` do), which keeps a JSON parser out of its wasm.
+//! runtime's `JSON.parse` and [`super::js_de`] read, `serde_wasm_bindgen` writes), which keeps a JSON parser out of
+//! its wasm.
 
 use std::future::{poll_fn, Future};
 use std::pin::Pin;
@@ -13,6 +14,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
 use super::error::{client_error, internal_error, ClientErrorCode, VerifyEdgeError};
+use super::js_de::from_js;
 
 /// A JS value as JSON bytes, as the core's body reader takes them. What JSON cannot hold (a function, a cycle)
 /// reads as `null`, and the core then names the body. (The main entry reads its objects with [`params_of`].)
@@ -64,7 +66,7 @@ pub fn read_params<T>(
 
 /// An object's own enumerable string-keyed properties, without those `JSON.stringify` leaves out (`undefined`,
 /// functions, symbols); `None` for anything but a non-array object.
-fn own_entries(value: &JsValue) -> Option<Vec<(String, JsValue)>> {
+pub(super) fn own_entries(value: &JsValue) -> Option<Vec<(String, JsValue)>> {
     if !value.is_object() || js_sys::Array::is_array(value) {
         return None;
     }
@@ -81,9 +83,9 @@ fn own_entries(value: &JsValue) -> Option<Vec<(String, JsValue)>> {
     Some(own)
 }
 
-/// Reads an options object (absent, `undefined` or `null` is the defaults); a wrong one is `INVALID_ARGUMENT`,
-/// a misspelt name included (serde's `deny_unknown_fields` cannot see it through `serde_wasm_bindgen`, which reads
-/// only the fields it knows, so the names are checked here first).
+/// Reads an options object (absent, `undefined` or `null` is the defaults); a wrong one is `INVALID_ARGUMENT`. Every
+/// options type denies unknown fields (`#[serde(deny_unknown_fields)]`), so a misspelt name is refused too: the
+/// reader hands serde every own property of the object.
 pub fn read_options<T: Tsify + DeserializeOwned + Default>(
     options: Option<Ts<T>>,
 ) -> Result<T, VerifyEdgeError>
@@ -97,77 +99,25 @@ where
     if value.is_undefined() || value.is_null() {
         return Ok(T::default());
     }
-    let bad = |message: &str| {
-        client_error(
-            ClientErrorCode::InvalidArgument,
-            &["bad options: ", message].concat(),
-            None,
-            None,
-        )
-    };
-    let Some(entries) = own_entries(&value) else {
-        return Err(bad("not an object"));
-    };
-    let fields = field_names::<T>();
-    if let Some((unknown, _)) = entries
-        .iter()
-        .find(|(name, _)| !fields.contains(&name.as_str()))
-    {
-        return Err(bad(&format!(
-            "unknown field `{unknown}`, expected one of {}",
-            fields.join(", ")
-        )));
+    if own_entries(&value).is_none() {
+        return Err(bad_options("not an object"));
     }
-    serde_wasm_bindgen::from_value(value).map_err(|e| bad(&e.to_string()))
+    from_js(value).map_err(|e| bad_options(&e.to_string()))
 }
 
-/// The names of a struct's fields as serde reads them (renames applied): what its derived `Deserialize` hands the
-/// deserializer, caught before it reads anything.
-fn field_names<T: DeserializeOwned>() -> &'static [&'static str] {
-    use serde::de::{self, Visitor};
-
-    #[derive(Debug)]
-    struct Caught;
-    impl std::fmt::Display for Caught {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str("field names caught")
-        }
-    }
-    impl std::error::Error for Caught {}
-    impl de::Error for Caught {
-        fn custom<M: std::fmt::Display>(_: M) -> Self {
-            Caught
-        }
-    }
-    struct Names<'a>(&'a mut &'static [&'static str]);
-    impl<'de> de::Deserializer<'de> for Names<'_> {
-        type Error = Caught;
-        fn deserialize_any<V: Visitor<'de>>(self, _: V) -> Result<V::Value, Caught> {
-            Err(Caught)
-        }
-        fn deserialize_struct<V: Visitor<'de>>(
-            self,
-            _: &'static str,
-            fields: &'static [&'static str],
-            _: V,
-        ) -> Result<V::Value, Caught> {
-            *self.0 = fields;
-            Err(Caught)
-        }
-        serde::forward_to_deserialize_any! {
-            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf option unit
-            unit_struct newtype_struct seq tuple tuple_struct map enum identifier ignored_any
-        }
-    }
-    let mut fields: &'static [&'static str] = &[];
-    let _ = T::deserialize(Names(&mut fields));
-    fields
+fn bad_options(message: &str) -> VerifyEdgeError {
+    client_error(
+        ClientErrorCode::InvalidArgument,
+        &["bad options: ", message].concat(),
+        None,
+        None,
+    )
 }
 
 /// A JSON text as `T`, through the runtime's `JSON.parse`: the answers of the Worker's API.
 pub fn from_json<T: DeserializeOwned>(text: &str) -> Result<T, String> {
     let value = js_sys::JSON::parse(text).map_err(|_| "not JSON".to_owned())?;
-    serde_wasm_bindgen::from_value(value).map_err(|e| e.to_string())
+    from_js(value).map_err(|e| e.to_string())
 }
 
 /// A plain object for JS, `null` for a missing value, never `undefined`.

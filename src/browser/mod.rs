@@ -29,6 +29,8 @@ mod format;
 #[cfg(feature = "browser-http")]
 mod http;
 #[cfg(feature = "browser-http")]
+mod js_de;
+#[cfg(feature = "browser-http")]
 mod js_values;
 #[cfg(feature = "browser-passkey")]
 mod passkey;

@@ -10,6 +10,7 @@ use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
 
 use super::error::{internal_error, VerifyEdgeError};
+use super::js_de::from_js;
 use crate::phone::{PhoneError, PhoneErrorCode, PhoneNumber};
 
 #[wasm_bindgen(module = "/src/browser/phone-link.js")]
@@ -38,7 +39,7 @@ pub fn with_linked_engine<T>(
     let failure: RefCell<Option<VerifyEdgeError>> = RefCell::new(None);
     let normalize = |input: &str, region: Option<&str>| {
         let outcome = match linked_normalize_phone(input, region) {
-            Ok(number) => serde_wasm_bindgen::from_value::<PhoneNumber>(number)
+            Ok(number) => from_js::<PhoneNumber>(number)
                 .map_err(|e| internal_error(&format_args!("the phone entry answered {e}"))),
             Err(thrown) => match phone_error_of(&thrown) {
                 Some(error) => return Err(error),

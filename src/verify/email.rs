@@ -107,7 +107,7 @@ pub fn normalize_email(input: &str) -> Result<String, EmailError> {
     }
     let mut parts = address.split('@');
     let (Some(local), Some(domain), None) = (parts.next(), parts.next(), parts.next()) else {
-        return Err(if address.contains('@') {
+        return Err(if address.as_bytes().contains(&b'@') {
             EmailError::new(
                 C::MultipleAt,
                 "an email address has exactly one @; this has more than one",
@@ -139,7 +139,9 @@ fn check_local_part(local: &str) -> Result<(), EmailError> {
             format!("the part before the @ is {} bytes long; at most {MAX_LOCAL_PART_BYTES} are accepted", local.len()),
         ));
     }
-    let is_atext = |c: char| c.is_ascii_alphanumeric() || "!#$%&'*+-/=?^_`{|}~".contains(c);
+    let is_atext = |c: char| {
+        c.is_ascii_alphanumeric() || (c.is_ascii() && b"!#$%&'*+-/=?^_`{|}~".contains(&(c as u8)))
+    };
     if let Some(bad) = local.chars().find(|&c| c != '.' && !is_atext(c)) {
         return Err(EmailError::new(
             C::LocalPartInvalid,
@@ -149,7 +151,10 @@ fn check_local_part(local: &str) -> Result<(), EmailError> {
             ),
         ));
     }
-    if local.starts_with('.') || local.ends_with('.') || local.contains("..") {
+    if local.starts_with('.')
+        || local.ends_with('.')
+        || local.as_bytes().windows(2).any(|pair| pair == b"..")
+    {
         return Err(EmailError::new(
             C::LocalPartDots,
             "the part before the @ may not start or end with a dot, or have two dots in a row",
@@ -239,6 +244,25 @@ fn describe(c: char) -> String {
         c if c.is_whitespace() => "whitespace".to_owned(),
         c if !c.is_ascii() => "a non-ASCII character".to_owned(),
         c if c.is_ascii_control() => "a control character".to_owned(),
-        c => format!("{c:?}"),
+        // As `{c:?}` writes printable ASCII, without Debug formatting's Unicode tables in the package's wasm.
+        '\'' | '\\' => ["'\\", c.encode_utf8(&mut [0; 4]), "'"].concat(),
+        c => ["'", c.encode_utf8(&mut [0; 4]), "'"].concat(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::describe;
+
+    #[test]
+    fn a_refused_ascii_character_is_named_as_debug_formatting_writes_it() {
+        for byte in 0x21u8..0x7f {
+            let c = char::from(byte);
+            if c != '"' {
+                assert_eq!(describe(c), format!("{c:?}"), "{c}");
+            }
+        }
+        assert_eq!(describe(' '), "whitespace");
+        assert_eq!(describe('é'), "a non-ASCII character");
     }
 }

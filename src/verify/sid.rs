@@ -36,8 +36,16 @@ fn check(text: &str, prefix: &'static str, kind: &str) -> Result<(), SidError> {
         message: format!("not a {kind} SID ({prefix} and {DIGITS} hex digits): {why}"),
     };
     let Some(digits) = text.strip_prefix(prefix) else {
+        // Echoed only when it is letters and digits: no quoting to get wrong, and no Debug formatting (whose
+        // Unicode tables would weigh on the npm package's wasm).
         let start: String = text.chars().take(prefix.len()).collect();
-        return Err(fail(format!("it starts with {start:?}")));
+        return Err(fail(
+            if !start.is_empty() && start.bytes().all(|b| b.is_ascii_alphanumeric()) {
+                ["it starts with \"", &start, "\""].concat()
+            } else {
+                ["it does not start with ", prefix].concat()
+            },
+        ));
     };
     if digits.len() != DIGITS {
         return Err(fail(format!(
@@ -174,3 +182,28 @@ sid_type!(
     /// The SID of a Challenge, one attempt of an Entity to prove itself with a Factor: `YC` and 32 hex digits.
     ChallengeSid, "YC", "Challenge"
 );
+
+#[cfg(test)]
+mod tests {
+    use super::VerificationSid;
+
+    fn refusal(text: &str) -> String {
+        text.parse::<VerificationSid>().unwrap_err().message
+    }
+
+    #[test]
+    fn a_wrong_prefix_is_echoed_only_when_it_is_letters_and_digits() {
+        assert!(
+            refusal("XY0123").ends_with(r#": it starts with "XY""#),
+            "{}",
+            refusal("XY0123")
+        );
+        for hidden in ["\"V", "\u{7}E", "é1", "<s", ""] {
+            let message = refusal(hidden);
+            assert!(
+                message.ends_with(": it does not start with VE"),
+                "{message}"
+            );
+        }
+    }
+}
