@@ -36,6 +36,13 @@ impl Display for Error {
 
 impl std::error::Error for Error {}
 
+impl Error {
+    /// An error with `message`.
+    pub(super) fn new(message: String) -> Self {
+        Self(message)
+    }
+}
+
 impl de::Error for Error {
     fn custom<M: Display>(message: M) -> Self {
         Self(message.to_string())

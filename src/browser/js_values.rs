@@ -15,6 +15,7 @@ use wasm_bindgen_futures::future_to_promise;
 
 use super::error::{client_error, internal_error, ClientErrorCode, VerifyEdgeError};
 use super::js_de::from_js;
+use super::js_ser::{to_js_value, Absent};
 
 /// A JS value as JSON bytes, as the core's body reader takes them. What JSON cannot hold (a function, a cycle)
 /// reads as `null`, and the core then names the body. (The main entry reads its objects with [`params_of`].)
@@ -122,9 +123,7 @@ pub fn from_json<T: DeserializeOwned>(text: &str) -> Result<T, String> {
 
 /// A plain object for JS, `null` for a missing value, never `undefined`.
 pub fn to_js<T: Serialize>(value: &T) -> Result<JsValue, VerifyEdgeError> {
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| internal_error(&e))
+    to_js_value(value, Absent::Null).map_err(|e| internal_error(&e))
 }
 
 /// A promise of what `future` resolves with, rejected with its `VerifyEdgeError` when it fails.

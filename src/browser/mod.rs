@@ -31,6 +31,8 @@ mod http;
 #[cfg(feature = "browser-http")]
 mod js_de;
 #[cfg(feature = "browser-http")]
+mod js_ser;
+#[cfg(feature = "browser-http")]
 mod js_values;
 #[cfg(feature = "browser-passkey")]
 mod passkey;

@@ -516,9 +516,7 @@ async fn call_credentials(
             None,
         ));
     };
-    let serializer = serde_wasm_bindgen::Serializer::new().serialize_maps_as_objects(true);
-    let public_key = public_key
-        .serialize(&serializer)
+    let public_key = super::js_ser::to_js_value(public_key, super::js_ser::Absent::Undefined)
         .map_err(|e| super::error::internal_error(&e))?;
     let request = js_sys::Object::new();
     let set = |key: &str, value: &JsValue| js_sys::Reflect::set(&request, &key.into(), value);
