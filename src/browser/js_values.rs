@@ -1,8 +1,8 @@
 //! Values crossing the door: an options object from JS into its Rust struct, a JS object into the core's parameter
 //! values, an API answer's JSON into its Rust type, an answer from Rust into a plain JS object, and a Rust future
 //! into a JS promise. Every client entry uses these; none goes through `serde_json` on the main entry's paths (the
-//! runtime's `JSON.parse` and [`super::js_de`] read, `serde_wasm_bindgen` writes), which keeps a JSON parser out of
-//! its wasm.
+//! runtime's `JSON.parse` and [`super::js_de`] read, [`super::js_ser`] writes), which keeps a JSON parser out of its
+//! wasm.
 
 use std::future::{poll_fn, Future};
 use std::pin::Pin;
