@@ -26,7 +26,8 @@ version=$(awk -F'"' '/^version = /{print $2; exit}' Cargo.toml)
 package_rustflags="--cfg getrandom_backend=\"wasm_js\" --remap-path-prefix=${CARGO_HOME:-$HOME/.cargo}/registry/src=crates"
 build_entry() {
   local feature=$1 module=$2 dir=$3 opt=$4 build=build/$1
-  RUSTFLAGS=$package_rustflags CARGO_PROFILE_RELEASE_OPT_LEVEL=$opt wasm-pack build --quiet --target web --release --no-pack \
+  RUSTFLAGS=$package_rustflags CARGO_PROFILE_RELEASE_OPT_LEVEL=$opt \
+    wasm-pack build --quiet --target web --release --no-pack \
     --out-dir "$build" --out-name "$module" -- --features "$feature"
   mkdir -p "$dir"
   cp "$build/$module.js" "$build/$module.d.ts" "$dir/"

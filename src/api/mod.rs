@@ -641,7 +641,7 @@ impl CheckParams {
                 )
             })?),
             (Some(to), None) => {
-                let channel = if crate::verify::recipient::looks_like_email(to) {
+                let channel = if crate::verify::email::has_at_sign(to) {
                     RequestedChannel::Email
                 } else {
                     RequestedChannel::Sms

@@ -1,8 +1,8 @@
 //! Reads a JS value into a Rust type through its derived `Deserialize`: options objects, the Worker's answers (after
 //! the runtime's `JSON.parse`) and the phone entry's numbers.
 //!
-//! `serde_wasm_bindgen::from_value` did this before, and with serde's stock error messages it cost the main entry a
-//! fifth of its download: a JS number that lands where a string belongs is reported by serde as
+//! `serde_wasm_bindgen::from_value` did this before, and serde's stock error messages cost the main entry about a
+//! tenth of its wasm: a JS number that lands where a string belongs is reported by serde as
 //! ``invalid type: floating point `1.5` ``, and that one message links Rust's float printing (Grisu and Dragon4,
 //! with their bignum tables) into every page. This reader walks the value with `js_sys` only, and its error names
 //! the kind of value it found (`a number`), never the value itself, so nothing prints a float.
@@ -36,13 +36,6 @@ impl Display for Error {
 
 impl std::error::Error for Error {}
 
-impl Error {
-    /// An error with `message`.
-    pub(super) fn new(message: String) -> Self {
-        Self(message)
-    }
-}
-
 impl de::Error for Error {
     fn custom<M: Display>(message: M) -> Self {
         Self(message.to_string())
@@ -59,6 +52,11 @@ impl de::Error for Error {
 }
 
 impl Error {
+    /// An error with `message`.
+    pub(super) fn new(message: String) -> Self {
+        Self(message)
+    }
+
     fn mismatch(what: &str, found: Unexpected<'_>, expected: &dyn Expected) -> Self {
         Self([what, kind(&found), ", expected ", &expected.to_string()].concat())
     }
@@ -224,9 +222,6 @@ impl Node {
         }
         if js_sys::Array::is_array(&value) {
             return Self::Array(value.unchecked_into());
-        }
-        if value.is_function() {
-            return Self::Other;
         }
         match own_entries(&value) {
             Some(mut entries) => {

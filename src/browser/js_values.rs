@@ -65,10 +65,15 @@ pub fn read_params<T>(
         .map_err(|e| super::error::twilio_error(&e, None, None))
 }
 
+/// Whether `value` is an object other than an array (`null` and functions are not objects here).
+fn is_plain_object(value: &JsValue) -> bool {
+    value.is_object() && !js_sys::Array::is_array(value)
+}
+
 /// An object's own enumerable string-keyed properties, without those `JSON.stringify` leaves out (`undefined`,
 /// functions, symbols); `None` for anything but a non-array object.
 pub(super) fn own_entries(value: &JsValue) -> Option<Vec<(String, JsValue)>> {
-    if !value.is_object() || js_sys::Array::is_array(value) {
+    if !is_plain_object(value) {
         return None;
     }
     let entries = js_sys::Object::entries(value.unchecked_ref());
@@ -100,7 +105,7 @@ where
     if value.is_undefined() || value.is_null() {
         return Ok(T::default());
     }
-    if own_entries(&value).is_none() {
+    if !is_plain_object(&value) {
         return Err(bad_options("not an object"));
     }
     from_js(value).map_err(|e| bad_options(&e.to_string()))

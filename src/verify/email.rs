@@ -107,7 +107,7 @@ pub fn normalize_email(input: &str) -> Result<String, EmailError> {
     }
     let mut parts = address.split('@');
     let (Some(local), Some(domain), None) = (parts.next(), parts.next(), parts.next()) else {
-        return Err(if address.as_bytes().contains(&b'@') {
+        return Err(if has_at_sign(address) {
             EmailError::new(
                 C::MultipleAt,
                 "an email address has exactly one @; this has more than one",
@@ -235,6 +235,13 @@ fn check_domain(domain: &str) -> Result<(), EmailError> {
             "the domain needs at least two parts, like example.com",
         )),
     }
+}
+
+/// Whether `text` has an `@`: an email address for more than one, and never a phone number. (A byte search:
+/// `str::contains` with a `char` links the general substring searcher, for characters beyond ASCII, into the npm
+/// package's wasm.)
+pub(crate) fn has_at_sign(text: &str) -> bool {
+    text.as_bytes().contains(&b'@')
 }
 
 /// Names a refused character without echoing anything but plain ASCII punctuation.

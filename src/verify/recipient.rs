@@ -3,7 +3,7 @@
 
 use crate::phone::{normalize_phone, PhoneError, PhoneErrorCode, PhoneNumber};
 
-use super::email::{normalize_email, EmailError, EmailErrorCode};
+use super::email::{has_at_sign, normalize_email, EmailError, EmailErrorCode};
 use super::error::Reason;
 use super::model::{RequestedChannel, TwilioError};
 
@@ -82,12 +82,6 @@ fn channel_mismatch_message(channel: RequestedChannel) -> String {
     }
 }
 
-/// Whether `to` has an `@`, which no phone number has. (A byte search: `str::contains` with a `char` links the
-/// general substring searcher for characters beyond ASCII into the npm package's wasm.)
-pub(crate) fn looks_like_email(to: &str) -> bool {
-    to.as_bytes().contains(&b'@')
-}
-
 /// The phone engine as [`classify_recipient_with`] calls it: [`normalize_phone`]'s signature. The Worker passes
 /// the engine itself; the npm package's main entry passes the phone entry's engine (another wasm), so a page that
 /// loads both carries one copy of it.
@@ -125,7 +119,7 @@ pub fn classify_recipient_with(
             Err(error) => Err(error.into()),
         };
     }
-    if looks_like_email(to) {
+    if has_at_sign(to) {
         return Err(RecipientError::ChannelMismatch { channel });
     }
     let number = normalize(to, default_region)?.require_valid()?;
@@ -135,7 +129,7 @@ pub fn classify_recipient_with(
 /// Reads a `To` given without a channel (a check by `To`, a verification named by its `To`): an email address if it
 /// has an `@`, else a phone number, normalized exactly as a start with that channel normalizes it.
 pub fn classify_recipient_any_channel(to: &str) -> Result<Recipient, RecipientError> {
-    let channel = if looks_like_email(to) {
+    let channel = if has_at_sign(to) {
         RequestedChannel::Email
     } else {
         RequestedChannel::Sms
@@ -167,7 +161,7 @@ fn looks_like_phone(
 /// the case of the local part, so `Victim@` and `vIctim@` are one mailbox and must be one verification and one
 /// counter), a phone number as it is (E.164 has one form). The address a code goes to keeps its case.
 pub fn recipient_key(to: &str) -> String {
-    if looks_like_email(to) {
+    if has_at_sign(to) {
         to.to_lowercase()
     } else {
         to.to_owned()
