@@ -20,13 +20,10 @@ version=$(awk -F'"' '/^version = /{print $2; exit}' Cargo.toml)
 # build_entry FEATURE MODULE DIR OPT: one wasm-pack build into DIR of the package, optimised with rustc's and
 # wasm-opt's level OPT. The templates' `//main: ` lines are the main entry's alone (it re-exports the phone entry,
 # links its engine, and starts its own download first: download.js); `//entry: ` lines are the other entries'.
-# The wasm keeps the source paths of its panic locations: dependencies' would name this machine's cargo home
-# (`/root/.cargo/registry/src/...`), so every build machine would ship different bytes. They are remapped to
-# `crates/...`. RUSTFLAGS replaces .cargo/config.toml's flags for the target, so getrandom's backend is repeated.
-package_rustflags="--cfg getrandom_backend=\"wasm_js\" --remap-path-prefix=${CARGO_HOME:-$HOME/.cargo}/registry/src=crates"
+# Every entry builds with scripts/env.sh's VERIFY_EDGE_WASM_RUSTFLAGS (no build machine's paths in the wasm).
 build_entry() {
   local feature=$1 module=$2 dir=$3 opt=$4 build=build/$1
-  RUSTFLAGS=$package_rustflags CARGO_PROFILE_RELEASE_OPT_LEVEL=$opt \
+  RUSTFLAGS=$VERIFY_EDGE_WASM_RUSTFLAGS CARGO_PROFILE_RELEASE_OPT_LEVEL=$opt \
     wasm-pack build --quiet --target web --release --no-pack \
     --out-dir "$build" --out-name "$module" -- --features "$feature"
   mkdir -p "$dir"

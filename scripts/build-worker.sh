@@ -10,7 +10,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
-worker-build --release --out-dir build/worker --features worker
+# With scripts/env.sh's wasm flags, as the package's entries: no build machine's paths in the wasm.
+RUSTFLAGS=$VERIFY_EDGE_WASM_RUSTFLAGS worker-build --release --out-dir build/worker --features worker
 wasm=build/worker/index_bg.wasm
 cp "$wasm" build/worker-names.wasm
 if [[ "${VERIFY_EDGE_WORKER_NAMES:-strip}" != keep ]]; then

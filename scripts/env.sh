@@ -11,3 +11,8 @@ export WASM_OPT_BIN="$PWD/node_modules/.bin/wasm-opt"
 export ESBUILD_BIN="$PWD/node_modules/.bin/esbuild"
 export WRANGLER_SEND_METRICS=false
 export CLOUDFLARE_CF_FETCH_ENABLED=false
+# The flags of every wasm32 build that ships (the package's entries, the Worker). RUSTFLAGS replaces
+# .cargo/config.toml's flags for the target, so getrandom's backend is repeated. The wasm keeps the source paths of
+# its panic locations, and the dependencies' would name this machine's cargo home (`/root/.cargo/registry/src/...`):
+# they are remapped to `crates/...`, so every build machine ships the same bytes.
+export VERIFY_EDGE_WASM_RUSTFLAGS="--cfg getrandom_backend=\"wasm_js\" --remap-path-prefix=${CARGO_HOME:-$HOME/.cargo}/registry/src=crates"
