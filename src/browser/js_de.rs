@@ -6,6 +6,10 @@
 //! ``invalid type: floating point `1.5` ``, and that one message links Rust's float printing (Grisu and Dragon4,
 //! with their bignum tables) into every page. This reader walks the value with `js_sys` only, and its error names
 //! the kind of value it found (`a number`), never the value itself, so nothing prints a float.
+//!
+//! Arrays and objects are read at most [`MAX_DEPTH`] deep, as serde_json reads JSON: a `serde_json::Value` field
+//! (the passkey ceremony's `options`, from the Worker's answer) would otherwise recurse as deep as the value goes,
+//! until the wasm stack ran out.
 
 use std::fmt::Display;
 
@@ -21,8 +25,11 @@ use super::js_values::own_entries;
 /// Reads `value` as `T`. The error says what was wrong where serde found it (`invalid type: a string, expected
 /// u32`), for people.
 pub fn from_js<T: DeserializeOwned>(value: JsValue) -> Result<T, Error> {
-    T::deserialize(JsDeserializer(value))
+    T::deserialize(JsDeserializer(value, 0))
 }
+
+/// How many arrays and objects deep a value is read (serde_json's own limit for JSON text).
+pub const MAX_DEPTH: u32 = 128;
 
 /// Why a JS value is not the type asked for.
 #[derive(Debug)]
@@ -80,23 +87,44 @@ const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
 
 /// A JS value, read as JSON's data model: `null` and `undefined` as unit, numbers as integers when they are whole
 /// (so integer fields read them), arrays as sequences, other objects as maps of their own enumerable properties.
-struct JsDeserializer(JsValue);
+/// The number is how many arrays and objects hold the value.
+struct JsDeserializer(JsValue, u32);
+
+impl JsDeserializer {
+    /// The value's kind, refusing an array or object past [`MAX_DEPTH`] before anything in it is read.
+    fn node(self) -> Result<Node, Error> {
+        let too_deep = self.1 >= MAX_DEPTH;
+        let node = Node::of(self.0);
+        if too_deep && matches!(node, Node::Array(_) | Node::Object(_)) {
+            return Err(Error(
+                "arrays and objects nested too deeply (more than 128 levels)".to_owned(),
+            ));
+        }
+        Ok(node)
+    }
+}
 
 impl<'de> de::Deserializer<'de> for JsDeserializer {
     type Error = Error;
 
     fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
-        match Node::of(self.0) {
+        let depth = self.1 + 1;
+        match self.node()? {
             Node::Unit => visitor.visit_unit(),
             Node::Bool(flag) => visitor.visit_bool(flag),
             Node::Unsigned(number) => visitor.visit_u64(number),
             Node::Signed(number) => visitor.visit_i64(number),
             Node::Float(number) => visitor.visit_f64(number),
             Node::Text(text) => visitor.visit_string(text),
-            Node::Array(array) => visitor.visit_seq(Items { array, next: 0 }),
+            Node::Array(array) => visitor.visit_seq(Items {
+                array,
+                next: 0,
+                depth,
+            }),
             Node::Object(entries) => visitor.visit_map(Properties {
                 entries,
                 value: None,
+                depth,
             }),
             Node::Other => Err(Error(
                 "a function, symbol or bigint cannot be read as data".to_owned(),
@@ -139,10 +167,12 @@ impl<'de> de::Deserializer<'de> for JsDeserializer {
     }
 
     fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
-        match Node::of(self.0) {
+        let depth = self.1 + 1;
+        match self.node()? {
             Node::Object(entries) => visitor.visit_map(Properties {
                 entries,
                 value: None,
+                depth,
             }),
             other => Err(Error::mismatch(
                 "invalid type: ",
@@ -233,10 +263,11 @@ impl Node {
     }
 }
 
-/// An array's items, in order.
+/// An array's items, in order, `depth` arrays and objects deep.
 struct Items {
     array: js_sys::Array,
     next: u32,
+    depth: u32,
 }
 
 impl<'de> SeqAccess<'de> for Items {
@@ -251,7 +282,7 @@ impl<'de> SeqAccess<'de> for Items {
         }
         let item = self.array.get(self.next);
         self.next += 1;
-        seed.deserialize(JsDeserializer(item)).map(Some)
+        seed.deserialize(JsDeserializer(item, self.depth)).map(Some)
     }
 
     fn size_hint(&self) -> Option<usize> {
@@ -259,10 +290,12 @@ impl<'de> SeqAccess<'de> for Items {
     }
 }
 
-/// An object's properties, last first (so each is popped), and the value of the name just read.
+/// An object's properties, last first (so each is popped), the value of the name just read, and how many arrays
+/// and objects deep they are.
 struct Properties {
     entries: Vec<(String, JsValue)>,
     value: Option<JsValue>,
+    depth: u32,
 }
 
 impl<'de> MapAccess<'de> for Properties {
@@ -282,7 +315,7 @@ impl<'de> MapAccess<'de> for Properties {
 
     fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, Error> {
         let value = self.value.take().unwrap_or(JsValue::NULL);
-        seed.deserialize(JsDeserializer(value))
+        seed.deserialize(JsDeserializer(value, self.depth))
     }
 
     fn size_hint(&self) -> Option<usize> {

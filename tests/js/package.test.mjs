@@ -213,6 +213,35 @@ describe("the npm package", () => {
     assert.deepEqual(out.error, [true, "INSECURE_URL"], "the passkey entry throws the main entry's error class");
   });
 
+  test("a Worker answer nested past 128 levels is refused as BAD_RESPONSE, not read until the stack runs out", () => {
+    // A stand-in for the Worker, started by the script itself (runInProject blocks this process), answers the
+    // passkey sign-in's options request with \`options\` nested \`depth\` objects deep, then stops.
+    const outcome = (depth) => runInProject(`
+      import { createServer } from "node:http";
+      import { PasskeyClient, VerifyEdgeError } from "verify-edge/passkey";
+      const options = '{"a":'.repeat(${depth}) + "1" + "}".repeat(${depth});
+      const server = createServer((req, res) => {
+        req.resume();
+        res.writeHead(200, { "content-type": "application/json" });
+        res.end('{"sid":"YC00000000000000000000000000000000","options":' + options + "}");
+      });
+      await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+      const client = new PasskeyClient("http://127.0.0.1:" + server.address().port, { timeoutMs: 5000 });
+      let error;
+      try { await client.signInWithPasskey(); error = "resolved"; }
+      catch (e) { error = [e instanceof VerifyEdgeError, e.code ?? String(e), e.message]; }
+      server.close();
+      console.log(JSON.stringify(error));`);
+    const deep = outcome(20000);
+    assert.equal(deep[0], true, `a VerifyEdgeError: ${deep}`);
+    assert.equal(deep[1], "BAD_RESPONSE");
+    assert.match(deep[2], /nested too deeply/);
+    // 100 levels are read: the client goes on to the browser's passkey API, which Node does not have.
+    const shallow = outcome(100);
+    assert.equal(shallow[0], true, `a VerifyEdgeError: ${shallow}`);
+    assert.notEqual(shallow[1], "BAD_RESPONSE", `100 levels are read: ${shallow}`);
+  });
+
   test("formats in Google's four formats and as you type, and throws VerifyEdgeError as normalizePhone does", () => {
     const out = runInProject(`
       import { AsYouType, formatPhone, VerifyEdgeError } from "verify-edge";
