@@ -91,16 +91,16 @@ const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
 struct JsDeserializer(JsValue, u32);
 
 impl JsDeserializer {
-    /// The value's kind, refusing an array or object past [`MAX_DEPTH`] before anything in it is read.
-    fn node(self) -> Result<Node, Error> {
-        let too_deep = self.1 >= MAX_DEPTH;
-        let node = Node::of(self.0);
-        if too_deep && matches!(node, Node::Array(_) | Node::Object(_)) {
-            return Err(Error(
-                "arrays and objects nested too deeply (more than 128 levels)".to_owned(),
-            ));
+    /// The value's kind, an array or object past [`MAX_DEPTH`] refused before anything in it is read. Only
+    /// `deserialize_any` asks: it is what reads data of no fixed shape (`serde_json::Value`), while a typed
+    /// field nests only as deep as its type.
+    fn node(self) -> Node {
+        match Node::of(self.0) {
+            Node::Array(_) | Node::Object(_) if self.1 >= MAX_DEPTH => {
+                Node::Other("arrays and objects nested too deeply (more than 128 levels)")
+            }
+            node => node,
         }
-        Ok(node)
     }
 }
 
@@ -109,7 +109,7 @@ impl<'de> de::Deserializer<'de> for JsDeserializer {
 
     fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
         let depth = self.1 + 1;
-        match self.node()? {
+        match self.node() {
             Node::Unit => visitor.visit_unit(),
             Node::Bool(flag) => visitor.visit_bool(flag),
             Node::Unsigned(number) => visitor.visit_u64(number),
@@ -126,9 +126,7 @@ impl<'de> de::Deserializer<'de> for JsDeserializer {
                 value: None,
                 depth,
             }),
-            Node::Other => Err(Error(
-                "a function, symbol or bigint cannot be read as data".to_owned(),
-            )),
+            Node::Other(why) => Err(Error(why.to_owned())),
         }
     }
 
@@ -168,7 +166,7 @@ impl<'de> de::Deserializer<'de> for JsDeserializer {
 
     fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
         let depth = self.1 + 1;
-        match self.node()? {
+        match Node::of(self.0) {
             Node::Object(entries) => visitor.visit_map(Properties {
                 entries,
                 value: None,
@@ -212,7 +210,8 @@ enum Node {
     Array(js_sys::Array),
     /// Own enumerable properties, last first.
     Object(Vec<(String, JsValue)>),
-    Other,
+    /// Not data (a function, symbol or bigint), or an array or object nested too deeply: why.
+    Other(&'static str),
 }
 
 impl Node {
@@ -227,7 +226,7 @@ impl Node {
             Self::Text(_) => Unexpected::Str(""),
             Self::Array(_) => Unexpected::Seq,
             Self::Object(_) => Unexpected::Map,
-            Self::Other => Unexpected::Other("another kind of value"),
+            Self::Other(_) => Unexpected::Other("another kind of value"),
         }
     }
 
@@ -258,7 +257,7 @@ impl Node {
                 entries.reverse(); // popped from the end, in the object's order
                 Self::Object(entries)
             }
-            None => Self::Other,
+            None => Self::Other("a function, symbol or bigint cannot be read as data"),
         }
     }
 }

@@ -184,12 +184,13 @@ describe("the npm package", () => {
     assert.ok(page.total <= 70_500, `the phone field page downloads ${page.total} bytes gzip (JS ${page.js}, wasm ${page.wasm})`);
   });
 
-  test("the full-flow page (phone field, VerifyClient, verifySna) holds this session's cuts: 128.8 kB gzip", async () => {
-    // 128,724 bytes when the client's own reader and writer of JS values (src/browser/js_de.rs, js_ser.rs) landed;
-    // issue 22's goal is 80 kB, so this budget only ever comes down.
+  test("the full-flow page (phone field, VerifyClient, verifySna) holds issue 22's cuts: 129.0 kB gzip", async () => {
+    // 128,724 bytes when the client's own reader and writer of JS values (src/browser/js_de.rs, js_ser.rs) landed,
+    // 128,927 since that reader stops at 128 nested levels (a crash fix: 203 bytes). Issue 22's goal is 80 kB, so
+    // this budget comes down with every cut, and goes up only for a fix that says what it costs.
     const page = await pageDownload("full-flow.mjs", ["verify_edge_bg.wasm", "phone/verify_edge_phone_bg.wasm"]);
     assert.deepEqual(page.fetched, ["verify_edge_bg.wasm", "verify_edge_phone_bg.wasm"], "the client's wasm and the engine's, once each");
-    assert.ok(page.total <= 128_800, `the full-flow page downloads ${page.total} bytes gzip (JS ${page.js}, wasm ${page.wasm.join(" + ")})`);
+    assert.ok(page.total <= 129_000, `the full-flow page downloads ${page.total} bytes gzip (JS ${page.js}, wasm ${page.wasm.join(" + ")})`);
   });
 
   test("authenticator apps and passkeys are entries of their own: the main entry carries neither", () => {
