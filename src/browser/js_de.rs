@@ -91,7 +91,7 @@ const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
 struct JsDeserializer(JsValue, u32);
 
 impl JsDeserializer {
-    /// The value's kind, an array or object past [`MAX_DEPTH`] refused before anything in it is read. Only
+    /// The value's kind, an array or object past [`MAX_DEPTH`] refused before any of its members is read. Only
     /// `deserialize_any` asks: it is what reads data of no fixed shape (`serde_json::Value`), while a typed
     /// field nests only as deep as its type.
     fn node(self) -> Node {
