@@ -8,7 +8,8 @@
 #   bash bench/client-floor.sh
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-source "$root/scripts/env.sh"
+cd "$root" # scripts/env.sh names the npm tools (wasm-opt, esbuild) under the current folder
+source scripts/env.sh
 target=${CARGO_TARGET_DIR:-$root/target}/client-floor
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
@@ -22,7 +23,7 @@ measure() { # measure NAME [cargo flags...]
   local raw gzip js
   raw=$(stat -c %s "$out/$name/floor.wasm")
   gzip=$(gzip -9 -c "$out/$name/floor.wasm" | wc -c)
-  js=$("$root/node_modules/.bin/esbuild" --bundle --minify --format=esm --log-level=error \
+  js=$("$ESBUILD_BIN" --bundle --minify --format=esm --log-level=error \
     "$out/$name/client_floor_wasm.js" | gzip -9 | wc -c)
   echo "$name: wasm ${raw} bytes raw, ${gzip} bytes gzip -9; its JS glue ${js} bytes gzip -9"
 }
